@@ -1,0 +1,77 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as create from './actions/create.operation';
+import * as createAndWait from './actions/createAndWait.operation';
+import * as getStatus from './actions/getStatus.operation';
+import { route } from './actions/router';
+import { modelProperties, videoRequestProperties } from './fields';
+
+/**
+ * FastRouter Video: text-to-video and image-to-video through FastRouter.ai.
+ *
+ *   catalog.ts      the models and what each accepts (the only place model ids live)
+ *   fields.ts       editor fields generated from the catalog
+ *   validation.ts   per-item checks generated from the catalog, before any credit is spent
+ *   actions/        one file per operation; router.ts dispatches
+ *   transport.ts    HTTP to FastRouter: create (never repeated), poll
+ *   poller.ts       waiting for tasks, all at once
+ *   normalize.ts    both API answer shapes → one item shape
+ *   binary.ts       streaming videos into n8n binary data, without credentials
+ */
+export class FastRouterVideo implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'FastRouter Video',
+		name: 'fastRouterVideo',
+		icon: { light: 'file:fastrouter.svg', dark: 'file:fastrouter.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + ($parameter["model"] === "custom" ? $parameter["customModel"] : $parameter["model"]) }}',
+		description:
+			'Generate videos from text or images with FastRouter.ai (Google Veo 3, OpenAI Sora 2 Pro, Runway, Seedance, Pollo and more)',
+		defaults: { name: 'FastRouter Video' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'fastRouterApi', required: true }],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Create',
+						value: 'create',
+						action: 'Start a video generation',
+						description: 'Start a video generation task and return its task ID without waiting',
+					},
+					{
+						name: 'Create and Wait',
+						value: 'createAndWait',
+						action: 'Generate a video and wait for it',
+						description:
+							'Start the task, wait until the video is ready and return it as binary data (an MP4) with its videoUrl',
+					},
+					{
+						name: 'Get Status',
+						value: 'getStatus',
+						action: 'Get the status of a video task',
+						description: 'Check a task once; when it is done, return the video',
+					},
+				],
+				default: 'createAndWait',
+			},
+			...modelProperties,
+			...videoRequestProperties(['create', 'createAndWait']),
+			...getStatus.description,
+			...create.description,
+			...createAndWait.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await route.call(this);
+	}
+}

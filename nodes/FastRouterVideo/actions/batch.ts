@@ -1,0 +1,49 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import pLimit from 'p-limit';
+
+import { failureItem, type ItemFailure, toNodeError } from '../errors';
+import type { CreateRequest } from '../validation';
+import { createRequestFor } from './params';
+
+export type ItemOutcome = INodeExecutionData | ItemFailure;
+
+function isFailure(outcome: ItemOutcome): outcome is ItemFailure {
+	return 'itemIndex' in outcome && 'message' in outcome && !('json' in outcome);
+}
+
+/**
+ * Checks every item before the first create is sent: without Continue On Fail one bad row stops
+ * the node with nothing created; with it, bad rows become error items and the rest go on.
+ */
+export function checkAllItems(ctx: IExecuteFunctions, items: INodeExecutionData[]): Array<CreateRequest | ItemFailure> {
+	const checked = items.map((_, itemIndex): CreateRequest | ItemFailure => {
+		const result = createRequestFor(ctx, itemIndex);
+		return result.ok ? result.request : { itemIndex, message: result.problems.join('; ') };
+	});
+	const firstBad = checked.find((entry): entry is ItemFailure => 'itemIndex' in entry);
+	if (firstBad && !ctx.continueOnFail()) throw toNodeError(ctx, firstBad);
+	return checked;
+}
+
+/** Runs `work` for every item, at most `concurrency` at a time; results keep the input order. */
+export async function forEachItem<T>(
+	entries: T[],
+	concurrency: number,
+	work: (entry: T, itemIndex: number) => Promise<ItemOutcome>,
+): Promise<ItemOutcome[]> {
+	const limit = pLimit(Math.max(1, concurrency));
+	return await Promise.all(entries.map(async (entry, itemIndex) => await limit(async () => await work(entry, itemIndex))));
+}
+
+/** Either every item's output, or — without Continue On Fail — the first failure as the node's error. */
+export function finishBatch(
+	ctx: IExecuteFunctions,
+	outcomes: ItemOutcome[],
+	created: Array<{ itemIndex: number; taskId: string; status?: string }>,
+): INodeExecutionData[] {
+	const firstFailure = outcomes.find(isFailure);
+	if (firstFailure && !ctx.continueOnFail()) throw toNodeError(ctx, firstFailure, created);
+	return outcomes.map((outcome) => (isFailure(outcome) ? failureItem(outcome) : outcome));
+}
+
+export { isFailure };

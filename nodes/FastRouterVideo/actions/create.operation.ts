@@ -1,0 +1,75 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { fromApiFailure, type ItemFailure } from '../errors';
+import { normalizeAnswer } from '../normalize';
+import { type Connection, createTask, getConnection } from '../transport';
+import type { CreateRequest } from '../validation';
+import { checkAllItems, finishBatch, forEachItem, type ItemOutcome } from './batch';
+import { optionsFor } from './params';
+
+/** Creates of one batch in flight at once: enough for a sheet, gentle on the rate limit. */
+const CREATE_CONCURRENCY = 10;
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { operation: ['create'] } },
+		options: [
+			{
+				displayName: 'Include Raw Response',
+				name: 'includeRawResponse',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add FastRouter’s own answer under `raw`',
+			},
+		],
+	},
+];
+
+export type CreatedTask = { itemIndex: number; taskId: string; status?: string };
+
+/**
+ * Sends one create per item and turns the answer into the normalized task. Shared with Create
+ * and Wait; the create is never repeated once it may have reached FastRouter (transport.ts).
+ */
+export async function createOne(
+	ctx: IExecuteFunctions,
+	connection: Connection,
+	request: CreateRequest,
+	itemIndex: number,
+	created: CreatedTask[],
+): Promise<{ task: ReturnType<typeof normalizeAnswer>; raw: IDataObject } | ItemFailure> {
+	const answer = await createTask(ctx, connection, request.body);
+	if (!answer.ok) return fromApiFailure(itemIndex, answer.failure);
+	const task = normalizeAnswer(answer.json, request.model);
+	if (!task.taskId) {
+		return {
+			itemIndex,
+			message: 'FastRouter accepted the request but returned no task ID',
+			description: 'The create answer had neither data.taskId nor id; check the FastRouter dashboard.',
+		};
+	}
+	created.push({ itemIndex, taskId: task.taskId, status: task.status });
+	return { task, raw: answer.json };
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const checked = checkAllItems(this, items);
+	const connection = await getConnection(this);
+	const created: CreatedTask[] = [];
+	const outcomes = await forEachItem(checked, CREATE_CONCURRENCY, async (entry, itemIndex): Promise<ItemOutcome> => {
+		if ('itemIndex' in entry) return entry;
+		const result = await createOne(this, connection, entry, itemIndex, created);
+		if ('message' in result) return result;
+		const includeRaw = optionsFor(this, itemIndex).includeRawResponse === true;
+		return {
+			json: { ...result.task, ...(includeRaw ? { raw: { create: result.raw } } : {}) },
+			pairedItem: { item: itemIndex },
+		};
+	});
+	return finishBatch(this, outcomes, created);
+}

@@ -1,0 +1,19 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import * as create from './create.operation';
+import * as createAndWait from './createAndWait.operation';
+import * as getStatus from './getStatus.operation';
+
+const OPERATIONS = { create, getStatus, createAndWait } as const;
+
+/** Every operation works on the whole batch at once: that is how all items run in parallel. */
+export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const operation = this.getNodeParameter('operation', 0) as keyof typeof OPERATIONS;
+	const handler = OPERATIONS[operation];
+	if (!handler) {
+		throw new NodeOperationError(this.getNode(), `The operation "${String(operation)}" is not supported`);
+	}
+	return [await handler.execute.call(this, items)];
+}

@@ -1,0 +1,62 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { attachFinishedVideo, cancelled } from '../binary';
+import type { NormalizedTask } from '../normalize';
+import type { VideoStream } from '../poller';
+import { type Connection, discard } from '../transport';
+import type { ItemOutcome } from './batch';
+
+export function downloadProperties(operations: string[]): INodeProperties[] {
+	return [
+		{
+			displayName: 'Download Video',
+			name: 'download',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to attach the finished video as binary data (an MP4 file, ready for Google Drive, S3, YouTube or Telegram)',
+			displayOptions: { show: { operation: operations } },
+		},
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			hint: 'The name of the output binary field to put the video in',
+			displayOptions: { show: { operation: operations, download: [true] } },
+		},
+	];
+}
+
+/** The output item of a task in its latest state, with its video attached when it is done. */
+export async function taskItem(
+	ctx: IExecuteFunctions,
+	connection: Connection,
+	itemIndex: number,
+	task: NormalizedTask,
+	video: VideoStream | undefined,
+	extra: IDataObject = {},
+): Promise<ItemOutcome> {
+	const download = ctx.getNodeParameter('download', itemIndex, true) as boolean;
+	if (!download || task.status !== 'succeeded') {
+		if (video) discard(video.stream);
+		return { json: { ...task, ...extra }, pairedItem: { item: itemIndex } };
+	}
+	const property = (ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string) || 'data';
+	try {
+		const binary = await attachFinishedVideo(ctx, connection, task, video);
+		return {
+			json: { ...task, ...extra },
+			...(binary ? { binary: { [property]: binary } } : {}),
+			pairedItem: { item: itemIndex },
+		};
+	} catch (error) {
+		if (ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx, error);
+		return {
+			itemIndex,
+			taskId: task.taskId,
+			message: (error as Error).message,
+			description: `The video is ready on FastRouter${task.videoUrl ? ` at ${task.videoUrl}` : ''}; Get Status with this task ID can fetch it again.`,
+		};
+	}
+}

@@ -1,0 +1,60 @@
+import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { ApiFailure } from './transport';
+
+/** What went wrong for one item, kept until the batch decides to throw or to output it. */
+export interface ItemFailure {
+	itemIndex: number;
+	message: string;
+	description?: string;
+	taskId?: string | null;
+	api?: ApiFailure;
+}
+
+export function itemLabel(itemIndex: number): string {
+	return `Item ${itemIndex + 1}`;
+}
+
+export function fromApiFailure(itemIndex: number, failure: ApiFailure, taskId?: string | null): ItemFailure {
+	const task = taskId ? ` (task ${taskId})` : '';
+	return { itemIndex, message: `${failure.message}${task}`, description: failure.description, taskId, api: failure };
+}
+
+/** With Continue On Fail: the item comes out as `{ error, taskId }`, paired to its input. */
+export function failureItem(failure: ItemFailure): INodeExecutionData {
+	return {
+		json: { error: failure.message, ...(failure.taskId ? { taskId: failure.taskId } : {}) },
+		pairedItem: { item: failure.itemIndex },
+	};
+}
+
+/**
+ * Without Continue On Fail the node stops on the first failed item. Tasks the batch already
+ * created are listed in the error, so none is lost (each one was paid for).
+ */
+export function toNodeError(
+	ctx: IExecuteFunctions,
+	failure: ItemFailure,
+	createdElsewhere: Array<{ itemIndex: number; taskId: string; status?: string }> = [],
+): NodeApiError | NodeOperationError {
+	const others = createdElsewhere.filter((task) => task.itemIndex !== failure.itemIndex);
+	const created = others.length
+		? ` Tasks created by this run for other items (use Get Status to fetch them): ${others
+				.map((task) => `${itemLabel(task.itemIndex)}: ${task.taskId}${task.status ? ` (${task.status})` : ''}`)
+				.join(', ')}.`
+		: '';
+	const description = `${failure.description ?? ''}${created}`.trim() || undefined;
+	if (failure.api?.statusCode !== undefined) {
+		return new NodeApiError(ctx.getNode(), (failure.api.body ?? {}) as JsonObject, {
+			message: `${itemLabel(failure.itemIndex)}: ${failure.message}`,
+			description,
+			httpCode: String(failure.api.statusCode),
+			itemIndex: failure.itemIndex,
+		});
+	}
+	return new NodeOperationError(ctx.getNode(), `${itemLabel(failure.itemIndex)}: ${failure.message}`, {
+		description,
+		itemIndex: failure.itemIndex,
+	});
+}

@@ -1,0 +1,217 @@
+import type { INodeProperties, INodePropertyOptions, NodeParameterValueType } from 'n8n-workflow';
+
+import {
+	fieldAcrossModes,
+	type FieldRule,
+	type FieldValue,
+	MODELS,
+	VIDEO_FIELDS,
+	type VideoField,
+} from './catalog';
+
+/** The `model` choice that reveals the free-text `customModel` field. */
+export const CUSTOM_MODEL = 'custom';
+
+/** How the API names each field, how the editor shows it, and what "not set" looks like. */
+interface FieldDefinition {
+	displayName: string;
+	apiName: string;
+	type: 'string' | 'number' | 'boolean';
+	description: string;
+	/** `seconds` travels as a string: that is how FastRouter's own Sora example sends it. */
+	sendAsString?: boolean;
+	label?: (value: FieldValue) => string;
+	rows?: number;
+}
+
+export const FIELD_DEFINITIONS: Record<VideoField, FieldDefinition> = {
+	prompt: {
+		displayName: 'Prompt',
+		apiName: 'prompt',
+		type: 'string',
+		description:
+			'What the video should show. Required for text-to-video; optional guidance for image-to-video.',
+		rows: 4,
+	},
+	imageUrl: {
+		displayName: 'Image URL',
+		apiName: 'image',
+		type: 'string',
+		description:
+			'Public http(s) URL of a JPG or PNG to animate (image-to-video). Base64 and data: URLs are not accepted by FastRouter; the aspect ratio must be between 1:4 and 4:1.',
+	},
+	length: {
+		displayName: 'Length (Seconds)',
+		apiName: 'length',
+		type: 'number',
+		description: 'Duration of the video in seconds. Longer videos cost more credits.',
+		label: (value) => `${value} seconds`,
+	},
+	seconds: {
+		displayName: 'Seconds',
+		apiName: 'seconds',
+		type: 'number',
+		description: 'Duration of the video in seconds (Sora). Longer videos cost more credits.',
+		sendAsString: true,
+		label: (value) => `${value} seconds`,
+	},
+	resolution: {
+		displayName: 'Resolution',
+		apiName: 'resolution',
+		type: 'string',
+		description: 'Output resolution. Higher resolutions cost more credits.',
+	},
+	aspectRatio: {
+		displayName: 'Aspect Ratio',
+		apiName: 'aspectRatio',
+		type: 'string',
+		description: 'Width-to-height ratio of the frame',
+	},
+	size: {
+		displayName: 'Size',
+		apiName: 'size',
+		type: 'string',
+		description: 'Frame size in pixels, width x height (Sora)',
+	},
+	mode: {
+		displayName: 'Mode',
+		apiName: 'mode',
+		type: 'string',
+		description: 'Generation mode, std or pro, for models that have one',
+	},
+	seed: {
+		displayName: 'Seed',
+		apiName: 'seed',
+		type: 'number',
+		description: 'Fixed seed for reproducible output; 0 leaves it random (not sent)',
+	},
+	generateAudio: {
+		displayName: 'Generate Audio',
+		apiName: 'generateAudio',
+		type: 'boolean',
+		description: 'Whether the model also generates a soundtrack',
+	},
+};
+
+const NOT_SET_LABEL = 'Model Default';
+
+/** Matches a parameter that holds an expression: its model is only known per item, at run time. */
+const IS_EXPRESSION = { _cnd: { startsWith: '=' } } as const;
+
+const ALL_MODEL_IDS = MODELS.map((model) => model.id);
+
+/**
+ * Properties for one video field, one per distinct rule among the catalog's models, plus a
+ * free-form one for "Other" models and expressions.
+ *
+ * n8n shows a `show`-gated parameter whenever the gating value is an expression, so the per-model
+ * variants are gated with `hide` instead (hidden for every other model and for expressions):
+ * with an expression exactly one variant — the free-form one — remains.
+ */
+function fieldProperties(field: VideoField, operations: string[]): INodeProperties[] {
+	const definition = FIELD_DEFINITIONS[field];
+	const groups = new Map<string, { rule: FieldRule; modelIds: string[] }>();
+	for (const model of MODELS) {
+		const rule = fieldAcrossModes(model, field);
+		if (!rule) continue;
+		const key = JSON.stringify(rule);
+		const group = groups.get(key) ?? { rule, modelIds: [] };
+		group.modelIds.push(model.id);
+		groups.set(key, group);
+	}
+
+	const perModel = [...groups.values()].map(({ rule, modelIds }) => ({
+		...baseProperty(field, rule),
+		displayOptions: {
+			show: { operation: operations },
+			hide: {
+				model: [...ALL_MODEL_IDS.filter((id) => !modelIds.includes(id)), CUSTOM_MODEL, IS_EXPRESSION],
+			},
+		},
+	}));
+
+	const freeForm: INodeProperties = {
+		...baseProperty(field, {}),
+		description: `${definition.description}. For a model outside the list, sent as given; leave empty to leave it out.`,
+		displayOptions: { show: { operation: operations, model: [CUSTOM_MODEL] } },
+	};
+	return [...perModel, freeForm];
+}
+
+function baseProperty(field: VideoField, rule: FieldRule): INodeProperties {
+	const definition = FIELD_DEFINITIONS[field];
+	const common = {
+		displayName: definition.displayName,
+		name: field,
+		description: definition.description,
+		required: rule.required === true ? true : undefined,
+	};
+	if (rule.values) {
+		const options: INodePropertyOptions[] = rule.values.map((value) => ({
+			name: definition.label ? definition.label(value) : String(value),
+			value,
+		}));
+		const notSet = rule.required ? [] : [{ name: NOT_SET_LABEL, value: '' }];
+		return {
+			...common,
+			type: 'options',
+			options: [...notSet, ...options],
+			default: rule.required ? rule.values[0] : '',
+		};
+	}
+	const defaults: Record<FieldDefinition['type'], NodeParameterValueType> = {
+		string: '',
+		number: 0,
+		boolean: false,
+	};
+	return {
+		...common,
+		type: definition.type,
+		default: defaults[definition.type],
+		...(definition.rows ? { typeOptions: { rows: definition.rows } } : {}),
+		...(field === 'imageUrl' ? { placeholder: 'https://example.com/first-frame.png' } : {}),
+	};
+}
+
+/** The catalog's first model is the one a new node starts with. */
+const DEFAULT_MODEL_ID = MODELS[0].id;
+
+/** `model` and `customModel`: every operation needs to know the model. */
+export const modelProperties: INodeProperties[] = [
+	{
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		options: [
+			...MODELS.map((model) => ({
+				name: model.displayName,
+				value: model.id,
+				description: `${model.id}${model.note ? ` — ${model.note}` : ''}`,
+			})),
+			{
+				name: 'Other (Enter ID)',
+				value: CUSTOM_MODEL,
+				description: 'Any other FastRouter video model, by its provider/model ID',
+			},
+		],
+		default: DEFAULT_MODEL_ID,
+		description:
+			'The FastRouter video model. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a> (e.g. from a spreadsheet column); an expression is checked per item against the model it resolves to.',
+	},
+	{
+		displayName: 'Model ID',
+		name: 'customModel',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'kling/kling-v2-1',
+		description:
+			'A FastRouter video model ID (provider/model). Models outside the list get their fields sent as given.',
+		displayOptions: { show: { model: [CUSTOM_MODEL] } },
+	},
+];
+
+/** Every video request field, in the order the API document lists them. */
+export function videoRequestProperties(operations: string[]): INodeProperties[] {
+	return VIDEO_FIELDS.flatMap((field) => fieldProperties(field, operations));
+}

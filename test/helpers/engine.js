@@ -1,0 +1,335 @@
+// @ts-check
+/**
+ * Runs a node inside n8n's own execution engine (n8n-core's WorkflowExecute over n8n-workflow's
+ * Workflow) the way n8n runs it: an input node feeding items, credentials applied by the credential
+ * type's `authenticate` through the real expression engine, n8n's HTTP and binary helpers,
+ * Continue On Fail, paired items and the execution's cancel signal.
+ *
+ * n8n does not publish its node test harness; this is the small part of it this package needs,
+ * shared by the tests, the demo and the benchmark.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+// n8n-core writes its instance settings into this folder as soon as it is loaded.
+if (!process.env.N8N_USER_FOLDER) {
+	process.env.N8N_USER_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-fastrouter-'));
+}
+
+const { Container } = require('@n8n/di');
+const { Logger } = require('@n8n/backend-common');
+const { WorkflowExecute, ExecutionLifecycleHooks, BinaryDataService } = require('n8n-core');
+const {
+	Workflow,
+	ICredentialsHelper,
+	NodeHelpers,
+	createDeferredPromise,
+	isExpression,
+} = require('n8n-workflow');
+
+const INPUT_NODE_TYPE = 'test.input';
+const NODE_NAME = 'Node Under Test';
+
+/** Emits the items it is given: the workflow's first node, standing for a Sheets or CMS trigger. */
+class TestInput {
+	description = {
+		displayName: 'Test Input',
+		name: INPUT_NODE_TYPE,
+		group: ['input'],
+		version: 1,
+		description: 'Emits fixed items',
+		defaults: { name: 'Input' },
+		inputs: [],
+		outputs: ['main'],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+	};
+
+	/** @this {import('n8n-workflow').IExecuteFunctions} */
+	async execute() {
+		const items = JSON.parse(String(this.getNodeParameter('items', 0)));
+		return [items.map((/** @type {any} */ json) => ({ json }))];
+	}
+}
+
+/** @param {Record<string, any>} nodeTypes type name → node class instance */
+function nodeTypeRegistry(nodeTypes) {
+	const all = { [INPUT_NODE_TYPE]: new TestInput(), ...nodeTypes };
+	return {
+		getByName: (/** @type {string} */ type) => all[type],
+		getByNameAndVersion: (/** @type {string} */ type, /** @type {number} */ version) =>
+			NodeHelpers.getVersionedNodeType(all[type], version),
+		getKnownTypes: () => ({}),
+	};
+}
+
+/** Applies credentials the way n8n's CLI does for `authenticate: { type: 'generic' }`. */
+class CredentialsHelper extends ICredentialsHelper {
+	/**
+	 * @param {Record<string, any>} credentialTypes name → credential type instance
+	 * @param {Record<string, Record<string, unknown>>} data name → the user's credential values
+	 */
+	constructor(credentialTypes, data) {
+		super();
+		this.credentialTypes = credentialTypes;
+		this.data = data;
+	}
+
+	getParentTypes() {
+		return [];
+	}
+
+	isCredentialUsableByNode() {
+		return true;
+	}
+
+	/** @param {string} type */
+	getCredentialsProperties(type) {
+		return this.credentialTypes[type]?.properties ?? [];
+	}
+
+	/**
+	 * @param {Record<string, unknown>} credentials
+	 * @param {string} typeName
+	 * @param {any} requestOptions
+	 * @param {any} workflow
+	 * @param {any} node
+	 */
+	async authenticate(credentials, typeName, requestOptions, workflow, node) {
+		const type = this.credentialTypes[typeName];
+		const auth = type?.authenticate;
+		if (typeof auth === 'function') return await auth(credentials, requestOptions);
+		if (!auth || auth.type !== 'generic') return requestOptions;
+		for (const [where, entries] of Object.entries(auth.properties)) {
+			requestOptions[where] = requestOptions[where] ?? {};
+			for (const [key, value] of Object.entries(/** @type {Record<string, string>} */ (entries))) {
+				const resolve = (/** @type {string} */ text) =>
+					isExpression(text)
+						? String(
+								workflow.expression.getSimpleParameterValue(node, text, 'internal', { $credentials: credentials }, undefined, '') ??
+									'',
+							)
+						: text;
+				requestOptions[where][resolve(key)] = resolve(value);
+			}
+		}
+		return requestOptions;
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	/** @param {any} _nodeCredentials @param {string} type */
+	async getCredentials(_nodeCredentials, type) {
+		return /** @type {any} */ ({ id: '1', name: type, type, data: '', getData: () => this.getDecryptedSync(type) });
+	}
+
+	/** @param {any} _additionalData @param {any} _nodeCredentials @param {string} type */
+	async getDecrypted(_additionalData, _nodeCredentials, type) {
+		return this.getDecryptedSync(type);
+	}
+
+	/** The user's values over the credential type's defaults, as n8n's applyDefaultsAndOverwrites does. */
+	/** @param {string} type */
+	getDecryptedSync(type) {
+		const defaults = Object.fromEntries(
+			(this.credentialTypes[type]?.properties ?? []).map((/** @type {any} */ p) => [p.name, p.default]),
+		);
+		return { ...defaults, ...(this.data[type] ?? {}) };
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+}
+
+/** @param {(line: string, meta?: unknown) => void} [onLog] */
+function installLogger(onLog) {
+	const log = (/** @type {string} */ message, /** @type {unknown} */ meta) => onLog?.(message, meta);
+	/** @type {any} */
+	const logger = { error: log, warn: log, info: log, debug: log };
+	logger.scoped = () => logger;
+	Container.set(Logger, logger);
+}
+
+let binaryModeReady = '';
+
+/**
+ * n8n's binary data mode: 'default' keeps binaries inline (base64 in the item), 'filesystem'
+ * streams them to disk as n8n does by default in production. Chosen once per process.
+ * @param {'default' | 'filesystem'} mode
+ */
+async function useBinaryMode(mode) {
+	if (binaryModeReady === mode) return;
+	if (binaryModeReady) throw new Error(`binary data mode is already ${binaryModeReady} in this process`);
+	if (mode === 'filesystem') {
+		process.env.N8N_DEFAULT_BINARY_DATA_MODE = 'filesystem';
+		await Container.get(BinaryDataService).init();
+	}
+	binaryModeReady = mode;
+}
+
+/**
+ * Runs one node on the given items inside n8n's engine.
+ *
+ * @param {object} options
+ * @param {any} options.nodeType the node class instance under test
+ * @param {Record<string, any>} [options.credentialTypes] name → credential type instance
+ * @param {Record<string, Record<string, unknown>>} [options.credentials] name → values
+ * @param {Record<string, unknown>} options.parameters the node's parameters, as a saved workflow holds them
+ * @param {Array<Record<string, unknown>>} [options.items] the input items' json
+ * @param {boolean} [options.continueOnFail]
+ * @param {(cancel: () => void) => void} [options.onStart] receives a function that cancels the run
+ * @param {(line: string, meta?: unknown) => void} [options.onLog]
+ * @param {'default' | 'filesystem'} [options.binaryMode]
+ */
+async function runNode(options) {
+	const {
+		nodeType,
+		credentialTypes = {},
+		credentials = {},
+		parameters,
+		items = [{}],
+		continueOnFail = false,
+		onStart,
+		onLog,
+		binaryMode = 'default',
+	} = options;
+	await useBinaryMode(binaryMode);
+	installLogger(onLog);
+
+	const typeName = nodeType.description.name;
+	const nodeTypes = nodeTypeRegistry({ [typeName]: nodeType });
+	const credentialNames = (nodeType.description.credentials ?? []).map((/** @type {any} */ c) => c.name);
+	const inputNode = {
+		id: 'input',
+		name: 'Input',
+		type: INPUT_NODE_TYPE,
+		typeVersion: 1,
+		position: /** @type {[number, number]} */ ([0, 0]),
+		parameters: { items: JSON.stringify(items) },
+	};
+	const nodeUnderTest = {
+		id: 'under-test',
+		name: NODE_NAME,
+		type: typeName,
+		typeVersion: Array.isArray(nodeType.description.version)
+			? nodeType.description.version.at(-1)
+			: nodeType.description.version,
+		position: /** @type {[number, number]} */ ([200, 0]),
+		parameters,
+		credentials: Object.fromEntries(credentialNames.map((/** @type {string} */ name) => [name, { id: '1', name }])),
+		...(continueOnFail ? { onError: /** @type {const} */ ('continueRegularOutput') } : {}),
+	};
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		name: 'Test',
+		nodes: [inputNode, nodeUnderTest],
+		connections: { Input: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] } },
+		active: false,
+		nodeTypes,
+		settings: { executionOrder: 'v1' },
+	});
+
+	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', /** @type {any} */ ({ id: 'test-workflow', nodes: [], connections: {} }));
+	const finished = createDeferredPromise();
+	hooks.addHandler('workflowExecuteAfter', (/** @type {any} */ run) => finished.resolve(run));
+
+	/** @type {any} */
+	const additionalData = {
+		credentialsHelper: new CredentialsHelper(credentialTypes, credentials),
+		hooks,
+		executionId: 'test-execution',
+		executeWorkflow: async () => {
+			throw new Error('not available in tests');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		formBaseUrl: 'http://localhost:5678/form',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		formTestBaseUrl: 'http://localhost:5678/form-test',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		mcpBaseUrl: 'http://localhost:5678/mcp',
+		mcpTestBaseUrl: 'http://localhost:5678/mcp-test',
+		variables: {},
+		logAiEvent: () => {},
+	};
+
+	const execution = new WorkflowExecute(additionalData, 'manual');
+	const running = execution.run({ workflow, startNode: workflow.getNode('Input') ?? undefined });
+	onStart?.(() => running.cancel());
+	/** @type {any} */
+	let run;
+	try {
+		run = await running;
+	} catch (error) {
+		// A cancelled run rejects; the engine still reports what it has through the hook.
+		run = await Promise.race([finished.promise, new Promise((resolve) => setTimeout(() => resolve(undefined), 2000))]);
+		if (!run) throw error;
+	}
+	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
+	return {
+		run,
+		status: run.status,
+		/** @type {import('n8n-workflow').INodeExecutionData[]} */
+		items: taskData?.data?.main?.[0] ?? [],
+		/** The node's error when it failed as a whole (no Continue On Fail). */
+		error: taskData?.error ?? run.data.resultData.error,
+		executionTimeMs: taskData?.executionTime,
+	};
+}
+
+/**
+ * Runs a credential type's declarative `test` the way n8n's credential tester does: the request
+ * goes through n8n's routing engine with the credentials applied, then the test's rules are read.
+ *
+ * @param {any} credentialType
+ * @param {Record<string, unknown>} values
+ * @returns {Promise<{ status: 'OK' | 'Error', message: string }>}
+ */
+async function testCredential(credentialType, values) {
+	const testNode = {
+		description: {
+			displayName: 'Credential Test',
+			name: 'test.credentialTest',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: { name: 'Credential Test' },
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: credentialType.name, required: true }],
+			properties: [
+				{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: credentialType.test.request } },
+			],
+		},
+	};
+	const result = await runNode({
+		nodeType: testNode,
+		credentialTypes: { [credentialType.name]: credentialType },
+		credentials: { [credentialType.name]: values },
+		parameters: {},
+	});
+	if (result.error) {
+		return { status: 'Error', message: result.error.message };
+	}
+	const json = result.items[0]?.json ?? {};
+	for (const rule of credentialType.test.rules ?? []) {
+		if (rule.type !== 'responseSuccessBody') continue;
+		const actual = rule.properties.key.split('.').reduce((/** @type {any} */ value, /** @type {string} */ key) => value?.[key], json);
+		if (actual === rule.properties.value) return { status: 'Error', message: rule.properties.message };
+	}
+	return { status: 'OK', message: 'Connection successful!' };
+}
+
+module.exports = { runNode, testCredential, useBinaryMode, NODE_NAME };
