@@ -4,8 +4,8 @@ module.exports = {
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	transform: {
-		// Type-checking happens in `npm run build` and `npm run typecheck`; here only transpile.
-		'^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }],
+		// tsconfig's isolatedModules makes ts-jest only transpile; `npm run typecheck` checks types.
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
 	},
 	globalSetup: '<rootDir>/test/helpers/global-setup.js',
 	testTimeout: 60000,

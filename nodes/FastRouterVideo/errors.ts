@@ -24,7 +24,10 @@ export function fromApiFailure(itemIndex: number, failure: ApiFailure, taskId?: 
 /** With Continue On Fail: the item comes out as `{ error, taskId }`, paired to its input. */
 export function failureItem(failure: ItemFailure): INodeExecutionData {
 	return {
-		json: { error: failure.message, ...(failure.taskId ? { taskId: failure.taskId } : {}) },
+		json: {
+			error: `${itemLabel(failure.itemIndex)}: ${failure.message}`,
+			...(failure.taskId ? { taskId: failure.taskId } : {}),
+		},
 		pairedItem: { item: failure.itemIndex },
 	};
 }

@@ -207,7 +207,9 @@ export const modelProperties: INodeProperties[] = [
 		placeholder: 'kling/kling-v2-1',
 		description:
 			'A FastRouter video model ID (provider/model). Models outside the list get their fields sent as given.',
-		displayOptions: { show: { model: [CUSTOM_MODEL] } },
+		// Hidden (not merely empty) when the model comes from an expression: a required field left
+		// empty there would stop the whole workflow with "Parameter Model ID is required".
+		displayOptions: { hide: { model: [...ALL_MODEL_IDS, IS_EXPRESSION] } },
 	},
 ];
 

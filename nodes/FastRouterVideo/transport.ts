@@ -75,13 +75,7 @@ export async function createTask(
 	let rateLimitWait = RATE_LIMIT_FALLBACK_MS;
 	for (let attempt = 0; ; attempt++) {
 		const sent = await send(ctx, connection, CREATE_PATH, body, CREATE_TIMEOUT_MS);
-		if (!sent.ok) {
-			const { failure } = sent;
-			if (failure.mayHaveCreated) {
-				failure.message = `${failure.message}. The task may have been created; not retried to avoid a double charge`;
-			}
-			return sent;
-		}
+		if (!sent.ok) return createFailure(sent.failure);
 		const { response } = sent;
 		const json = await readJson(response.body);
 		if (response.statusCode === 429 && attempt < CREATE_RATE_LIMIT_RETRIES) {
@@ -91,8 +85,16 @@ export async function createTask(
 			continue;
 		}
 		const failure = statusFailure(response.statusCode, json, response.headers, connection, true);
-		return failure ? { ok: false, failure } : { ok: true, json: json as JsonObject };
+		return failure ? createFailure(failure) : { ok: true, json: json as JsonObject };
 	}
+}
+
+function createFailure(failure: ApiFailure): { ok: false; failure: ApiFailure } {
+	if (failure.mayHaveCreated) {
+		failure.message = `${failure.message}. The task may have been created; not retried to avoid a double charge`;
+		failure.description = `${failure.description} Check the FastRouter dashboard before running this item again.`;
+	}
+	return { ok: false, failure };
 }
 
 export async function pollTask(

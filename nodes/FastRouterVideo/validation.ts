@@ -179,7 +179,7 @@ function issuesToProblems(
 			problems.push(
 				`"imageUrl" ${show(given)} is not an http(s) URL (FastRouter takes a link to a JPG or PNG; base64 and data: URLs are refused)`,
 			);
-		} else if (field && issue.code === 'invalid_type' && issue.received === 'undefined') {
+		} else if (field && given === undefined) {
 			problems.push(`"${field}" is required for ${where}${allowed(rule)}`);
 		} else if (field && rule?.values) {
 			const only = rule.values.length === 1 ? ` (${rule.values[0]} is the only value)` : allowed(rule);

@@ -24,7 +24,6 @@ const {
 	Workflow,
 	ICredentialsHelper,
 	NodeHelpers,
-	createDeferredPromise,
 	isExpression,
 } = require('n8n-workflow');
 
@@ -237,8 +236,10 @@ async function runNode(options) {
 	});
 
 	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', /** @type {any} */ ({ id: 'test-workflow', nodes: [], connections: {} }));
-	const finished = createDeferredPromise();
-	hooks.addHandler('workflowExecuteAfter', (/** @type {any} */ run) => finished.resolve(run));
+	/** @type {(run: any) => void} */
+	let onFinished = () => {};
+	const finished = new Promise((resolve) => (onFinished = resolve));
+	hooks.addHandler('workflowExecuteAfter', (/** @type {any} */ run) => onFinished(run));
 
 	/** @type {any} */
 	const additionalData = {
@@ -274,7 +275,7 @@ async function runNode(options) {
 		run = await running;
 	} catch (error) {
 		// A cancelled run rejects; the engine still reports what it has through the hook.
-		run = await Promise.race([finished.promise, new Promise((resolve) => setTimeout(() => resolve(undefined), 2000))]);
+		run = await Promise.race([finished, new Promise((resolve) => setTimeout(() => resolve(undefined), 2000))]);
 		if (!run) throw error;
 	}
 	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
@@ -333,3 +334,16 @@ async function testCredential(credentialType, values) {
 }
 
 module.exports = { runNode, testCredential, useBinaryMode, NODE_NAME };
+
+/**
+ * The bytes of an output binary as a stream, whichever binary mode stored it.
+ * @param {import('n8n-workflow').IBinaryData} binary
+ * @returns {Promise<import('node:stream').Readable>}
+ */
+async function binaryStream(binary) {
+	const { Readable } = require('node:stream');
+	if (binary.id) return await Container.get(BinaryDataService).getAsStream(binary.id);
+	return Readable.from(Buffer.from(binary.data, 'base64'));
+}
+
+module.exports.binaryStream = binaryStream;

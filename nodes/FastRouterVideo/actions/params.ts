@@ -15,7 +15,8 @@ export function modelFor(ctx: IExecuteFunctions, itemIndex: number): string {
 export function createRequestFor(ctx: IExecuteFunctions, itemIndex: number): Checked {
 	const raw: RawFields = {};
 	for (const field of VIDEO_FIELDS) {
-		raw[field] = ctx.getNodeParameter(field, itemIndex, undefined);
+		// null, not undefined: n8n treats an undefined fallback as "no fallback" and throws.
+		raw[field] = ctx.getNodeParameter(field, itemIndex, null);
 	}
 	return checkCreateRequest(modelFor(ctx, itemIndex), raw);
 }

@@ -1,0 +1,51 @@
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { FastRouterApi } from '../../credentials/FastRouterApi.credentials';
+import { FastRouterVideo } from '../../nodes/FastRouterVideo/FastRouterVideo.node';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const engine = require('./engine') as {
+	runNode: (options: Record<string, unknown>) => Promise<RunResult>;
+	testCredential: (type: unknown, values: IDataObject) => Promise<{ status: 'OK' | 'Error'; message: string }>;
+};
+
+export interface RunResult {
+	status: string;
+	items: INodeExecutionData[];
+	error?: { message: string; description?: string; context?: IDataObject; httpCode?: string };
+	executionTimeMs?: number;
+}
+
+export interface SimLike {
+	baseUrl: string;
+}
+
+export const SIM_KEY = 'sim-key';
+
+/** Runs the FastRouter Video node in n8n's engine against a simulator, with real credentials. */
+export async function runVideoNode(
+	sim: SimLike,
+	parameters: IDataObject,
+	items: IDataObject[] = [{}],
+	extra: { continueOnFail?: boolean; apiKey?: string; onStart?: (cancel: () => void) => void; onLog?: (line: string) => void; binaryMode?: 'default' | 'filesystem' } = {},
+): Promise<RunResult> {
+	const { apiKey = SIM_KEY, ...rest } = extra;
+	return await engine.runNode({
+		nodeType: new FastRouterVideo(),
+		credentialTypes: { fastRouterApi: new FastRouterApi() },
+		credentials: { fastRouterApi: { apiKey, baseUrl: sim.baseUrl } },
+		parameters,
+		items,
+		...rest,
+	});
+}
+
+export async function testCredential(values: IDataObject) {
+	return await engine.testCredential(new FastRouterApi(), values);
+}
+
+/** The binary video of an output item as bytes (inline binary mode keeps it base64 in the item). */
+export function videoBytes(item: INodeExecutionData, property = 'data'): Buffer {
+	const binary = item.binary?.[property];
+	if (!binary) throw new Error(`item has no binary "${property}"`);
+	return Buffer.from(binary.data, 'base64');
+}
