@@ -1,5 +1,5 @@
 import { NORMALIZED_KEYS } from './helpers/expectations';
-import { runVideoNode, SIM_KEY, videoBytes } from './helpers/node';
+import { runVideoNode, videoBytes } from './helpers/node';
 import { startSimulator, type Simulator } from './simulator';
 
 let sim: Simulator;

@@ -83,10 +83,11 @@ export async function waitForTask(
 			backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
 			continue;
 		}
+		const changed = polled.task.status !== latest.status || polled.task.progress !== latest.progress;
 		latest = { ...polled.task, taskId: polled.task.taskId ?? taskId };
 		backoff = settings.intervalMs;
 		delay = settings.intervalMs;
-		settings.onUpdate?.(latest);
+		if (changed) settings.onUpdate?.(latest);
 		if (latest.status === 'succeeded' || latest.status === 'failed') {
 			if (polled.video && !settings.keepVideoStream) discard(polled.video.stream);
 			return { kind: 'finished', task: latest, video: settings.keepVideoStream ? polled.video : undefined };

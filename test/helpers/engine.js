@@ -17,8 +17,12 @@ if (!process.env.N8N_USER_FOLDER) {
 	process.env.N8N_USER_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-fastrouter-'));
 }
 
-const { Container } = require('@n8n/di');
-const { Logger } = require('@n8n/backend-common');
+// n8n-core's own copies of its DI container and logger: another devDependency may hoist a
+// different @n8n/di version to the top level, and a second container sees none of n8n-core's services.
+const coreDir = path.dirname(require.resolve('n8n-core/package.json'));
+const fromCore = (/** @type {string} */ name) => require(require.resolve(name, { paths: [coreDir] }));
+const { Container } = fromCore('@n8n/di');
+const { Logger } = fromCore('@n8n/backend-common');
 const { WorkflowExecute, ExecutionLifecycleHooks, BinaryDataService } = require('n8n-core');
 const {
 	Workflow,
@@ -53,6 +57,7 @@ class TestInput {
 
 /** @param {Record<string, any>} nodeTypes type name → node class instance */
 function nodeTypeRegistry(nodeTypes) {
+	/** @type {Record<string, any>} */
 	const all = { [INPUT_NODE_TYPE]: new TestInput(), ...nodeTypes };
 	return {
 		getByName: (/** @type {string} */ type) => all[type],
@@ -180,7 +185,7 @@ async function useBinaryMode(mode) {
  * @param {any} options.nodeType the node class instance under test
  * @param {Record<string, any>} [options.credentialTypes] name → credential type instance
  * @param {Record<string, Record<string, unknown>>} [options.credentials] name → values
- * @param {Record<string, unknown>} options.parameters the node's parameters, as a saved workflow holds them
+ * @param {import('n8n-workflow').INodeParameters} options.parameters the node's parameters, as a saved workflow holds them
  * @param {Array<Record<string, unknown>>} [options.items] the input items' json
  * @param {boolean} [options.continueOnFail]
  * @param {(cancel: () => void) => void} [options.onStart] receives a function that cancels the run
