@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { type ModeRules, MODELS } from '../nodes/FastRouterVideo/catalog';
+
+/** The README's model table is written from the catalog; this keeps the two from drifting. */
+function cell(rules: ModeRules | undefined): string {
+	if (!rules) return '—';
+	return Object.entries(rules)
+		.map(([field, rule]) => `${field}${rule?.values ? ` (${rule.values.join(', ')})` : ''}${rule?.required ? ' *' : ''}`)
+		.join(', ');
+}
+
+describe('README', () => {
+	const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+	const tableRows = readme.split('\n').filter((line) => /^\| .+ \| `[^`]+\/[^`]+` \|/.test(line));
+
+	it('lists exactly the catalog models, each with its fields as the catalog has them', () => {
+		expect(tableRows).toEqual(
+			MODELS.map((model) => `| ${model.displayName} | \`${model.id}\` | ${cell(model.textToVideo)} | ${cell(model.imageToVideo)} |`),
+		);
+	});
+
+	it('starts with the set-up: npm install, the main command, npm test', () => {
+		const setup = readme.slice(readme.indexOf('## Set-up'), readme.indexOf('## Install in n8n'));
+		expect(setup).toMatch(/npm install\s*\nnpm run demo[^\n]*\nnpm test/);
+	});
+});
