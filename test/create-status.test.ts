@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
 import { NORMALIZED_KEYS } from './helpers/expectations';
 import { runVideoNode, videoBytes } from './helpers/node';
 import { startSimulator, type Simulator } from './simulator';
@@ -78,10 +79,10 @@ describe('Create', () => {
 	});
 
 	it('a wrong key says so, without printing the key', async () => {
-		const wrongKey = 'sk-wrong-1234567890';
-		const result = await runVideoNode(sim, { operation: 'create', model: 'google/veo3', prompt: 'p' }, [{}], { apiKey: wrongKey });
+		const rejected = 'sk-wrong-1234567890';
+		const result = await runVideoNode(sim, { operation: 'create', model: 'google/veo3', prompt: 'p' }, [{}], { apiKey: rejected });
 		expect(result.error?.message).toMatch(/rejected the API key \(401\)/);
-		expect(JSON.stringify(result)).not.toContain(wrongKey);
+		expect(JSON.stringify(result)).not.toContain(rejected);
 		expect(sim.counters.creates).toBe(0);
 	});
 

