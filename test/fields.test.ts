@@ -40,25 +40,19 @@ function shownFields(values: INodeParameters): Record<string, Array<string | num
 }
 
 // The two tables of shared/fastrouter-video-api.seed.txt, merged per model (image and text).
-const EXPECTED: Record<string, Record<string, Array<string | number> | 'any'>> = {
-	'google/veo3': {
-		prompt: 'any',
-		imageUrl: 'any',
-		length: [8],
-		resolution: ['720p', '1080p'],
-		aspectRatio: ['16:9'],
-		seed: 'any',
-		generateAudio: 'any',
-	},
-	'google/veo3-fast': {
-		prompt: 'any',
-		imageUrl: 'any',
-		length: [8],
-		resolution: ['720p', '1080p'],
-		aspectRatio: ['16:9'],
-		seed: 'any',
-		generateAudio: 'any',
-	},
+// Veo 3 and Veo 3 Fast have the same row in both tables.
+const VEO = {
+	prompt: 'any',
+	imageUrl: 'any',
+	length: [8],
+	resolution: ['720p', '1080p'],
+	aspectRatio: ['16:9'],
+	seed: 'any',
+	generateAudio: 'any',
+} as const;
+const EXPECTED: Record<string, Record<string, ReadonlyArray<string | number> | 'any'>> = {
+	'google/veo3': VEO,
+	'google/veo3-fast': VEO,
 	'openai/sora-2-pro': {
 		prompt: 'any',
 		seconds: [4, 8, 12],

@@ -5,7 +5,7 @@ import { normalizeAnswer } from '../normalize';
 import { type Connection, createTask, getConnection } from '../transport';
 import type { CreateRequest } from '../validation';
 import { checkAllItems, finishBatch, forEachItem, type ItemOutcome } from './batch';
-import { optionsFor } from './params';
+import { includeRawResponseOption, optionsFor } from './params';
 
 /** Creates of one batch in flight at once: enough for a sheet, gentle on the rate limit. */
 const CREATE_CONCURRENCY = 10;
@@ -19,13 +19,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { operation: ['create'] } },
 		options: [
-			{
-				displayName: 'Include Raw Response',
-				name: 'includeRawResponse',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to add FastRouter’s own answer under `raw`',
-			},
+			includeRawResponseOption,
 		],
 	},
 ];

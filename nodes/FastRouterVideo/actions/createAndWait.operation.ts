@@ -6,7 +6,7 @@ import { waitForTask } from '../poller';
 import { getConnection } from '../transport';
 import { checkAllItems, finishBatch, forEachItem, type ItemOutcome } from './batch';
 import { createOne, type CreatedTask } from './create.operation';
-import { optionsFor } from './params';
+import { includeRawResponseOption, optionsFor } from './params';
 import { downloadProperties, taskItem } from './video';
 
 /** FastRouter's own examples poll every few seconds; under 1 s only burns rate limit. */
@@ -27,13 +27,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { operation: ['createAndWait'] } },
 		options: [
-			{
-				displayName: 'Include Raw Response',
-				name: 'includeRawResponse',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to add FastRouter’s create answer under `raw`',
-			},
+			includeRawResponseOption,
 			{
 				displayName: 'Max Concurrent',
 				name: 'maxConcurrent',

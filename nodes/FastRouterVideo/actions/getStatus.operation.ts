@@ -5,7 +5,7 @@ import { fromApiFailure } from '../errors';
 import { pollOnce } from '../poller';
 import { getConnection } from '../transport';
 import { finishBatch, forEachItem, type ItemOutcome } from './batch';
-import { modelFor, optionsFor } from './params';
+import { includeRawResponseOption, modelFor, optionsFor } from './params';
 import { downloadProperties, taskItem } from './video';
 
 const STATUS_CONCURRENCY = 10;
@@ -32,13 +32,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { operation: ['getStatus'] } },
 		options: [
-			{
-				displayName: 'Include Raw Response',
-				name: 'includeRawResponse',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to add FastRouter’s own answer under `raw`',
-			},
+			includeRawResponseOption,
 		],
 	},
 ];

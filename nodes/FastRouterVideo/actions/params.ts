@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { VIDEO_FIELDS } from '../catalog';
 import { CUSTOM_MODEL } from '../fields';
@@ -24,3 +24,12 @@ export function createRequestFor(ctx: IExecuteFunctions, itemIndex: number): Che
 export function optionsFor(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	return ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 }
+
+/** Every operation's Options collection offers FastRouter's own answer next to the normalized one. */
+export const includeRawResponseOption: INodeProperties = {
+	displayName: 'Include Raw Response',
+	name: 'includeRawResponse',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to add FastRouter’s own answer under `raw`, next to the normalized fields',
+};
