@@ -257,7 +257,7 @@ function header(headers: IN8nHttpFullResponse['headers'], name: string): string 
 }
 
 /** Error and status bodies are small JSON; read them whole (video bodies never come here). */
-export async function readJson(body: IN8nHttpFullResponse['body']): Promise<unknown> {
+async function readJson(body: IN8nHttpFullResponse['body']): Promise<unknown> {
 	let text: string;
 	if (body && typeof (body as StreamBody)[Symbol.asyncIterator] === 'function') {
 		const chunks: Buffer[] = [];

@@ -45,5 +45,3 @@ export function finishBatch(
 	if (firstFailure && !ctx.continueOnFail()) throw toNodeError(ctx, firstFailure, created);
 	return outcomes.map((outcome) => (isFailure(outcome) ? failureItem(outcome) : outcome));
 }
-
-export { isFailure };
