@@ -18,72 +18,87 @@ const DOWNLOAD_RETRY_DELAY_MS = 1_000;
 /** Generous: a 1 GB file over a slow link. The socket idling this long is what fails it. */
 const DOWNLOAD_TIMEOUT_MS = 600_000;
 
-export function videoFileName(taskId: string): string {
+function videoFileName(taskId: string): string {
 	return `${taskId.replace(/[^\w.-]+/g, '_')}.mp4`;
 }
 
-/** Stores a stream already open (Sora's finished poll) as the item's video. */
-export async function storeVideoStream(
-	ctx: IExecuteFunctions,
-	stream: IN8nHttpFullResponse['body'],
-	taskId: string,
-	expectedBytes: number | undefined,
-): Promise<IBinaryData> {
-	const binary = await ctx.helpers.prepareBinaryData(
-		stream as Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
-		videoFileName(taskId),
-		VIDEO_MIME_TYPE,
-	);
-	if (expectedBytes !== undefined && binary.bytes !== undefined && binary.bytes !== expectedBytes) {
-		throw new TruncatedDownload(binary.bytes, expectedBytes);
-	}
-	return binary;
-}
+/** What one attempt to get the video's bytes found. */
+type Opened =
+	| { kind: 'stream'; video: VideoStream }
+	| { kind: 'retry'; problem: string }
+	| { kind: 'stop'; problem: string }
+	| { kind: 'none' };
 
-/** Downloads a video URL without credentials, retrying a download cut short. */
-export async function downloadVideo(ctx: IExecuteFunctions, url: string, taskId: string): Promise<IBinaryData> {
+/**
+ * The one retry loop for videos: opens the bytes (`open`), streams them into n8n binary data and
+ * checks the size; a cut or failed attempt is tried again after a pause, up to DOWNLOAD_ATTEMPTS.
+ */
+async function storeWithRetries(
+	ctx: IExecuteFunctions,
+	taskId: string,
+	open: (attempt: number) => Promise<Opened>,
+): Promise<IBinaryData | undefined> {
 	let lastProblem = '';
 	for (let attempt = 1; attempt <= DOWNLOAD_ATTEMPTS; attempt++) {
+		if (attempt > 1) await sleep(DOWNLOAD_RETRY_DELAY_MS * (attempt - 1), ctx.getExecutionCancelSignal());
 		try {
-			const response = (await ctx.helpers.httpRequest({
-				method: 'GET',
-				url,
-				encoding: 'stream',
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				timeout: DOWNLOAD_TIMEOUT_MS,
-			})) as IN8nHttpFullResponse;
-			if (response.statusCode >= 400) {
-				discard(response.body);
-				lastProblem = `the video host answered HTTP ${response.statusCode}`;
-				// 4xx will not change on a retry (expired or wrong link); 5xx might.
-				if (response.statusCode < 500) break;
-			} else {
-				const length = Number(response.headers?.['content-length']);
-				return await storeVideoStream(
-					ctx,
-					response.body,
-					taskId,
-					Number.isFinite(length) && length > 0 ? length : undefined,
-				);
-			}
+			const opened = await open(attempt);
+			if (opened.kind === 'none') return undefined;
+			if (opened.kind === 'stream') return await storeVideoStream(ctx, opened.video, taskId);
+			lastProblem = opened.problem;
+			if (opened.kind === 'stop') break;
 		} catch (error) {
 			if (ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx, error);
 			lastProblem = error instanceof TruncatedDownload ? error.message : describe(error);
 		}
-		if (attempt < DOWNLOAD_ATTEMPTS) await sleep(DOWNLOAD_RETRY_DELAY_MS * attempt, ctx.getExecutionCancelSignal());
 	}
 	throw new DownloadFailed(`Could not download the video of task ${taskId}: ${lastProblem}`);
 }
 
-export class TruncatedDownload extends Error {
+async function storeVideoStream(ctx: IExecuteFunctions, video: VideoStream, taskId: string): Promise<IBinaryData> {
+	const binary = await ctx.helpers.prepareBinaryData(
+		video.stream as Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
+		videoFileName(taskId),
+		VIDEO_MIME_TYPE,
+	);
+	const expected = video.contentLength;
+	if (expected !== undefined && binary.bytes !== undefined && binary.bytes !== expected) {
+		throw new TruncatedDownload(binary.bytes, expected);
+	}
+	return binary;
+}
+
+/** GETs a video URL without credentials. */
+async function openUrl(ctx: IExecuteFunctions, url: string): Promise<Opened> {
+	const response = (await ctx.helpers.httpRequest({
+		method: 'GET',
+		url,
+		encoding: 'stream',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: DOWNLOAD_TIMEOUT_MS,
+	})) as IN8nHttpFullResponse;
+	if (response.statusCode >= 400) {
+		discard(response.body);
+		const problem = `the video host answered HTTP ${response.statusCode}`;
+		// 4xx will not change on a retry (expired or wrong link); 5xx might.
+		return { kind: response.statusCode < 500 ? 'stop' : 'retry', problem };
+	}
+	const length = Number(response.headers?.['content-length']);
+	return {
+		kind: 'stream',
+		video: { stream: response.body, contentLength: Number.isFinite(length) && length > 0 ? length : undefined },
+	};
+}
+
+class TruncatedDownload extends Error {
 	constructor(received: number, expected: number) {
 		super(`the download was cut short (${received} of ${expected} bytes)`);
 		this.name = 'TruncatedDownload';
 	}
 }
 
-export class DownloadFailed extends Error {
+class DownloadFailed extends Error {
 	constructor(message: string) {
 		super(message);
 		this.name = 'DownloadFailed';
@@ -99,8 +114,6 @@ function describe(error: unknown): string {
 	return code ? `the connection failed (${code})` : (message ?? 'unknown error');
 }
 
-const SORA_REFETCH_ATTEMPTS = 3;
-
 /**
  * The finished video of a task, as n8n binary data: from the URL the poll gave, or from the poll
  * answer itself (Sora). A Sora stream cut short is fetched again by polling once more, which is
@@ -113,26 +126,15 @@ export async function attachFinishedVideo(
 	video: VideoStream | undefined,
 ): Promise<IBinaryData | undefined> {
 	const taskId = task.taskId ?? 'video';
-	if (!video) return task.videoUrl ? await downloadVideo(ctx, task.videoUrl, taskId) : undefined;
-	let current: VideoStream | undefined = video;
-	let lastProblem = '';
-	for (let attempt = 1; attempt <= SORA_REFETCH_ATTEMPTS; attempt++) {
-		if (!current) {
-			const polled = await pollOnce(ctx, connection, taskId, task.model);
-			if (polled.kind === 'error') {
-				lastProblem = polled.failure.message;
-				continue;
-			}
-			current = polled.video;
-			if (!current) return polled.task.videoUrl ? await downloadVideo(ctx, polled.task.videoUrl, taskId) : undefined;
-		}
-		try {
-			return await storeVideoStream(ctx, current.stream, taskId, current.contentLength);
-		} catch (error) {
-			if (ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx, error);
-			lastProblem = error instanceof TruncatedDownload ? error.message : describe(error);
-			current = undefined;
-		}
+	if (!video) {
+		const url = task.videoUrl;
+		return url ? await storeWithRetries(ctx, taskId, async () => await openUrl(ctx, url)) : undefined;
 	}
-	throw new DownloadFailed(`Could not download the video of task ${taskId}: ${lastProblem}`);
+	return await storeWithRetries(ctx, taskId, async (attempt): Promise<Opened> => {
+		if (attempt === 1) return { kind: 'stream', video };
+		const polled = await pollOnce(ctx, connection, taskId, task.model);
+		if (polled.kind === 'error') return { kind: 'retry', problem: polled.failure.message };
+		if (polled.video) return { kind: 'stream', video: polled.video };
+		return polled.task.videoUrl ? await openUrl(ctx, polled.task.videoUrl) : { kind: 'none' };
+	});
 }
