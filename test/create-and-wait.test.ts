@@ -106,6 +106,26 @@ describe('Create and Wait', () => {
 		expect(sim.counters.videoHostAuthHeaders).toEqual([]);
 	});
 
+	it('with "Continue (using error output)", every failed item — created tasks included — goes to the error output with its id', async () => {
+		sim.setFault('fails veo', { fail: 'Veo could not render this' });
+		const rows = [
+			{ model: 'google/veo3', prompt: 'fine' },
+			{ model: 'google/veo3', prompt: 'fails veo' },
+			{ model: 'google/veo3', prompt: 'bad resolution', resolution: '4k' },
+		];
+		const result = await runVideoNode(sim, waitParameters(), rows, { onError: 'continueErrorOutput' });
+		expect(result.items.map((item) => item.json.status)).toEqual(['succeeded']);
+		const [failed, rejected] = result.errorItems;
+		const [failedTask] = [...sim.tasks.values()].filter((task) => task.prompt === 'fails veo');
+		expect(failed.json.error).toMatch(/^Item 2: The generation of task \S+ failed: Veo could not render this/);
+		expect(failed.json.details).toEqual({ taskId: failedTask.taskId });
+		expect(failed.pairedItem).toEqual({ item: 1 });
+		expect(rejected.json.error).toMatch(/^Item 3: "resolution" 4k is not available/);
+		expect(rejected.json.details).toBeUndefined();
+		expect(rejected.pairedItem).toEqual({ item: 2 });
+		expect(sim.counters.creates).toBe(2);
+	});
+
 	it('without Continue On Fail, a failed item fails the node and the error lists every created task', async () => {
 		sim.setFault('bad luck', { fail: 'nope' });
 		const result = await runVideoNode(sim, waitParameters(), [

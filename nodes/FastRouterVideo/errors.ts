@@ -21,13 +21,18 @@ export function fromApiFailure(itemIndex: number, failure: ApiFailure, taskId?: 
 	return { itemIndex, message: `${failure.message}${task}`, description: failure.description, taskId, api: failure };
 }
 
-/** With Continue On Fail: the item comes out as `{ error, taskId }`, paired to its input. */
-export function failureItem(failure: ItemFailure): INodeExecutionData {
+/**
+ * With Continue On Fail: the item comes out as `{ error, taskId }`, paired to its input. Under
+ * "Continue (using error output)" the id moves to `details.taskId`: n8n sends an item to the error
+ * output only when its json holds nothing but `error`, `message` and `details`, and a created
+ * task's id must reach that output too.
+ */
+export function failureItem(ctx: IExecuteFunctions, failure: ItemFailure): INodeExecutionData {
+	const error = `${itemLabel(failure.itemIndex)}: ${failure.message}`;
+	const task = failure.taskId ? { taskId: failure.taskId } : undefined;
+	const toErrorOutput = ctx.getNode().onError === 'continueErrorOutput';
 	return {
-		json: {
-			error: `${itemLabel(failure.itemIndex)}: ${failure.message}`,
-			...(failure.taskId ? { taskId: failure.taskId } : {}),
-		},
+		json: toErrorOutput ? { error, ...(task ? { details: task } : {}) } : { error, ...task },
 		pairedItem: { item: failure.itemIndex },
 	};
 }

@@ -187,7 +187,8 @@ async function useBinaryMode(mode) {
  * @param {Record<string, Record<string, unknown>>} [options.credentials] name → values
  * @param {import('n8n-workflow').INodeParameters} options.parameters the node's parameters, as a saved workflow holds them
  * @param {Array<Record<string, unknown>>} [options.items] the input items' json
- * @param {boolean} [options.continueOnFail]
+ * @param {boolean} [options.continueOnFail] the node setting "On Error: Continue"
+ * @param {'continueRegularOutput' | 'continueErrorOutput'} [options.onError] or any other On Error setting
  * @param {(cancel: () => void) => void} [options.onStart] receives a function that cancels the run
  * @param {(line: string, meta?: unknown) => void} [options.onLog]
  * @param {'default' | 'filesystem'} [options.binaryMode]
@@ -200,6 +201,7 @@ async function runNode(options) {
 		parameters,
 		items = [{}],
 		continueOnFail = false,
+		onError = continueOnFail ? 'continueRegularOutput' : undefined,
 		onStart,
 		onLog,
 		binaryMode = 'default',
@@ -228,7 +230,7 @@ async function runNode(options) {
 		position: /** @type {[number, number]} */ ([200, 0]),
 		parameters,
 		credentials: Object.fromEntries(credentialNames.map((/** @type {string} */ name) => [name, { id: '1', name }])),
-		...(continueOnFail ? { onError: /** @type {const} */ ('continueRegularOutput') } : {}),
+		...(onError ? { onError } : {}),
 	};
 	const workflow = new Workflow({
 		id: 'test-workflow',
@@ -289,6 +291,8 @@ async function runNode(options) {
 		status: run.status,
 		/** @type {import('n8n-workflow').INodeExecutionData[]} */
 		items: taskData?.data?.main?.[0] ?? [],
+		/** The error output's items, under "Continue (using error output)". */
+		errorItems: taskData?.data?.main?.[1] ?? [],
 		/** The node's error when it failed as a whole (no Continue On Fail). */
 		error: taskData?.error ?? run.data.resultData.error,
 		executionTimeMs: taskData?.executionTime,

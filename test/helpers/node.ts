@@ -11,6 +11,7 @@ const engine = require('./engine') as {
 export interface RunResult {
 	status: string;
 	items: INodeExecutionData[];
+	errorItems: INodeExecutionData[];
 	error?: { message: string; description?: string; context?: IDataObject; httpCode?: string };
 	executionTimeMs?: number;
 }
@@ -26,7 +27,7 @@ export async function runVideoNode(
 	sim: SimLike,
 	parameters: IDataObject,
 	items: IDataObject[] = [{}],
-	extra: { continueOnFail?: boolean; apiKey?: string; onStart?: (cancel: () => void) => void; onLog?: (line: string) => void; binaryMode?: 'default' | 'filesystem' } = {},
+	extra: { continueOnFail?: boolean; onError?: 'continueRegularOutput' | 'continueErrorOutput'; apiKey?: string; onStart?: (cancel: () => void) => void; onLog?: (line: string) => void; binaryMode?: 'default' | 'filesystem' } = {},
 ): Promise<RunResult> {
 	const { apiKey = SIM_KEY, ...rest } = extra;
 	return await engine.runNode({

@@ -43,5 +43,5 @@ export function finishBatch(
 ): INodeExecutionData[] {
 	const firstFailure = outcomes.find(isFailure);
 	if (firstFailure && !ctx.continueOnFail()) throw toNodeError(ctx, firstFailure, created);
-	return outcomes.map((outcome) => (isFailure(outcome) ? failureItem(outcome) : outcome));
+	return outcomes.map((outcome) => (isFailure(outcome) ? failureItem(ctx, outcome) : outcome));
 }

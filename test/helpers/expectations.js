@@ -1,5 +1,8 @@
+// @ts-check
+'use strict';
+
 /** The output keys issue #4 fixes for every task item, whatever the provider. */
-export const NORMALIZED_KEYS = [
+const NORMALIZED_KEYS = /** @type {const} */ ([
 	'taskId',
 	'model',
 	'status',
@@ -10,4 +13,6 @@ export const NORMALIZED_KEYS = [
 	'provider',
 	'createdAt',
 	'completedAt',
-] as const;
+]);
+
+module.exports = { NORMALIZED_KEYS };

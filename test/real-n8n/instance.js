@@ -1,0 +1,313 @@
+// @ts-check
+'use strict';
+
+// One real n8n installation under test: its own user folder, this package installed into it the
+// way n8n installs a community package, the n8n CLI, and `n8n start` / `n8n worker` processes.
+
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { spawn, execFileSync } = require('node:child_process');
+
+const REPO = path.join(__dirname, '..', '..');
+
+/** @returns {Promise<number>} a port nothing listens on right now */
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = /** @type {net.AddressInfo} */ (server.address());
+			server.close(() => resolve(address.port));
+		});
+	});
+}
+
+/** @param {number} ms */
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Packs the repository (as `npm publish` would) once per test run.
+ * @param {string} into
+ */
+function packThisPackage(into) {
+	const out = execFileSync('npm', ['pack', '--pack-destination', into, '--json', '--loglevel=error'], {
+		cwd: REPO,
+		encoding: 'utf8',
+	});
+	return path.join(into, JSON.parse(out)[0].filename);
+}
+
+/**
+ * What n8n's CommunityPackagesService.downloadPackage does with a package from the registry:
+ * unpack into `<user folder>/.n8n/nodes/node_modules/<name>`, drop dev, peer and optional
+ * dependencies, production install without scripts, and record it in `nodes/package.json`.
+ * n8n scans that folder at every start, so the node type is `n8n-nodes-fastrouter.fastRouterVideo`
+ * exactly as for users.
+ * @param {string} tarball
+ * @param {string} n8nFolder
+ * @param {NodeJS.ProcessEnv} env
+ */
+function installCommunityPackage(tarball, n8nFolder, env) {
+	const nodesDir = path.join(n8nFolder, 'nodes');
+	const packageDir = path.join(nodesDir, 'node_modules', 'n8n-nodes-fastrouter');
+	fs.mkdirSync(packageDir, { recursive: true });
+	execFileSync('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
+	const manifestPath = path.join(packageDir, 'package.json');
+	const { devDependencies, peerDependencies, optionalDependencies, ...manifest } = JSON.parse(
+		fs.readFileSync(manifestPath, 'utf8'),
+	);
+	fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+	execFileSync(
+		'npm',
+		[
+			'install',
+			'--audit=false',
+			'--fund=false',
+			'--bin-links=false',
+			'--install-strategy=shallow',
+			'--ignore-scripts=true',
+			'--package-lock=false',
+			'--loglevel=error',
+		],
+		{ cwd: packageDir, env, stdio: ['ignore', 'ignore', 'inherit'] },
+	);
+	fs.writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [manifest.name]: manifest.version } }),
+	);
+	return { packageDir, manifest };
+}
+
+class N8nInstance {
+	/**
+	 * @param {{ node: string, n8nBin: string, nodeBin: string }} install from install.js
+	 * @param {string} tarball this package, packed
+	 * @param {string} label names the temp folder and log files
+	 */
+	constructor(install, tarball, label) {
+		this.install = install;
+		this.root = fs.mkdtempSync(path.join(os.tmpdir(), `real-n8n-${label}-`));
+		this.userFolder = path.join(this.root, 'user');
+		this.n8nFolder = path.join(this.userFolder, '.n8n');
+		fs.mkdirSync(this.n8nFolder, { recursive: true });
+		this.binaryDataFolder = path.join(this.n8nFolder, 'storage');
+		/** @type {import('node:child_process').ChildProcess[]} */
+		this.processes = [];
+		/** @type {Record<string, string>} */
+		this.logs = {};
+		this.env = {
+			...process.env,
+			PATH: `${install.nodeBin}${path.delimiter}${process.env.PATH}`,
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_ENCRYPTION_KEY: 'real-n8n-check-encryption-key',
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
+			N8N_BINARY_DATA_STORAGE_PATH: this.binaryDataFolder,
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_LOG_LEVEL: 'info',
+			N8N_LOG_OUTPUT: 'console',
+			// Community packages in `.n8n/nodes` load only when this is on (n8n's default, stated here).
+			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+			DB_SQLITE_POOL_SIZE: '2',
+			// No outbound calls from this machine beyond loopback.
+			N8N_HIRING_BANNER_ENABLED: 'false',
+			EXTERNAL_FRONTEND_HOOKS_URLS: '',
+			N8N_RUNNERS_ENABLED: 'true',
+		};
+		this.package = installCommunityPackage(tarball, this.n8nFolder, this.env);
+	}
+
+	/**
+	 * Runs one n8n CLI command to completion and returns its stdout.
+	 * @param {string[]} args
+	 * @param {NodeJS.ProcessEnv} [env]
+	 */
+	cli(args, env = {}) {
+		return new Promise((resolve, reject) => {
+			const child = spawn(this.install.node, [this.install.n8nBin, ...args], {
+				env: { ...this.env, ...env },
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
+			let stdout = '';
+			let stderr = '';
+			child.stdout.on('data', (chunk) => (stdout += chunk));
+			child.stderr.on('data', (chunk) => (stderr += chunk));
+			child.on('close', (code) => {
+				if (code === 0) resolve(stdout);
+				else reject(new Error(`n8n ${args.join(' ')} exited ${code}\n${stderr}\n${stdout.slice(-4000)}`));
+			});
+		});
+	}
+
+	/**
+	 * `n8n execute --rawOutput` prints the finished run; the JSON starts at its first line of `{`.
+	 * @param {string} workflowId
+	 * @returns {Promise<any>}
+	 */
+	async execute(workflowId) {
+		const stdout = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput']);
+		const start = stdout.search(/^\{/m);
+		if (start < 0) throw new Error(`n8n execute printed no JSON:\n${stdout.slice(-4000)}`);
+		return JSON.parse(stdout.slice(start));
+	}
+
+	/** @param {string} name @param {unknown} data */
+	writeJson(name, data) {
+		const file = path.join(this.root, name);
+		fs.writeFileSync(file, JSON.stringify(data, null, 2));
+		return file;
+	}
+
+	/** @param {unknown[]} credentials */
+	async importCredentials(credentials) {
+		await this.cli(['import:credentials', `--input=${this.writeJson('credentials.json', credentials)}`]);
+	}
+
+	/** @param {{ id: string }} workflow */
+	async importWorkflow(workflow) {
+		await this.cli(['import:workflow', `--input=${this.writeJson(`workflow-${workflow.id}.json`, workflow)}`]);
+	}
+
+	/**
+	 * Starts a long-running n8n process (`start`, `worker`) with its output in a log file.
+	 * @param {string[]} args
+	 * @param {NodeJS.ProcessEnv} env
+	 * @param {string} name
+	 */
+	spawn(args, env, name) {
+		const logFile = path.join(this.root, `${name}.log`);
+		const out = fs.openSync(logFile, 'a');
+		const child = spawn(this.install.node, [this.install.n8nBin, ...args], {
+			env: { ...this.env, ...env },
+			stdio: ['ignore', out, out],
+			detached: true,
+		});
+		fs.closeSync(out);
+		this.processes.push(child);
+		this.logs[name] = logFile;
+		return child;
+	}
+
+	/** @param {string} name */
+	log(name) {
+		return this.logs[name] && fs.existsSync(this.logs[name]) ? fs.readFileSync(this.logs[name], 'utf8') : '';
+	}
+
+	/**
+	 * Waits until `url` answers `expected` (a status code) or the process dies.
+	 * @param {import('node:child_process').ChildProcess} child
+	 * @param {string} url
+	 * @param {{ method?: string, expected?: number, timeoutMs?: number, name: string, headers?: Record<string, string> }} options
+	 */
+	async waitFor(child, url, { method = 'GET', expected = 200, timeoutMs = 120_000, name, headers = {} }) {
+		const deadline = Date.now() + timeoutMs;
+		let last = 'no answer';
+		while (Date.now() < deadline) {
+			if (child.exitCode !== null) {
+				throw new Error(`${name} exited with ${child.exitCode} before ${url} answered\n${this.log(name).slice(-4000)}`);
+			}
+			try {
+				const response = await fetch(url, { method, headers, signal: AbortSignal.timeout(5_000) });
+				await response.arrayBuffer();
+				if (response.status === expected) return;
+				last = `HTTP ${response.status}`;
+			} catch (error) {
+				last = /** @type {Error} */ (error).message;
+			}
+			await pause(500);
+		}
+		throw new Error(`${url} did not answer ${expected} within ${timeoutMs} ms (last: ${last})\n${this.log(name).slice(-4000)}`);
+	}
+
+	/**
+	 * `n8n start` on free ports; resolves once the REST API is ready.
+	 * @param {NodeJS.ProcessEnv} [env]
+	 */
+	async start(env = {}) {
+		const port = await freePort();
+		const brokerPort = await freePort();
+		const child = this.spawn(
+			['start'],
+			{ N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(brokerPort), WEBHOOK_URL: `http://127.0.0.1:${port}/`, ...env },
+			'main',
+		);
+		const baseUrl = `http://127.0.0.1:${port}`;
+		await this.waitFor(child, `${baseUrl}/healthz/readiness`, { name: 'main' });
+		this.baseUrl = baseUrl;
+		return { child, baseUrl };
+	}
+
+	/**
+	 * `n8n worker` for queue mode; resolves once its readiness check passes.
+	 * @param {NodeJS.ProcessEnv} env
+	 */
+	async startWorker(env) {
+		const port = await freePort();
+		const brokerPort = await freePort();
+		const child = this.spawn(
+			['worker', '--concurrency=5'],
+			{
+				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+				QUEUE_HEALTH_CHECK_PORT: String(port),
+				N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+				...env,
+			},
+			'worker',
+		);
+		await this.waitFor(child, `http://127.0.0.1:${port}/healthz/readiness`, { name: 'worker' });
+		return { child };
+	}
+
+	/**
+	 * A production webhook is live once its CORS preflight allows POST.
+	 * @param {string} path
+	 */
+	async waitForWebhook(path) {
+		const main = this.processes.find((child) => this.logs.main && child.spawnargs.includes('start'));
+		if (!main || !this.baseUrl) throw new Error('n8n start is not running');
+		await this.waitFor(main, `${this.baseUrl}/webhook/${path}`, {
+			method: 'OPTIONS',
+			expected: 204,
+			name: 'main',
+			headers: { Origin: 'http://127.0.0.1', 'Access-Control-Request-Method': 'POST' },
+		});
+	}
+
+	async stop() {
+		await Promise.all(
+			this.processes.map(
+				(child) =>
+					new Promise((resolve) => {
+						if (child.exitCode !== null || child.pid === undefined) return resolve(undefined);
+						const timer = setTimeout(() => {
+							try {
+								process.kill(-(/** @type {number} */ (child.pid)), 'SIGKILL');
+							} catch {}
+						}, 20_000);
+						child.once('exit', () => {
+							clearTimeout(timer);
+							resolve(undefined);
+						});
+						try {
+							// The whole group: n8n starts its task runner as a child of its own.
+							process.kill(-(/** @type {number} */ (child.pid)), 'SIGTERM');
+						} catch {
+							resolve(undefined);
+						}
+					}),
+			),
+		);
+	}
+
+	cleanUp() {
+		if (!process.env.KEEP_REAL_N8N) fs.rmSync(this.root, { recursive: true, force: true });
+	}
+}
+
+module.exports = { N8nInstance, packThisPackage, freePort, REPO };

@@ -1,0 +1,224 @@
+// @ts-check
+'use strict';
+
+// `npm run test:n8n`: this package, packed and installed as a community package into a real
+// n8n 2.x, running the workflows in examples/ against the FastRouter simulator — in one process
+// (`n8n execute`, `n8n start`) and in queue mode (main + worker + Redis).
+
+const { describe, it, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { installRealN8n } = require('./install');
+const { N8nInstance, packThisPackage } = require('./instance');
+const workflows = require('./workflows');
+const { startSimulator } = require('../simulator');
+const { NORMALIZED_KEYS } = require('../helpers/expectations');
+
+const SIM_KEY = 'sim-key';
+const CREDENTIAL = { id: 'fastRouterSim001', name: 'FastRouter (simulator)' };
+const VIDEO_BYTES = 256 * 1024;
+
+/** @type {ReturnType<typeof installRealN8n>} */
+let install;
+/** @type {string} */
+let tarball;
+/** @type {import('../simulator').Simulator} */
+let sim;
+
+before(async () => {
+	install = installRealN8n();
+	tarball = packThisPackage(fs.mkdtempSync(path.join(os.tmpdir(), 'real-n8n-pack-')));
+	sim = await startSimulator({ apiKey: SIM_KEY, durationMs: 1_500, videoBytes: VIDEO_BYTES });
+});
+
+after(async () => {
+	await sim?.close();
+});
+
+/** The run data of one node in an `n8n execute --rawOutput` answer. */
+function outputs(/** @type {any} */ run, /** @type {string} */ nodeName) {
+	const runs = run.data.resultData.runData[nodeName];
+	assert.ok(runs, `node "${nodeName}" did not run; ran: ${Object.keys(run.data.resultData.runData).join(', ')}`);
+	assert.equal(runs[0].executionStatus, 'success', `${nodeName}: ${JSON.stringify(runs[0].error)}`);
+	return /** @type {any[][]} */ (runs[0].data.main);
+}
+
+/** @param {any} item */
+function assertNormalizedVideo(item) {
+	assert.deepEqual(Object.keys(item.json).sort(), [...NORMALIZED_KEYS].sort());
+	assert.equal(item.json.status, 'succeeded');
+	assert.ok(item.json.videoUrl.startsWith(sim.videoBaseUrl), item.json.videoUrl);
+	assert.equal(item.binary.data.mimeType, 'video/mp4');
+	assert.match(item.binary.data.fileName, /\.mp4$/);
+}
+
+/**
+ * The bytes behind a binary entry in filesystem mode: a real MP4 of the simulator's size.
+ * @param {N8nInstance} n8n
+ * @param {any} binary
+ */
+function assertMp4OnDisk(n8n, binary) {
+	assert.match(binary.id, /^filesystem(-v2)?:/, 'binary data is stored by reference, not inline');
+	const file = path.join(n8n.binaryDataFolder, binary.id.replace(/^filesystem(-v2)?:/, ''));
+	const bytes = fs.readFileSync(file);
+	assert.equal(bytes.length, VIDEO_BYTES);
+	assert.equal(bytes.subarray(4, 8).toString('latin1'), 'ftyp');
+}
+
+describe('real n8n, one process', () => {
+	/** @type {N8nInstance} */
+	let n8n;
+
+	before(async () => {
+		n8n = new N8nInstance(install, tarball, 'regular');
+		await n8n.importCredentials([
+			{ ...CREDENTIAL, type: 'fastRouterApi', data: { apiKey: SIM_KEY, baseUrl: sim.baseUrl } },
+		]);
+	});
+
+	after(async () => {
+		await n8n?.stop();
+		n8n?.cleanUp();
+	});
+
+	it('loads the packed package as a community node, with no dev or peer dependencies installed', () => {
+		const manifest = n8n.package.manifest;
+		assert.equal(manifest.devDependencies, undefined);
+		assert.equal(manifest.peerDependencies, undefined);
+		const installed = fs.readdirSync(path.join(n8n.package.packageDir));
+		assert.deepEqual(installed.sort(), ['README.md', 'dist', 'package.json'].sort());
+	});
+
+	it('Google Sheets rows → Create and Wait → Google Drive: videos as binary, bad rows on the error output', async () => {
+		sim.reset();
+		const rows = [
+			{ prompt: 'A red fox running through fresh snow', file_name: 'fox.mp4' },
+			{ prompt: 'Timelapse of clouds over a valley', resolution: '1080p', file_name: 'clouds.mp4' },
+			{ prompt: 'A neon city at night', resolution: '4k', file_name: 'city.mp4' },
+			{ prompt: 'A boat at sea [sim:fail=Content policy violation]', file_name: 'boat.mp4' },
+			{ prompt: 'Snowy mountains at dawn [sim:poll429=2]', file_name: 'mountains.mp4' },
+		];
+		const workflow = workflows.forCheck(workflows.loadExample('sheets-to-drive.json'), 'exampleSheets001', CREDENTIAL);
+		workflows.standIn(workflow, 'Read prompts', workflows.emit(rows));
+		workflows.standIn(workflow, 'Upload to Google Drive', workflows.passThrough);
+		workflows.standIn(workflow, 'Log failed rows', workflows.passThrough);
+		await n8n.importWorkflow(workflow);
+
+		const run = await n8n.execute(workflow.id);
+
+		const [videos, failures] = outputs(run, 'Generate videos');
+		assert.deepEqual(
+			videos.map((item) => item.pairedItem.item),
+			[0, 1, 4],
+			JSON.stringify({ videos: videos.map((item) => item.json), failures: failures.map((item) => item.json) }),
+		);
+		for (const item of videos) {
+			assertNormalizedVideo(item);
+			assert.equal(item.json.model, 'google/veo3-fast');
+			assertMp4OnDisk(n8n, item.binary.data);
+		}
+		const requested = [...sim.tasks.values()].map((task) => task.body.resolution);
+		assert.deepEqual(requested.sort(), ['1080p', '720p', '720p', '720p']);
+
+		// The error output carries the sheet row itself, so it can be written back where it came from.
+		assert.equal(failures.length, 2);
+		const [rejected, failed] = failures;
+		assert.match(rejected.json.error, /^Item 3: "resolution" 4k is not available for google\/veo3-fast .*\(allowed: 720p, 1080p\)/);
+		assert.equal(rejected.json.file_name, 'city.mp4');
+		assert.equal(rejected.json.details, undefined, 'rejected before any task was created');
+		assert.match(failed.json.error, /^Item 4: The generation of task \S+ failed: Content policy violation/);
+		assert.equal(failed.json.file_name, 'boat.mp4');
+		const boat = [...sim.tasks.values()].find((task) => task.prompt.startsWith('A boat'));
+		assert.deepEqual(failed.json.details, { taskId: boat?.taskId }, 'a failed task is reported with its id');
+
+		const uploaded = outputs(run, 'Upload to Google Drive')[0];
+		assert.equal(uploaded.length, 3);
+		assert.ok(uploaded.every((item) => item.binary?.data?.mimeType === 'video/mp4'));
+		assert.equal(outputs(run, 'Log failed rows')[0].length, 2);
+
+		// Four rows reached FastRouter, each exactly once; the video host never saw the API key.
+		assert.equal(sim.counters.creates, 4);
+		assert.ok(Object.values(sim.counters.createsByPrompt).every((count) => count === 1));
+		assert.deepEqual(sim.counters.videoHostAuthHeaders, []);
+	});
+
+	it('Schedule → Create → later Get Status: the task id carries over and the Sora video comes back', async () => {
+		sim.reset();
+		const workflow = workflows.forCheck(
+			workflows.loadExample('schedule-create-then-status.json'),
+			'exampleSchedule1',
+			CREDENTIAL,
+		);
+		// `n8n execute` starts from a Manual Trigger; the schedule's own item is empty anyway.
+		workflows.manualStartInsteadOf(workflow, 'Every morning', workflows.emit([{}]));
+		workflows.nodeNamed(workflow, 'Later').parameters = { amount: 3, unit: 'seconds' };
+		await n8n.importWorkflow(workflow);
+
+		const run = await n8n.execute(workflow.id);
+
+		const [created] = outputs(run, 'Start video');
+		assert.equal(created.length, 1);
+		assert.ok(created[0].json.taskId);
+		assert.equal(created[0].json.model, 'openai/sora-2-pro');
+		assert.equal(created[0].binary, undefined, 'Create does not wait for the video');
+
+		const [ready, notReady] = outputs(run, 'Ready?');
+		assert.equal(notReady.length, 0);
+		assert.equal(ready.length, 1);
+		assert.equal(ready[0].json.taskId, created[0].json.taskId);
+		assert.equal(ready[0].json.status, 'succeeded');
+		assert.equal(ready[0].binary.data.mimeType, 'video/mp4');
+		assertMp4OnDisk(n8n, ready[0].binary.data);
+
+		assert.equal(sim.counters.creates, 1);
+		assert.equal([...sim.tasks.values()][0].body.seconds, '8');
+		assert.deepEqual(sim.counters.videoHostAuthHeaders, []);
+	});
+
+	describe('webhook: prompt in, MP4 out (n8n start)', () => {
+		before(async () => {
+			const workflow = workflows.forCheck(
+				workflows.loadExample('webhook-prompt-to-mp4.json'),
+				'exampleWebhook01',
+				CREDENTIAL,
+			);
+			await n8n.importWorkflow(workflow);
+			await n8n.cli(['publish:workflow', `--id=${workflow.id}`]);
+			await n8n.start();
+			await n8n.waitForWebhook('fastrouter-video');
+		});
+
+		it('answers a prompt with the MP4 itself', async () => {
+			sim.reset();
+			const response = await fetch(`${n8n.baseUrl}/webhook/fastrouter-video`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({ prompt: 'A paper plane over a city' }),
+			});
+			const body = Buffer.from(await response.arrayBuffer());
+			assert.equal(response.status, 200, body.toString().slice(0, 500));
+			assert.match(String(response.headers.get('content-type')), /video\/mp4/);
+			assert.equal(body.length, VIDEO_BYTES);
+			assert.equal(body.subarray(4, 8).toString('latin1'), 'ftyp');
+			assert.equal(sim.counters.creates, 1);
+			assert.equal([...sim.tasks.values()][0].model, 'google/veo3-fast');
+			assert.deepEqual(sim.counters.videoHostAuthHeaders, []);
+		});
+
+		it('answers a request its model cannot take with 422 naming the field, before any create', async () => {
+			sim.reset();
+			const response = await fetch(`${n8n.baseUrl}/webhook/fastrouter-video`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({ model: 'openai/sora-2-pro', prompt: '' }),
+			});
+			const body = await response.json();
+			assert.equal(response.status, 422);
+			assert.match(body.error, /^Item 1: .*prompt/i);
+			assert.equal(sim.counters.creates, 0);
+		});
+	});
+});
