@@ -200,6 +200,24 @@ class N8nInstance {
 	}
 
 	/**
+	 * Waits until a process's log has `count` lines matching `pattern`; returns their first groups.
+	 * @param {string} name
+	 * @param {RegExp} pattern a global pattern with one group
+	 * @param {number} count
+	 */
+	async waitForLog(name, pattern, count, timeoutMs = 30_000) {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const found = [...this.log(name).matchAll(pattern)].map((match) => match[1]);
+			if (found.length >= count) return found;
+			if (Date.now() > deadline) {
+				throw new Error(`${name} logged ${found.length} of ${count} × ${pattern}\n${this.log(name).slice(-3000)}`);
+			}
+			await pause(250);
+		}
+	}
+
+	/**
 	 * Waits until `url` answers `expected` (a status code) or the process dies.
 	 * @param {import('node:child_process').ChildProcess} child
 	 * @param {string} url

@@ -13,6 +13,7 @@ const path = require('node:path');
 
 const { installRealN8n } = require('./install');
 const { N8nInstance, packThisPackage } = require('./instance');
+const { startRedis } = require('./redis');
 const workflows = require('./workflows');
 const { startSimulator } = require('../simulator');
 const { NORMALIZED_KEYS } = require('../helpers/expectations');
@@ -220,5 +221,72 @@ describe('real n8n, one process', () => {
 			assert.match(body.error, /^Item 1: .*prompt/i);
 			assert.equal(sim.counters.creates, 0);
 		});
+	});
+});
+
+describe('real n8n, queue mode: main + worker + Redis', () => {
+	/** @type {N8nInstance} */
+	let n8n;
+	/** @type {Awaited<ReturnType<typeof startRedis>>} */
+	let redis;
+
+	before(async () => {
+		redis = await startRedis();
+		n8n = new N8nInstance(install, tarball, 'queue');
+		// Main and worker share the user folder (and its sqlite database); binary data goes to the
+		// database, n8n's queue-mode default, because the worker's files are not main's.
+		Object.assign(n8n.env, {
+			EXECUTIONS_MODE: 'queue',
+			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+			QUEUE_BULL_REDIS_PORT: String(redis.port),
+			N8N_DEFAULT_BINARY_DATA_MODE: 'database',
+		});
+		await n8n.importCredentials([
+			{ ...CREDENTIAL, type: 'fastRouterApi', data: { apiKey: SIM_KEY, baseUrl: sim.baseUrl } },
+		]);
+		const workflow = workflows.forCheck(workflows.loadExample('webhook-prompt-to-mp4.json'), 'exampleWebhook01', CREDENTIAL);
+		await n8n.importWorkflow(workflow);
+		await n8n.cli(['publish:workflow', `--id=${workflow.id}`]);
+		await n8n.startWorker({});
+		await n8n.start();
+		await n8n.waitForWebhook('fastrouter-video');
+	});
+
+	after(async () => {
+		await n8n?.stop();
+		await redis?.stop();
+		n8n?.cleanUp();
+	});
+
+	it('the worker runs the webhook example to completion and main answers with the MP4', async () => {
+		sim.reset();
+		const prompts = ['A lighthouse in a storm', 'A hummingbird in slow motion [sim:poll500=1]'];
+		const responses = await Promise.all(
+			prompts.map((prompt) =>
+				fetch(`${n8n.baseUrl}/webhook/fastrouter-video`, {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/json' },
+					body: JSON.stringify({ prompt }),
+				}),
+			),
+		);
+		for (const response of responses) {
+			const body = Buffer.from(await response.arrayBuffer());
+			assert.equal(response.status, 200, body.toString().slice(0, 500));
+			assert.match(String(response.headers.get('content-type')), /video\/mp4/);
+			assert.equal(body.length, VIDEO_BYTES);
+			assert.equal(body.subarray(4, 8).toString('latin1'), 'ftyp');
+		}
+
+		// Main only queued the executions; the worker ran both (it logs the end after the answer left).
+		const enqueued = await n8n.waitForLog('main', /Enqueued execution (\d+)/g, 2);
+		const finished = await n8n.waitForLog('worker', /Worker finished execution (\d+)/g, 2);
+		assert.deepEqual(finished.sort(), enqueued.sort());
+		assert.doesNotMatch(n8n.log('main'), /FastRouter Item \d+ task/, 'the node ran on the worker, not on main');
+		assert.match(n8n.log('worker'), /FastRouter Item 1 task \S+: succeeded 100%/);
+
+		assert.equal(sim.counters.creates, 2);
+		assert.ok(Object.values(sim.counters.createsByPrompt).every((count) => count === 1));
+		assert.deepEqual(sim.counters.videoHostAuthHeaders, []);
 	});
 });
