@@ -6,6 +6,7 @@ import * as createAndWait from './actions/createAndWait.operation';
 import * as getStatus from './actions/getStatus.operation';
 import { route } from './actions/router';
 import { modelProperties, videoRequestProperties } from './fields';
+import { toolDescription } from './tool';
 
 /**
  * FastRouter Video: text-to-video and image-to-video through FastRouter.ai.
@@ -18,6 +19,7 @@ import { modelProperties, videoRequestProperties } from './fields';
  *   poller.ts       waiting for tasks, all at once
  *   normalize.ts    both API answer shapes → one item shape
  *   binary.ts       streaming videos into n8n binary data, without credentials
+ *   tool.ts         how the node describes itself to an AI agent
  */
 export class FastRouterVideo implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,8 +29,9 @@ export class FastRouterVideo implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + ($parameter["model"] === "custom" ? $parameter["customModel"] : $parameter["model"]) }}',
-		description:
-			'Generate videos from text or images with FastRouter.ai (Google Veo 3, OpenAI Sora 2 Pro, Runway, Seedance, Pollo and more)',
+		// Also the text an AI agent reads about the tool: n8n gives the agent the node's own
+		// description (usableAsTool replacements only reach the editor's listing, not the run).
+		description: toolDescription(),
 		defaults: { name: 'FastRouter Video' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

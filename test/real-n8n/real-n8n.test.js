@@ -14,6 +14,7 @@ const path = require('node:path');
 const { installRealN8n } = require('./install');
 const { N8nInstance, packThisPackage } = require('./instance');
 const { startRedis } = require('./redis');
+const { startFakeLlm } = require('./fake-llm');
 const workflows = require('./workflows');
 const { startSimulator } = require('../simulator');
 const { NORMALIZED_KEYS } = require('../helpers/expectations');
@@ -179,6 +180,54 @@ describe('real n8n, one process', () => {
 		assert.deepEqual(sim.counters.videoHostAuthHeaders, []);
 	});
 
+	it('as an AI agent\'s tool: the agent sees every parameter it must fill, and its values go through validation', async () => {
+		sim.reset();
+		const llm = await startFakeLlm();
+		try {
+			const openAi = { id: 'openAiStandIn001', name: 'OpenAI (stand-in)' };
+			await n8n.importCredentials([
+				{ ...openAi, type: 'openAiApi', data: { apiKey: 'stand-in', url: llm.url } },
+			]);
+			const workflow = workflows.forCheck(workflows.loadExample('ai-agent-video-tool.json'), 'exampleAgent0001', CREDENTIAL);
+			workflows.nodeNamed(workflow, 'OpenAI Chat Model').credentials.openAiApi = openAi;
+			const calls = [
+				{ model: 'google/veo3-fast', prompt: 'A kite over a beach', length: 8, resolution: '1080p' },
+				{ model: 'google/veo3-fast', prompt: 'A kite over a lake', length: 5, resolution: '' },
+			];
+			workflows.manualStartInsteadOf(
+				workflow,
+				'When chat message received',
+				workflows.emit(calls.map((call, index) => ({ sessionId: `s${index}`, chatInput: `Make this. CALL: ${JSON.stringify(call)}` }))),
+			);
+			await n8n.importWorkflow(workflow);
+
+			const run = await n8n.execute(workflow.id);
+
+			const [answers] = outputs(run, 'AI Agent');
+			const [firstTurn] = llm.requests;
+			const tool = firstTurn.tools[0].function;
+			assert.match(tool.description, /videoUrl/);
+			assert.match(tool.description, /google\/veo3-fast .*length 8/);
+			assert.deepEqual(Object.keys(tool.parameters.properties).sort(), ['length', 'model', 'prompt', 'resolution']);
+			assert.deepEqual(tool.parameters.required.sort(), ['length', 'model', 'prompt', 'resolution']);
+			assert.equal(tool.parameters.properties.length.type, 'number');
+
+			// The good call made one video; the agent got its videoUrl back.
+			assert.equal(answers.length, 2);
+			const tasks = [...sim.tasks.values()];
+			assert.equal(tasks.length, 1);
+			assert.deepEqual(
+				{ model: tasks[0].model, prompt: tasks[0].prompt, length: tasks[0].body.length, resolution: tasks[0].body.resolution },
+				{ model: 'google/veo3-fast', prompt: 'A kite over a beach', length: 8, resolution: '1080p' },
+			);
+			assert.match(answers[0].json.output, new RegExp(`TOOL SAID: .*${tasks[0].taskId}.*videos/${tasks[0].taskId}\\.mp4`));
+			// The bad one never reached FastRouter; the agent was told what the model accepts.
+			assert.match(answers[1].json.output, /TOOL SAID: .*Item 1: \\"length\\" 5 is not available for google\/veo3-fast .*8 is the only value/);
+		} finally {
+			await llm.close();
+		}
+	});
+
 	describe('webhook: prompt in, MP4 out (n8n start)', () => {
 		before(async () => {
 			const workflow = workflows.forCheck(
@@ -216,7 +265,7 @@ describe('real n8n, one process', () => {
 				headers: { 'Content-Type': 'application/json' },
 				body: JSON.stringify({ model: 'openai/sora-2-pro', prompt: '' }),
 			});
-			const body = await response.json();
+			const body = /** @type {{ error: string }} */ (await response.json());
 			assert.equal(response.status, 422);
 			assert.match(body.error, /^Item 1: .*prompt/i);
 			assert.equal(sim.counters.creates, 0);
