@@ -147,3 +147,30 @@ describe('fields the editor shows', () => {
 		expect(byName.maxConcurrent).toBeGreaterThanOrEqual(100);
 	});
 });
+
+describe('cost notices', () => {
+	function notices(values: INodeParameters): string[] {
+		return displayed(values)
+			.filter((property) => property.type === 'notice')
+			.map((property) => property.displayName);
+	}
+
+	it('a dearer length, duration or resolution shows what it costs against the cheapest choice', () => {
+		const base = { operation: 'createAndWait' };
+		expect(notices({ ...base, model: 'bytedance/seedance', resolution: '480p', length: 5 })).toEqual([]);
+		expect(notices({ ...base, model: 'bytedance/seedance', resolution: '480p', length: 10 })).toEqual([
+			'10 seconds costs more credits than 5 seconds',
+		]);
+		expect(notices({ ...base, model: 'bytedance/seedance', resolution: '1080p', length: 10 })).toEqual([
+			'10 seconds costs more credits than 5 seconds',
+			'1080p costs more credits than 480p',
+		]);
+		expect(notices({ ...base, model: 'google/veo3', resolution: '1080p' })).toEqual(['1080p costs more credits than 720p']);
+		expect(notices({ ...base, model: 'openai/sora-2-pro', seconds: 12 })).toEqual(['12 seconds costs more credits than 4 seconds']);
+	});
+
+	it('stays away when the model or the value is an expression, and from Get Status', () => {
+		expect(notices({ operation: 'createAndWait', model: '={{ $json.model }}', resolution: '1080p', length: 10 })).toEqual([]);
+		expect(notices({ operation: 'getStatus', model: 'google/veo3', resolution: '1080p' })).toEqual([]);
+	});
+});

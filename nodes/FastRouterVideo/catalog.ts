@@ -26,7 +26,10 @@ export type FieldValue = string | number;
 
 export interface FieldRule {
 	required?: boolean;
-	/** The only values the model accepts; absent = any value of the field's type. */
+	/**
+	 * The only values the model accepts, cheapest first (the editor notes dearer choices of
+	 * length, seconds and resolution); absent = any value of the field's type.
+	 */
 	values?: readonly FieldValue[];
 }
 

@@ -132,10 +132,56 @@ function fieldProperties(field: VideoField, operations: string[]): INodeProperti
 
 	const freeForm: INodeProperties = {
 		...baseProperty(field, {}),
-		description: `${definition.description}. For a model outside the list, sent as given; leave empty to leave it out.`,
+		description: `${definition.description.replace(/\.?$/, '.')} ${acceptedByModel(field)}Sent as given for a model outside the list; leave empty to leave it out.`,
 		displayOptions: { show: { operation: operations, model: [CUSTOM_MODEL] } },
 	};
 	return [...perModel, freeForm];
+}
+
+/** For the free-form variant (expressions, "Other"): what each catalog model takes in this field. */
+function acceptedByModel(field: VideoField): string {
+	const accepted = MODELS.flatMap((model) => {
+		const rule = fieldAcrossModes(model, field);
+		if (!rule) return [];
+		return [`${model.id}: ${rule.values ? rule.values.join(', ') : 'any'}${rule.required ? ' (required)' : ''}`];
+	});
+	return accepted.length ? `Accepted — ${accepted.join('; ')}. ` : '';
+}
+
+/** Fields FastRouter bills by; their values are listed cheapest first in the catalog. */
+const COST_FIELDS: Partial<Record<VideoField, true>> = { length: true, seconds: true, resolution: true };
+
+/**
+ * A notice under a field whenever its value costs more than the model's cheapest choice, e.g.
+ * "10 seconds costs more credits than 5 seconds". Hidden for expressions, whose value is unknown.
+ */
+function costNotices(field: VideoField, operations: string[]): INodeProperties[] {
+	if (!COST_FIELDS[field]) return [];
+	const label = FIELD_DEFINITIONS[field].label ?? String;
+	const notices = new Map<string, { value: FieldValue; modelIds: string[] }>();
+	for (const model of MODELS) {
+		const values = fieldAcrossModes(model, field)?.values ?? [];
+		for (const value of values.slice(1)) {
+			const text = `${label(value)} costs more credits than ${label(values[0])}`;
+			const notice = notices.get(text) ?? { value, modelIds: [] };
+			notice.modelIds.push(model.id);
+			notices.set(text, notice);
+		}
+	}
+	return [...notices.entries()].map(([text, { value, modelIds }], index) => ({
+		displayName: text,
+		name: `${field}CostNotice${index}`,
+		type: 'notice',
+		default: '',
+		// `hide` only, as for the fields: a `show` rule on an expression would always pass.
+		displayOptions: {
+			show: { operation: operations },
+			hide: {
+				model: [...ALL_MODEL_IDS.filter((id) => !modelIds.includes(id)), CUSTOM_MODEL, IS_EXPRESSION],
+				[field]: [{ _cnd: { not: value } }],
+			},
+		},
+	}));
 }
 
 function baseProperty(field: VideoField, rule: FieldRule): INodeProperties {
@@ -215,5 +261,5 @@ export const modelProperties: INodeProperties[] = [
 
 /** Every video request field, in the order the API document lists them. */
 export function videoRequestProperties(operations: string[]): INodeProperties[] {
-	return VIDEO_FIELDS.flatMap((field) => fieldProperties(field, operations));
+	return VIDEO_FIELDS.flatMap((field) => [...fieldProperties(field, operations), ...costNotices(field, operations)]);
 }
