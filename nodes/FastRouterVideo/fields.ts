@@ -178,10 +178,16 @@ function costNotices(field: VideoField, operations: string[]): INodeProperties[]
 			show: { operation: operations },
 			hide: {
 				model: [...ALL_MODEL_IDS.filter((id) => !modelIds.includes(id)), CUSTOM_MODEL, IS_EXPRESSION],
-				[field]: [{ _cnd: { not: value } }],
+				// Every other value, listed: the editor's own check does not apply `_cnd: { not }` here.
+				[field]: [...otherValues(field, value), '', IS_EXPRESSION],
 			},
 		},
 	}));
+}
+
+function otherValues(field: VideoField, value: FieldValue): FieldValue[] {
+	const all = MODELS.flatMap((model) => fieldAcrossModes(model, field)?.values ?? []);
+	return [...new Set(all)].filter((candidate) => candidate !== value);
 }
 
 function baseProperty(field: VideoField, rule: FieldRule): INodeProperties {
