@@ -257,6 +257,7 @@ class N8nInstance {
 		);
 		const baseUrl = `http://127.0.0.1:${port}`;
 		await this.waitFor(child, `${baseUrl}/healthz/readiness`, { name: 'main' });
+		this.main = child;
 		this.baseUrl = baseUrl;
 		return { child, baseUrl };
 	}
@@ -287,9 +288,8 @@ class N8nInstance {
 	 * @param {string} path
 	 */
 	async waitForWebhook(path) {
-		const main = this.processes.find((child) => this.logs.main && child.spawnargs.includes('start'));
-		if (!main || !this.baseUrl) throw new Error('n8n start is not running');
-		await this.waitFor(main, `${this.baseUrl}/webhook/${path}`, {
+		if (!this.main || !this.baseUrl) throw new Error('n8n start is not running');
+		await this.waitFor(this.main, `${this.baseUrl}/webhook/${path}`, {
 			method: 'OPTIONS',
 			expected: 204,
 			name: 'main',
