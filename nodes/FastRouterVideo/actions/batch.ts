@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import pLimit from 'p-limit';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { mapInPool } from '../pool';
 import { failureItem, type ItemFailure, toNodeError } from '../errors';
 import type { CreateRequest } from '../validation';
 import { createRequestFor } from './params';
@@ -25,14 +26,23 @@ export function checkAllItems(ctx: IExecuteFunctions, items: INodeExecutionData[
 	return checked;
 }
 
-/** Runs `work` for every item, at most `concurrency` at a time; results keep the input order. */
+/**
+ * Runs `work` for every item, at most `concurrency` at a time; results keep the input order. No
+ * item starts after the execution is cancelled.
+ */
 export async function forEachItem<T>(
+	ctx: IExecuteFunctions,
 	entries: T[],
 	concurrency: number,
 	work: (entry: T, itemIndex: number) => Promise<ItemOutcome>,
 ): Promise<ItemOutcome[]> {
-	const limit = pLimit(Math.max(1, concurrency));
-	return await Promise.all(entries.map(async (entry, itemIndex) => await limit(async () => await work(entry, itemIndex))));
+	const signal = ctx.getExecutionCancelSignal();
+	const outcomes = await mapInPool(entries, concurrency, work, signal);
+	// Items the pool did not start because the run was cancelled have no outcome.
+	if ((outcomes as Array<ItemOutcome | undefined>).includes(undefined)) {
+		throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
+	}
+	return outcomes;
 }
 
 /** Either every item's output, or — without Continue On Fail — the first failure as the node's error. */

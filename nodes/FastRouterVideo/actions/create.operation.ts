@@ -55,7 +55,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const checked = checkAllItems(this, items);
 	const connection = await getConnection(this);
 	const created: CreatedTask[] = [];
-	const outcomes = await forEachItem(checked, CREATE_CONCURRENCY, async (entry, itemIndex): Promise<ItemOutcome> => {
+	const outcomes = await forEachItem(this, checked, CREATE_CONCURRENCY, async (entry, itemIndex): Promise<ItemOutcome> => {
 		if ('itemIndex' in entry) return entry;
 		const result = await createOne(this, connection, entry, itemIndex, created);
 		if ('message' in result) return result;

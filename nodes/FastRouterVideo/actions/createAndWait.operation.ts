@@ -86,7 +86,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const created: CreatedTask[] = [];
 	const maxConcurrent = Number(optionsFor(this, 0).maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
 
-	const outcomes = await forEachItem(checked, maxConcurrent, async (entry, itemIndex): Promise<ItemOutcome> => {
+	const outcomes = await forEachItem(this, checked, maxConcurrent, async (entry, itemIndex): Promise<ItemOutcome> => {
 		if ('itemIndex' in entry) return entry;
 		const options = optionsFor(this, itemIndex);
 		const intervalMs = 1000 * Math.max(MIN_POLL_INTERVAL_S, Number(options.pollInterval ?? DEFAULT_POLL_INTERVAL_S));

@@ -40,7 +40,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const connection = await getConnection(this);
 	const signal = this.getExecutionCancelSignal();
-	const outcomes = await forEachItem(items, STATUS_CONCURRENCY, async (_item, itemIndex): Promise<ItemOutcome> => {
+	const outcomes = await forEachItem(this, items, STATUS_CONCURRENCY, async (_item, itemIndex): Promise<ItemOutcome> => {
 		const taskId = String(this.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
 		const model = modelFor(this, itemIndex);
 		if (!taskId) return { itemIndex, message: '"taskId" is empty: give the task ID that Create returned' };
