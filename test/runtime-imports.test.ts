@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';

@@ -21,11 +21,13 @@ export async function mapInPool<T, R>(
 	const lane = async (): Promise<void> => {
 		while (!stopped && !signal?.aborted && next < entries.length) {
 			const index = next++;
+			let done = false;
 			try {
 				results[index] = await work(entries[index], index);
-			} catch (error) {
-				stopped = true;
-				throw error;
+				done = true;
+			} finally {
+				// A failure stops every lane from taking more; Promise.all passes the error on.
+				if (!done) stopped = true;
 			}
 		}
 	};

@@ -22,8 +22,9 @@ const MATRIX = [
 	{ version: N8N_VERSION, line: 'newest 2.x (pinned)', examples: true },
 ];
 
-// n8n 1.x depends (through n8n-nodes-base) on an `xlsx` tarball from cdn.sheetjs.com, outside the
-// registry; npm's overrides put the registry's `xlsx` in its place.
+// n8n 1.x and early 2.x depend (through n8n-nodes-base) on an `xlsx` tarball from cdn.sheetjs.com,
+// outside the registry; npm's overrides put the registry's `xlsx` in its place (a no-op for later
+// versions, which no longer have it).
 const XLSX_FROM_REGISTRY = '0.18.5';
 
 const CACHE = process.env.FASTROUTER_N8N_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-fastrouter');
@@ -73,8 +74,7 @@ function ensureN8n(version, nodeBin) {
 	const dir = path.join(CACHE, `n8n-${version}`);
 	ensure(dir, () => {
 		log(`installing n8n ${version} (takes a few minutes the first time)`);
-		const manifest = { name: 'real-n8n', private: true };
-		if (isOneX(version)) manifest.overrides = { xlsx: XLSX_FROM_REGISTRY };
+		const manifest = { name: 'real-n8n', private: true, overrides: { xlsx: XLSX_FROM_REGISTRY } };
 		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
 		// An optional dependency downloads a binary from outside the registry; no install scripts at all.
 		run('npm', ['install', `n8n@${version}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { mapInPool } from '../pool';
 import { failureItem, type ItemFailure, toNodeError } from '../errors';
 import type { CreateRequest } from '../validation';
-import { createRequestFor } from './params';
+import { createRequestFor, type RequestContext } from './params';
 
 export type ItemOutcome = INodeExecutionData | ItemFailure;
 
@@ -16,11 +16,16 @@ function isFailure(outcome: ItemOutcome): outcome is ItemFailure {
  * Checks every item before the first create is sent: without Continue On Fail one bad row stops
  * the node with nothing created; with it, bad rows become error items and the rest go on.
  */
-export function checkAllItems(ctx: IExecuteFunctions, items: INodeExecutionData[]): Array<CreateRequest | ItemFailure> {
-	const checked = items.map((_, itemIndex): CreateRequest | ItemFailure => {
-		const result = createRequestFor(ctx, itemIndex);
-		return result.ok ? result.request : { itemIndex, message: result.problems.join('; ') };
-	});
+export async function checkAllItems(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	context: RequestContext,
+): Promise<Array<CreateRequest | ItemFailure>> {
+	const checked: Array<CreateRequest | ItemFailure> = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const result = await createRequestFor(ctx, itemIndex, context);
+		checked.push(result.ok ? result.request : { itemIndex, message: result.problems.join('; ') });
+	}
 	const firstBad = checked.find((entry): entry is ItemFailure => 'itemIndex' in entry);
 	if (firstBad && !ctx.continueOnFail()) throw toNodeError(ctx, firstBad);
 	return checked;

@@ -16,6 +16,12 @@ const DEFAULT_MAX_WAIT_S = 900;
 // A sheet of 50–100 rows runs in one wave: the whole batch waits about as long as one video.
 const DEFAULT_MAX_CONCURRENT = 100;
 const DEFAULT_ON_TIMEOUT = 'error';
+/** A signed image link lives this much longer than the item's Max Wait. */
+const IMAGE_LINK_MARGIN_S = 600;
+
+function maxWaitFor(ctx: IExecuteFunctions, itemIndex: number): number {
+	return Math.max(1, Number(optionsFor(ctx, itemIndex).maxWait ?? DEFAULT_MAX_WAIT_S));
+}
 
 export const description: INodeProperties[] = [
 	...downloadProperties(['createAndWait']),
@@ -81,8 +87,12 @@ export const description: INodeProperties[] = [
  * 50 videos take about as long as one. Each item is created exactly once.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const checked = checkAllItems(this, items);
 	const connection = await getConnection(this);
+	const checked = await checkAllItems(this, items, {
+		baseUrl: connection.baseUrl,
+		// The link outlives the whole wait: FastRouter may fetch the image late, or again.
+		imageLinkLifetimeS: (itemIndex) => maxWaitFor(this, itemIndex) + IMAGE_LINK_MARGIN_S,
+	});
 	const created: CreatedTask[] = [];
 	const maxConcurrent = Number(optionsFor(this, 0).maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
 
@@ -90,7 +100,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if ('itemIndex' in entry) return entry;
 		const options = optionsFor(this, itemIndex);
 		const intervalMs = 1000 * Math.max(MIN_POLL_INTERVAL_S, Number(options.pollInterval ?? DEFAULT_POLL_INTERVAL_S));
-		const maxWaitS = Math.max(1, Number(options.maxWait ?? DEFAULT_MAX_WAIT_S));
+		const maxWaitS = maxWaitFor(this, itemIndex);
 		const onTimeout = (options.onTimeout as string | undefined) ?? DEFAULT_ON_TIMEOUT;
 		const includeRaw = options.includeRawResponse === true;
 
