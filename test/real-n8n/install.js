@@ -37,15 +37,49 @@ function run(command, args, options = {}) {
 	execFileSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
 }
 
+function pauseSync(ms) {
+	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function alive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 // A folder counts as installed only once its marker is written, so an interrupted install is redone.
+// A lock beside it keeps two processes (two checkouts' checks) from installing the same one at once:
+// the second waits for the first.
 function ensure(dir, install) {
 	const marker = path.join(dir, '.installed');
-	if (fs.existsSync(marker)) return dir;
-	fs.rmSync(dir, { recursive: true, force: true });
-	fs.mkdirSync(dir, { recursive: true });
-	install(dir);
-	fs.writeFileSync(marker, new Date().toISOString());
-	return dir;
+	const lock = `${dir}.lock`;
+	for (;;) {
+		if (fs.existsSync(marker)) return dir;
+		fs.mkdirSync(path.dirname(dir), { recursive: true });
+		try {
+			fs.mkdirSync(lock);
+			fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+			break;
+		} catch (error) {
+			if (error.code !== 'EEXIST') throw error;
+			const owner = Number(fs.existsSync(path.join(lock, 'pid')) ? fs.readFileSync(path.join(lock, 'pid'), 'utf8') : 0);
+			if (owner && !alive(owner)) fs.rmSync(lock, { recursive: true, force: true });
+			else pauseSync(2_000);
+		}
+	}
+	try {
+		if (fs.existsSync(marker)) return dir;
+		fs.rmSync(dir, { recursive: true, force: true });
+		fs.mkdirSync(dir, { recursive: true });
+		install(dir);
+		fs.writeFileSync(marker, new Date().toISOString());
+		return dir;
+	} finally {
+		fs.rmSync(lock, { recursive: true, force: true });
+	}
 }
 
 function ensureNode24() {
