@@ -140,10 +140,12 @@ class N8nInstance {
 	 * @param {NodeJS.ProcessEnv} [env]
 	 * @returns {Promise<{ stdout: string, stderr: string }>}
 	 */
-	cliOutput(args, env = {}) {
-		return new Promise((resolve, reject) => {
+	async cliOutput(args, env = {}) {
+		// `n8n execute` starts a task broker; n8n's fixed default port may be taken by another n8n.
+		const brokerPort = String(await freePort());
+		return await new Promise((resolve, reject) => {
 			const child = spawn(this.install.node, [this.install.n8nBin, ...args], {
-				env: { ...this.env, ...env },
+				env: { ...this.env, N8N_RUNNERS_BROKER_PORT: brokerPort, ...env },
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
 			let stdout = '';
