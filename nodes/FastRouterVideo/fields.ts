@@ -5,6 +5,7 @@ import {
 	type FieldRule,
 	type FieldValue,
 	MODELS,
+	offeredField,
 	VIDEO_FIELDS,
 	type VideoField,
 } from './catalog';
@@ -112,7 +113,7 @@ function fieldProperties(field: VideoField, operations: string[]): INodeProperti
 	const definition = FIELD_DEFINITIONS[field];
 	const groups = new Map<string, { rule: FieldRule; modelIds: string[] }>();
 	for (const model of MODELS) {
-		const rule = fieldAcrossModes(model, field);
+		const rule = offeredField(model, field);
 		if (!rule) continue;
 		const key = JSON.stringify(rule);
 		const group = groups.get(key) ?? { rule, modelIds: [] };
