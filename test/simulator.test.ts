@@ -689,6 +689,7 @@ describe('faults', () => {
 			hostedDownloads: 0,
 			hostedAuthHeaders: [],
 			pollRoutes: {},
+			apiRequests: {},
 			apiAuthFailures: 0,
 		});
 		expect(sim.tasks.size).toBe(0);

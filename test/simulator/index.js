@@ -101,7 +101,8 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
  * @property {string[]} videoHostAuthHeaders every Authorization value the video host received
  * @property {number} hostedDownloads GETs of the API server's hosted copies that started streaming
  * @property {string[]} hostedAuthHeaders every Authorization value the hosted copies received
- * @property {Record<string, number>} pollRoutes polls by route ('GET videos', 'POST getAsyncResponse', 'POST getVideoResponse')
+ * @property {Record<string, number>} pollRoutes polls of known tasks by route ('GET videos', 'POST getAsyncResponse', 'POST getVideoResponse')
+ * @property {Record<string, number>} apiRequests every API request by route, ids as `{id}`, answered or not
  * @property {number} apiAuthFailures 401s given by the API server
  */
 
@@ -147,6 +148,7 @@ function emptyCounters() {
 		hostedDownloads: 0,
 		hostedAuthHeaders: [],
 		pollRoutes: {},
+		apiRequests: {},
 	};
 }
 
@@ -814,6 +816,8 @@ async function startSimulator(options = {}) {
 	async function handleApi(req, res) {
 		const url = new URL(req.url ?? '/', 'http://sim');
 		const route = `${req.method} ${url.pathname.replace(/\/+$/, '')}`;
+		const routeKey = route.replace(/^(GET \/api\/v1\/videos|\w+ \/videos-content)\/[^/]+$/, '$1/{id}');
+		if (!route.includes('/__sim/')) counters.apiRequests[routeKey] = (counters.apiRequests[routeKey] ?? 0) + 1;
 		if (route === 'POST /api/v1/videos') return handleCreate(req, res);
 		if (route === 'POST /api/v1/getVideoResponse') return handlePoll(req, res, 'getVideoResponse');
 		if (route === 'POST /api/v1/getAsyncResponse') return handlePoll(req, res, 'getAsyncResponse');
