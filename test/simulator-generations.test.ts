@@ -55,7 +55,7 @@ test('an fr_ task is polled by GET /api/v1/videos/{id} and getAsyncResponse, not
 	expect((await post('/api/v1/getVideoResponse', { taskId, model: 'google/veo3' })).status).toBe(404);
 	await sleep(200);
 	const got = await getVideo(taskId);
-	const finished = await got.json();
+	const finished = (await got.json()) as Json;
 	expect(finished).toEqual({
 		chat_id: json.chat_id,
 		code: 'SUCCESS',
