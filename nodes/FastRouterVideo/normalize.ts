@@ -32,7 +32,7 @@ export interface NormalizedTask extends IDataObject {
 	expiresAt: string | null;
 }
 
-/** Where a figure came from: the create's estimate is replaced by the finished poll's. */
+/** What one answer says about cost; mergeTask decides which answer's figures stand. */
 type CostFigures = Pick<NormalizedTask, 'creditsUsed' | 'costUsd' | 'provider'>;
 
 const STATUS_WORDS: Record<string, TaskStatus> = {
@@ -139,7 +139,7 @@ export function finishedByVideo(taskId: string, model: string): NormalizedTask {
 /**
  * A poll knows the state; the create knew when it started and what it was expected to cost.
  * The create's figure (older APIs: the price; newer: `estimate_usage`) stands until a finished
- * poll gives the final one. Polls of running tasks are not trusted for cost: Sora's report 0.
+ * poll gives the final one. Polls of running tasks are not trusted for cost: Sora's say 0 while running.
  */
 export function mergeTask(created: NormalizedTask, latest: NormalizedTask): NormalizedTask {
 	const finished = latest.status === 'succeeded' || latest.status === 'failed';
@@ -215,9 +215,15 @@ function percent(value: unknown): number | null {
 		: null;
 }
 
-/** ISO strings pass through; unix seconds (the video object's) convert; 0 means "not yet". */
+/**
+ * ISO strings pass through; unix seconds (the video object's, `fastrouter_assets.expires_at`)
+ * convert; 0 means "not yet". A figure too large for seconds is read as milliseconds.
+ */
 function isoDate(value: unknown): string | null {
-	if (typeof value === 'number') return value > 0 ? new Date(value * 1000).toISOString() : null;
+	if (typeof value === 'number') {
+		if (!(value > 0) || !Number.isFinite(value)) return null;
+		return new Date(value > 1e11 ? value : value * 1000).toISOString();
+	}
 	if (typeof value !== 'string' || value === '') return null;
 	const time = Date.parse(value);
 	return Number.isNaN(time) ? null : new Date(time).toISOString();
