@@ -257,7 +257,7 @@ export const modelProperties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'kling/kling-v2-1',
+		placeholder: 'provider/model-name',
 		description:
 			'A FastRouter video model ID (provider/model). Models outside the list get their fields sent as given.',
 		// Hidden (not merely empty) when the model comes from an expression: a required field left
