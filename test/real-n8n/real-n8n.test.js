@@ -40,9 +40,18 @@ after(async () => {
 	await sim?.close();
 });
 
+/**
+ * A module of the build that was packed (`npm run test:n8n` builds first), by its path under dist/.
+ * @param {string} file
+ * @returns {any}
+ */
+function built(file) {
+	return require(path.join(__dirname, '..', '..', 'dist', 'nodes', 'FastRouterVideo', file));
+}
+
 /** The model ids of the built catalog, as the packed package carries them. */
 function catalogModelIds() {
-	return require('../../dist/nodes/FastRouterVideo/catalog').MODELS.map((/** @type {{ id: string }} */ model) => model.id);
+	return built('catalog').MODELS.map((/** @type {{ id: string }} */ model) => model.id);
 }
 
 /** The run data of one node in an `n8n execute --rawOutput` answer. */
@@ -226,7 +235,7 @@ describe('real n8n, one process', () => {
 			assert.match(tool.description, /videoUrl/);
 			assert.match(tool.description, /google\/veo3-fast .*length 8/);
 			for (const model of catalogModelIds()) assert.ok(tool.description.includes(`- ${model} (`), `the agent is told about ${model}`);
-			const panelLine = new (require('../../dist/nodes/FastRouterVideo/FastRouterVideo.node').FastRouterVideo)().description.description;
+			const panelLine = new (built('FastRouterVideo.node').FastRouterVideo)().description.description;
 			assert.ok(panelLine.length <= 200 && !tool.description.includes(panelLine), panelLine);
 			assert.deepEqual(Object.keys(tool.parameters.properties).sort(), ['length', 'model', 'prompt', 'resolution']);
 			assert.deepEqual(tool.parameters.required.sort(), ['length', 'model', 'prompt', 'resolution']);
