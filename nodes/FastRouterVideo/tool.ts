@@ -43,6 +43,7 @@ function describeModel(model: ModelSpec): string {
 	const modes = (Object.keys(INPUT_MODE_LABEL) as InputMode[])
 		.filter((mode) => model[mode] !== undefined)
 		.map((mode) => `${INPUT_MODE_LABEL[mode]}: ${describeRules(model[mode] as ModeRules)}`);
+	if (model.knownInPart) modes.push('other fields are passed through as given (documented only in part)');
 	return `- ${model.id} (${model.displayName}) — ${modes.join('; ')}`;
 }
 
