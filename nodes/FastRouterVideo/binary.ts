@@ -3,12 +3,14 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { NormalizedTask } from './normalize';
 import { pollOnce, type VideoStream } from './poller';
-import { type Connection, discard } from './transport';
+import { videoSources } from './sources';
+import { type Connection, CREDENTIAL_TYPE, discard } from './transport';
 
 /**
  * Videos go from the socket into n8n's binary data store as a stream: in n8n's filesystem (and
  * database/S3) modes a 500 MB file never sits in memory. The download host is a CDN or a signed
- * storage link, not FastRouter, so the request carries no credentials at all.
+ * storage link, not FastRouter, so the request carries no credentials — except to FastRouter's
+ * own hosted copy on the Base URL's origin (sources.ts).
  */
 
 const VIDEO_MIME_TYPE = 'video/mp4';
@@ -68,16 +70,30 @@ async function storeVideoStream(ctx: IExecuteFunctions, video: VideoStream, task
 	return binary;
 }
 
-/** GETs a video URL without credentials. */
-async function openUrl(ctx: IExecuteFunctions, url: string): Promise<Opened> {
-	const response = (await ctx.helpers.httpRequest({
-		method: 'GET',
+/**
+ * GETs a video URL, without credentials unless `withKey`. A keyed request follows no redirect by
+ * itself: where the hosted copy sends us (signed storage, a CDN) gets a plain request, without the key.
+ */
+async function openUrl(ctx: IExecuteFunctions, url: string, withKey = false): Promise<Opened> {
+	const options = {
+		method: 'GET' as const,
 		url,
-		encoding: 'stream',
+		encoding: 'stream' as const,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		timeout: DOWNLOAD_TIMEOUT_MS,
-	})) as IN8nHttpFullResponse;
+		...(withKey ? { disableFollowRedirect: true } : {}),
+	};
+	const response = (
+		withKey
+			? await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
+			: await ctx.helpers.httpRequest(options)
+	) as IN8nHttpFullResponse;
+	const location = response.headers?.location;
+	if (withKey && response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string') {
+		discard(response.body);
+		return await openUrl(ctx, new URL(location, url).toString(), false);
+	}
 	if (response.statusCode >= 400) {
 		discard(response.body);
 		const problem = `the video host answered HTTP ${response.statusCode}`;
@@ -127,8 +143,18 @@ export async function attachFinishedVideo(
 ): Promise<IBinaryData | undefined> {
 	const taskId = task.taskId ?? 'video';
 	if (!video) {
-		const url = task.videoUrl;
-		return url ? await storeWithRetries(ctx, taskId, async () => await openUrl(ctx, url)) : undefined;
+		const sources = videoSources(task, connection);
+		if (sources.length === 0) return undefined;
+		let current = 0;
+		return await storeWithRetries(ctx, taskId, async () => {
+			for (;;) {
+				const source = sources[current];
+				const opened = await openUrl(ctx, source.url, source.withKey);
+				// A 4xx (an expired provider link) moves on to the next source at once; it won't heal.
+				if (opened.kind !== 'stop' || current + 1 >= sources.length) return opened;
+				current++;
+			}
+		});
 	}
 	return await storeWithRetries(ctx, taskId, async (attempt): Promise<Opened> => {
 		if (attempt === 1) return { kind: 'stream', video };

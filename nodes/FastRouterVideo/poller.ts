@@ -2,7 +2,8 @@ import type { IExecuteFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-wo
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { finishedByVideo, normalizeAnswer, type NormalizedTask } from './normalize';
-import { type ApiFailure, type Connection, discard, pollTask } from './transport';
+import { pollTask } from './routes';
+import { type ApiFailure, type Connection, discard } from './transport';
 
 /** Retry waits double from the poll interval up to this, so a struggling API is not hammered. */
 const MAX_BACKOFF_MS = 60_000;

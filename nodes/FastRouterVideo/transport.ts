@@ -16,7 +16,6 @@ import { sleep } from 'n8n-workflow';
 export const CREDENTIAL_TYPE = 'fastRouterApi';
 
 const CREATE_PATH = '/api/v1/videos';
-const POLL_PATH = '/api/v1/getVideoResponse';
 
 /** A create can take a while to be accepted upstream; past this it is reported, not retried. */
 const CREATE_TIMEOUT_MS = 120_000;
@@ -33,6 +32,8 @@ export interface Connection {
 	baseUrl: string;
 	/** Held only to scrub it from any text that leaves the node. */
 	apiKey: string;
+	/** Set once this run found the GET poll route missing (routes.ts): later polls skip it. */
+	getRouteMissing?: boolean;
 }
 
 export async function getConnection(ctx: IExecuteFunctions): Promise<Connection> {
@@ -97,13 +98,19 @@ function createFailure(failure: ApiFailure): { ok: false; failure: ApiFailure } 
 	return { ok: false, failure };
 }
 
-export async function pollTask(
+/** One poll request: which route, and what it carries (routes.ts chooses). */
+export interface PollRoute {
+	method: 'GET' | 'POST';
+	path: string;
+	body?: Record<string, unknown>;
+}
+
+export async function pollRequest(
 	ctx: IExecuteFunctions,
 	connection: Connection,
-	taskId: string,
-	model: string,
+	route: PollRoute,
 ): Promise<Result<{ answer: PollAnswer }>> {
-	const sent = await send(ctx, connection, POLL_PATH, { taskId, model }, POLL_TIMEOUT_MS);
+	const sent = await send(ctx, connection, route.path, route.body, POLL_TIMEOUT_MS, route.method);
 	if (!sent.ok) return sent;
 	const { response } = sent;
 	const contentType = header(response.headers, 'content-type') ?? '';
@@ -131,13 +138,14 @@ async function send(
 	ctx: IExecuteFunctions,
 	connection: Connection,
 	path: string,
-	body: Record<string, unknown>,
+	body: Record<string, unknown> | undefined,
 	timeout: number,
+	method: 'GET' | 'POST' = 'POST',
 ): Promise<Sent> {
 	const options: IHttpRequestOptions = {
-		method: 'POST',
+		method,
 		url: `${connection.baseUrl}${path}`,
-		body,
+		...(body ? { body } : {}),
 		json: true,
 		headers: { Accept: 'application/json' },
 		encoding: 'stream',
@@ -216,7 +224,8 @@ function statusFailure(
 	const reason = redact(String(apiError?.message ?? body.message ?? ''), connection);
 	if (statusCode >= 200 && statusCode < 300) {
 		// A task-style envelope can say "failed" with HTTP 200; the video-object shape has no `code`.
-		if (typeof body.code === 'string' && body.code !== 'SUCCESS') {
+		// Older answers write SUCCESS, newer ones success: the case carries no meaning.
+		if (typeof body.code === 'string' && body.code.toUpperCase() !== 'SUCCESS') {
 			return {
 				message: `FastRouter answered ${body.code}: ${reason || 'no reason given'}`,
 				description: 'FastRouter returned an error envelope instead of a result.',

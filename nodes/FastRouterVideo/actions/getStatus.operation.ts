@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { canonicalModelId } from '../catalog';
 import { fromApiFailure } from '../errors';
 import { pollOnce } from '../poller';
 import { getConnection } from '../transport';
@@ -42,7 +43,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const signal = this.getExecutionCancelSignal();
 	const outcomes = await forEachItem(this, items, STATUS_CONCURRENCY, async (_item, itemIndex): Promise<ItemOutcome> => {
 		const taskId = String(this.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
-		const model = modelFor(this, itemIndex);
+		// The older poll route needs the model exactly as the task was created with it.
+		const model = canonicalModelId(modelFor(this, itemIndex));
 		if (!taskId) return { itemIndex, message: '"taskId" is empty: give the task ID that Create returned' };
 		let polled = await pollOnce(this, connection, taskId, model);
 		for (let attempt = 1; polled.kind === 'error' && polled.failure.retryable && attempt < STATUS_ATTEMPTS; attempt++) {
