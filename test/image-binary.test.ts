@@ -91,6 +91,19 @@ describe('image-to-video from a binary field', () => {
 		expect(claims.exp - claims.iat).toBe(24 * 60 * 60);
 	});
 
+	it('a model known only in part (its fields pass through) takes the image from binary too', async () => {
+		const result = await runVideoNode(sim, fromBinary('create', { model: 'google/veo2' }), [{ prompt: 'veo 2' }], {
+			...FILESYSTEM,
+			instanceUrl: n8n.url,
+			binaries: [file(images.png(64, 48), 'frame.png', 'image/png')],
+		});
+		expect(result.error).toBeUndefined();
+		const [task] = [...sim.tasks.values()];
+		expect(task.model).toBe('google/veo2');
+		expect(String(task.body.image)).toMatch(/\/rest\/binary-data\/signed\?token=/);
+		expect(sim.imageFetches[0]?.status).toBe(200);
+	});
+
 	it('refuses, before any create, what FastRouter would refuse: not a JPG/PNG by its bytes, a ratio beyond 1:4–4:1, no such field', async () => {
 		const rows = [{ prompt: 'gif named png' }, { prompt: 'too wide' }, { prompt: 'too tall' }, { prompt: 'no field' }, { prompt: 'fine' }];
 		const result = await runVideoNode(sim, fromBinary(), rows, {

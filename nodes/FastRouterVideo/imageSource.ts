@@ -1,6 +1,6 @@
 import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { findModel, MODELS } from './catalog';
+import { findModel, MODELS, offeredField } from './catalog';
 import { aspectRatioAllowed, describeRatio, MAX_ASPECT, readImageHeader } from './imageHeader';
 import { isLocalUrl } from './localAddress';
 
@@ -15,8 +15,9 @@ import { isLocalUrl } from './localAddress';
 export const IMAGE_SOURCE_URL = 'url';
 export const IMAGE_SOURCE_BINARY = 'binary';
 
-// Models the catalog knows as text-to-video only: no image field for them.
-const TEXT_ONLY_MODEL_IDS = MODELS.filter((model) => model.imageToVideo === undefined).map((model) => model.id);
+// Models the catalog knows take no image (text-to-video only): no image source for them. Models
+// known only in part may take one, and are offered it as they are offered Image URL.
+const TEXT_ONLY_MODEL_IDS = MODELS.filter((model) => !offeredField(model, 'imageUrl')).map((model) => model.id);
 
 export function imageSourceProperties(operations: string[]): INodeProperties[] {
 	return [
@@ -73,7 +74,7 @@ export async function signedImageUrl(
 	baseUrl: string,
 ): Promise<SignedImage> {
 	const model = findModel(modelId);
-	if (model && !model.imageToVideo) {
+	if (model && !offeredField(model, 'imageUrl')) {
 		return fail(`"imageSource" binary is not taken by ${modelId}: it is text-to-video only (allowed: url, with Image URL left empty)`);
 	}
 	const property = String(ctx.getNodeParameter('imageBinaryPropertyName', itemIndex, 'data') ?? '').trim() || 'data';
