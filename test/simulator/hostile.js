@@ -153,7 +153,10 @@ async function startHostile(options = {}) {
 				while (at < padded.length && !res.destroyed) {
 					const ok = res.write(padded.subarray(at, at + 64 * 1024));
 					at += 64 * 1024;
-					if (!ok) return void res.once('drain', pump);
+					if (!ok) {
+						res.once('drain', pump);
+						return;
+					}
 				}
 				if (!res.destroyed) res.end();
 			};
@@ -226,10 +229,10 @@ async function startHostile(options = {}) {
 		return server;
 	}
 
-	/** @type {Handler} */
+	/** @param {Request} request */
 	function defaultHandler({ res, path: route, method }) {
-		if (method === 'GET' && route.endsWith('.mp4')) return hostile.mp4(res);
-		hostile.json(res, 404, { error: { message: `no route for ${method} ${route}`, status: 404 } });
+		if (method === 'GET' && route.endsWith('.mp4')) hostile.mp4(res);
+		else hostile.json(res, 404, { error: { message: `no route for ${method} ${route}`, status: 404 } });
 	}
 
 	const servers = [makeServer('a'), makeServer('b')];

@@ -51,7 +51,15 @@ export function finishBatch(
 	const firstFailure = outcomes.find(isFailure);
 	if (firstFailure && !ctx.continueOnFail()) throw toNodeError(ctx, firstFailure, created, secret);
 	// A server may echo the key anywhere in its answers (raw included): none of it is output.
-	return outcomes.map((outcome) =>
-		isFailure(outcome) ? failureItem(ctx, outcome, secret) : { ...outcome, json: redactDeep(outcome.json, secret) },
-	);
+	return outcomes.map((outcome) => (isFailure(outcome) ? failureItem(ctx, outcome, secret) : redactItem(outcome, secret)));
+}
+
+/** The item's json and its binaries' names (a file is named for its task id), without the key. */
+function redactItem(item: INodeExecutionData, secret: string): INodeExecutionData {
+	const binary = item.binary
+		? Object.fromEntries(
+				Object.entries(item.binary).map(([name, entry]) => [name, { ...redactDeep({ ...entry, data: '' }, secret), data: entry.data }]),
+			)
+		: undefined;
+	return { ...item, json: redactDeep(item.json, secret), ...(binary ? { binary } : {}) };
 }

@@ -1,11 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { DownloadSettings } from '../binary';
-import { fromApiFailure, itemLabel } from '../errors';
+import { fromApiFailure, itemLabel, toNodeError } from '../errors';
 import { mergeTask, type NormalizedTask } from '../normalize';
 import { waitForTask } from '../poller';
-import { redactText, keepWording } from '../safeText';
+import { redactText } from '../safeText';
 import { type Connection, getConnection } from '../transport';
 import { checkAllItems, finishBatch, forEachItem, type ItemOutcome } from './batch';
 import { createOne, type CreatedTask } from './create.operation';
@@ -129,7 +128,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		{ label: 'Max Concurrent', name: 'maxConcurrent', min: 1, integer: true },
 		DEFAULT_MAX_CONCURRENT,
 	);
-	if (!concurrency.ok) throw new NodeOperationError(this.getNode(), keepWording(concurrency.problem), { itemIndex: 0 });
+	if (!concurrency.ok) throw toNodeError(this, { itemIndex: 0, message: concurrency.problem });
 	const checked = checkAllItems(this, items, (itemIndex) => {
 		const settings = waitSettingsFor(this, itemIndex);
 		return settings.ok ? undefined : settings.problem;
