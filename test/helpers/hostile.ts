@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n */
 import type { IDataObject } from 'n8n-workflow';
 
 import { type RunResult, runVideoNode } from './node';
