@@ -1,4 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as create from './actions/create.operation';
@@ -6,7 +13,38 @@ import * as createAndWait from './actions/createAndWait.operation';
 import * as getStatus from './actions/getStatus.operation';
 import { route } from './actions/router';
 import { modelProperties, videoRequestProperties } from './fields';
-import { toolDescription } from './tool';
+import { subtitleExpression } from './subtitle';
+import { PANEL_DESCRIPTION, toolDescriptionProperty } from './tool';
+
+/** Operation values are stored in workflows: keep them as they are. */
+const operationProperty: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{
+			name: 'Create',
+			value: 'create',
+			action: 'Start a video generation',
+			description: 'Start a video generation task and return its task ID without waiting',
+		},
+		{
+			name: 'Create and Wait',
+			value: 'createAndWait',
+			action: 'Generate a video and wait for it',
+			description:
+				'Start the task, wait until the video is ready and return it as binary data (an MP4) with its videoUrl',
+		},
+		{
+			name: 'Get Status',
+			value: 'getStatus',
+			action: 'Get the status of a video task',
+			description: 'Check a task once; when it is done, return the video',
+		},
+	],
+	default: 'createAndWait',
+};
 
 /**
  * FastRouter Video: text-to-video and image-to-video through FastRouter.ai.
@@ -19,7 +57,8 @@ import { toolDescription } from './tool';
  *   poller.ts       waiting for tasks, all at once
  *   normalize.ts    both API answer shapes → one item shape
  *   binary.ts       streaming videos into n8n binary data, without credentials
- *   tool.ts         how the node describes itself to an AI agent
+ *   subtitle.ts     the canvas line under the node, in words
+ *   tool.ts         the panel's one line, and what an AI agent reads about the tool
  */
 export class FastRouterVideo implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,44 +67,16 @@ export class FastRouterVideo implements INodeType {
 		icon: { light: 'file:fastrouter.svg', dark: 'file:fastrouter.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + ($parameter["model"] === "custom" ? $parameter["customModel"] : $parameter["model"]) }}',
-		// Also the text an AI agent reads about the tool: n8n gives the agent the node's own
-		// description (usableAsTool replacements only reach the editor's listing, not the run).
-		description: toolDescription(),
+		subtitle: subtitleExpression(operationProperty.options as INodePropertyOptions[]),
+		description: PANEL_DESCRIPTION,
 		defaults: { name: 'FastRouter Video' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'fastRouterApi', required: true }],
 		properties: [
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{
-						name: 'Create',
-						value: 'create',
-						action: 'Start a video generation',
-						description: 'Start a video generation task and return its task ID without waiting',
-					},
-					{
-						name: 'Create and Wait',
-						value: 'createAndWait',
-						action: 'Generate a video and wait for it',
-						description:
-							'Start the task, wait until the video is ready and return it as binary data (an MP4) with its videoUrl',
-					},
-					{
-						name: 'Get Status',
-						value: 'getStatus',
-						action: 'Get the status of a video task',
-						description: 'Check a task once; when it is done, return the video',
-					},
-				],
-				default: 'createAndWait',
-			},
+			toolDescriptionProperty,
+			operationProperty,
 			...modelProperties,
 			...videoRequestProperties(['create', 'createAndWait']),
 			...getStatus.description,

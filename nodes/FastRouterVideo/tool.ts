@@ -1,14 +1,18 @@
+import type { INodeProperties } from 'n8n-workflow';
+
 import { INPUT_MODE_LABEL, type InputMode, MODELS, type ModeRules, type ModelSpec, VIDEO_FIELDS } from './catalog';
 
+/** The one line the editor's node panel and the AI Agent's tool list show under the node's name. */
+export const PANEL_DESCRIPTION =
+	'Generate videos from a prompt or an image with Veo, Sora, Runway, Seedance and more through FastRouter.ai';
+
 /**
- * The node's description, which is also what an AI agent reads about it as a tool (n8n's
- * "FastRouter Video Tool"). Its first sentence is what the editor's node list shows; after it, for
- * the agent, every catalog model with the fields and values it accepts — what a person sees as
- * dropdowns in the editor.
+ * What an AI agent reads about the tool: what it returns, then every catalog model with the fields
+ * and values it accepts — what a person sees as dropdowns in the editor.
  */
-export function toolDescription(): string {
+export function agentToolDescription(): string {
 	return [
-		'Generate videos with FastRouter.ai (Google Veo 3, OpenAI Sora 2 Pro, Runway, Seedance, Pollo and more) from a text prompt or a public image URL.',
+		'Generate videos with FastRouter.ai from a text prompt or a public image URL.',
 		'Depending on how the tool is set up it starts a task and returns its taskId, waits for the video, or checks a taskId.',
 		'Returns JSON: taskId, status (queued, processing, succeeded or failed), videoUrl (link to the finished MP4), error, creditsUsed.',
 		'A value a model does not accept is refused before anything is charged, with the values it does accept.',
@@ -16,6 +20,24 @@ export function toolDescription(): string {
 		...MODELS.map(describeModel),
 	].join('\n');
 }
+
+/**
+ * The tool's description, declared by the node itself. n8n adds a `toolDescription` to a node's
+ * tool variant only when the node has none, and that one defaults to the node's description —
+ * the panel line, too short for an agent to pick a model and its values. This one exists only in
+ * the tool variant (`@tool`), and a description left at its default follows the catalog.
+ */
+export const toolDescriptionProperty: INodeProperties = {
+	displayName: 'Description',
+	name: 'toolDescription',
+	type: 'string',
+	default: agentToolDescription(),
+	required: true,
+	typeOptions: { rows: 6 },
+	description:
+		'What the AI agent reads about this tool. By default: what it returns and every model with the values it accepts.',
+	displayOptions: { show: { '@tool': [true] } },
+};
 
 function describeModel(model: ModelSpec): string {
 	const modes = (Object.keys(INPUT_MODE_LABEL) as InputMode[])
@@ -33,4 +55,3 @@ function describeRules(rules: ModeRules): string {
 		})
 		.join(', ');
 }
-

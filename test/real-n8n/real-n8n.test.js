@@ -40,6 +40,11 @@ after(async () => {
 	await sim?.close();
 });
 
+/** The model ids of the built catalog, as the packed package carries them. */
+function catalogModelIds() {
+	return require('../../dist/nodes/FastRouterVideo/catalog').MODELS.map((/** @type {{ id: string }} */ model) => model.id);
+}
+
 /** The run data of one node in an `n8n execute --rawOutput` answer. */
 function outputs(/** @type {any} */ run, /** @type {string} */ nodeName) {
 	const runs = run.data.resultData.runData[nodeName];
@@ -206,8 +211,13 @@ describe('real n8n, one process', () => {
 			const [answers] = outputs(run, 'AI Agent');
 			const [firstTurn] = llm.requests;
 			const tool = firstTurn.tools[0].function;
+			// The agent gets the catalog (every model and its values) from the tool's own description
+			// field; the node's description, the one line the node panel shows, is not what it reads.
 			assert.match(tool.description, /videoUrl/);
 			assert.match(tool.description, /google\/veo3-fast .*length 8/);
+			for (const model of catalogModelIds()) assert.ok(tool.description.includes(`- ${model} (`), `the agent is told about ${model}`);
+			const panelLine = new (require('../../dist/nodes/FastRouterVideo/FastRouterVideo.node').FastRouterVideo)().description.description;
+			assert.ok(panelLine.length <= 200 && !tool.description.includes(panelLine), panelLine);
 			assert.deepEqual(Object.keys(tool.parameters.properties).sort(), ['length', 'model', 'prompt', 'resolution']);
 			assert.deepEqual(tool.parameters.required.sort(), ['length', 'model', 'prompt', 'resolution']);
 			assert.equal(tool.parameters.properties.length.type, 'number');

@@ -1,0 +1,157 @@
+// @ts-check
+'use strict';
+
+// The n8n editor, as a user meets the node: Debian's Chromium (playwright-core) against a real
+// n8n with this package installed as a community package. Finding the node in the panel, adding
+// it, the fields each model shows, the cost notices, the canvas subtitle and the AI Agent's tool.
+// With FASTROUTER_SCREENSHOTS=<folder> (`npm run screenshot` sets docs/) it also saves the
+// README's screenshots from the same steps.
+
+const { describe, it, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { installRealN8n } = require('./install');
+const { N8nInstance, packThisPackage } = require('./instance');
+const { Editor } = require('./editor');
+const { startSimulator } = require('../simulator');
+
+const SCREENSHOTS = process.env.FASTROUTER_SCREENSHOTS ? path.resolve(process.env.FASTROUTER_SCREENSHOTS) : undefined;
+const CREDENTIAL = { id: 'fastRouterSim001', name: 'FastRouter account' };
+const TRIGGER = 'When clicking ‘Execute workflow’';
+const NODE = 'FastRouter Video';
+/** The panel shows the description whole: it must stay one short line. */
+const MAX_PANEL_DESCRIPTION = 200;
+
+/** What the provider's document gives each model, written out by hand (video fields, in the panel's order). */
+const MODEL_FIELDS = {
+	'Pollo V1.6': ['prompt', 'length', 'resolution', 'aspectRatio', 'seed'],
+	'Runway Gen-3 Turbo': ['prompt', 'imageUrl', 'length', 'aspectRatio', 'seed'],
+	'OpenAI Sora 2 Pro': ['prompt', 'seconds', 'size'],
+};
+
+/** @param {string} name */
+function shot(name) {
+	return SCREENSHOTS ? path.join(SCREENSHOTS, name) : undefined;
+}
+
+/** The parameters between the model and the download switch: the video request's own fields. */
+function videoFields(/** @type {string[]} */ shown) {
+	const from = shown.indexOf('model');
+	const to = shown.indexOf('download');
+	assert.ok(from >= 0 && to > from, `model and download are shown: ${shown.join(', ')}`);
+	return shown.slice(from + 1, to);
+}
+
+describe('the n8n editor (real browser)', () => {
+	/** @type {import('../simulator').Simulator} */
+	let sim;
+	/** @type {N8nInstance} */
+	let n8n;
+	/** @type {Editor} */
+	let editor;
+	/** @type {string} */
+	let workflowId;
+
+	before(async () => {
+		sim = await startSimulator({ apiKey: 'sim-key' });
+		n8n = new N8nInstance(installRealN8n(), packThisPackage(fs.mkdtempSync(path.join(os.tmpdir(), 'editor-pack-'))), 'editor');
+		await n8n.importCredentials([
+			{ ...CREDENTIAL, type: 'fastRouterApi', data: { apiKey: 'sim-key', baseUrl: sim.baseUrl } },
+		]);
+		const { baseUrl } = await n8n.start();
+		editor = await Editor.open(baseUrl);
+		workflowId = await editor.createWorkflow({
+			name: 'Product videos',
+			nodes: [
+				{ id: 'c0ffee00-0000-4000-8000-000000000001', name: TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 'c0ffee00-0000-4000-8000-000000000002',
+					name: 'AI Agent',
+					type: '@n8n/n8n-nodes-langchain.agent',
+					typeVersion: 3.1,
+					position: [0, 360],
+					parameters: { promptType: 'define', text: 'Make a video', options: {} },
+				},
+			],
+			connections: {},
+		});
+		await editor.openWorkflow(workflowId, 2);
+		if (SCREENSHOTS) fs.mkdirSync(SCREENSHOTS, { recursive: true });
+	});
+
+	after(async () => {
+		await editor?.close();
+		await n8n?.stop();
+		n8n?.cleanUp();
+		await sim?.close();
+	});
+
+	it('the node panel lists the node for its name and its aliases, under one short line', async () => {
+		await editor.openNodePanel(TRIGGER);
+		for (const query of ['FastRouter', 'sora', 'seedance', 'text to video']) {
+			const found = await editor.search(query);
+			const entry = found.find((item) => item.name === NODE);
+			assert.ok(entry, `"${query}" lists ${NODE}; it listed: ${found.map((item) => item.name).join(', ') || 'nothing'}`);
+			assert.ok(entry.description.length > 0 && entry.description.length <= MAX_PANEL_DESCRIPTION, entry.description);
+			assert.doesNotMatch(entry.description, /\n/);
+		}
+		await editor.search('FastRouter');
+		await editor.screenshot(shot('node-panel.png'));
+	});
+
+	it('adding it from the panel opens it with Create and Wait and the first model’s fields', async () => {
+		await editor.addFromPanel(NODE, 'Generate a video and wait for it');
+		const shown = await editor.shownParameters();
+		assert.equal(shown[0], 'operation', 'the regular node has no tool description field');
+		assert.deepEqual(videoFields(shown), ['prompt', 'imageUrl', 'length', 'resolution', 'aspectRatio', 'seed', 'generateAudio']);
+	});
+
+	for (const [model, fields] of Object.entries(MODEL_FIELDS)) {
+		it(`${model}: exactly its fields, and a notice only when a dearer value is picked`, async () => {
+			await editor.choose('model', model);
+			assert.deepEqual(videoFields(await editor.shownParameters()), fields);
+			const duration = fields.includes('seconds') ? 'seconds' : 'length';
+			const [cheapest, dearer] = duration === 'seconds' ? ['4 seconds', '12 seconds'] : ['5 seconds', '10 seconds'];
+			await editor.choose(duration, cheapest);
+			if (fields.includes('resolution')) await editor.choose('resolution', '480p');
+			assert.deepEqual(await editor.notices(), []);
+			await editor.choose(duration, dearer);
+			const expected = [`${dearer} costs more credits than ${cheapest}`];
+			if (fields.includes('resolution')) {
+				await editor.choose('resolution', '1080p');
+				expected.push('1080p costs more credits than 480p');
+			}
+			assert.deepEqual(await editor.notices(), expected);
+		});
+	}
+
+	it('the canvas subtitle names the operation and the model in words', async () => {
+		await editor.choose('model', 'ByteDance Seedance 1.0 Pro');
+		await editor.page.locator('[data-test-id="parameter-input-prompt"] textarea').fill('A ceramic mug on a wooden table, steam rising, slow orbit shot, morning light');
+		await editor.choose('length', '10 seconds');
+		await editor.choose('resolution', '1080p');
+		assert.deepEqual(await editor.notices(), ['10 seconds costs more credits than 5 seconds', '1080p costs more credits than 480p']);
+		await editor.screenshot(shot('editor.png'));
+		await editor.closeNodePanel();
+		assert.match(await editor.canvasText(NODE), /Create and Wait: ByteDance Seedance 1\.0 Pro/);
+	});
+
+	it('the AI Agent’s tools list "FastRouter Video Tool", whose description for the agent is the model catalog', async () => {
+		await editor.openNodePanel('AI Agent', 'ai_tool');
+		const found = await editor.search('FastRouter');
+		const entry = found.find((item) => item.name === `${NODE} Tool`);
+		assert.ok(entry, `the tools list FastRouter Video Tool; they listed: ${found.map((item) => item.name).join(', ') || 'nothing'}`);
+		assert.ok(entry.description.length <= MAX_PANEL_DESCRIPTION, entry.description);
+		await editor.page.locator('[data-test-id="node-creator-item-name"]', { hasText: `${NODE} Tool` }).first().click();
+		await editor.page.locator('[data-test-id="parameter-input-toolDescription"]').waitFor();
+		const forTheAgent = await editor.page.locator('[data-test-id="parameter-input-toolDescription"] textarea').inputValue();
+		for (const model of ['google/veo3', 'openai/sora-2-pro', 'runway/runway-gen-3-turbo', 'pollo/pollo-v1-6']) {
+			assert.match(forTheAgent, new RegExp(`- ${model.replace(/[/.]/g, '\\$&')} \\(`));
+		}
+		assert.match(forTheAgent, /openai\/sora-2-pro .*seconds 4\|8\|12/);
+		await editor.closeNodePanel();
+	});
+});
