@@ -35,8 +35,14 @@ async function main() {
 		console.log(`Using FastRouter at ${baseUrl} (FASTROUTER_API_KEY is set): this spends real credits.`);
 		credentials = { apiKey, baseUrl };
 	} else {
-		sim = await startSimulator({ durationMs: Number(process.env.SIM_DURATION_MS || 6000), videoBytes: 2 * 1024 * 1024 });
+		// Rows alternate between FastRouter's older and newer API generations: the node tells them apart.
+		sim = await startSimulator({
+			durationMs: Number(process.env.SIM_DURATION_MS || 6000),
+			videoBytes: 2 * 1024 * 1024,
+			generation: 'alternate',
+		});
 		console.log(`No FASTROUTER_API_KEY: using the bundled FastRouter simulator at ${sim.baseUrl} (videos from ${sim.videoBaseUrl}).`);
+		console.log('The simulator answers rows alternately in the older API generation (code SUCCESS, task ids) and the newer one (code success, fr_ ids, hosted copy).');
 		credentials = { apiKey: sim.apiKey, baseUrl: sim.baseUrl };
 	}
 	const rows = process.env.DEMO_ROWS ? JSON.parse(process.env.DEMO_ROWS) : apiKey ? REAL_ROWS : SIMULATED_ROWS;
@@ -85,12 +91,18 @@ async function main() {
 		const size = fs.statSync(file).size;
 		videos += 1;
 		bytes += size;
-		console.log(`  item ${index + 1}: ${json.model} → ${path.relative(process.cwd(), file)} (${size} bytes, ${json.creditsUsed ?? '?'} credits)`);
+		console.log(`  item ${index + 1}: ${json.model} → ${path.relative(process.cwd(), file)} (${size} bytes, ${json.creditsUsed ?? '?'} credits${generationOf(sim, json)})`);
 	}
 	const wall = (Date.now() - started) / 1000;
 	console.log(`\n${videos} video(s), ${bytes} bytes, ${credits} credits, ${wall.toFixed(1)} s wall time${sim ? ' (simulated)' : ''}.`);
 	if (sim) await sim.close();
 	if (videos !== rows.length) process.exitCode = 1;
+}
+
+/** Which API generation answered this item: the simulator knows; against FastRouter, the id tells. */
+function generationOf(sim, json) {
+	const generation = sim?.tasks.get(json.taskId)?.generation ?? (/^fr_/.test(json.taskId) ? 'newer' : 'older');
+	return `, ${generation} API${json.hostedVideoUrl ? ', hosted copy available' : ''}`;
 }
 
 main().catch((error) => {

@@ -7,7 +7,8 @@
 //
 // Env: SIM_PORT, SIM_VIDEO_PORT (0 = any free port), SIM_API_KEY, SIM_DURATION_MS, SIM_VIDEO_BYTES,
 // SIM_READY_FILE (JSON {baseUrl, videoBaseUrl, apiKey} written once listening),
-// SIM_COUNTERS_PATH (counters JSON kept up to date in that file), SIM_QUIET=1 (no request log).
+// SIM_COUNTERS_PATH (counters JSON kept up to date in that file), SIM_QUIET=1 (no request log),
+// SIM_GENERATION (older, newer or alternate: the API generation of prompts without [sim:gen=…]).
 
 const fs = require('node:fs');
 const { startSimulator } = require('../test/simulator');
@@ -25,6 +26,14 @@ function numberEnv(name, fallback) {
 		process.exit(2);
 	}
 	return value;
+}
+
+/** @returns {'older' | 'newer' | 'alternate'} */
+function generationEnv() {
+	const raw = process.env.SIM_GENERATION || 'older';
+	if (raw === 'older' || raw === 'newer' || raw === 'alternate') return raw;
+	console.error(`SIM_GENERATION must be older, newer or alternate, got ${JSON.stringify(raw)}`);
+	process.exit(2);
 }
 
 /**
@@ -58,6 +67,7 @@ async function main() {
 		apiKey: process.env.SIM_API_KEY || 'sim-key',
 		durationMs: numberEnv('SIM_DURATION_MS', 3000),
 		videoBytes: numberEnv('SIM_VIDEO_BYTES', 1024 * 1024),
+		generation: generationEnv(),
 		port: numberEnv('SIM_PORT', 0),
 		videoPort: numberEnv('SIM_VIDEO_PORT', 0),
 		log: (line) => {

@@ -50,6 +50,7 @@ const VEO = {
 	seed: 'any',
 	generateAudio: 'any',
 } as const;
+const ALL_FREE = Object.fromEntries(VIDEO_FIELDS.map((field) => [field, 'any' as const]));
 const EXPECTED: Record<string, Record<string, ReadonlyArray<string | number> | 'any'>> = {
 	'google/veo3': VEO,
 	'google/veo3-fast': VEO,
@@ -93,6 +94,19 @@ const EXPECTED: Record<string, Record<string, ReadonlyArray<string | number> | '
 		aspectRatio: ['16:9', '9:16', '4:3', '3:4', '1:1'],
 		seed: 'any',
 	},
+	// FastRouter's API reference and changelog, known only in part: the documented values are
+	// offered as lists, every other field is free (it is passed through).
+	'kling-ai/kling-v1-6': { ...ALL_FREE, length: [5, 10], mode: ['std', 'pro'] },
+	'kling-ai/kling-v2': { ...ALL_FREE, length: [5, 10] },
+	'kling-ai/kling-v2-1': ALL_FREE,
+	'kling-ai/kling-v3': ALL_FREE,
+	'minimax/minimax-hailuo-02': { ...ALL_FREE, length: [6, 10] },
+	'google/veo2': ALL_FREE,
+	'google/veo3.1-fast': ALL_FREE,
+	'google/veo3.1-lite': ALL_FREE,
+	'wanx/wan-v2-6': ALL_FREE,
+	'x-ai/grok-imagine-video': ALL_FREE,
+	'bytedance/seedance-1-5-pro': ALL_FREE,
 };
 
 describe('fields the editor shows', () => {
@@ -118,6 +132,10 @@ describe('fields the editor shows', () => {
 		const veoResolution = displayed({ operation: 'create', model: 'google/veo3' }).find((p) => p.name === 'resolution');
 		expect(veoResolution?.required).toBeFalsy();
 		expect(veoResolution?.default).toBe('');
+		// Required only in its documented mode (image-to-video); the other mode is not documented.
+		const hailuo = displayed({ operation: 'create', model: 'minimax/minimax-hailuo-02' });
+		expect(hailuo.find((p) => p.name === 'resolution')?.required).toBeFalsy();
+		expect(hailuo.find((p) => p.name === 'imageUrl')?.required).toBeFalsy();
 	});
 
 	it('with the model from an expression, shows every field once, free-form', () => {

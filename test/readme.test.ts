@@ -2,14 +2,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { type ModeRules, MODELS } from '../nodes/FastRouterVideo/catalog';
+import { type ModeRules, type ModelSpec, MODELS } from '../nodes/FastRouterVideo/catalog';
 
 /** The README's model table is written from the catalog; this keeps the two from drifting. */
-function cell(rules: ModeRules | undefined): string {
-	if (!rules) return '—';
-	return Object.entries(rules)
-		.map(([field, rule]) => `${field}${rule?.values ? ` (${rule.values.join(', ')})` : ''}${rule?.required ? ' *' : ''}`)
-		.join(', ');
+function cell(rules: ModeRules | undefined, model: ModelSpec): string {
+	const passed = model.knownInPart ? (rules ? '; other fields passed through' : 'not documented: fields passed through') : '';
+	if (!rules) return passed || '—';
+	return (
+		Object.entries(rules)
+			.map(([field, rule]) => `${field}${rule?.values ? ` (${rule.values.join(', ')})` : ''}${rule?.required ? ' *' : ''}`)
+			.join(', ') + passed
+	);
 }
 
 describe('README', () => {
@@ -18,7 +21,7 @@ describe('README', () => {
 
 	it('lists exactly the catalog models, each with its fields as the catalog has them', () => {
 		expect(tableRows).toEqual(
-			MODELS.map((model) => `| ${model.displayName} | \`${model.id}\` | ${cell(model.textToVideo)} | ${cell(model.imageToVideo)} |`),
+			MODELS.map((model) => `| ${model.displayName} | \`${model.id}\` | ${cell(model.textToVideo, model)} | ${cell(model.imageToVideo, model)} |`),
 		);
 	});
 

@@ -686,6 +686,10 @@ describe('faults', () => {
 			soraStreams: 0,
 			soraStreamsCompleted: 0,
 			videoHostAuthHeaders: [],
+			hostedDownloads: 0,
+			hostedAuthHeaders: [],
+			pollRoutes: {},
+			apiRequests: {},
 			apiAuthFailures: 0,
 		});
 		expect(sim.tasks.size).toBe(0);

@@ -28,6 +28,18 @@ const VALID: Array<[string, IDataObject]> = [
 	['bytedance/seedance-pro', { prompt: 'a fox', resolution: '1080p' }],
 	['bytedance/seedance-pro', { imageUrl: IMAGE, resolution: '480p' }],
 	['pollo/pollo-v1-6', { prompt: 'a fox', resolution: '720p', length: 10, aspectRatio: '9:16', seed: 1 }],
+	// Known in part (FastRouter's API reference, changelog): documented rules hold, the rest passes.
+	['kling-ai/kling-v1-6', { imageUrl: IMAGE, prompt: 'a fox', length: 10, mode: 'pro' }],
+	['kling-ai/kling-v2', { imageUrl: IMAGE, length: 5, resolution: '720p' }],
+	['kling-ai/kling-v2-1', { prompt: 'a fox', mode: 'std', length: 5 }],
+	['kling-ai/kling-v3', { prompt: 'a fox' }],
+	['minimax/minimax-hailuo-02', { imageUrl: IMAGE, resolution: '768P', length: 6 }],
+	['google/veo2', { prompt: 'a fox', aspectRatio: '16:9' }],
+	['google/veo3.1-fast', { prompt: 'a fox', length: 8, generateAudio: true }],
+	['google/veo3.1-lite', { prompt: 'a fox' }],
+	['wanx/wan-v2-6', { prompt: 'a fox', resolution: '1080p' }],
+	['x-ai/grok-imagine-video', { prompt: 'a fox' }],
+	['bytedance/seedance-1-5-pro', { imageUrl: IMAGE, prompt: 'a fox', length: 12 }],
 ];
 
 function expressionParameters(operation = 'create'): IDataObject {
@@ -84,6 +96,10 @@ describe('validation before any spend', () => {
 		['nothing to generate from, unknown model', { model: 'kling/kling-v2', resolution: '720p' }, /"prompt" or "imageUrl" must be set/],
 		['a model id that is not provider/model', { model: 'veo3', prompt: 'p' }, /"model" veo3 is not a FastRouter model ID/],
 		['a number field that is not a number', { model: 'google/veo3', prompt: 'p', seed: 'abc' }, /"seed" abc is not valid: expected a whole number/],
+		['an upper-case id, checked as the catalog model', { model: 'GOOGLE/VEO3', prompt: 'p', length: 5 }, /"length" 5 is not available for google\/veo3.*8 is the only value/],
+		['a documented value list of a model known in part', { model: 'kling-ai/kling-v1-6', imageUrl: IMAGE, length: 7 }, /"length" 7 is not available for kling-ai\/kling-v1-6 \(image-to-video\).*allowed: 5, 10/],
+		['a documented required field of a model known in part', { model: 'minimax/minimax-hailuo-02', imageUrl: IMAGE }, /"resolution" is required for minimax\/minimax-hailuo-02 \(image-to-video\)/],
+		['a wrong type for an undocumented field of a model known in part', { model: 'google/veo2', prompt: 'p', seed: 'x' }, /"seed" x is not valid: expected a whole number/],
 	];
 
 	it.each(REFUSED)('refuses %s, naming item, field, value and what is allowed; nothing is created', async (_name, row, message) => {
@@ -91,6 +107,17 @@ describe('validation before any spend', () => {
 		expect(result.error?.message).toMatch(/^Item 1: /);
 		expect(result.error?.message).toMatch(message);
 		expect(sim.counters.createRequests).toBe(0);
+	});
+
+	it('matches model ids whatever their case and spaces, and sends the catalog spelling', async () => {
+		const result = await runVideoNode(sim, expressionParameters(), [
+			{ model: '  GOOGLE/VEO3 ', prompt: 'upper' },
+			{ model: 'Kling-AI/Kling-V1-6', prompt: 'mixed', imageUrl: IMAGE, mode: 'std' },
+			{ model: ' Someone/New-Model ', prompt: 'unknown' },
+		]);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.model)).toEqual(['google/veo3', 'kling-ai/kling-v1-6', 'Someone/New-Model']);
+		expect([...sim.tasks.values()].map((task) => task.body.model)).toEqual(['google/veo3', 'kling-ai/kling-v1-6', 'Someone/New-Model']);
 	});
 
 	it('treats empty expression results as not set', async () => {

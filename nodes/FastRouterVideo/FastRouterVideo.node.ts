@@ -54,9 +54,11 @@ const operationProperty: INodeProperties = {
  *   validation.ts   per-item checks generated from the catalog, before any credit is spent
  *   actions/        one file per operation; router.ts dispatches
  *   transport.ts    HTTP to FastRouter: create (never repeated), poll
+ *   routes.ts       which poll route a task id takes (older ids, newer `fr_` ids)
  *   poller.ts       waiting for tasks, all at once
- *   normalize.ts    both API answer shapes → one item shape
- *   binary.ts       streaming videos into n8n binary data, without credentials
+ *   normalize.ts    every API answer shape, both generations → one item shape
+ *   sources.ts      where a finished video is fetched from: provider link, then hosted copy
+ *   binary.ts       streaming videos into n8n binary data, the key only to the Base URL origin
  *   subtitle.ts     the canvas line under the node, in words
  *   tool.ts         the panel's one line, and what an AI agent reads about the tool
  */

@@ -3,14 +3,16 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { NormalizedTask } from './normalize';
 import { pollOnce, type VideoStream } from './poller';
-import { discard, header, sendFollowing } from './request';
+import { discard, header, originOf, sendFollowing } from './request';
+import { videoSources } from './sources';
 import type { Connection } from './transport';
 import { DownloadStopped, type DownloadLimits, NotAVideo, storeCheckedVideo } from './videoCheck';
 
 /**
  * Videos go from the socket into n8n's binary data store as a stream: in n8n's filesystem (and
  * database/S3) modes a 500 MB file never sits in memory. The download host is a CDN or a signed
- * storage link, not FastRouter, so the request carries no credentials at all.
+ * storage link, not FastRouter, so the request carries no credentials — except to FastRouter's
+ * own hosted copy on the Base URL's origin (sources.ts).
  */
 
 /** A GET is safe to repeat: a download cut short is tried this many times in all. */
@@ -46,6 +48,7 @@ async function storeWithRetries(
 	taskId: string,
 	settings: DownloadSettings,
 	open: (attempt: number, deadline: number) => Promise<Opened>,
+	nextSource: () => boolean = () => false,
 ): Promise<IBinaryData> {
 	const deadline = Date.now() + settings.timeoutMs;
 	const limits: DownloadLimits = { maxBytes: settings.maxBytes, idleMs: Math.min(DOWNLOAD_IDLE_MS, settings.timeoutMs), deadline };
@@ -67,6 +70,10 @@ async function storeWithRetries(
 			if (opened.kind === 'stop') break;
 		} catch (error) {
 			if (ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx);
+			if (error instanceof NotAVideo && nextSource()) {
+				lastProblem = error.message;
+				continue;
+			}
 			if (error instanceof NotAVideo || (error instanceof DownloadStopped && error.final)) {
 				lastProblem = error.message;
 				break;
@@ -91,9 +98,14 @@ async function storeVideoStream(
 	return binary;
 }
 
-/** GETs a video URL: without credentials, redirects followed here (bounded), on time. */
-async function openUrl(ctx: IExecuteFunctions, url: string, deadline: number): Promise<Opened> {
-	const sent = await sendFollowing(ctx, { method: 'GET', url, accept: 'video/*, */*' }, undefined, deadline, deadline - Date.now());
+/**
+ * GETs a video URL, redirects followed here (bounded, on time). Without credentials unless
+ * `withKey` (FastRouter's hosted copy on the Base URL's origin); even then the key goes only to
+ * that origin, never to where it redirects (signed storage, a CDN).
+ */
+async function openUrl(ctx: IExecuteFunctions, connection: Connection, url: string, deadline: number, withKey = false): Promise<Opened> {
+	const keyOrigin = withKey ? originOf(connection.baseUrl) : undefined;
+	const sent = await sendFollowing(ctx, { method: 'GET', url, accept: 'video/*, */*' }, keyOrigin, deadline, deadline - Date.now());
 	if (!sent.ok) return { kind: sent.redirect ? 'stop' : 'retry', problem: `the video host gave no video: ${sent.problem}` };
 	const { response } = sent.exchange;
 	if (response.statusCode >= 400) {
@@ -151,9 +163,27 @@ export async function attachFinishedVideo(
 ): Promise<IBinaryData> {
 	const taskId = task.taskId ?? 'video';
 	if (!video) {
-		const url = task.videoUrl;
-		return await storeWithRetries(ctx, taskId, settings, async (_attempt, deadline) =>
-			url ? await openUrl(ctx, url, deadline) : { kind: 'none' },
+		const sources = videoSources(task, connection);
+		let current = 0;
+		// A 4xx (an expired provider link) or an error page moves on to the next source at once.
+		const nextSource = (): boolean => {
+			if (current + 1 >= sources.length) return false;
+			current++;
+			return true;
+		};
+		return await storeWithRetries(
+			ctx,
+			taskId,
+			settings,
+			async (_attempt, deadline) => {
+				for (;;) {
+					const source = sources[current];
+					if (!source) return { kind: 'none' };
+					const opened = await openUrl(ctx, connection, source.url, deadline, source.withKey);
+					if (opened.kind !== 'stop' || !nextSource()) return opened;
+				}
+			},
+			nextSource,
 		);
 	}
 	return await storeWithRetries(ctx, taskId, settings, async (attempt, deadline): Promise<Opened> => {
@@ -161,6 +191,6 @@ export async function attachFinishedVideo(
 		const polled = await pollOnce(ctx, connection, taskId, task.model, deadline);
 		if (polled.kind === 'error') return { kind: 'retry', problem: polled.failure.message };
 		if (polled.video) return { kind: 'stream', video: polled.video };
-		return polled.task.videoUrl ? await openUrl(ctx, polled.task.videoUrl, deadline) : { kind: 'none' };
+		return polled.task.videoUrl ? await openUrl(ctx, connection, polled.task.videoUrl, deadline) : { kind: 'none' };
 	});
 }

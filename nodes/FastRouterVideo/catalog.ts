@@ -3,7 +3,9 @@
  * (fields.ts), the validation (validation.ts) and the README's model table come from this table;
  * nothing else in the package mentions a model id. Adding a model is one entry below.
  *
- * Source: FastRouter's video API document (shared/fastrouter-video-api.seed.txt), its two tables.
+ * Sources: FastRouter's video API document (its two tables: the first eight models, known in full)
+ * and FastRouter's current API reference, changelog and guides (the later models, mostly known only
+ * in part: see `knownInPart`).
  */
 
 /** The request fields a model may take, under the node's parameter names. */
@@ -43,6 +45,12 @@ export interface ModelSpec {
 	imageToVideo?: ModeRules;
 	/** Extra words for the editor and for AI agents choosing a model. */
 	note?: string;
+	/**
+	 * FastRouter documents this model's fields only in part. Its listed rules are checked; any
+	 * other field, and a mode (text/image-to-video) without rules, passes through as the user
+	 * gives it — refusing what the docs do not mention would be a guess. The one place this is said.
+	 */
+	knownInPart?: true;
 }
 
 const REQUIRED = { required: true } as const;
@@ -145,12 +153,94 @@ export const MODELS: readonly ModelSpec[] = [
 		},
 		note: 'text-to-video only; resolution is required',
 	},
+	// FastRouter's API reference gives these image-to-video rows (no text-to-video row).
+	{
+		id: 'kling-ai/kling-v1-6',
+		displayName: 'Kling v1.6',
+		imageToVideo: { imageUrl: REQUIRED, prompt: OPTIONAL, length: { values: [5, 10] }, mode: { values: ['std', 'pro'] } },
+		note: 'image-to-video documented (std or pro mode); other fields are passed through',
+		knownInPart: true,
+	},
+	{
+		id: 'kling-ai/kling-v2',
+		displayName: 'Kling v2',
+		imageToVideo: { imageUrl: REQUIRED, prompt: OPTIONAL, length: { values: [5, 10] } },
+		note: 'image-to-video documented; other fields are passed through',
+		knownInPart: true,
+	},
+	{
+		id: 'kling-ai/kling-v2-1',
+		displayName: 'Kling v2.1',
+		note: 'fields not documented: passed through as given',
+		knownInPart: true,
+	},
+	{
+		id: 'kling-ai/kling-v3',
+		displayName: 'Kling v3',
+		note: 'fields not documented: passed through as given',
+		knownInPart: true,
+	},
+	{
+		id: 'minimax/minimax-hailuo-02',
+		displayName: 'MiniMax Hailuo-02',
+		imageToVideo: { imageUrl: REQUIRED, resolution: REQUIRED, prompt: OPTIONAL, length: { values: [6, 10] } },
+		note: 'image-to-video documented (resolution required); other fields are passed through',
+		knownInPart: true,
+	},
+	{
+		id: 'google/veo2',
+		displayName: 'Google Veo 2',
+		note: 'fields not documented: passed through as given',
+		knownInPart: true,
+	},
+	// Named in FastRouter's changelog and guides, without field tables.
+	{
+		id: 'google/veo3.1-fast',
+		displayName: 'Google Veo 3.1 Fast',
+		note: 'fields not documented: passed through as given',
+		knownInPart: true,
+	},
+	{
+		id: 'google/veo3.1-lite',
+		displayName: 'Google Veo 3.1 Lite',
+		note: 'fields not documented: passed through as given',
+		knownInPart: true,
+	},
+	{
+		id: 'wanx/wan-v2-6',
+		displayName: 'Wan 2.6',
+		note: 'fields not documented: passed through as given',
+		knownInPart: true,
+	},
+	{
+		id: 'x-ai/grok-imagine-video',
+		displayName: 'Grok Imagine Video',
+		note: 'fields not documented: passed through as given',
+		knownInPart: true,
+	},
+	{
+		id: 'bytedance/seedance-1-5-pro',
+		displayName: 'ByteDance Seedance 1.5 Pro',
+		note: 'fields not documented: passed through as given',
+		knownInPart: true,
+	},
 ];
 
-const MODELS_BY_ID = new Map(MODELS.map((model) => [model.id, model]));
+/** Ids as users type them: any case, stray spaces. */
+function idKey(id: string): string {
+	return id.trim().toLowerCase();
+}
 
+const MODELS_BY_ID = new Map(MODELS.map((model) => [idKey(model.id), model]));
+
+/** `GOOGLE/VEO3 ` is google/veo3: the catalog answers whatever the case and surrounding spaces. */
 export function findModel(id: string): ModelSpec | undefined {
-	return MODELS_BY_ID.get(id);
+	return MODELS_BY_ID.get(idKey(id));
+}
+
+/** The id to send: the catalog's spelling for a known model, the user's (trimmed) for any other. */
+export function canonicalModelId(id: string): string {
+	return findModel(id)?.id ?? id.trim();
 }
 
 export type InputMode = 'textToVideo' | 'imageToVideo';
@@ -174,6 +264,16 @@ export function fieldAcrossModes(model: ModelSpec, field: VideoField): FieldRule
 	return { required: rules.length === modeCount(model) && rules.every((rule) => rule.required), values };
 }
 
+/**
+ * What the editor offers for a field: the catalog's rule, or — for a model known only in part —
+ * a free field for anything the docs do not mention, since it passes through.
+ */
+export function offeredField(model: ModelSpec, field: VideoField): FieldRule | undefined {
+	return fieldAcrossModes(model, field) ?? (model.knownInPart ? { required: false } : undefined);
+}
+
+/** A model known in part may have an undocumented mode, in which nothing is required. */
 function modeCount(model: ModelSpec): number {
+	if (model.knownInPart) return 2;
 	return Number(model.textToVideo !== undefined) + Number(model.imageToVideo !== undefined);
 }

@@ -5,6 +5,7 @@ import {
 	type FieldRule,
 	type FieldValue,
 	MODELS,
+	offeredField,
 	VIDEO_FIELDS,
 	type VideoField,
 } from './catalog';
@@ -112,7 +113,7 @@ function fieldProperties(field: VideoField, operations: string[]): INodeProperti
 	const definition = FIELD_DEFINITIONS[field];
 	const groups = new Map<string, { rule: FieldRule; modelIds: string[] }>();
 	for (const model of MODELS) {
-		const rule = fieldAcrossModes(model, field);
+		const rule = offeredField(model, field);
 		if (!rule) continue;
 		const key = JSON.stringify(rule);
 		const group = groups.get(key) ?? { rule, modelIds: [] };
@@ -256,7 +257,7 @@ export const modelProperties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'kling/kling-v2-1',
+		placeholder: 'provider/model-name',
 		description:
 			'A FastRouter video model ID (provider/model). Models outside the list get their fields sent as given.',
 		// Hidden (not merely empty) when the model comes from an expression: a required field left

@@ -2,9 +2,9 @@ import type { IExecuteFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-wo
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { seconds } from './deadline';
-
 import { finishedByVideo, normalizeAnswer, type NormalizedTask, unknownStatusWord } from './normalize';
-import { type ApiFailure, type Connection, discard, pollTask } from './transport';
+import { pollTask } from './routes';
+import { type ApiFailure, type Connection, discard } from './transport';
 
 /** A status check started just before Max Wait may take this long to answer. */
 export const POLL_GRACE_MS = 1_000;

@@ -14,7 +14,7 @@ export function agentToolDescription(): string {
 	return [
 		'Generate videos with FastRouter.ai from a text prompt or a public image URL.',
 		'Depending on how the tool is set up it starts a task and returns its taskId, waits for the video, or checks a taskId.',
-		'Returns JSON: taskId, status (queued, processing, succeeded or failed), videoUrl (link to the finished MP4), error, creditsUsed.',
+		'Returns JSON: taskId, status (queued, processing, succeeded or failed), videoUrl (link to the finished MP4), hostedVideoUrl (FastRouter’s copy, kept longer), error, creditsUsed, costUsd.',
 		'A value a model does not accept is refused before anything is charged, with the values it does accept.',
 		'Models (use the id) and the values each accepts; leave a field a model does not list empty ("" or 0):',
 		...MODELS.map(describeModel),
@@ -43,6 +43,7 @@ function describeModel(model: ModelSpec): string {
 	const modes = (Object.keys(INPUT_MODE_LABEL) as InputMode[])
 		.filter((mode) => model[mode] !== undefined)
 		.map((mode) => `${INPUT_MODE_LABEL[mode]}: ${describeRules(model[mode] as ModeRules)}`);
+	if (model.knownInPart) modes.push('other fields are passed through as given (documented only in part)');
 	return `- ${model.id} (${model.displayName}) — ${modes.join('; ')}`;
 }
 

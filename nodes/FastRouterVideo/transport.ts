@@ -21,7 +21,6 @@ export { CREDENTIAL_TYPE, discard } from './request';
 import { CREDENTIAL_TYPE } from './request';
 
 const CREATE_PATH = '/api/v1/videos';
-const POLL_PATH = '/api/v1/getVideoResponse';
 
 /** A create can take a while to be accepted upstream; past this it is reported, not retried. */
 const CREATE_TIMEOUT_MS = 120_000;
@@ -40,6 +39,8 @@ export interface Connection {
 	baseUrl: string;
 	/** Held only to scrub it from any text that leaves the node. */
 	apiKey: string;
+	/** Set once this run found the GET poll route missing (routes.ts): later polls skip it. */
+	getRouteMissing?: boolean;
 }
 
 export async function getConnection(ctx: IExecuteFunctions): Promise<Connection> {
@@ -165,20 +166,26 @@ function tooLongToWait(waitMs: number, deadline: number, title: string): ApiFail
 	};
 }
 
-export async function pollTask(
+/** One poll request: which route, and what it carries (routes.ts chooses). */
+export interface PollRoute {
+	method: 'GET' | 'POST';
+	path: string;
+	body?: Record<string, unknown>;
+}
+
+/** A poll, redirects followed here (the key only on the Base URL's origin), within `deadline`. */
+export async function pollRequest(
 	ctx: IExecuteFunctions,
 	connection: Connection,
-	taskId: string,
-	model: string,
+	route: PollRoute,
 	deadline = Date.now() + POLL_TIMEOUT_MS,
 ): Promise<Result<{ answer: PollAnswer }>> {
-	const target: Target = { method: 'POST', url: `${connection.baseUrl}${POLL_PATH}`, body: { taskId, model } };
-	return await readPollAnswer(ctx, connection, await sendFollowing(ctx, target, originOf(connection.baseUrl), deadline, POLL_TIMEOUT_MS), deadline);
+	const target: Target = { method: route.method, url: `${connection.baseUrl}${route.path}`, body: route.body };
+	return await readPollAnswer(connection, await sendFollowing(ctx, target, originOf(connection.baseUrl), deadline, POLL_TIMEOUT_MS), deadline);
 }
 
 /** A poll's answer: a JSON status, or the finished video's bytes (kept open for the caller). */
 export async function readPollAnswer(
-	ctx: IExecuteFunctions,
 	connection: Connection,
 	sent: Sent,
 	deadline: number,
@@ -275,7 +282,8 @@ function statusFailure(
 	const reason = redact(String(apiError?.message ?? body.message ?? ''), connection);
 	if (statusCode >= 200 && statusCode < 300) {
 		// A task-style envelope can say "failed" with HTTP 200; the video-object shape has no `code`.
-		if (typeof body.code === 'string' && body.code !== 'SUCCESS') {
+		// Older answers write SUCCESS, newer ones success: the case carries no meaning.
+		if (typeof body.code === 'string' && body.code.toUpperCase() !== 'SUCCESS') {
 			return {
 				message: `FastRouter answered ${body.code}: ${reason || 'no reason given'}`,
 				description: 'FastRouter returned an error envelope instead of a result.',

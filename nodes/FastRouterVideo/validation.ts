@@ -30,24 +30,26 @@ const MODEL_ID_PATTERN = /^[A-Za-z0-9][\w.-]*\/[\w.:-]+$/;
  * Checks one item's fields against the model it names and builds the create request body.
  * Returns every problem at once, each naming the field, the value given and what is allowed.
  */
-export function checkCreateRequest(modelId: string, raw: RawFields): Checked {
+export function checkCreateRequest(givenModelId: string, raw: RawFields): Checked {
+	const model = findModel(givenModelId);
+	// A catalog model is sent as the catalog spells it; any other id as given, trimmed.
+	const modelId = model?.id ?? givenModelId.trim();
 	if (!MODEL_ID_PATTERN.test(modelId)) {
 		return {
 			ok: false,
 			problems: [
-				`"model" ${show(modelId)} is not a FastRouter model ID (expected provider/model, e.g. google/veo3)`,
+				`"model" ${show(givenModelId)} is not a FastRouter model ID (expected provider/model, e.g. google/veo3)`,
 			],
 		};
 	}
-	const model = findModel(modelId);
 	const values = present(raw, model);
 	const mode: InputMode = values.imageUrl !== undefined ? 'imageToVideo' : 'textToVideo';
 
 	let problems: string[];
-	if (!model) {
+	const rules = model?.[mode];
+	if (!model || (!rules && model.knownInPart)) {
 		problems = issuesToProblems(genericSchema.safeParse(values), values, modelId, undefined);
 	} else {
-		const rules = model[mode];
 		problems = rules
 			? issuesToProblems(modeSchema(model, mode, rules).safeParse(values), values, modelId, rules, mode)
 			: [missingMode(model, mode)];
@@ -128,23 +130,24 @@ function modeSchema(model: ModelSpec, mode: InputMode, rules: ModeRules): z.ZodT
 		const shape = Object.fromEntries(
 			Object.entries(rules).map(([field, rule]) => [field, fieldSchema(field as VideoField, rule)]),
 		);
-		schema = z.object(shape).strict();
+		// Known in part: a field the docs do not list passes through, checked only for its type.
+		schema = model.knownInPart ? genericObject.extend(shape).strict() : z.object(shape).strict();
 		schemaCache.set(key, schema);
 	}
 	return schema;
 }
 
 // A model outside the catalog: its fields pass through; only what FastRouter asks of every model is checked.
-const genericSchema = z
-	.object(
-		Object.fromEntries(
-			VIDEO_FIELDS.map((field) => [
-				field,
-				(field === 'imageUrl' ? httpUrl : BASE_TYPES[FIELD_DEFINITIONS[field].type]).optional(),
-			]),
-		),
-	)
-	.refine((values) => values.prompt !== undefined || values.imageUrl !== undefined, {
+const genericObject = z.object(
+	Object.fromEntries(
+		VIDEO_FIELDS.map((field) => [
+			field,
+			(field === 'imageUrl' ? httpUrl : BASE_TYPES[FIELD_DEFINITIONS[field].type]).optional(),
+		]),
+	),
+);
+
+const genericSchema = genericObject.refine((values) => values.prompt !== undefined || values.imageUrl !== undefined, {
 		message: 'nothing-to-generate-from',
 	});
 

@@ -1,7 +1,7 @@
 // @ts-check
 'use strict';
 
-/** The output keys issue #4 fixes for every task item, whatever the provider. */
+/** The output keys of every task item, whatever the provider and the API generation. */
 const NORMALIZED_KEYS = /** @type {const} */ ([
 	'taskId',
 	'model',
@@ -13,6 +13,10 @@ const NORMALIZED_KEYS = /** @type {const} */ ([
 	'provider',
 	'createdAt',
 	'completedAt',
+	'costUsd',
+	'cached',
+	'hostedVideoUrl',
+	'expiresAt',
 ]);
 
 module.exports = { NORMALIZED_KEYS };

@@ -41,9 +41,18 @@ after(async () => {
 	await sim?.close();
 });
 
+/**
+ * A module of the build that was packed (`npm run test:n8n` builds first), by its path under dist/.
+ * @param {string} file
+ * @returns {any}
+ */
+function built(file) {
+	return require(path.join(__dirname, '..', '..', 'dist', 'nodes', 'FastRouterVideo', file));
+}
+
 /** The model ids of the built catalog, as the packed package carries them. */
 function catalogModelIds() {
-	return require('../../dist/nodes/FastRouterVideo/catalog').MODELS.map((/** @type {{ id: string }} */ model) => model.id);
+	return built('catalog').MODELS.map((/** @type {{ id: string }} */ model) => model.id);
 }
 
 /** The run data of one node in an `n8n execute --rawOutput` answer. */
@@ -104,7 +113,8 @@ describe('real n8n, one process', () => {
 		sim.reset();
 		const rows = [
 			{ prompt: 'A red fox running through fresh snow', file_name: 'fox.mp4' },
-			{ prompt: 'Timelapse of clouds over a valley', resolution: '1080p', file_name: 'clouds.mp4' },
+			// FastRouter's newer API generation (fr_ id, hosted copy), its provider link already expired.
+			{ prompt: 'Timelapse of clouds over a valley [sim:gen=new] [sim:expired]', resolution: '1080p', file_name: 'clouds.mp4' },
 			{ prompt: 'A neon city at night', resolution: '4k', file_name: 'city.mp4' },
 			{ prompt: 'A boat at sea [sim:fail=Content policy violation]', file_name: 'boat.mp4' },
 			{ prompt: 'Snowy mountains at dawn [sim:poll429=2]', file_name: 'mountains.mp4' },
@@ -128,6 +138,15 @@ describe('real n8n, one process', () => {
 			assert.equal(item.json.model, 'google/veo3-fast');
 			assertMp4OnDisk(n8n, item.binary.data);
 		}
+		const clouds = videos[1].json;
+		assert.match(clouds.taskId, /^fr_/);
+		assert.equal(clouds.hostedVideoUrl, `${sim.baseUrl}/videos-content/${clouds.taskId}`);
+		assert.equal(typeof clouds.costUsd, 'number');
+		assert.equal(clouds.creditsUsed, sim.tasks.get(clouds.taskId)?.credits, 'the final figure, not the estimate');
+		// The MP4 came from the hosted copy, on the Base URL's origin: the only place the key goes.
+		assert.equal(sim.counters.hostedDownloads, 1);
+		assert.deepEqual(sim.counters.hostedAuthHeaders, [`Bearer ${SIM_KEY}`]);
+		assert.ok(videos.filter((item) => item !== videos[1]).every((item) => item.json.hostedVideoUrl === null));
 		const requested = [...sim.tasks.values()].map((task) => task.body.resolution);
 		assert.deepEqual(requested.sort(), ['1080p', '720p', '720p', '720p']);
 
@@ -217,7 +236,7 @@ describe('real n8n, one process', () => {
 			assert.match(tool.description, /videoUrl/);
 			assert.match(tool.description, /google\/veo3-fast .*length 8/);
 			for (const model of catalogModelIds()) assert.ok(tool.description.includes(`- ${model} (`), `the agent is told about ${model}`);
-			const panelLine = new (require('../../dist/nodes/FastRouterVideo/FastRouterVideo.node').FastRouterVideo)().description.description;
+			const panelLine = new (built('FastRouterVideo.node').FastRouterVideo)().description.description;
 			assert.ok(panelLine.length <= 200 && !tool.description.includes(panelLine), panelLine);
 			assert.deepEqual(Object.keys(tool.parameters.properties).sort(), ['length', 'model', 'prompt', 'resolution']);
 			assert.deepEqual(tool.parameters.required.sort(), ['length', 'model', 'prompt', 'resolution']);

@@ -5,6 +5,23 @@
 // standing for the CDN that serves finished videos. See /work/shared/fastrouter-api.md for the
 // contract it follows. Faults are steered per prompt, either from JS (setFault) or from tokens
 // inside the prompt text, because an n8n process under test cannot call into this module.
+//
+// It speaks both generations of FastRouter's video API, chosen per task:
+// - older (the default): `code: "SUCCESS"`, task ids `task…` (Sora: `video_…`), `usage` on the
+//   create, polled with POST /api/v1/getVideoResponse {taskId, model} (getAsyncResponse is an alias).
+// - newer (`[sim:gen=new]` in the prompt, or the `generation` option): `code: "success"`, ids
+//   `fr_…`, `estimate_usage` on the create, polled with GET /api/v1/videos/{taskId} or POST
+//   /api/v1/getAsyncResponse {taskId}; getVideoResponse does not know fr_ tasks (404). The finished
+//   poll carries the final cost (`usage.credits_used`, `data.credit`, `data.costUsd`) and
+//   `fastrouter_assets` with a hosted copy served by the API server at /videos-content/{taskId}.
+//   Every newer-generation answer is task-style, whatever the provider.
+// Newer-generation tokens: `[sim:cached]` (answer `cached: true`, billed 0, done at once),
+// `[sim:expired]` / `[sim:expired=404]` (the provider's link answers 403/404; the hosted copy
+// still works), `[sim:noget]` / `[sim:noget=405]` (GET /api/v1/videos/{id} answers a bare 404/405,
+// as a server without that route would), `[sim:credits=usage|userkey|data]` (the final figure
+// only in usage.credits_used, usage.user_key_credits_used or data.credit), `[sim:hosted=elsewhere]`
+// (the hosted copy on the video host's origin) or `[sim:hosted=redirect]` (the API's hosted copy
+// redirects there), `[sim:envtask=CODE]` (the create makes the task but the envelope says CODE).
 
 const http = require('node:http');
 const fs = require('node:fs');
@@ -42,6 +59,13 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
  * @property {number} [cutDownload] the first N transfers of the video bytes are cut short
  * @property {number} [vanishAfterPolls] after N polls the task is gone (404)
  * @property {number} [videoBytes] size of this task's video
+ * @property {'older' | 'newer'} [generation] which API generation answers for this task
+ * @property {boolean} [cached] newer: the create answers `cached: true`, nothing billed
+ * @property {number} [expiredLink] newer: the provider link answers this status (403 or 404)
+ * @property {number} [noGetRoute] newer: GET /api/v1/videos/{id} answers this bare status (404/405)
+ * @property {'usage' | 'userkey' | 'data'} [creditsIn] newer: the only place of the final figure
+ * @property {'api' | 'elsewhere' | 'redirect'} [hostedOn] newer: where the hosted copy lives
+ * @property {string} [envelopeTaskCode] the task is created, the create envelope says this code
  */
 
 /**
@@ -59,7 +83,9 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
  * @property {Fault} fault snapshot taken when the task was created
  * @property {number} polls
  * @property {number} transfers video byte transfers started (video host GETs and Sora streams)
- * @property {number} credits
+ * @property {number} credits final credits
+ * @property {number} estimateCredits newer: the create's estimate (differs from the final figure)
+ * @property {'older' | 'newer'} generation
  */
 
 /**
@@ -68,11 +94,15 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
  * @property {Record<string, number>} createsByPrompt create requests past auth, by prompt
  * @property {number} createRequests every POST /api/v1/videos seen, rejected ones included
  * @property {Record<string, number>} polls polls of known tasks, by task id
- * @property {number} downloads GETs on the video host that started streaming
+ * @property {number} downloads video GETs that started streaming (video host and hosted copies)
  * @property {number} downloadsCompleted of those, how many sent the whole body
  * @property {number} soraStreams finished Sora polls that started streaming MP4 bytes
  * @property {number} soraStreamsCompleted of those, how many sent the whole body
  * @property {string[]} videoHostAuthHeaders every Authorization value the video host received
+ * @property {number} hostedDownloads GETs of the API server's hosted copies that started streaming
+ * @property {string[]} hostedAuthHeaders every Authorization value the hosted copies received
+ * @property {Record<string, number>} pollRoutes polls of known tasks by route ('GET videos', 'POST getAsyncResponse', 'POST getVideoResponse')
+ * @property {Record<string, number>} apiRequests every API request by route, ids as `{id}`, answered or not
  * @property {number} apiAuthFailures 401s given by the API server
  */
 
@@ -85,6 +115,8 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
  * @property {number} [videoPort] video host port, 0 (default) picks a free one
  * @property {() => number} [now] clock in ms, default Date.now (tests may drive progress with it)
  * @property {(line: string) => void} [log] called with one line per finished request
+ * @property {'older' | 'newer' | 'alternate'} [generation] the API generation of tasks whose
+ *   prompt names none; 'alternate' switches at every create. Default 'older'.
  */
 
 /**
@@ -113,6 +145,10 @@ function emptyCounters() {
 		soraStreamsCompleted: 0,
 		videoHostAuthHeaders: [],
 		apiAuthFailures: 0,
+		hostedDownloads: 0,
+		hostedAuthHeaders: [],
+		pollRoutes: {},
+		apiRequests: {},
 	};
 }
 
@@ -163,6 +199,16 @@ function sendJson(res, status, body, headers = {}) {
  */
 function sendError(res, status, message, headers) {
 	sendJson(res, status, errorBody(status, message), headers);
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * A ULID-like id body, as FastRouter's fr_ ids look.
+ * @param {number} length
+ */
+function crockford(length) {
+	return Array.from(crypto.randomBytes(length), (byte) => CROCKFORD[byte % 32]).join('');
 }
 
 /**
@@ -238,7 +284,18 @@ function parsePromptFaults(prompt) {
 		const valid = n !== undefined && Number.isFinite(n) && n >= 0;
 		const poll = /^poll(\d{3})$/.exec(key);
 		const create = /^create(\d{3})$/.exec(key);
-		if (key === 'fail') fault.fail = value || 'Generation failed';
+		if (key === 'gen') {
+			if (/^new(er)?$/i.test(value)) fault.generation = 'newer';
+			else if (/^old(er)?$/i.test(value)) fault.generation = 'older';
+		} else if (key === 'cached') fault.cached = true;
+		else if (key === 'credits' && /^(usage|userkey|data)$/.test(value)) {
+			fault.creditsIn = /** @type {'usage' | 'userkey' | 'data'} */ (value);
+		} else if (key === 'hosted' && /^(api|elsewhere|redirect)$/.test(value)) {
+			fault.hostedOn = /** @type {'api' | 'elsewhere' | 'redirect'} */ (value);
+		} else if (key === 'envtask') fault.envelopeTaskCode = value || 'failed';
+		else if (key === 'expired') fault.expiredLink = value === '404' ? 404 : 403;
+		else if (key === 'noget') fault.noGetRoute = value === '405' ? 405 : 404;
+		else if (key === 'fail') fault.fail = value || 'Generation failed';
 		else if (key === 'envelope') fault.envelopeError = value || 'Insufficient balance';
 		else if (key === 'drop' || (key === 'create' && value === 'drop')) fault.createError = 'drop';
 		else if (create) fault.createError = Number(create[1]);
@@ -334,6 +391,8 @@ async function startSimulator(options = {}) {
 	const defaultBytes = options.videoBytes ?? 1024 * 1024;
 	const now = options.now ?? Date.now;
 	const log = options.log;
+	const defaultGeneration = options.generation ?? 'older';
+	let alternation = 0;
 
 	const counters = emptyCounters();
 	/** @type {Map<string, Task>} */
@@ -487,11 +546,21 @@ async function startSimulator(options = {}) {
 		}
 
 		const provider = model.slice(0, model.indexOf('/'));
-		const shape = model.toLowerCase().startsWith('openai/') ? 'video' : 'task';
+		/** @type {'older' | 'newer'} */
+		const generation =
+			fault.generation ??
+			(defaultGeneration === 'alternate' ? (alternation++ % 2 === 0 ? 'older' : 'newer') : defaultGeneration);
+		const newer = generation === 'newer';
+		const shape = !newer && model.toLowerCase().startsWith('openai/') ? 'video' : 'task';
 		const seconds = Number(body.seconds ?? body.length) || (shape === 'video' ? 4 : 5);
+		const credits = fault.cached ? 0 : Math.max(1, Math.round(seconds * (shape === 'video' ? 0.5 : 0.75)));
 		/** @type {Task} */
 		const task = {
-			taskId: shape === 'video' ? `video_${crypto.randomBytes(24).toString('hex')}` : `task${crypto.randomBytes(12).toString('hex')}`,
+			taskId: newer
+				? `fr_${crockford(26)}`
+				: shape === 'video'
+					? `video_${crypto.randomBytes(24).toString('hex')}`
+					: `task${crypto.randomBytes(12).toString('hex')}`,
 			chatId: `fr_${crypto.randomUUID()}`,
 			model,
 			provider,
@@ -499,12 +568,15 @@ async function startSimulator(options = {}) {
 			prompt,
 			body,
 			createdAt: now(),
-			durationMs: fault.durationMs ?? defaultDuration,
+			durationMs: fault.cached ? 0 : (fault.durationMs ?? defaultDuration),
 			videoBytes: fault.videoBytes ?? defaultBytes,
 			fault,
 			polls: 0,
 			transfers: 0,
-			credits: Math.max(1, Math.round(seconds * (shape === 'video' ? 0.5 : 0.75))),
+			credits,
+			// Deliberately not the final figure, so a test can tell which one an output holds.
+			estimateCredits: fault.cached ? 0 : credits + 1,
+			generation,
 		};
 		tasks.set(task.taskId, task);
 		counters.creates++;
@@ -515,11 +587,21 @@ async function startSimulator(options = {}) {
 		}
 		if (createError === 500) return sendError(res, 500);
 		if (shape === 'video') return sendJson(res, 200, videoObject(task, 'queued', 0, true));
+		if (newer) {
+			return sendJson(res, 200, {
+				chat_id: task.chatId,
+				code: fault.envelopeTaskCode ?? 'success',
+				message: fault.envelopeTaskCode ? `Task failed to start (${fault.envelopeTaskCode})` : 'Video generation started',
+				data: { taskId: task.taskId, status: 'processing' },
+				estimate_usage: { credits_used: task.estimateCredits, provider },
+				...(fault.cached ? { cached: true } : {}),
+			});
+		}
 		sendJson(res, 200, {
 			chat_id: task.chatId,
 			model,
-			code: 'SUCCESS',
-			message: 'success',
+			code: fault.envelopeTaskCode ?? 'SUCCESS',
+			message: fault.envelopeTaskCode ? `Task failed to start (${fault.envelopeTaskCode})` : 'success',
 			data: { taskId: task.taskId, status: 'waiting' },
 			usage: {
 				prompt_tokens: 0,
@@ -533,28 +615,158 @@ async function startSimulator(options = {}) {
 	}
 
 	/**
+	 * The newer generation's poll answer (GET /api/v1/videos/{id}, POST getAsyncResponse).
+	 * @param {Task} task
+	 */
+	function newerPollAnswer(task) {
+		const { state } = phase(task);
+		if (state === 'queued' || state === 'processing') {
+			return {
+				chat_id: task.chatId,
+				code: 'SUCCESS',
+				message: 'success',
+				data: { taskId: task.taskId, status: state === 'queued' ? 'waiting' : 'processing', generations: [] },
+			};
+		}
+		const ok = state === 'done';
+		const where = task.fault.creditsIn;
+		const credits = ok ? task.credits : 0;
+		/** @type {Record<string, unknown>} */
+		const data = {
+			costUsd: Math.round(credits * 6) / 100,
+			...(where === undefined || where === 'data' ? { credit: credits } : {}),
+			status: ok ? 'succeed' : 'failed',
+			taskId: task.taskId,
+			generations: [
+				{
+					id: task.taskId,
+					status: ok ? 'succeed' : 'failed',
+					url: ok ? `${sim.videoBaseUrl}/videos/${task.taskId}.mp4` : '',
+					failMsg: ok ? '' : task.fault.fail,
+					mediaType: 'video',
+					createdDate: new Date(task.createdAt).toISOString(),
+					updatedDate: new Date(task.createdAt + task.durationMs).toISOString(),
+				},
+			],
+		};
+		/** @type {Record<string, unknown>} */
+		const usage = { provider: task.provider };
+		if (where === undefined || where === 'usage') usage.credits_used = credits;
+		if (where === 'userkey') usage.user_key_credits_used = credits;
+		const doneAt = Math.floor((task.createdAt + task.durationMs) / 1000);
+		return {
+			chat_id: task.chatId,
+			code: 'SUCCESS',
+			message: 'success',
+			data,
+			...(ok
+				? {
+						fastrouter_assets: {
+							status: 'ready',
+							urls: [hostedUrl(task)],
+							expires_at: doneAt + 30 * 24 * 3600,
+							cached_at: doneAt,
+						},
+					}
+				: {}),
+			usage,
+			...(task.fault.cached ? { cached: true } : {}),
+		};
+	}
+
+	/** @param {Task} task */
+	function hostedUrl(task) {
+		const id = encodeURIComponent(task.taskId);
+		return task.fault.hostedOn === 'elsewhere' ? `${sim.videoBaseUrl}/hosted/${id}.mp4` : `${sim.baseUrl}/videos-content/${id}`;
+	}
+
+	/**
+	 * What every poll route checks first: the task, its faults. Returns the task, or undefined
+	 * when an answer was already sent.
+	 * @param {http.ServerResponse} res
+	 * @param {string} taskId
+	 * @param {string} route
+	 */
+	function pollableTask(res, taskId, route) {
+		const task = tasks.get(taskId);
+		if (!task) {
+			sendError(res, 404);
+			return undefined;
+		}
+		task.polls++;
+		counters.polls[task.taskId] = (counters.polls[task.taskId] ?? 0) + 1;
+		counters.pollRoutes[route] = (counters.pollRoutes[route] ?? 0) + 1;
+		const { fault } = task;
+		if (fault.vanishAfterPolls !== undefined && task.polls > fault.vanishAfterPolls) {
+			sendError(res, 404);
+			return undefined;
+		}
+		if (fault.pollErrors && task.polls <= fault.pollErrors.times) {
+			const { status, retryAfter } = fault.pollErrors;
+			sendError(res, status, undefined, retryAfter !== undefined ? { 'Retry-After': retryAfter } : undefined);
+			return undefined;
+		}
+		return task;
+	}
+
+	/**
+	 * GET /api/v1/videos/{taskId}: the newer generation's recommended poll.
+	 * @param {http.IncomingMessage} req
+	 * @param {http.ServerResponse} res
+	 * @param {string} taskId
+	 */
+	function handleGetVideo(req, res, taskId) {
+		if (!authorized(req, res)) return;
+		const known = tasks.get(taskId);
+		if (known?.fault.noGetRoute) {
+			// As a server without this route answers: no FastRouter error body.
+			const status = known.fault.noGetRoute;
+			res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...(status === 405 ? { Allow: 'POST' } : {}) });
+			res.end(status === 405 ? 'Method Not Allowed' : 'Not Found');
+			return;
+		}
+		if (known && known.generation !== 'newer') return sendError(res, 404);
+		const task = pollableTask(res, taskId, 'GET videos');
+		if (task) sendJson(res, 200, newerPollAnswer(task));
+	}
+
+	/**
+	 * The hosted copy FastRouter keeps of a finished newer-generation video, on the API's origin.
+	 * @param {http.IncomingMessage} req
+	 * @param {http.ServerResponse} res
+	 * @param {string} taskId
+	 */
+	function handleHosted(req, res, taskId) {
+		if (req.headers.authorization !== undefined) counters.hostedAuthHeaders.push(req.headers.authorization);
+		const task = tasks.get(taskId);
+		if (!task || task.generation !== 'newer' || phase(task).state !== 'done') return sendError(res, 404, 'Video not found');
+		if (task.fault.hostedOn === 'redirect') {
+			res.writeHead(302, { Location: `${sim.videoBaseUrl}/hosted/${encodeURIComponent(taskId)}.mp4`, 'Content-Length': 0 });
+			res.end();
+			return;
+		}
+		counters.hostedDownloads++;
+		streamVideo(req, res, task, 'downloads');
+	}
+
+	/**
 	 * @param {http.IncomingMessage} req
 	 * @param {http.ServerResponse} res
 	 */
-	async function handlePoll(req, res) {
+	async function handlePoll(req, res, /** @type {'getVideoResponse' | 'getAsyncResponse'} */ route) {
 		if (!authorized(req, res)) return;
 		const text = await readBody(req);
 		if (text === null) return sendError(res, 413);
 		const body = parseJsonObject(text);
 		if (!body) return sendError(res, 400, 'Request body must be a JSON object');
 		if (typeof body.taskId !== 'string' || !body.taskId) return sendError(res, 400, 'taskId is required');
-		const task = tasks.get(body.taskId);
-		if (!task) return sendError(res, 404);
-		task.polls++;
-		counters.polls[task.taskId] = (counters.polls[task.taskId] ?? 0) + 1;
+		const known = tasks.get(body.taskId);
+		// The older route knows only older tasks; getAsyncResponse knows both, fr_ ones without a model.
+		if (known?.generation === 'newer' && route === 'getVideoResponse') return sendError(res, 404);
+		const task = pollableTask(res, body.taskId, `POST ${route}`);
+		if (!task) return;
 		const { fault } = task;
-		if (fault.vanishAfterPolls !== undefined && task.polls > fault.vanishAfterPolls) {
-			return sendError(res, 404);
-		}
-		if (fault.pollErrors && task.polls <= fault.pollErrors.times) {
-			const { status, retryAfter } = fault.pollErrors;
-			return sendError(res, status, undefined, retryAfter !== undefined ? { 'Retry-After': retryAfter } : undefined);
-		}
+		if (task.generation === 'newer') return sendJson(res, 200, newerPollAnswer(task));
 		if (body.model !== task.model) {
 			return sendError(res, 400, 'model does not match the task (send the full "provider/model" id it was created with)');
 		}
@@ -604,10 +816,15 @@ async function startSimulator(options = {}) {
 	async function handleApi(req, res) {
 		const url = new URL(req.url ?? '/', 'http://sim');
 		const route = `${req.method} ${url.pathname.replace(/\/+$/, '')}`;
+		const routeKey = route.replace(/^(GET \/api\/v1\/videos|\w+ \/videos-content)\/[^/]+$/, '$1/{id}');
+		if (!route.includes('/__sim/')) counters.apiRequests[routeKey] = (counters.apiRequests[routeKey] ?? 0) + 1;
 		if (route === 'POST /api/v1/videos') return handleCreate(req, res);
-		if (route === 'POST /api/v1/getVideoResponse' || route === 'POST /api/v1/getAsyncResponse') {
-			return handlePoll(req, res);
-		}
+		if (route === 'POST /api/v1/getVideoResponse') return handlePoll(req, res, 'getVideoResponse');
+		if (route === 'POST /api/v1/getAsyncResponse') return handlePoll(req, res, 'getAsyncResponse');
+		const getVideo = /^GET \/api\/v1\/videos\/([^/]+)$/.exec(route);
+		if (getVideo) return handleGetVideo(req, res, decodeURIComponent(getVideo[1]));
+		const hosted = /^(?:GET|HEAD) \/videos-content\/([^/]+)$/.exec(route);
+		if (hosted) return handleHosted(req, res, decodeURIComponent(hosted[1]));
 		if (route === 'GET /__sim/counters') return sendJson(res, 200, counters);
 		if (route === 'POST /__sim/reset') {
 			reset();
@@ -625,11 +842,18 @@ async function startSimulator(options = {}) {
 	function handleVideoHost(req, res) {
 		if (req.headers.authorization !== undefined) counters.videoHostAuthHeaders.push(req.headers.authorization);
 		const url = new URL(req.url ?? '/', 'http://sim');
-		const match = /^\/videos\/([^/]+)\.mp4$/.exec(url.pathname);
-		const task = match ? tasks.get(decodeURIComponent(match[1])) : undefined;
+		const match = /^\/(videos|hosted)\/([^/]+)\.mp4$/.exec(url.pathname);
+		const task = match ? tasks.get(decodeURIComponent(match[2])) : undefined;
 		if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 404, 'Not found');
 		// A CDN only has the file once the generation succeeded.
 		if (!task || phase(task).state !== 'done') return sendError(res, 404, 'Video not found');
+		// The provider's signed link has expired; a hosted copy (/hosted/) has not.
+		if (match?.[1] === 'videos' && task.fault.expiredLink) {
+			res.writeHead(task.fault.expiredLink, { 'Content-Type': 'application/xml' });
+			res.end('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
+			return;
+		}
+		if (match?.[1] === 'hosted' && task.generation !== 'newer') return sendError(res, 404, 'Video not found');
 		streamVideo(req, res, task, 'downloads');
 	}
 

@@ -40,7 +40,20 @@ export async function createOne(
 	deadline?: number,
 ): Promise<{ task: ReturnType<typeof normalizeAnswer>; raw: IDataObject } | ItemFailure> {
 	const answer = await createTask(ctx, connection, request.body, deadline);
-	if (!answer.ok) return fromApiFailure(itemIndex, answer.failure);
+	if (!answer.ok) {
+		const failure = fromApiFailure(itemIndex, answer.failure);
+		// An answer that names a task, whatever its envelope says, means the task exists (and may be
+		// billed): the item fails, but with that id, and the node's error lists it.
+		const taskId = answer.failure.body ? normalizeAnswer(answer.failure.body, request.model).taskId : null;
+		if (!taskId) return failure;
+		created.push({ itemIndex, taskId, status: 'unknown' });
+		return {
+			...failure,
+			taskId,
+			message: `FastRouter created task ${taskId} but answered: ${answer.failure.message}`,
+			description: `${answer.failure.description} The task exists and may be billed: run Get Status with its task ID before running this item again.`,
+		};
+	}
 	const task = normalizeAnswer(answer.json, request.model);
 	if (!task.taskId) {
 		return {

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { canonicalModelId } from '../catalog';
 import { fromApiFailure, toNodeError } from '../errors';
 import { pollOnce, unknownStatusFailure } from '../poller';
 import { discard, getConnection } from '../transport';
@@ -53,7 +54,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const download = settings[itemIndex];
 		if (!download.ok) return { itemIndex, message: download.problem };
 		const taskId = String(this.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
-		const model = modelFor(this, itemIndex);
+		// The older poll route needs the model exactly as the task was created with it.
+		const model = canonicalModelId(modelFor(this, itemIndex));
 		if (!taskId) return { itemIndex, message: '"taskId" is empty: give the task ID that Create returned' };
 		const deadline = Date.now() + STATUS_MAX_WAIT_MS;
 		let polled = await pollOnce(this, connection, taskId, model, deadline);
