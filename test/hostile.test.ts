@@ -100,6 +100,64 @@ describe('rule 1: the key stays on FastRouter’s origin', () => {
 	});
 });
 
+describe('the newer API generation’s requests follow the same rules', () => {
+	const GET_POLL = 'GET /api/v1/videos/fr_01';
+	function newerTask() {
+		hostile.on(CREATE, ({ res }, h) => h.json(res, 200, { code: 'success', message: 'Video generation started', data: { taskId: 'fr_01', status: 'processing' } }));
+	}
+	function finishedWith(providerUrl: string, hostedUrl: string) {
+		return {
+			code: 'SUCCESS',
+			data: { taskId: 'fr_01', status: 'succeed', generations: [{ id: 'g1', status: 'succeed', url: providerUrl, mediaType: 'video' }] },
+			fastrouter_assets: { status: 'ready', urls: [hostedUrl] },
+		};
+	}
+
+	it('a GET poll redirected to another origin is followed without the key', async () => {
+		newerTask();
+		hostile.on(GET_POLL, ({ res }, h) => h.redirect(res, 302, `${h.origins.b}/status/fr_01`));
+		hostile.on('b GET /status/fr_01', ({ res }, h) => h.json(res, 200, h.finished('fr_01', `${h.origins.b}/v.mp4`)));
+		const result = await runAgainst(hostile, waitParameters(), [{ prompt: 'p' }]);
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({ taskId: 'fr_01', status: 'succeeded' });
+		expect(hostile.counters.log).toContain('a GET /api/v1/videos/fr_01 auth');
+		expect(hostile.counters.credentials.b).toBe(0);
+		expect(hostile.counters.creates).toBe(1);
+	});
+
+	it('the hosted copy gets the key on FastRouter’s origin only, not where it redirects; a loop there is bounded', async () => {
+		newerTask();
+		hostile.on(GET_POLL, ({ res }, h) => h.json(res, 200, finishedWith(`${h.origins.b}/expired.mp4`, `${h.origins.a}/videos-content/fr_01`)));
+		hostile.on('b GET /expired.mp4', ({ res }, h) => h.json(res, 403, { error: 'expired' }));
+		hostile.on('a GET /videos-content/fr_01', ({ res }, h) => h.redirect(res, 302, `${h.origins.b}/signed/fr_01.mp4`));
+		hostile.on('b GET /signed/fr_01.mp4', ({ res }, h) => h.mp4(res, { bytes: 40_000 }));
+		const result = await runAgainst(hostile, waitParameters(), [{ prompt: 'p' }]);
+		expect(result.items[0].binary?.data?.bytes).toBe(40_000);
+		expect(hostile.counters.log).toContain('a GET /videos-content/fr_01 auth');
+		expect(hostile.counters.credentials.b).toBe(0);
+
+		hostile.reset();
+		newerTask();
+		hostile.on(GET_POLL, ({ res }, h) => h.json(res, 200, finishedWith(`${h.origins.b}/expired.mp4`, `${h.origins.a}/videos-content/fr_01`)));
+		hostile.on('b GET /expired.mp4', ({ res }, h) => h.json(res, 403, { error: 'expired' }));
+		hostile.on('a GET /videos-content/fr_01', ({ res }, h) => h.redirect(res, 302, `${h.origins.a}/videos-content/fr_01`));
+		const looped = await runAgainst(hostile, waitParameters(), [{ prompt: 'p' }], { continueOnFail: true });
+		expect(looped.items[0].json.error).toMatch(/fr_01: the video host gave no video: more than 5 redirects/);
+		expect(hostile.counters.creates).toBe(1);
+	});
+
+	it('a provider link serving an error page as the video falls back to the hosted copy', async () => {
+		newerTask();
+		hostile.on(GET_POLL, ({ res }, h) => h.json(res, 200, finishedWith(`${h.origins.b}/page.mp4`, `${h.origins.a}/videos-content/fr_01`)));
+		hostile.on('b GET /page.mp4', ({ res }, h) => h.raw(res, 200, 'text/html', '<html><title>Link expired</title></html>'));
+		hostile.on('a GET /videos-content/fr_01', ({ res }, h) => h.mp4(res, { bytes: 30_000 }));
+		const result = await runAgainst(hostile, waitParameters(), [{ prompt: 'p' }]);
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].binary?.data?.bytes).toBe(30_000);
+		expect(hostile.counters.creates).toBe(1);
+	});
+});
+
 describe('rule 3: the user reads what the node wrote', () => {
 	function resetAfterCreate() {
 		hostile.on(CREATE, ({ req }) => req.socket.destroy());
