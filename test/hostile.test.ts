@@ -279,6 +279,28 @@ describe('rule 5: a stored video is a video', () => {
 		expect(hostile.counters.creates).toBe(1);
 	});
 
+	it('a finished Sora poll whose "video" is an error page fails saying so, with its task id', async () => {
+		hostile.on(CREATE, ({ res }, h) => h.json(res, 200, { id: 'video_2', object: 'video', status: 'queued' }));
+		hostile.on(POLL, ({ res }, h) => h.raw(res, 200, 'application/octet-stream', 'upstream error: quota exceeded for this account'));
+		const result = await runAgainst(hostile, waitParameters({}, { model: 'openai/sora-2-pro' }), [{ prompt: 'sora' }], { continueOnFail: true });
+		expect(result.items[0].json.error).toMatch(/^Item 1: Could not download the video of task video_2: .*not an MP4 \(application\/octet-stream, 47 bytes, starting "upstream error: quota exceeded/);
+		expect(result.items[0].binary).toBeUndefined();
+		expect(hostile.counters.creates).toBe(1);
+	});
+
+	it('a download reset part-way is tried again, at most 3 times, and then fails in words', async () => {
+		happyPath();
+		hostile.on('b GET /v.mp4', ({ res }, h) => {
+			h.mp4(res, { bytes: 200_000, stallAfter: 5_000 });
+			setTimeout(() => res.socket?.destroy(), 100);
+		});
+		const result = await runAgainst(hostile, waitParameters(), [{ prompt: 'p' }], { continueOnFail: true });
+		expect(result.items[0].json.error).toMatch(/^Item 1: Could not download the video of task task-p: the download (broke off|was cut short)/);
+		expect(result.items[0].binary).toBeUndefined();
+		expect(hostile.counters.log.filter((line) => line === 'b GET /v.mp4')).toHaveLength(3);
+		expect(hostile.counters.creates).toBe(1);
+	});
+
 	it('"finished" with no video while Download Video is on is an error', async () => {
 		hostile.on(CREATE, ({ res }, h) => h.json(res, 200, h.accepted('task-empty')));
 		hostile.on(POLL, ({ res }, h) => h.json(res, 200, { code: 'SUCCESS', data: { taskId: 'task-empty', status: 'succeed', generations: [] } }));
@@ -400,6 +422,13 @@ describe('rule 7: options that make no sense are refused before the first create
 		const result = await runAgainst(hostile, waitParameters({ [name]: value }), [{ prompt: 'p' }]);
 		expect(result.error?.message).toMatch(/^Item 1: /);
 		expect(result.error?.message).toMatch(words);
+		expect(hostile.counters.creates).toBe(0);
+	});
+
+	it('Get Status refuses a nonsense Max Video Size before polling', async () => {
+		const result = await runAgainst(hostile, { operation: 'getStatus', model: 'google/veo3', taskId: 't', options: { maxVideoSize: 'lots' } });
+		expect(result.error?.message).toMatch(/^Item 1: "Max Video Size \(MB\)" \(maxVideoSize\) "lots" is not a number/);
+		expect(hostile.counters.polls).toBe(0);
 		expect(hostile.counters.creates).toBe(0);
 	});
 

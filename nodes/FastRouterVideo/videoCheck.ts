@@ -167,12 +167,19 @@ export async function storeCheckedVideo(
 		if (ended && head.length === 0) throw new NotAVideo(`the video host sent an empty file (${video.mimeType ?? 'no content type'})`);
 		throw new NotAVideo(`the video host sent something that is not an MP4 (${whatArrived(video.mimeType, size, head)})`);
 	}
+	if (ended) {
+		// The whole file was in the first bytes: nothing left to stream.
+		return await ctx.helpers.prepareBinaryData(head, fileName, VIDEO_MIME_TYPE);
+	}
 	stream.unshift(head);
 
 	let received = 0;
 	let lastData = Date.now();
 	let stopped: DownloadStopped | undefined;
 	let done = false;
+	let failEarly: (error: DownloadStopped) => void = () => undefined;
+	const failed = new Promise<never>((_resolve, reject) => (failEarly = reject));
+	failed.catch(() => undefined);
 	const stop = (why: DownloadStopped) => {
 		stopped = why;
 		stream.destroy(why);
@@ -184,6 +191,11 @@ export async function storeCheckedVideo(
 			stop(new DownloadStopped(`the video is larger than Max Video Size (${kb(limits.maxBytes)}); download stopped`, true));
 		}
 	};
+	// Listening from here on, so an error before n8n's reader attaches is never unhandled, and a
+	// reader that attaches to an already broken stream is not waited on.
+	const onError = (error: Error & { code?: string }) =>
+		failEarly(stopped ?? new DownloadStopped(`the download broke off (${codeInWords(error.code ?? error.message)})`, false));
+	stream.on('error', onError);
 	stream.on('data', onData);
 	// Paused for the peek; back to "not yet flowing", so n8n's reader (pipe or 'data') starts it.
 	stream.readableFlowing = null;
@@ -195,20 +207,29 @@ export async function storeCheckedVideo(
 			else if (Date.now() - lastData >= limits.idleMs) stop(new DownloadStopped(`the download stalled: no data for ${seconds(limits.idleMs)} after ${kb(received)}`, false));
 		},
 	);
+	let failure: DownloadStopped;
 	try {
-		const binary = await ctx.helpers.prepareBinaryData(
+		const storing = ctx.helpers.prepareBinaryData(
 			video.stream as Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
 			fileName,
 			VIDEO_MIME_TYPE,
 		);
+		storing.catch(() => undefined);
+		const binary = await Promise.race([storing, failed]);
 		if (stopped) throw stopped;
 		return binary;
 	} catch (error) {
-		const { code, message } = (error ?? {}) as { code?: string; message?: string };
-		throw stopped ?? new DownloadStopped(`the download broke off (${codeInWords(code ?? message ?? 'unknown error')})`, false);
+		failure = stopped ?? asStopped(error);
 	} finally {
 		done = true;
 		stream.off('data', onData);
 		void watch;
 	}
+	throw failure;
+}
+
+function asStopped(error: unknown): DownloadStopped {
+	if (error instanceof DownloadStopped) return error;
+	const { code, message } = (error ?? {}) as { code?: string; message?: string };
+	return new DownloadStopped(`the download broke off (${codeInWords(code ?? message ?? 'unknown error')})`, false);
 }
