@@ -387,6 +387,22 @@ describe('rule 6: every wait is bounded', () => {
 		expect(hostile.counters.creates).toBe(1);
 	});
 
+	it('cancel stops a wait on a hung status check at once', async () => {
+		hostile.on(CREATE, ({ res }, h) => h.json(res, 200, h.accepted('task-hung')));
+		hostile.on(POLL, ({ res }, h) => h.hang(res));
+		let cancelledAt = 0;
+		await runAgainst(hostile, waitParameters({ maxWait: 60 }), [{ prompt: 'p' }], {
+			onStart: (cancel) =>
+				setTimeout(() => {
+					cancelledAt = Date.now();
+					cancel();
+				}, 1500),
+		}).catch(() => undefined);
+		expect(cancelledAt).toBeGreaterThan(0);
+		expect(elapsedSince(cancelledAt)).toBeLessThan(1500);
+		expect(hostile.counters.creates).toBe(1);
+	});
+
 	it('cancel stops an in-flight download within a second or two', async () => {
 		happyPath();
 		hostile.on('b GET /v.mp4', ({ res }, h) => h.mp4(res, { bytes: 100_000, stallAfter: 1000 }));

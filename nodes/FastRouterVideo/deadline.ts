@@ -19,6 +19,7 @@ export async function beforeDeadline<T>(
 	promise: Promise<T>,
 	deadline: number,
 	lateValue?: (value: T) => void,
+	signal?: AbortSignal,
 ): Promise<Timed<T>> {
 	let settled = false;
 	let gaveUp = false;
@@ -34,7 +35,8 @@ export async function beforeDeadline<T>(
 		},
 	);
 	const watch = (async (): Promise<Timed<T>> => {
-		while (!settled && Date.now() < deadline) await sleep(Math.min(TICK_MS, Math.max(1, deadline - Date.now())));
+		// Also ends on cancel: n8n versions that do not abort the request itself still stop waiting.
+		while (!settled && Date.now() < deadline && !signal?.aborted) await sleep(Math.min(TICK_MS, Math.max(1, deadline - Date.now())));
 		if (!settled) gaveUp = true;
 		return { ok: false };
 	})();

@@ -92,15 +92,22 @@ export async function sendOnce(
 		? ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
 		: ctx.helpers.httpRequest(options);
 	try {
-		const timed = await beforeDeadline(request as Promise<IN8nHttpFullResponse>, Math.min(deadline, Date.now() + maxTimeoutMs), (late) =>
-			discard(late.body),
+		const signal = ctx.getExecutionCancelSignal();
+		const timed = await beforeDeadline(
+			request as Promise<IN8nHttpFullResponse>,
+			Math.min(deadline, Date.now() + maxTimeoutMs),
+			(late) => discard(late.body),
+			signal,
 		);
+		if (signal?.aborted) throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
 		if (!timed.ok) {
 			return { ok: false, problem: `no answer arrived within ${seconds(Math.min(remaining, maxTimeoutMs))}` };
 		}
 		return { ok: true, exchange: { response: timed.value, url: target.url, withKey } };
 	} catch (error) {
-		if (isCancellation(error)) throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
+		if (isCancellation(error) || ctx.getExecutionCancelSignal()?.aborted) {
+			throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
+		}
 		const cause = error as { code?: string; cause?: { code?: string }; message?: string };
 		const code = cause.cause?.code ?? cause.code;
 		if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
