@@ -1,5 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
 import { elapsedSince, everythingStored, type Hostile, runAgainst, startHostile, waitParameters } from './helpers/hostile';
+import { testCredential } from './helpers/node';
 
 // The node against a server that answers the way a broken proxy, a misconfigured CDN or a hostile
 // host might. Every test counts creates: at most one per item, whatever the answer.
@@ -31,6 +32,14 @@ describe('rule 1: the key stays on FastRouter’s origin', () => {
 		expect(hostile.counters.creates).toBe(1);
 		expect(hostile.counters.credentials.b).toBe(0);
 		expect(hostile.counters.keySeen.b).toBe(0);
+	});
+
+	it('the credential test does not follow a redirect to another origin with the key', async () => {
+		hostile.on(POLL, ({ res }, h) => h.redirect(res, 307, `${h.origins.b}/api/v1/getVideoResponse`));
+		await testCredential({ apiKey: hostile.apiKey, baseUrl: hostile.origins.a });
+		expect(hostile.counters.credentials).toEqual({ a: 1, b: 0 });
+		expect(hostile.counters.keySeen.b).toBe(0);
+		expect(hostile.counters.creates).toBe(0);
 	});
 
 	it('a redirect loop on a create is one request', async () => {
