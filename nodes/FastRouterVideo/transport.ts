@@ -7,18 +7,28 @@ import { sleep } from 'n8n-workflow';
 
 import { jsonObjectFrom, readBody } from './bodyReader';
 import { seconds } from './deadline';
-import { discard, header, isRedirect, originOf, type Sent, sendFollowing, sendOnce, type Target } from './request';
+import {
+	CREDENTIAL_TYPE,
+	discard,
+	header,
+	isRedirect,
+	originOf,
+	type Sent,
+	sendFollowing,
+	sendOnce,
+	type Target,
+} from './request';
 import { redactText } from './safeText';
 
 /**
  * The one place this package talks to FastRouter. Two rules live here:
  * - a create is sent once: after it may have reached the server it is never repeated (each one
  *   costs credits); only a 429, which creates nothing, is tried again;
- * - the API key goes to the credential's base URL only (downloads use binary.ts, without it).
+ * - the API key goes to the credential's base URL only (downloads use binary.ts, without it);
+ *   request.ts sends it, and follows no redirect with it.
  */
 
-export { CREDENTIAL_TYPE, discard } from './request';
-import { CREDENTIAL_TYPE } from './request';
+export { CREDENTIAL_TYPE, discard };
 
 const CREATE_PATH = '/api/v1/videos';
 
@@ -33,7 +43,7 @@ const CREATE_RATE_LIMIT_RETRIES = 3;
 /** When a 429 carries no Retry-After: wait this long, doubling each time. */
 const RATE_LIMIT_FALLBACK_MS = 2_000;
 /** Honour Retry-After up to this; longer asks are reported, not silently waited out. */
-export const MAX_RETRY_AFTER_MS = 120_000;
+const MAX_RETRY_AFTER_MS = 120_000;
 
 export interface Connection {
 	baseUrl: string;
