@@ -503,10 +503,15 @@ describe('rule 9: the key in no field n8n stores', () => {
 		hostile.on(CREATE, ({ body, res }, h) => {
 			if (body?.prompt === 'echo error') return h.json(res, 500, { error: { message: `bad key ${key}`, detail: key, code: key } });
 			if (body?.prompt === 'echo location') return h.redirect(res, 302, `${h.origins.b}/steal?key=${key}`);
+			if (body?.prompt === 'echo failed') return h.json(res, 200, h.accepted(`failed-${key}`));
 			h.json(res, 200, { ...h.accepted(`task-${key}`), echo: { authorization: `Bearer ${key}` } });
 		});
-		hostile.on(POLL, ({ res }, h) => h.json(res, 200, { ...h.finished(`task-${key}`, `${h.origins.b}/v.mp4`), echo: encodeURIComponent(key), text: `progress for ${key}` }));
-		const items = [{ prompt: 'echo error' }, { prompt: 'echo location' }, { prompt: 'echo raw' }];
+		hostile.on(POLL, ({ body, res }, h) =>
+			String(body?.taskId).startsWith('failed-')
+				? h.json(res, 200, { code: 'SUCCESS', data: { taskId: body?.taskId, status: 'failed', generations: [{ id: 'g', status: 'failed', failMsg: `refused for ${key}` }] } })
+				: h.json(res, 200, { ...h.finished(`task-${key}`, `${h.origins.b}/v.mp4`), echo: encodeURIComponent(key), text: `progress for ${key}` }),
+		);
+		const items = [{ prompt: 'echo error' }, { prompt: 'echo location' }, { prompt: 'echo raw' }, { prompt: 'echo failed' }];
 		const parameters = waitParameters({ includeRawResponse: true });
 		for (const extra of [{}, { continueOnFail: true }, { onError: 'continueErrorOutput' as const }]) {
 			const result = await runAgainst(hostile, parameters, items, extra);
@@ -518,7 +523,7 @@ describe('rule 9: the key in no field n8n stores', () => {
 		const getStatus = await runAgainst(hostile, { operation: 'getStatus', model: 'google/veo3', taskId: 'x', options: { includeRawResponse: true } });
 		expect(everythingStored(getStatus)).not.toContain(key);
 		expect(hostile.counters.keySeen.b).toBe(0);
-		expect(hostile.counters.creates).toBe(9);
+		expect(hostile.counters.creates).toBe(12);
 	});
 });
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { redactDeep, safeText } from './safeText';
+import { redactDeep, redactText, safeText } from './safeText';
 import type { ApiFailure } from './transport';
 
 /** What went wrong for one item, kept until the batch decides to throw or to output it. */
@@ -30,7 +30,7 @@ export function fromApiFailure(itemIndex: number, failure: ApiFailure, taskId?: 
  */
 export function failureItem(ctx: IExecuteFunctions, failure: ItemFailure, secret = ''): INodeExecutionData {
 	const error = safeText(`${itemLabel(failure.itemIndex)}: ${failure.message}`, secret);
-	const task = failure.taskId ? { taskId: failure.taskId } : undefined;
+	const task = failure.taskId ? { taskId: redactText(failure.taskId, secret) } : undefined;
 	const toErrorOutput = ctx.getNode().onError === 'continueErrorOutput';
 	return {
 		json: toErrorOutput ? { error, ...(task ? { details: task } : {}) } : { error, ...task },
