@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import pLimit from 'p-limit';
 
 import { failureItem, type ItemFailure, toNodeError } from '../errors';
+import { redactDeep } from '../safeText';
 import type { CreateRequest } from '../validation';
 import { createRequestFor } from './params';
 
@@ -15,10 +16,15 @@ function isFailure(outcome: ItemOutcome): outcome is ItemFailure {
  * Checks every item before the first create is sent: without Continue On Fail one bad row stops
  * the node with nothing created; with it, bad rows become error items and the rest go on.
  */
-export function checkAllItems(ctx: IExecuteFunctions, items: INodeExecutionData[]): Array<CreateRequest | ItemFailure> {
+export function checkAllItems(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	checkOptions: (itemIndex: number) => string | undefined = () => undefined,
+): Array<CreateRequest | ItemFailure> {
 	const checked = items.map((_, itemIndex): CreateRequest | ItemFailure => {
 		const result = createRequestFor(ctx, itemIndex);
-		return result.ok ? result.request : { itemIndex, message: result.problems.join('; ') };
+		const problems = [...(result.ok ? [] : result.problems), checkOptions(itemIndex)].filter((p): p is string => !!p);
+		return result.ok && problems.length === 0 ? result.request : { itemIndex, message: problems.join('; ') };
 	});
 	const firstBad = checked.find((entry): entry is ItemFailure => 'itemIndex' in entry);
 	if (firstBad && !ctx.continueOnFail()) throw toNodeError(ctx, firstBad);
@@ -40,8 +46,20 @@ export function finishBatch(
 	ctx: IExecuteFunctions,
 	outcomes: ItemOutcome[],
 	created: Array<{ itemIndex: number; taskId: string; status?: string }>,
+	secret = '',
 ): INodeExecutionData[] {
 	const firstFailure = outcomes.find(isFailure);
-	if (firstFailure && !ctx.continueOnFail()) throw toNodeError(ctx, firstFailure, created);
-	return outcomes.map((outcome) => (isFailure(outcome) ? failureItem(ctx, outcome) : outcome));
+	if (firstFailure && !ctx.continueOnFail()) throw toNodeError(ctx, firstFailure, created, secret);
+	// A server may echo the key anywhere in its answers (raw included): none of it is output.
+	return outcomes.map((outcome) => (isFailure(outcome) ? failureItem(ctx, outcome, secret) : redactItem(outcome, secret)));
+}
+
+/** The item's json and its binaries' names (a file is named for its task id), without the key. */
+function redactItem(item: INodeExecutionData, secret: string): INodeExecutionData {
+	const binary = item.binary
+		? Object.fromEntries(
+				Object.entries(item.binary).map(([name, entry]) => [name, { ...redactDeep({ ...entry, data: '' }, secret), data: entry.data }]),
+			)
+		: undefined;
+	return { ...item, json: redactDeep(item.json, secret), ...(binary ? { binary } : {}) };
 }
