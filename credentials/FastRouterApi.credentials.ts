@@ -52,7 +52,8 @@ export class FastRouterApi implements ICredentialType {
 
 	// The API has no "who am I" endpoint and its model list needs no key, so the test polls a task
 	// that cannot exist: 401 means a bad key, 400/404 mean the key was accepted. n8n counts any
-	// non-2xx as a failure, so status errors are read from the body instead of thrown.
+	// non-2xx as a failure, so status errors are read from the body instead of thrown. A redirect is
+	// not followed; its answer matches no rule, and the first run then reports where it pointed.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
@@ -61,6 +62,8 @@ export class FastRouterApi implements ICredentialType {
 			body: { taskId: CREDENTIAL_PROBE_TASK_ID, model: 'google/veo3' },
 			json: true,
 			ignoreHttpStatusErrors: true,
+			// The key goes to the Base URL's origin only: n8n would follow a redirect and send it along.
+			disableFollowRedirect: true,
 		},
 		rules: [
 			{

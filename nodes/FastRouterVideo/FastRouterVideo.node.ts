@@ -52,13 +52,18 @@ const operationProperty: INodeProperties = {
  *   catalog.ts      the models and what each accepts (the only place model ids live)
  *   fields.ts       editor fields generated from the catalog
  *   validation.ts   per-item checks generated from the catalog, before any credit is spent
- *   actions/        one file per operation; router.ts dispatches
+ *   actions/        one file per operation; router.ts dispatches; options.ts checks the Options
  *   transport.ts    HTTP to FastRouter: create (never repeated), poll
+ *   request.ts      one exchange: on time, no credentialed redirect, the key on its origin only
+ *   bodyReader.ts   every non-video answer read with limits, and words for what came back
+ *   deadline.ts     waits that end on time, whatever the socket does
  *   routes.ts       which poll route a task id takes (older ids, newer `fr_` ids)
  *   poller.ts       waiting for tasks, all at once
  *   normalize.ts    every API answer shape, both generations → one item shape
  *   sources.ts      where a finished video is fetched from: provider link, then hosted copy
  *   binary.ts       streaming videos into n8n binary data, the key only to the Base URL origin
+ *   videoCheck.ts   only an MP4 is stored: type, signature, size cap, idle and overall limits
+ *   safeText.ts     error text n8n shows as written, with the key cut out
  *   subtitle.ts     the canvas line under the node, in words
  *   tool.ts         the panel's one line, and what an AI agent reads about the tool
  */

@@ -1,10 +1,12 @@
-import type { IBinaryData, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { NormalizedTask } from './normalize';
 import { pollOnce, type VideoStream } from './poller';
+import { discard, header, originOf, sendFollowing } from './request';
 import { videoSources } from './sources';
-import { type Connection, CREDENTIAL_TYPE, discard } from './transport';
+import type { Connection } from './transport';
+import { DownloadStopped, type DownloadLimits, NotAVideo, storeCheckedVideo } from './videoCheck';
 
 /**
  * Videos go from the socket into n8n's binary data store as a stream: in n8n's filesystem (and
@@ -13,12 +15,11 @@ import { type Connection, CREDENTIAL_TYPE, discard } from './transport';
  * own hosted copy on the Base URL's origin (sources.ts).
  */
 
-const VIDEO_MIME_TYPE = 'video/mp4';
 /** A GET is safe to repeat: a download cut short is tried this many times in all. */
 const DOWNLOAD_ATTEMPTS = 3;
 const DOWNLOAD_RETRY_DELAY_MS = 1_000;
-/** Generous: a 1 GB file over a slow link. The socket idling this long is what fails it. */
-const DOWNLOAD_TIMEOUT_MS = 600_000;
+/** The socket idling this long fails an attempt (a longer Download Timeout still bounds it). */
+const DOWNLOAD_IDLE_MS = 60_000;
 
 function videoFileName(taskId: string): string {
 	return `${taskId.replace(/[^\w.-]+/g, '_')}.mp4`;
@@ -31,38 +32,65 @@ type Opened =
 	| { kind: 'stop'; problem: string }
 	| { kind: 'none' };
 
+/** The limits of one item's download, from its options. */
+export interface DownloadSettings {
+	maxBytes: number;
+	timeoutMs: number;
+}
+
 /**
  * The one retry loop for videos: opens the bytes (`open`), streams them into n8n binary data and
- * checks the size; a cut or failed attempt is tried again after a pause, up to DOWNLOAD_ATTEMPTS.
+ * checks the size; a cut or failed attempt is tried again after a pause, up to DOWNLOAD_ATTEMPTS,
+ * all within the download's deadline.
  */
 async function storeWithRetries(
 	ctx: IExecuteFunctions,
 	taskId: string,
-	open: (attempt: number) => Promise<Opened>,
-): Promise<IBinaryData | undefined> {
+	settings: DownloadSettings,
+	open: (attempt: number, deadline: number) => Promise<Opened>,
+	nextSource: () => boolean = () => false,
+): Promise<IBinaryData> {
+	const deadline = Date.now() + settings.timeoutMs;
+	const limits: DownloadLimits = { maxBytes: settings.maxBytes, idleMs: Math.min(DOWNLOAD_IDLE_MS, settings.timeoutMs), deadline };
 	let lastProblem = '';
 	for (let attempt = 1; attempt <= DOWNLOAD_ATTEMPTS; attempt++) {
-		if (attempt > 1) await sleep(DOWNLOAD_RETRY_DELAY_MS * (attempt - 1), ctx.getExecutionCancelSignal());
+		if (attempt > 1) {
+			const pause = DOWNLOAD_RETRY_DELAY_MS * (attempt - 1);
+			if (Date.now() + pause >= deadline) break;
+			await sleep(pause, ctx.getExecutionCancelSignal());
+		}
 		try {
-			const opened = await open(attempt);
-			if (opened.kind === 'none') return undefined;
-			if (opened.kind === 'stream') return await storeVideoStream(ctx, opened.video, taskId);
+			const opened = await open(attempt, deadline);
+			if (opened.kind === 'none') {
+				lastProblem = 'FastRouter reported the task finished but gave no video (no URL, no video stream)';
+				break;
+			}
+			if (opened.kind === 'stream') return await storeVideoStream(ctx, opened.video, taskId, limits);
 			lastProblem = opened.problem;
 			if (opened.kind === 'stop') break;
 		} catch (error) {
-			if (ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx, error);
-			lastProblem = error instanceof TruncatedDownload ? error.message : describe(error);
+			if (ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx);
+			if (error instanceof NotAVideo && nextSource()) {
+				lastProblem = error.message;
+				continue;
+			}
+			if (error instanceof NotAVideo || (error instanceof DownloadStopped && error.final)) {
+				lastProblem = error.message;
+				break;
+			}
+			lastProblem = error instanceof TruncatedDownload || error instanceof DownloadStopped ? error.message : describe(error);
 		}
 	}
 	throw new DownloadFailed(`Could not download the video of task ${taskId}: ${lastProblem}`);
 }
 
-async function storeVideoStream(ctx: IExecuteFunctions, video: VideoStream, taskId: string): Promise<IBinaryData> {
-	const binary = await ctx.helpers.prepareBinaryData(
-		video.stream as Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
-		videoFileName(taskId),
-		VIDEO_MIME_TYPE,
-	);
+async function storeVideoStream(
+	ctx: IExecuteFunctions,
+	video: VideoStream,
+	taskId: string,
+	limits: DownloadLimits,
+): Promise<IBinaryData> {
+	const binary = await storeCheckedVideo(ctx, video, videoFileName(taskId), limits);
 	const expected = video.contentLength;
 	if (expected !== undefined && binary.bytes !== undefined && binary.bytes !== expected) {
 		throw new TruncatedDownload(binary.bytes, expected);
@@ -71,39 +99,29 @@ async function storeVideoStream(ctx: IExecuteFunctions, video: VideoStream, task
 }
 
 /**
- * GETs a video URL, without credentials unless `withKey`. A keyed request follows no redirect by
- * itself: where the hosted copy sends us (signed storage, a CDN) gets a plain request, without the key.
+ * GETs a video URL, redirects followed here (bounded, on time). Without credentials unless
+ * `withKey` (FastRouter's hosted copy on the Base URL's origin); even then the key goes only to
+ * that origin, never to where it redirects (signed storage, a CDN).
  */
-async function openUrl(ctx: IExecuteFunctions, url: string, withKey = false): Promise<Opened> {
-	const options = {
-		method: 'GET' as const,
-		url,
-		encoding: 'stream' as const,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: DOWNLOAD_TIMEOUT_MS,
-		...(withKey ? { disableFollowRedirect: true } : {}),
-	};
-	const response = (
-		withKey
-			? await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
-			: await ctx.helpers.httpRequest(options)
-	) as IN8nHttpFullResponse;
-	const location = response.headers?.location;
-	if (withKey && response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string') {
-		discard(response.body);
-		return await openUrl(ctx, new URL(location, url).toString(), false);
-	}
+async function openUrl(ctx: IExecuteFunctions, connection: Connection, url: string, deadline: number, withKey = false): Promise<Opened> {
+	const keyOrigin = withKey ? originOf(connection.baseUrl) : undefined;
+	const sent = await sendFollowing(ctx, { method: 'GET', url, accept: 'video/*, */*' }, keyOrigin, deadline, deadline - Date.now());
+	if (!sent.ok) return { kind: sent.redirect ? 'stop' : 'retry', problem: `the video host gave no video: ${sent.problem}` };
+	const { response } = sent.exchange;
 	if (response.statusCode >= 400) {
 		discard(response.body);
 		const problem = `the video host answered HTTP ${response.statusCode}`;
 		// 4xx will not change on a retry (expired or wrong link); 5xx might.
 		return { kind: response.statusCode < 500 ? 'stop' : 'retry', problem };
 	}
-	const length = Number(response.headers?.['content-length']);
+	const length = Number(header(response.headers, 'content-length'));
 	return {
 		kind: 'stream',
-		video: { stream: response.body, contentLength: Number.isFinite(length) && length > 0 ? length : undefined },
+		video: {
+			stream: response.body,
+			contentLength: Number.isFinite(length) && length >= 0 ? length : undefined,
+			mimeType: header(response.headers, 'content-type')?.split(';')[0].trim(),
+		},
 	};
 }
 
@@ -121,8 +139,9 @@ class DownloadFailed extends Error {
 	}
 }
 
-export function cancelled(ctx: IExecuteFunctions, error: unknown): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), error as Error, { message: 'The execution was cancelled' });
+/** Not wrapping the HTTP error: it carries the request's headers, and n8n stores its cause. */
+export function cancelled(ctx: IExecuteFunctions): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
 }
 
 function describe(error: unknown): string {
@@ -140,27 +159,38 @@ export async function attachFinishedVideo(
 	connection: Connection,
 	task: NormalizedTask,
 	video: VideoStream | undefined,
-): Promise<IBinaryData | undefined> {
+	settings: DownloadSettings,
+): Promise<IBinaryData> {
 	const taskId = task.taskId ?? 'video';
 	if (!video) {
 		const sources = videoSources(task, connection);
-		if (sources.length === 0) return undefined;
 		let current = 0;
-		return await storeWithRetries(ctx, taskId, async () => {
-			for (;;) {
-				const source = sources[current];
-				const opened = await openUrl(ctx, source.url, source.withKey);
-				// A 4xx (an expired provider link) moves on to the next source at once; it won't heal.
-				if (opened.kind !== 'stop' || current + 1 >= sources.length) return opened;
-				current++;
-			}
-		});
+		// A 4xx (an expired provider link) or an error page moves on to the next source at once.
+		const nextSource = (): boolean => {
+			if (current + 1 >= sources.length) return false;
+			current++;
+			return true;
+		};
+		return await storeWithRetries(
+			ctx,
+			taskId,
+			settings,
+			async (_attempt, deadline) => {
+				for (;;) {
+					const source = sources[current];
+					if (!source) return { kind: 'none' };
+					const opened = await openUrl(ctx, connection, source.url, deadline, source.withKey);
+					if (opened.kind !== 'stop' || !nextSource()) return opened;
+				}
+			},
+			nextSource,
+		);
 	}
-	return await storeWithRetries(ctx, taskId, async (attempt): Promise<Opened> => {
+	return await storeWithRetries(ctx, taskId, settings, async (attempt, deadline): Promise<Opened> => {
 		if (attempt === 1) return { kind: 'stream', video };
-		const polled = await pollOnce(ctx, connection, taskId, task.model);
+		const polled = await pollOnce(ctx, connection, taskId, task.model, deadline);
 		if (polled.kind === 'error') return { kind: 'retry', problem: polled.failure.message };
 		if (polled.video) return { kind: 'stream', video: polled.video };
-		return polled.task.videoUrl ? await openUrl(ctx, polled.task.videoUrl) : { kind: 'none' };
+		return polled.task.videoUrl ? await openUrl(ctx, connection, polled.task.videoUrl, deadline) : { kind: 'none' };
 	});
 }

@@ -58,6 +58,21 @@ const STATUS_WORDS: Record<string, TaskStatus> = {
 	canceled: 'failed',
 };
 
+/**
+ * The status word an answer gives, when it is not one this node knows (`(none)` when it gives
+ * none): the wait reports it instead of reading it as "queued" until Max Wait.
+ */
+export function unknownStatusWord(json: JsonObject): string | undefined {
+	const data = json.data as JsonObject | undefined;
+	const words =
+		data && typeof data === 'object'
+			? [(Array.isArray(data.generations) ? (data.generations[0] as JsonObject | undefined) : undefined)?.status, data.status]
+			: [json.status];
+	const given = words.filter((word) => word !== undefined && word !== null && word !== '');
+	if (given.length === 0) return '(none)';
+	return given.some((word) => toStatus(word) !== undefined) ? undefined : String(given[0]);
+}
+
 function toStatus(word: unknown): TaskStatus | undefined {
 	return typeof word === 'string' ? STATUS_WORDS[word.toLowerCase()] : undefined;
 }

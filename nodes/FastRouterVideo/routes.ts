@@ -48,15 +48,16 @@ export async function pollTask(
 	connection: Connection,
 	taskId: string,
 	model: string,
+	deadline?: number,
 ): Promise<Result<{ answer: PollAnswer }>> {
-	if (!isNewerTaskId(taskId)) return await pollRequest(ctx, connection, olderRoute(taskId, model));
+	if (!isNewerTaskId(taskId)) return await pollRequest(ctx, connection, olderRoute(taskId, model), deadline);
 	if (!connection.getRouteMissing) {
-		const polled = await pollRequest(ctx, connection, getRoute(taskId));
+		const polled = await pollRequest(ctx, connection, getRoute(taskId), deadline);
 		if (polled.ok || !routeMissing(polled.failure)) return polled;
 		// Remembered for the rest of this run: every later poll goes straight to the POST route.
 		connection.getRouteMissing = true;
 	}
-	const polled = await pollRequest(ctx, connection, asyncRoute(taskId));
+	const polled = await pollRequest(ctx, connection, asyncRoute(taskId), deadline);
 	if (!polled.ok && routeMissing(polled.failure)) {
 		polled.failure.message = `FastRouter at this Base URL has no poll route for task ${taskId} (GET /api/v1/videos/{taskId} and POST /api/v1/getAsyncResponse both answered HTTP ${polled.failure.statusCode ?? '?'})`;
 		polled.failure.description =

@@ -1,19 +1,34 @@
 import type {
 	IExecuteFunctions,
-	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 	JsonObject,
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { jsonObjectFrom, readBody } from './bodyReader';
+import { seconds } from './deadline';
+import {
+	CREDENTIAL_TYPE,
+	discard,
+	header,
+	isRedirect,
+	originOf,
+	type Sent,
+	sendFollowing,
+	sendOnce,
+	type Target,
+} from './request';
+import { redactText } from './safeText';
+
 /**
  * The one place this package talks to FastRouter. Two rules live here:
  * - a create is sent once: after it may have reached the server it is never repeated (each one
  *   costs credits); only a 429, which creates nothing, is tried again;
- * - the API key goes to the credential's base URL only (downloads use binary.ts, without it).
+ * - the API key goes to the credential's base URL only (downloads use binary.ts, without it);
+ *   request.ts sends it, and follows no redirect with it.
  */
 
-export const CREDENTIAL_TYPE = 'fastRouterApi';
+export { CREDENTIAL_TYPE, discard };
 
 const CREATE_PATH = '/api/v1/videos';
 
@@ -21,11 +36,13 @@ const CREATE_PATH = '/api/v1/videos';
 const CREATE_TIMEOUT_MS = 120_000;
 /** Polls are small JSON answers (or Sora's video stream, whose headers come first). */
 const POLL_TIMEOUT_MS = 60_000;
+/** A JSON answer that stops arriving for this long is not coming. */
+const ANSWER_IDLE_MS = 30_000;
 /** 429 on create: FastRouter created nothing, so a few patient retries are safe. */
 const CREATE_RATE_LIMIT_RETRIES = 3;
 /** When a 429 carries no Retry-After: wait this long, doubling each time. */
 const RATE_LIMIT_FALLBACK_MS = 2_000;
-/** Honour Retry-After up to this; longer asks are better reported than silently waited out. */
+/** Honour Retry-After up to this; longer asks are reported, not silently waited out. */
 const MAX_RETRY_AFTER_MS = 120_000;
 
 export interface Connection {
@@ -52,12 +69,12 @@ export interface ApiFailure {
 	retryAfterMs?: number;
 	/** A create failed in a way that does not prove nothing was created (5xx, timeout, reset). */
 	mayHaveCreated?: boolean;
+	/** The answer itself is unusable (not JSON, HTML, a redirect loop): retrying rarely helps. */
+	persistent?: boolean;
 	body?: JsonObject;
 }
 
 export type Result<T> = ({ ok: true } & T) | { ok: false; failure: ApiFailure };
-
-type StreamBody = AsyncIterable<Buffer> & { destroy?: () => void };
 
 export interface JsonAnswer {
 	json: JsonObject;
@@ -66,27 +83,47 @@ export interface JsonAnswer {
 /** A poll answers JSON (status) or, for a finished Sora video, the MP4 bytes themselves. */
 export type PollAnswer =
 	| { kind: 'json'; json: JsonObject }
-	| { kind: 'video'; stream: IN8nHttpFullResponse['body']; mimeType: string; contentLength?: number };
+	| { kind: 'video'; stream: IN8nHttpFullResponse['body']; mimeType: string; contentLength?: number; url: string };
 
+/** `deadline` (ms since epoch) bounds the whole create, 429 waits included. */
 export async function createTask(
 	ctx: IExecuteFunctions,
 	connection: Connection,
 	body: Record<string, unknown>,
+	deadline = Date.now() + CREATE_TIMEOUT_MS,
 ): Promise<Result<JsonAnswer>> {
 	let rateLimitWait = RATE_LIMIT_FALLBACK_MS;
+	const target: Target = { method: 'POST', url: `${connection.baseUrl}${CREATE_PATH}`, body };
 	for (let attempt = 0; ; attempt++) {
-		const sent = await send(ctx, connection, CREATE_PATH, body, CREATE_TIMEOUT_MS);
-		if (!sent.ok) return createFailure(sent.failure);
-		const { response } = sent;
-		const json = await readJson(response.body);
+		const sent = await sendOnce(ctx, target, true, deadline, CREATE_TIMEOUT_MS);
+		if (!sent.ok) return createFailure(networkFailure(sent, connection));
+		const { response } = sent.exchange;
+		if (isRedirect(response.statusCode)) {
+			discard(response.body);
+			return createFailure(redirectedCreate(response));
+		}
+		const read = await readBody(response.body, { deadline, idleMs: ANSWER_IDLE_MS });
+		const accepted = response.statusCode >= 200 && response.statusCode < 300;
+		if (!read.ok) {
+			if (accepted) return createFailure(unreadable(response.statusCode, read.problem, true));
+			return createFailure(statusFailure(response.statusCode, { message: read.problem }, response.headers, connection, true) as ApiFailure);
+		}
+		const parsed = jsonObjectFrom(read.bytes, header(response.headers, 'content-type') ?? '');
 		if (response.statusCode === 429 && attempt < CREATE_RATE_LIMIT_RETRIES) {
 			const waitMs = retryAfterMs(response.headers) ?? rateLimitWait;
 			rateLimitWait *= 2;
+			if (waitMs > MAX_RETRY_AFTER_MS || Date.now() + waitMs > deadline) {
+				return createFailure(tooLongToWait(waitMs, deadline, 'Rate limited by FastRouter (429)'));
+			}
 			await sleep(waitMs, ctx.getExecutionCancelSignal());
 			continue;
 		}
-		const failure = statusFailure(response.statusCode, json, response.headers, connection, true);
-		return failure ? createFailure(failure) : { ok: true, json: json as JsonObject };
+		if (!parsed.ok) {
+			if (accepted) return createFailure(unreadable(response.statusCode, parsed.what, true));
+			return createFailure(statusFailure(response.statusCode, { message: parsed.what }, response.headers, connection, true) as ApiFailure);
+		}
+		const failure = statusFailure(response.statusCode, parsed.json, response.headers, connection, true);
+		return failure ? createFailure(failure) : { ok: true, json: parsed.json };
 	}
 }
 
@@ -98,6 +135,47 @@ function createFailure(failure: ApiFailure): { ok: false; failure: ApiFailure } 
 	return { ok: false, failure };
 }
 
+/**
+ * A 3xx to a create is never followed: following means sending the create (and the key) again,
+ * somewhere else. Whatever answered did read the request, and a proxy may have passed it on, so
+ * the task may exist.
+ */
+function redirectedCreate(response: IN8nHttpFullResponse): ApiFailure {
+	const location = header(response.headers, 'location');
+	return {
+		message: `FastRouter's address answered the create with a ${response.statusCode} redirect to ${location ?? '(no Location)'}, which the node did not follow`,
+		description:
+			'A create is sent once and only to the Base URL of the FastRouter API credentials. If the address it names is the right one, put it in the Base URL.',
+		statusCode: response.statusCode,
+		retryable: false,
+		mayHaveCreated: true,
+		body: { location: location ?? null },
+	};
+}
+
+function unreadable(statusCode: number, what: string, isCreate: boolean): ApiFailure {
+	return {
+		message: isCreate
+			? `FastRouter accepted the create (HTTP ${statusCode}) but answered with ${what} instead of a task`
+			: `FastRouter answered the status check (HTTP ${statusCode}) with ${what} instead of a task status`,
+		description: 'Something between n8n and FastRouter (a proxy, a captive portal, a CDN) may have answered in its place.',
+		statusCode,
+		retryable: !isCreate,
+		persistent: true,
+		mayHaveCreated: isCreate,
+	};
+}
+
+function tooLongToWait(waitMs: number, deadline: number, title: string): ApiFailure {
+	const left = Math.max(0, deadline - Date.now());
+	return {
+		message: `${title}: FastRouter asked to wait ${seconds(waitMs)} (Retry-After), more than the ${seconds(left)} left`,
+		description: 'Nothing was waited out. Lower Max Concurrent, raise Max Wait, or run again later.',
+		statusCode: 429,
+		retryable: false,
+	};
+}
+
 /** One poll request: which route, and what it carries (routes.ts chooses). */
 export interface PollRoute {
 	method: 'GET' | 'POST';
@@ -105,16 +183,30 @@ export interface PollRoute {
 	body?: Record<string, unknown>;
 }
 
+/** A poll, redirects followed here (the key only on the Base URL's origin), within `deadline`. */
 export async function pollRequest(
 	ctx: IExecuteFunctions,
 	connection: Connection,
 	route: PollRoute,
+	deadline = Date.now() + POLL_TIMEOUT_MS,
 ): Promise<Result<{ answer: PollAnswer }>> {
-	const sent = await send(ctx, connection, route.path, route.body, POLL_TIMEOUT_MS, route.method);
-	if (!sent.ok) return sent;
-	const { response } = sent;
+	const target: Target = { method: route.method, url: `${connection.baseUrl}${route.path}`, body: route.body };
+	return await readPollAnswer(connection, await sendFollowing(ctx, target, originOf(connection.baseUrl), deadline, POLL_TIMEOUT_MS), deadline);
+}
+
+/** A poll's answer: a JSON status, or the finished video's bytes (kept open for the caller). */
+export async function readPollAnswer(
+	connection: Connection,
+	sent: Sent,
+	deadline: number,
+): Promise<Result<{ answer: PollAnswer }>> {
+	if (!sent.ok) {
+		const failure = networkFailure(sent, connection);
+		return { ok: false, failure: { ...failure, mayHaveCreated: false } };
+	}
+	const { response, url } = sent.exchange;
 	const contentType = header(response.headers, 'content-type') ?? '';
-	const isJson = contentType === '' || /json|text\//i.test(contentType);
+	const isJson = contentType === '' || /json|text\/|html|xml/i.test(contentType);
 	if (response.statusCode < 300 && !isJson) {
 		const length = Number(header(response.headers, 'content-length'));
 		return {
@@ -123,72 +215,48 @@ export async function pollRequest(
 				kind: 'video',
 				stream: response.body,
 				mimeType: contentType.split(';')[0].trim() || 'video/mp4',
-				contentLength: Number.isFinite(length) && length > 0 ? length : undefined,
+				contentLength: Number.isFinite(length) && length >= 0 ? length : undefined,
+				url,
 			},
 		};
 	}
-	const json = await readJson(response.body);
-	const failure = statusFailure(response.statusCode, json, response.headers, connection, false);
-	return failure ? { ok: false, failure } : { ok: true, answer: { kind: 'json', json: json as JsonObject } };
-}
-
-type Sent = Result<{ response: IN8nHttpFullResponse }>;
-
-async function send(
-	ctx: IExecuteFunctions,
-	connection: Connection,
-	path: string,
-	body: Record<string, unknown> | undefined,
-	timeout: number,
-	method: 'GET' | 'POST' = 'POST',
-): Promise<Sent> {
-	const options: IHttpRequestOptions = {
-		method,
-		url: `${connection.baseUrl}${path}`,
-		...(body ? { body } : {}),
-		json: true,
-		headers: { Accept: 'application/json' },
-		encoding: 'stream',
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout,
-	};
-	try {
-		const response = (await ctx.helpers.httpRequestWithAuthentication.call(
-			ctx,
-			CREDENTIAL_TYPE,
-			options,
-		)) as IN8nHttpFullResponse;
-		return { ok: true, response };
-	} catch (error) {
-		return { ok: false, failure: networkFailure(error, connection) };
+	const read = await readBody(response.body, { deadline, idleMs: ANSWER_IDLE_MS });
+	const accepted = response.statusCode >= 200 && response.statusCode < 300;
+	if (!read.ok) {
+		if (accepted) return { ok: false, failure: unreadable(response.statusCode, read.problem, false) };
+		return { ok: false, failure: statusFailure(response.statusCode, { message: read.problem }, response.headers, connection, false) as ApiFailure };
 	}
+	const parsed = jsonObjectFrom(read.bytes, contentType);
+	if (!parsed.ok) {
+		if (accepted) return { ok: false, failure: unreadable(response.statusCode, parsed.what, false) };
+		return { ok: false, failure: statusFailure(response.statusCode, { message: parsed.what }, response.headers, connection, false) as ApiFailure };
+	}
+	const failure = statusFailure(response.statusCode, parsed.json, response.headers, connection, false);
+	return failure ? { ok: false, failure } : { ok: true, answer: { kind: 'json', json: parsed.json } };
 }
 
-// Connection never made: the request cannot have reached FastRouter.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-function networkFailure(error: unknown, connection: Connection): ApiFailure {
-	const cause = error as { code?: string; cause?: { code?: string }; message?: string };
-	if (isCancellation(error)) throw error;
-	const code = cause.cause?.code ?? cause.code ?? 'network error';
-	const sentMaybe = !NOT_SENT_CODES.has(code);
+function networkFailure(sent: Extract<Sent, { ok: false }>, connection: Connection): ApiFailure {
 	const host = safeHost(connection.baseUrl);
+	if (sent.redirect) {
+		return {
+			message: `FastRouter (${host}) answered with ${sent.problem}; not followed further`,
+			description: 'Check the Base URL in the FastRouter API credentials, and any proxy in front of FastRouter.',
+			retryable: false,
+			persistent: true,
+			mayHaveCreated: true,
+		};
+	}
+	const sentMaybe = !sent.neverSent;
 	return {
 		message: sentMaybe
-			? `The connection to FastRouter (${host}) failed mid-request (${code})`
-			: `Could not reach FastRouter at ${host} (${code})`,
+			? `The request to FastRouter (${host}) got no usable answer: ${sent.problem}`
+			: `Could not reach FastRouter at ${host} (${sent.problem})`,
 		description: sentMaybe
 			? 'The request was sent but no answer arrived.'
 			: 'Check the Base URL in the FastRouter API credentials and the network of this n8n instance.',
 		retryable: true,
 		mayHaveCreated: sentMaybe,
 	};
-}
-
-function isCancellation(error: unknown): boolean {
-	const name = (error as { name?: string } | undefined)?.name ?? '';
-	return name === 'AbortError' || name === 'CanceledError' || name === 'ExecutionCancelledError';
 }
 
 /** One table from HTTP status (and the envelope's `code`) to what the user reads. */
@@ -255,40 +323,13 @@ function statusFailure(
 function retryAfterMs(headers: IN8nHttpFullResponse['headers']): number | undefined {
 	const value = header(headers, 'retry-after');
 	if (!value) return undefined;
-	const seconds = Number(value);
-	const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
-	return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : undefined;
-}
-
-function header(headers: IN8nHttpFullResponse['headers'], name: string): string | undefined {
-	const value = headers?.[name] ?? headers?.[name.toLowerCase()];
-	return Array.isArray(value) ? value[0] : (value as string | undefined);
-}
-
-/** Error and status bodies are small JSON; read them whole (video bodies never come here). */
-async function readJson(body: IN8nHttpFullResponse['body']): Promise<unknown> {
-	let text: string;
-	if (body && typeof (body as StreamBody)[Symbol.asyncIterator] === 'function') {
-		const chunks: Buffer[] = [];
-		for await (const chunk of body as StreamBody) chunks.push(Buffer.from(chunk));
-		text = Buffer.concat(chunks).toString('utf8');
-	} else if (Buffer.isBuffer(body)) text = body.toString('utf8');
-	else if (typeof body === 'string') text = body;
-	else return body;
-	try {
-		return JSON.parse(text) as unknown;
-	} catch {
-		return text.slice(0, 500);
-	}
-}
-
-/** Closes a response stream we will not read, so its socket is freed. */
-export function discard(body: IN8nHttpFullResponse['body']): void {
-	(body as StreamBody | undefined)?.destroy?.();
+	const secondsAsked = Number(value);
+	const ms = Number.isFinite(secondsAsked) ? secondsAsked * 1000 : Date.parse(value) - Date.now();
+	return Number.isFinite(ms) ? Math.max(ms, 0) : undefined;
 }
 
 export function redact(text: string, connection: Connection): string {
-	return connection.apiKey.length >= 4 ? text.split(connection.apiKey).join('[redacted]') : text;
+	return redactText(text, connection.apiKey);
 }
 
 function safeHost(url: string): string {

@@ -171,6 +171,31 @@ class N8nInstance {
 		return JSON.parse(stdout.slice(start));
 	}
 
+	/**
+	 * A run expected to fail: `n8n execute` then logs the whole run after "Execution error:" and
+	 * exits non-zero. Returns that run (what n8n keeps of the execution).
+	 * @param {string} workflowId
+	 * @returns {Promise<any>}
+	 */
+	async executeFailing(workflowId) {
+		const output = await new Promise((resolve) => {
+			const child = spawn(this.install.node, [this.install.n8nBin, 'execute', `--id=${workflowId}`, '--rawOutput'], {
+				env: this.env,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
+			let stdout = '';
+			child.stdout.on('data', (chunk) => (stdout += chunk));
+			child.stderr.on('data', (chunk) => (stdout += chunk));
+			child.on('close', (code) => resolve({ code, stdout }));
+		});
+		const { code, stdout } = /** @type {{ code: number, stdout: string }} */ (output);
+		const after = stdout.slice(Math.max(0, stdout.indexOf('Execution error:')));
+		const start = after.search(/^\{/m);
+		const end = after.search(/^\}\s*$/m);
+		if (code === 0 || start < 0 || end < start) throw new Error(`expected a failed run (exit ${code}):\n${stdout.slice(-4000)}`);
+		return JSON.parse(after.slice(start, end + 1));
+	}
+
 	/** @param {string} name @param {unknown} data */
 	writeJson(name, data) {
 		const file = path.join(this.root, name);

@@ -17,6 +17,7 @@ const { startRedis } = require('./redis');
 const { startFakeLlm } = require('./fake-llm');
 const workflows = require('./workflows');
 const { startSimulator } = require('../simulator');
+const { startHostile } = require('../simulator/hostile');
 const { NORMALIZED_KEYS } = require('../helpers/expectations');
 
 const SIM_KEY = 'sim-key';
@@ -254,6 +255,47 @@ describe('real n8n, one process', () => {
 			assert.match(answers[1].json.output, /TOOL SAID: .*Item 1: \\"length\\" 5 is not available for google\/veo3-fast .*8 is the only value/);
 		} finally {
 			await llm.close();
+		}
+	});
+
+	it('a create whose connection is reset: the error n8n stores keeps the item, "may have been created" and no key', async () => {
+		const hostile = await startHostile();
+		try {
+			hostile.on('POST /api/v1/videos', ({ req }) => req.socket.destroy());
+			const credential = { id: 'fastRouterHostile1', name: 'FastRouter (hostile)' };
+			await n8n.importCredentials([{ ...credential, type: 'fastRouterApi', data: { apiKey: hostile.apiKey, baseUrl: hostile.origins.a } }]);
+			const workflow = {
+				id: 'hostileReset0001',
+				name: 'Create on a resetting connection',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				nodes: [
+					{ id: 'a1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{
+						id: 'a2',
+						name: 'Start video',
+						type: `${n8n.package.manifest.name}.fastRouterVideo`,
+						typeVersion: 1,
+						position: [220, 0],
+						parameters: { operation: 'create', model: 'google/veo3', prompt: 'A paid video' },
+						credentials: { fastRouterApi: credential },
+					},
+				],
+				connections: { Start: { main: [[{ node: 'Start video', type: 'main', index: 0 }]] } },
+			};
+			await n8n.importWorkflow(workflow);
+
+			const run = await n8n.executeFailing(workflow.id);
+
+			const stored = [run.data.resultData.error, run.data.resultData.runData['Start video'][0].error];
+			for (const error of stored) {
+				assert.match(error.message, /^Item 1: .*connection reset.*may have been created; not retried to avoid a double charge/);
+				assert.doesNotMatch(error.message, /ECONNRESET|closed unexpectedly|Retry on Fail/i);
+			}
+			assert.ok(!JSON.stringify(run).includes(hostile.apiKey), 'the API key is nowhere in the stored run');
+			assert.equal(hostile.counters.creates, 1);
+		} finally {
+			await hostile.close();
 		}
 	});
 

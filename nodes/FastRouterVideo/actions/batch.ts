@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { mapInPool } from '../pool';
 import { failureItem, type ItemFailure, toNodeError } from '../errors';
+import { redactDeep } from '../safeText';
 import type { CreateRequest } from '../validation';
 import { createRequestFor, type RequestContext } from './params';
 
@@ -20,11 +21,13 @@ export async function checkAllItems(
 	ctx: IExecuteFunctions,
 	items: INodeExecutionData[],
 	context: RequestContext,
+	checkOptions: (itemIndex: number) => string | undefined = () => undefined,
 ): Promise<Array<CreateRequest | ItemFailure>> {
 	const checked: Array<CreateRequest | ItemFailure> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const result = await createRequestFor(ctx, itemIndex, context);
-		checked.push(result.ok ? result.request : { itemIndex, message: result.problems.join('; ') });
+		const problems = [...(result.ok ? [] : result.problems), checkOptions(itemIndex)].filter((p): p is string => !!p);
+		checked.push(result.ok && problems.length === 0 ? result.request : { itemIndex, message: problems.join('; ') });
 	}
 	const firstBad = checked.find((entry): entry is ItemFailure => 'itemIndex' in entry);
 	if (firstBad && !ctx.continueOnFail()) throw toNodeError(ctx, firstBad);
@@ -55,8 +58,20 @@ export function finishBatch(
 	ctx: IExecuteFunctions,
 	outcomes: ItemOutcome[],
 	created: Array<{ itemIndex: number; taskId: string; status?: string }>,
+	secret = '',
 ): INodeExecutionData[] {
 	const firstFailure = outcomes.find(isFailure);
-	if (firstFailure && !ctx.continueOnFail()) throw toNodeError(ctx, firstFailure, created);
-	return outcomes.map((outcome) => (isFailure(outcome) ? failureItem(ctx, outcome) : outcome));
+	if (firstFailure && !ctx.continueOnFail()) throw toNodeError(ctx, firstFailure, created, secret);
+	// A server may echo the key anywhere in its answers (raw included): none of it is output.
+	return outcomes.map((outcome) => (isFailure(outcome) ? failureItem(ctx, outcome, secret) : redactItem(outcome, secret)));
+}
+
+/** The item's json and its binaries' names (a file is named for its task id), without the key. */
+function redactItem(item: INodeExecutionData, secret: string): INodeExecutionData {
+	const binary = item.binary
+		? Object.fromEntries(
+				Object.entries(item.binary).map(([name, entry]) => [name, { ...redactDeep({ ...entry, data: '' }, secret), data: entry.data }]),
+			)
+		: undefined;
+	return { ...item, json: redactDeep(item.json, secret), ...(binary ? { binary } : {}) };
 }

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { excerpt } from '../bodyReader';
 import { fromApiFailure, type ItemFailure } from '../errors';
 import { normalizeAnswer } from '../normalize';
 import { type Connection, createTask, getConnection } from '../transport';
@@ -41,8 +42,9 @@ export async function createOne(
 	request: CreateRequest,
 	itemIndex: number,
 	created: CreatedTask[],
+	deadline?: number,
 ): Promise<{ task: ReturnType<typeof normalizeAnswer>; raw: IDataObject } | ItemFailure> {
-	const answer = await createTask(ctx, connection, request.body);
+	const answer = await createTask(ctx, connection, request.body, deadline);
 	if (!answer.ok) {
 		const failure = fromApiFailure(itemIndex, answer.failure);
 		// An answer that names a task, whatever its envelope says, means the task exists (and may be
@@ -61,8 +63,8 @@ export async function createOne(
 	if (!task.taskId) {
 		return {
 			itemIndex,
-			message: 'FastRouter accepted the request but returned no task ID',
-			description: 'The create answer had neither data.taskId nor id; check the FastRouter dashboard.',
+			message: `FastRouter accepted the request but returned no task ID; it answered ${excerpt(JSON.stringify(answer.json))}. The task may have been created; not retried to avoid a double charge`,
+			description: 'The create answer had neither data.taskId nor id. Check the FastRouter dashboard before running this item again.',
 		};
 	}
 	created.push({ itemIndex, taskId: task.taskId, status: task.status });
@@ -86,5 +88,5 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			pairedItem: { item: itemIndex },
 		};
 	});
-	return finishBatch(this, outcomes, created);
+	return finishBatch(this, outcomes, created, connection.apiKey);
 }

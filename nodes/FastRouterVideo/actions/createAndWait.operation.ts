@@ -1,11 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { fromApiFailure, itemLabel } from '../errors';
+import type { DownloadSettings } from '../binary';
+import { fromApiFailure, itemLabel, toNodeError } from '../errors';
 import { mergeTask, type NormalizedTask } from '../normalize';
 import { waitForTask } from '../poller';
-import { getConnection } from '../transport';
+import { redactText } from '../safeText';
+import { type Connection, getConnection } from '../transport';
 import { checkAllItems, finishBatch, forEachItem, type ItemOutcome } from './batch';
 import { createOne, type CreatedTask } from './create.operation';
+import { checkBoolean, checkChoice, checkDownloadOptions, checkNumber, downloadOptionProperties } from './options';
 import { includeRawResponseOption, optionsFor } from './params';
 import { downloadProperties, taskItem } from './video';
 
@@ -15,13 +18,9 @@ const DEFAULT_POLL_INTERVAL_S = 5;
 const DEFAULT_MAX_WAIT_S = 900;
 // A sheet of 50–100 rows runs in one wave: the whole batch waits about as long as one video.
 const DEFAULT_MAX_CONCURRENT = 100;
-const DEFAULT_ON_TIMEOUT = 'error';
+const DEFAULT_ON_TIMEOUT = 'error' as const;
 /** A signed image link lives this much longer than the item's Max Wait. */
 const IMAGE_LINK_MARGIN_S = 600;
-
-function maxWaitFor(ctx: IExecuteFunctions, itemIndex: number): number {
-	return Math.max(1, Number(optionsFor(ctx, itemIndex).maxWait ?? DEFAULT_MAX_WAIT_S));
-}
 
 export const description: INodeProperties[] = [
 	...downloadProperties(['createAndWait']),
@@ -34,6 +33,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { operation: ['createAndWait'] } },
 		options: [
 			includeRawResponseOption,
+			...downloadOptionProperties,
 			{
 				displayName: 'Max Concurrent',
 				name: 'maxConcurrent',
@@ -49,7 +49,7 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_MAX_WAIT_S,
-				description: 'How long to wait for each task after creating it, retries included',
+				description: 'How long each item may take from its create until its task is done, retries, slow answers and Retry-After waits included (its download has its own limits)',
 			},
 			{
 				displayName: 'On Timeout',
@@ -76,43 +76,96 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: MIN_POLL_INTERVAL_S },
 				default: DEFAULT_POLL_INTERVAL_S,
-				description: 'How often each running task is checked',
+				description: 'How often each running task is checked (at least every 1 s; a smaller value counts as 1)',
 			},
 		],
 	},
 ];
 
+interface WaitSettings {
+	intervalMs: number;
+	maxWaitS: number;
+	onTimeout: 'error' | 'output';
+	includeRaw: boolean;
+	download: DownloadSettings;
+}
+
+/** One item's options, checked: the settings, or the first one that makes no sense. */
+function waitSettingsFor(ctx: IExecuteFunctions, itemIndex: number): { ok: true; value: WaitSettings } | { ok: false; problem: string } {
+	const options = optionsFor(ctx, itemIndex);
+	const interval = checkNumber(
+		options,
+		{ label: 'Poll Interval (Seconds)', name: 'pollInterval', min: MIN_POLL_INTERVAL_S, msPerUnit: 1000, clampBelow: true },
+		DEFAULT_POLL_INTERVAL_S,
+	);
+	if (!interval.ok) return interval;
+	const maxWait = checkNumber(options, { label: 'Max Wait (Seconds)', name: 'maxWait', min: 1, msPerUnit: 1000 }, DEFAULT_MAX_WAIT_S);
+	if (!maxWait.ok) return maxWait;
+	const onTimeout = checkChoice(options, 'On Timeout', 'onTimeout', ['error', 'output'] as const, DEFAULT_ON_TIMEOUT);
+	if (!onTimeout.ok) return onTimeout;
+	const includeRaw = checkBoolean(options, 'Include Raw Response', 'includeRawResponse');
+	if (!includeRaw.ok) return includeRaw;
+	const download = checkDownloadOptions(options);
+	if (!download.ok) return download;
+	return {
+		ok: true,
+		value: {
+			intervalMs: interval.value * 1000,
+			maxWaitS: maxWait.value,
+			onTimeout: onTimeout.value,
+			includeRaw: includeRaw.value,
+			download: download.value,
+		},
+	};
+}
+
 /**
- * Validates every item, then creates and waits for all of them at once (up to Max Concurrent):
- * 50 videos take about as long as one. Each item is created exactly once.
+ * Validates every item (its fields and its options), then creates and waits for all of them at
+ * once (up to Max Concurrent): 50 videos take about as long as one. Each item is created exactly
+ * once. Max Wait bounds each item's whole wait, from its create on.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const concurrency = checkNumber(
+		optionsFor(this, 0),
+		{ label: 'Max Concurrent', name: 'maxConcurrent', min: 1, integer: true },
+		DEFAULT_MAX_CONCURRENT,
+	);
+	if (!concurrency.ok) throw toNodeError(this, { itemIndex: 0, message: concurrency.problem });
 	const connection = await getConnection(this);
-	const checked = await checkAllItems(this, items, {
-		baseUrl: connection.baseUrl,
-		// The link outlives the whole wait: FastRouter may fetch the image late, or again.
-		imageLinkLifetimeS: (itemIndex) => maxWaitFor(this, itemIndex) + IMAGE_LINK_MARGIN_S,
-	});
+	const checked = await checkAllItems(
+		this,
+		items,
+		{
+			baseUrl: connection.baseUrl,
+			// The link outlives the whole wait: FastRouter may fetch the image late, or again.
+			imageLinkLifetimeS: (itemIndex) => {
+				const settings = waitSettingsFor(this, itemIndex);
+				return (settings.ok ? settings.value.maxWaitS : DEFAULT_MAX_WAIT_S) + IMAGE_LINK_MARGIN_S;
+			},
+		},
+		(itemIndex) => {
+			const settings = waitSettingsFor(this, itemIndex);
+			return settings.ok ? undefined : settings.problem;
+		},
+	);
 	const created: CreatedTask[] = [];
-	const maxConcurrent = Number(optionsFor(this, 0).maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
 
-	const outcomes = await forEachItem(this, checked, maxConcurrent, async (entry, itemIndex): Promise<ItemOutcome> => {
+	const outcomes = await forEachItem(this, checked, concurrency.value, async (entry, itemIndex): Promise<ItemOutcome> => {
 		if ('itemIndex' in entry) return entry;
-		const options = optionsFor(this, itemIndex);
-		const intervalMs = 1000 * Math.max(MIN_POLL_INTERVAL_S, Number(options.pollInterval ?? DEFAULT_POLL_INTERVAL_S));
-		const maxWaitS = maxWaitFor(this, itemIndex);
-		const onTimeout = (options.onTimeout as string | undefined) ?? DEFAULT_ON_TIMEOUT;
-		const includeRaw = options.includeRawResponse === true;
+		const settings = waitSettingsFor(this, itemIndex);
+		if (!settings.ok) return { itemIndex, message: settings.problem };
+		const { intervalMs, maxWaitS, onTimeout, includeRaw } = settings.value;
+		const deadline = Date.now() + maxWaitS * 1000;
 
-		const result = await createOne(this, connection, entry, itemIndex, created);
+		const result = await createOne(this, connection, entry, itemIndex, created, deadline);
 		if ('message' in result) return result;
 		const start = result.task;
 		const download = this.getNodeParameter('download', itemIndex, true) as boolean;
 		const end = await waitForTask(this, connection, start, {
 			intervalMs,
-			deadline: Date.now() + maxWaitS * 1000,
+			deadline,
 			keepVideoStream: download,
-			onUpdate: (task) => report(this, itemIndex, task),
+			onUpdate: (task) => report(this, itemIndex, task, connection),
 		});
 		const extra = includeRaw ? { raw: { create: result.raw } } : {};
 		const record = created.find((task) => task.itemIndex === itemIndex);
@@ -126,10 +179,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const task: NormalizedTask = mergeTask(start, end.task);
 		if (end.kind === 'timeout') {
 			if (onTimeout === 'output') return { json: { ...task, ...extra }, pairedItem: { item: itemIndex } };
+			const lastError = end.lastError ? `; last error: ${end.lastError}` : '';
 			return {
 				itemIndex,
 				taskId: task.taskId,
-				message: `Task ${task.taskId} did not finish within ${maxWaitS} s (last status: ${task.status}${task.progress !== null ? `, ${task.progress}%` : ''})`,
+				message: `Task ${task.taskId} did not finish within ${maxWaitS} s (last status: ${task.status}${task.progress !== null ? `, ${task.progress}%` : ''}${lastError})`,
 				description:
 					'It may still finish on FastRouter: run Get Status with this task ID later, or raise Max Wait. Set On Timeout to "Output Task" to get such items as output instead of an error.',
 			};
@@ -142,17 +196,17 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				description: 'FastRouter reported the task as failed; change the prompt or image and run again.',
 			};
 		}
-		return await taskItem(this, connection, itemIndex, task, end.video, extra);
+		return await taskItem(this, connection, itemIndex, task, end.video, settings.value.download, extra);
 	});
-	return finishBatch(this, outcomes, created);
+	return finishBatch(this, outcomes, created, connection.apiKey);
 }
 
 /** A line per state change in n8n's log (and the demo's console): which item, which task, how far. */
-function report(ctx: IExecuteFunctions, itemIndex: number, task: NormalizedTask): void {
+function report(ctx: IExecuteFunctions, itemIndex: number, task: NormalizedTask, connection: Connection): void {
 	const progress = task.progress !== null ? ` ${task.progress}%` : '';
-	ctx.logger.info(`FastRouter ${itemLabel(itemIndex)} task ${task.taskId}: ${task.status}${progress}`, {
+	ctx.logger.info(redactText(`FastRouter ${itemLabel(itemIndex)} task ${task.taskId}: ${task.status}${progress}`, connection.apiKey), {
 		itemIndex,
-		taskId: task.taskId,
+		taskId: redactText(task.taskId ?? '', connection.apiKey),
 		status: task.status,
 		progress: task.progress,
 	});

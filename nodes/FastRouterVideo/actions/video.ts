@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { attachFinishedVideo, cancelled } from '../binary';
+import { attachFinishedVideo, cancelled, type DownloadSettings } from '../binary';
 import type { NormalizedTask } from '../normalize';
 import type { VideoStream } from '../poller';
 import { type Connection, discard } from '../transport';
@@ -35,6 +35,7 @@ export async function taskItem(
 	itemIndex: number,
 	task: NormalizedTask,
 	video: VideoStream | undefined,
+	settings: DownloadSettings,
 	extra: IDataObject = {},
 ): Promise<ItemOutcome> {
 	const download = ctx.getNodeParameter('download', itemIndex, true) as boolean;
@@ -44,19 +45,15 @@ export async function taskItem(
 	}
 	const property = (ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string) || 'data';
 	try {
-		const binary = await attachFinishedVideo(ctx, connection, task, video);
-		return {
-			json: { ...task, ...extra },
-			...(binary ? { binary: { [property]: binary } } : {}),
-			pairedItem: { item: itemIndex },
-		};
+		const binary = await attachFinishedVideo(ctx, connection, task, video, settings);
+		return { json: { ...task, ...extra }, binary: { [property]: binary }, pairedItem: { item: itemIndex } };
 	} catch (error) {
-		if (ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx, error);
+		if (ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx);
 		return {
 			itemIndex,
 			taskId: task.taskId,
 			message: (error as Error).message,
-			description: `The video is ready on FastRouter${task.videoUrl ? ` at ${task.videoUrl}` : ''}; Get Status with this task ID can fetch it again.`,
+			description: `FastRouter reports the task finished${task.videoUrl ? ` (video URL: ${task.videoUrl})` : ''}; no video was kept. Get Status with this task ID can try again.`,
 		};
 	}
 }

@@ -1,0 +1,40 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { type RunResult, runVideoNode } from './node';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startHostile } = require('../simulator/hostile') as typeof import('../simulator/hostile');
+
+export type Hostile = Awaited<ReturnType<typeof startHostile>>;
+export { startHostile };
+
+/** Runs the node against the hostile server's first origin, with its key. */
+export async function runAgainst(
+	hostile: Hostile,
+	parameters: IDataObject,
+	items: IDataObject[] = [{}],
+	extra: Parameters<typeof runVideoNode>[3] = {},
+): Promise<RunResult & { run?: unknown }> {
+	return await runVideoNode({ baseUrl: hostile.origins.a }, parameters, items, { apiKey: hostile.apiKey, ...extra });
+}
+
+/** Create and Wait with short limits, the model and prompt from each item. */
+export function waitParameters(options: IDataObject = {}, extra: IDataObject = {}): IDataObject {
+	return {
+		operation: 'createAndWait',
+		model: 'google/veo3',
+		prompt: '={{ $json.prompt }}',
+		options: { pollInterval: 1, maxWait: 5, ...options },
+		...extra,
+	};
+}
+
+/** Everything n8n keeps of a run, as one string: where a leaked key would show. */
+export function everythingStored(result: RunResult & { run?: unknown }): string {
+	return JSON.stringify([result.error, result.items, result.errorItems, (result as { run?: unknown }).run], (_key, value: unknown) =>
+		value instanceof Error ? { ...value, message: value.message, stack: value.stack, cause: String((value as { cause?: unknown }).cause) } : value,
+	);
+}
+
+export function elapsedSince(start: number): number {
+	return Date.now() - start;
+}
