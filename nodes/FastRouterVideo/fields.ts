@@ -9,6 +9,7 @@ import {
 	VIDEO_FIELDS,
 	type VideoField,
 } from './catalog';
+import { IMAGE_SOURCE_BINARY, imageSourceProperties } from './imageSource';
 
 /** The `model` choice that reveals the free-text `customModel` field. */
 export const CUSTOM_MODEL = 'custom';
@@ -127,6 +128,7 @@ function fieldProperties(field: VideoField, operations: string[]): INodeProperti
 			show: { operation: operations },
 			hide: {
 				model: [...ALL_MODEL_IDS.filter((id) => !modelIds.includes(id)), CUSTOM_MODEL, IS_EXPRESSION],
+				...hiddenByImageSource(field),
 			},
 		},
 	}));
@@ -134,9 +136,14 @@ function fieldProperties(field: VideoField, operations: string[]): INodeProperti
 	const freeForm: INodeProperties = {
 		...baseProperty(field, {}),
 		description: `${definition.description.replace(/\.?$/, '.')} ${acceptedByModel(field)}Sent as given for a model outside the list; leave empty to leave it out.`,
-		displayOptions: { show: { operation: operations, model: [CUSTOM_MODEL] } },
+		displayOptions: { show: { operation: operations, model: [CUSTOM_MODEL] }, hide: hiddenByImageSource(field) },
 	};
 	return [...perModel, freeForm];
+}
+
+/** Image URL gives way to the binary field when the image comes from binary data. */
+function hiddenByImageSource(field: VideoField): Record<string, string[]> {
+	return field === 'imageUrl' ? { imageSource: [IMAGE_SOURCE_BINARY] } : {};
 }
 
 /** For the free-form variant (expressions, "Other"): what each catalog model takes in this field. */
@@ -268,5 +275,9 @@ export const modelProperties: INodeProperties[] = [
 
 /** Every video request field, in the order the API document lists them. */
 export function videoRequestProperties(operations: string[]): INodeProperties[] {
-	return VIDEO_FIELDS.flatMap((field) => [...fieldProperties(field, operations), ...costNotices(field, operations)]);
+	return VIDEO_FIELDS.flatMap((field) => [
+		...(field === 'imageUrl' ? imageSourceProperties(operations) : []),
+		...fieldProperties(field, operations),
+		...costNotices(field, operations),
+	]);
 }

@@ -45,13 +45,33 @@ class TestInput {
 		defaults: { name: 'Input' },
 		inputs: [],
 		outputs: ['main'],
-		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+		properties: [
+			{ displayName: 'Items', name: 'items', type: 'json', default: '[]' },
+			{ displayName: 'Binaries', name: 'binaries', type: 'json', default: '[]' },
+		],
 	};
 
-	/** @this {import('n8n-workflow').IExecuteFunctions} */
+	/**
+	 * Binaries (base64, per item and field) go through n8n's prepareBinaryData, as a download
+	 * node's would: in filesystem mode they get an id in n8n's binary data store.
+	 * @this {import('n8n-workflow').IExecuteFunctions}
+	 */
 	async execute() {
 		const items = JSON.parse(String(this.getNodeParameter('items', 0)));
-		return [items.map((/** @type {any} */ json) => ({ json }))];
+		const binaries = JSON.parse(String(this.getNodeParameter('binaries', 0, '[]')));
+		return [
+			await Promise.all(
+				items.map(async (/** @type {any} */ json, /** @type {number} */ index) => {
+					/** @type {Record<string, any>} */
+					const binary = {};
+					for (const [field, file] of Object.entries(binaries[index] ?? {})) {
+						const { base64, fileName, mimeType } = /** @type {any} */ (file);
+						binary[field] = await this.helpers.prepareBinaryData(Buffer.from(base64, 'base64'), fileName, mimeType);
+					}
+					return Object.keys(binary).length ? { json, binary } : { json };
+				}),
+			),
+		];
 	}
 }
 
@@ -192,6 +212,9 @@ async function useBinaryMode(mode) {
  * @param {(cancel: () => void) => void} [options.onStart] receives a function that cancels the run
  * @param {(line: string, meta?: unknown) => void} [options.onLog]
  * @param {'default' | 'filesystem'} [options.binaryMode]
+ * @param {Array<Record<string, { data: Buffer, fileName: string, mimeType: string }>>} [options.binaries]
+ *   binary fields of the input items, by item
+ * @param {string} [options.instanceUrl] the n8n's own URL (WEBHOOK_URL): where signed binary links point
  */
 async function runNode(options) {
 	const {
@@ -205,7 +228,10 @@ async function runNode(options) {
 		onStart,
 		onLog,
 		binaryMode = 'default',
+		binaries = [],
+		instanceUrl = 'http://localhost:5678/',
 	} = options;
+	const base = instanceUrl.replace(/\/?$/, '/');
 	await useBinaryMode(binaryMode);
 	installLogger(onLog);
 
@@ -218,7 +244,19 @@ async function runNode(options) {
 		type: INPUT_NODE_TYPE,
 		typeVersion: 1,
 		position: /** @type {[number, number]} */ ([0, 0]),
-		parameters: { items: JSON.stringify(items) },
+		parameters: {
+			items: JSON.stringify(items),
+			binaries: JSON.stringify(
+				binaries.map((fields) =>
+					Object.fromEntries(
+						Object.entries(fields).map(([field, file]) => [
+							field,
+							{ base64: file.data.toString('base64'), fileName: file.fileName, mimeType: file.mimeType },
+						]),
+					),
+				),
+			),
+		},
 	};
 	const nodeUnderTest = {
 		id: 'under-test',
@@ -259,16 +297,17 @@ async function runNode(options) {
 		getRunExecutionData: async () => undefined,
 		getRuntimeCredential: async () => undefined,
 		currentNodeExecutionIndex: 0,
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678/',
-		formBaseUrl: 'http://localhost:5678/form',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		formTestBaseUrl: 'http://localhost:5678/form-test',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-		mcpBaseUrl: 'http://localhost:5678/mcp',
-		mcpTestBaseUrl: 'http://localhost:5678/mcp-test',
+		// n8n's CLI derives these from WEBHOOK_URL (its webhook base URL), the REST one included.
+		restApiUrl: `${base}rest`,
+		instanceBaseUrl: base,
+		formBaseUrl: `${base}form`,
+		formWaitingBaseUrl: `${base}form-waiting`,
+		formTestBaseUrl: `${base}form-test`,
+		webhookBaseUrl: `${base}webhook`,
+		webhookWaitingBaseUrl: `${base}webhook-waiting`,
+		webhookTestBaseUrl: `${base}webhook-test`,
+		mcpBaseUrl: `${base}mcp`,
+		mcpTestBaseUrl: `${base}mcp-test`,
 		variables: {},
 		logAiEvent: () => {},
 	};

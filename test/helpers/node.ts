@@ -29,13 +29,13 @@ export async function runVideoNode(
 	sim: SimLike,
 	parameters: IDataObject,
 	items: IDataObject[] = [{}],
-	extra: { continueOnFail?: boolean; onError?: 'continueRegularOutput' | 'continueErrorOutput'; apiKey?: string; onStart?: (cancel: () => void) => void; onLog?: (line: string) => void; binaryMode?: 'default' | 'filesystem' } = {},
+	extra: { continueOnFail?: boolean; onError?: 'continueRegularOutput' | 'continueErrorOutput'; apiKey?: string; onStart?: (cancel: () => void) => void; onLog?: (line: string) => void; binaryMode?: 'default' | 'filesystem'; binaries?: Array<Record<string, { data: Buffer; fileName: string; mimeType: string }>>; instanceUrl?: string; baseUrl?: string } = {},
 ): Promise<RunResult> {
-	const { apiKey = SIM_KEY, ...rest } = extra;
+	const { apiKey = SIM_KEY, baseUrl = sim.baseUrl, ...rest } = extra;
 	return await engine.runNode({
 		nodeType: new FastRouterVideo(),
 		credentialTypes: { fastRouterApi: new FastRouterApi() },
-		credentials: { fastRouterApi: { apiKey, baseUrl: sim.baseUrl } },
+		credentials: { fastRouterApi: { apiKey, baseUrl } },
 		parameters,
 		items,
 		...rest,

@@ -28,7 +28,7 @@ const MAX_PANEL_DESCRIPTION = 200;
 /** What the provider's document gives each model, written out by hand (video fields, in the panel's order). */
 const MODEL_FIELDS = {
 	'Pollo V1.6': ['prompt', 'length', 'resolution', 'aspectRatio', 'seed'],
-	'Runway Gen-3 Turbo': ['prompt', 'imageUrl', 'length', 'aspectRatio', 'seed'],
+	'Runway Gen-3 Turbo': ['prompt', 'imageSource', 'imageUrl', 'length', 'aspectRatio', 'seed'],
 	'OpenAI Sora 2 Pro': ['prompt', 'seconds', 'size'],
 };
 
@@ -106,7 +106,16 @@ describe('the n8n editor (real browser)', () => {
 		await editor.addFromPanel(NODE, 'Generate a video and wait for it');
 		const shown = await editor.shownParameters();
 		assert.equal(shown[0], 'operation', 'the regular node has no tool description field');
-		assert.deepEqual(videoFields(shown), ['prompt', 'imageUrl', 'length', 'resolution', 'aspectRatio', 'seed', 'generateAudio']);
+		assert.deepEqual(videoFields(shown), ['prompt', 'imageSource', 'imageUrl', 'length', 'resolution', 'aspectRatio', 'seed', 'generateAudio']);
+	});
+
+	it('Image Source "Binary Field" swaps Image URL for the input binary field', async () => {
+		await editor.choose('imageSource', 'Binary Field');
+		const fields = videoFields(await editor.shownParameters());
+		assert.deepEqual(fields.slice(0, 3), ['prompt', 'imageSource', 'imageBinaryPropertyName']);
+		assert.ok(!fields.includes('imageUrl'), fields.join(', '));
+		await editor.choose('imageSource', 'URL');
+		assert.deepEqual(videoFields(await editor.shownParameters()).slice(0, 3), ['prompt', 'imageSource', 'imageUrl']);
 	});
 
 	for (const [model, fields] of Object.entries(MODEL_FIELDS)) {

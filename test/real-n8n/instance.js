@@ -82,7 +82,7 @@ function installCommunityPackage(tarball, n8nFolder, env) {
 
 class N8nInstance {
 	/**
-	 * @param {{ node: string, n8nBin: string, nodeBin: string }} install from install.js
+	 * @param {{ node: string, n8nBin: string, nodeBin: string, env?: Record<string, string> }} install from install.js
 	 * @param {string} tarball this package, packed
 	 * @param {string} label names the temp folder and log files
 	 */
@@ -119,6 +119,8 @@ class N8nInstance {
 			N8N_HIRING_BANNER_ENABLED: 'false',
 			EXTERNAL_FRONTEND_HOOKS_URLS: '',
 			N8N_RUNNERS_ENABLED: 'true',
+			// What this n8n version needs on top (e.g. 1.x: its legacy expression engine).
+			...(install.env ?? {}),
 		};
 		this.package = installCommunityPackage(tarball, this.n8nFolder, this.env);
 	}
@@ -128,10 +130,22 @@ class N8nInstance {
 	 * @param {string[]} args
 	 * @param {NodeJS.ProcessEnv} [env]
 	 */
-	cli(args, env = {}) {
-		return new Promise((resolve, reject) => {
+	async cli(args, env = {}) {
+		return (await this.cliOutput(args, env)).stdout;
+	}
+
+	/**
+	 * Runs one n8n CLI command to completion; both of its output streams.
+	 * @param {string[]} args
+	 * @param {NodeJS.ProcessEnv} [env]
+	 * @returns {Promise<{ stdout: string, stderr: string }>}
+	 */
+	async cliOutput(args, env = {}) {
+		// `n8n execute` starts a task broker; n8n's fixed default port may be taken by another n8n.
+		const brokerPort = String(await freePort());
+		return await new Promise((resolve, reject) => {
 			const child = spawn(this.install.node, [this.install.n8nBin, ...args], {
-				env: { ...this.env, ...env },
+				env: { ...this.env, N8N_RUNNERS_BROKER_PORT: brokerPort, ...env },
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
 			let stdout = '';
@@ -139,7 +153,7 @@ class N8nInstance {
 			child.stdout.on('data', (chunk) => (stdout += chunk));
 			child.stderr.on('data', (chunk) => (stderr += chunk));
 			child.on('close', (code) => {
-				if (code === 0) resolve(stdout);
+				if (code === 0) resolve({ stdout, stderr });
 				else reject(new Error(`n8n ${args.join(' ')} exited ${code}\n${stderr}\n${stdout.slice(-4000)}`));
 			});
 		});

@@ -106,7 +106,7 @@ describe('real n8n, one process', () => {
 		assert.equal(manifest.devDependencies, undefined);
 		assert.equal(manifest.peerDependencies, undefined);
 		const installed = fs.readdirSync(path.join(n8n.package.packageDir));
-		assert.deepEqual(installed.sort(), ['README.md', 'dist', 'package.json'].sort());
+		assert.deepEqual(installed.sort(), ['LICENSE', 'README.md', 'dist', 'package.json'].sort());
 	});
 
 	it('Google Sheets rows → Create and Wait → Google Drive: videos as binary, bad rows on the error output', async () => {

@@ -28,6 +28,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const { Readable, pipeline } = require('node:stream');
+const { fetchImage } = require('./image-fetch');
 
 // A real playable MP4 (ftyp, moov, free, mdat): served as is, then padded to the requested size.
 const FIXTURE = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'tiny.mp4'));
@@ -126,6 +127,7 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
  * @property {string} apiKey
  * @property {Counters} counters live; reset() zeroes it in place
  * @property {Map<string, Task>} tasks
+ * @property {import('./image-fetch').ImageFetch[]} imageFetches local image URLs creates named, as fetched
  * @property {(prompt: string, fault: Fault) => void} setFault
  * @property {() => void} clearFaults
  * @property {() => void} reset
@@ -519,6 +521,11 @@ async function startSimulator(options = {}) {
 		if (image && !/^https?:\/\//i.test(image)) {
 			return sendError(res, 400, 'image must be an http(s) URL; base64 and data URLs are not supported');
 		}
+		if (image) {
+			const fetched = await fetchImage(image);
+			if (fetched) imageFetches.push(fetched);
+			if (fetched?.problem) return sendError(res, 400, fetched.problem);
+		}
 
 		const fault = faultFor(prompt);
 		const injected = fault.createError ?? (fault.envelopeError !== undefined ? 'envelope' : undefined);
@@ -885,6 +892,9 @@ async function startSimulator(options = {}) {
 		return server;
 	}
 
+	/** @type {import('./image-fetch').ImageFetch[]} every local image URL a create named, fetched */
+	const imageFetches = [];
+
 	function clearFaults() {
 		faults.clear();
 		createFaultHits.clear();
@@ -897,6 +907,7 @@ async function startSimulator(options = {}) {
 			/** @type {Record<string, unknown>} */ (counters)[key] = fresh[key];
 		}
 		tasks.clear();
+		imageFetches.length = 0;
 		clearFaults();
 	}
 
@@ -920,6 +931,7 @@ async function startSimulator(options = {}) {
 		apiKey,
 		counters,
 		tasks,
+		imageFetches,
 		setFault(prompt, fault) {
 			faults.set(prompt, { ...fault });
 			createFaultHits.delete(prompt);

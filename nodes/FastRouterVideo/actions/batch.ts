@@ -1,10 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import pLimit from 'p-limit';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { mapInPool } from '../pool';
 import { failureItem, type ItemFailure, toNodeError } from '../errors';
 import { redactDeep } from '../safeText';
 import type { CreateRequest } from '../validation';
-import { createRequestFor } from './params';
+import { createRequestFor, type RequestContext } from './params';
 
 export type ItemOutcome = INodeExecutionData | ItemFailure;
 
@@ -16,29 +17,40 @@ function isFailure(outcome: ItemOutcome): outcome is ItemFailure {
  * Checks every item before the first create is sent: without Continue On Fail one bad row stops
  * the node with nothing created; with it, bad rows become error items and the rest go on.
  */
-export function checkAllItems(
+export async function checkAllItems(
 	ctx: IExecuteFunctions,
 	items: INodeExecutionData[],
+	context: RequestContext,
 	checkOptions: (itemIndex: number) => string | undefined = () => undefined,
-): Array<CreateRequest | ItemFailure> {
-	const checked = items.map((_, itemIndex): CreateRequest | ItemFailure => {
-		const result = createRequestFor(ctx, itemIndex);
+): Promise<Array<CreateRequest | ItemFailure>> {
+	const checked: Array<CreateRequest | ItemFailure> = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const result = await createRequestFor(ctx, itemIndex, context);
 		const problems = [...(result.ok ? [] : result.problems), checkOptions(itemIndex)].filter((p): p is string => !!p);
-		return result.ok && problems.length === 0 ? result.request : { itemIndex, message: problems.join('; ') };
-	});
+		checked.push(result.ok && problems.length === 0 ? result.request : { itemIndex, message: problems.join('; ') });
+	}
 	const firstBad = checked.find((entry): entry is ItemFailure => 'itemIndex' in entry);
 	if (firstBad && !ctx.continueOnFail()) throw toNodeError(ctx, firstBad);
 	return checked;
 }
 
-/** Runs `work` for every item, at most `concurrency` at a time; results keep the input order. */
+/**
+ * Runs `work` for every item, at most `concurrency` at a time; results keep the input order. No
+ * item starts after the execution is cancelled.
+ */
 export async function forEachItem<T>(
+	ctx: IExecuteFunctions,
 	entries: T[],
 	concurrency: number,
 	work: (entry: T, itemIndex: number) => Promise<ItemOutcome>,
 ): Promise<ItemOutcome[]> {
-	const limit = pLimit(Math.max(1, concurrency));
-	return await Promise.all(entries.map(async (entry, itemIndex) => await limit(async () => await work(entry, itemIndex))));
+	const signal = ctx.getExecutionCancelSignal();
+	const outcomes = await mapInPool(entries, concurrency, work, signal);
+	// Items the pool did not start because the run was cancelled have no outcome.
+	if ((outcomes as Array<ItemOutcome | undefined>).includes(undefined)) {
+		throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
+	}
+	return outcomes;
 }
 
 /** Either every item's output, or — without Continue On Fail — the first failure as the node's error. */

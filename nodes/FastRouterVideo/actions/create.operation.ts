@@ -10,6 +10,11 @@ import { includeRawResponseOption, optionsFor } from './params';
 
 /** Creates of one batch in flight at once: enough for a sheet, gentle on the rate limit. */
 const CREATE_CONCURRENCY = 10;
+/**
+ * Nothing waits here, and FastRouter may fetch the image only once the task leaves its queue:
+ * a signed image link works for a day (n8n's own default lifetime for these links).
+ */
+const IMAGE_LINK_LIFETIME_S = 24 * 60 * 60;
 
 export const description: INodeProperties[] = [
 	{
@@ -67,10 +72,13 @@ export async function createOne(
 }
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const checked = checkAllItems(this, items);
 	const connection = await getConnection(this);
+	const checked = await checkAllItems(this, items, {
+		baseUrl: connection.baseUrl,
+		imageLinkLifetimeS: () => IMAGE_LINK_LIFETIME_S,
+	});
 	const created: CreatedTask[] = [];
-	const outcomes = await forEachItem(checked, CREATE_CONCURRENCY, async (entry, itemIndex): Promise<ItemOutcome> => {
+	const outcomes = await forEachItem(this, checked, CREATE_CONCURRENCY, async (entry, itemIndex): Promise<ItemOutcome> => {
 		if ('itemIndex' in entry) return entry;
 		const result = await createOne(this, connection, entry, itemIndex, created);
 		if ('message' in result) return result;

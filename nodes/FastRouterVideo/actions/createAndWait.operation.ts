@@ -19,6 +19,8 @@ const DEFAULT_MAX_WAIT_S = 900;
 // A sheet of 50–100 rows runs in one wave: the whole batch waits about as long as one video.
 const DEFAULT_MAX_CONCURRENT = 100;
 const DEFAULT_ON_TIMEOUT = 'error' as const;
+/** A signed image link lives this much longer than the item's Max Wait. */
+const IMAGE_LINK_MARGIN_S = 600;
 
 export const description: INodeProperties[] = [
 	...downloadProperties(['createAndWait']),
@@ -129,14 +131,26 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		DEFAULT_MAX_CONCURRENT,
 	);
 	if (!concurrency.ok) throw toNodeError(this, { itemIndex: 0, message: concurrency.problem });
-	const checked = checkAllItems(this, items, (itemIndex) => {
-		const settings = waitSettingsFor(this, itemIndex);
-		return settings.ok ? undefined : settings.problem;
-	});
 	const connection = await getConnection(this);
+	const checked = await checkAllItems(
+		this,
+		items,
+		{
+			baseUrl: connection.baseUrl,
+			// The link outlives the whole wait: FastRouter may fetch the image late, or again.
+			imageLinkLifetimeS: (itemIndex) => {
+				const settings = waitSettingsFor(this, itemIndex);
+				return (settings.ok ? settings.value.maxWaitS : DEFAULT_MAX_WAIT_S) + IMAGE_LINK_MARGIN_S;
+			},
+		},
+		(itemIndex) => {
+			const settings = waitSettingsFor(this, itemIndex);
+			return settings.ok ? undefined : settings.problem;
+		},
+	);
 	const created: CreatedTask[] = [];
 
-	const outcomes = await forEachItem(checked, concurrency.value, async (entry, itemIndex): Promise<ItemOutcome> => {
+	const outcomes = await forEachItem(this, checked, concurrency.value, async (entry, itemIndex): Promise<ItemOutcome> => {
 		if ('itemIndex' in entry) return entry;
 		const settings = waitSettingsFor(this, itemIndex);
 		if (!settings.ok) return { itemIndex, message: settings.problem };

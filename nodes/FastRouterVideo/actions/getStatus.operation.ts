@@ -50,7 +50,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	if (bad && !bad.ok && !this.continueOnFail()) throw toNodeError(this, { itemIndex: firstBad, message: bad.problem });
 	const connection = await getConnection(this);
 	const signal = this.getExecutionCancelSignal();
-	const outcomes = await forEachItem(items, STATUS_CONCURRENCY, async (_item, itemIndex): Promise<ItemOutcome> => {
+	const outcomes = await forEachItem(this, items, STATUS_CONCURRENCY, async (_item, itemIndex): Promise<ItemOutcome> => {
 		const download = settings[itemIndex];
 		if (!download.ok) return { itemIndex, message: download.problem };
 		const taskId = String(this.getNodeParameter('taskId', itemIndex, '') ?? '').trim();

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { VIDEO_FIELDS } from '../catalog';
 import { CUSTOM_MODEL } from '../fields';
+import { IMAGE_SOURCE_BINARY, imageSourceFor, signedImageUrl } from '../imageSource';
 import { checkCreateRequest, type Checked, type RawFields } from '../validation';
 
 /** The model an item names: a catalog id, an "Other" id, or whatever an expression gave. */
@@ -11,14 +12,35 @@ export function modelFor(ctx: IExecuteFunctions, itemIndex: number): string {
 	return String(ctx.getNodeParameter('customModel', itemIndex, '') ?? '').trim();
 }
 
-/** Reads and checks one item's create request; a field hidden for the chosen model reads as unset. */
-export function createRequestFor(ctx: IExecuteFunctions, itemIndex: number): Checked {
+/** What checking an item's request needs beyond its own parameters. */
+export interface RequestContext {
+	/** FastRouter's base URL: whether it is local decides if a local n8n may serve images. */
+	baseUrl: string;
+	/** How long a signed image link must work for this item, in seconds. */
+	imageLinkLifetimeS: (itemIndex: number) => number;
+}
+
+/**
+ * Reads and checks one item's create request; a field hidden for the chosen model reads as unset.
+ * An image from a binary field becomes a signed link to it, once the image itself passed.
+ */
+export async function createRequestFor(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	context: RequestContext,
+): Promise<Checked> {
+	const model = modelFor(ctx, itemIndex);
 	const raw: RawFields = {};
 	for (const field of VIDEO_FIELDS) {
 		// null, not undefined: n8n treats an undefined fallback as "no fallback" and throws.
 		raw[field] = ctx.getNodeParameter(field, itemIndex, null);
 	}
-	return checkCreateRequest(modelFor(ctx, itemIndex), raw);
+	if (imageSourceFor(ctx, itemIndex) === IMAGE_SOURCE_BINARY) {
+		const image = await signedImageUrl(ctx, itemIndex, model, context.imageLinkLifetimeS(itemIndex), context.baseUrl);
+		if (!image.ok) return image;
+		raw.imageUrl = image.url;
+	}
+	return checkCreateRequest(model, raw);
 }
 
 export function optionsFor(ctx: IExecuteFunctions, itemIndex: number): IDataObject {

@@ -1,0 +1,37 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.join(__dirname, '..');
+const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+
+/** What n8n's verification asks of a community package, kept from drifting. */
+describe('ready to publish', () => {
+	const manifest = JSON.parse(read('package.json'));
+
+	it('is MIT licensed, in package.json and in the LICENSE file npm packs', () => {
+		expect(manifest.license).toBe('MIT');
+		expect(read('LICENSE')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} /);
+	});
+
+	it('points at one public GitHub repository from repository, homepage and bugs, and names its author', () => {
+		const repo = manifest.repository.url.match(/^git\+https:\/\/github\.com\/([\w.-]+\/[\w.-]+)\.git$/)?.[1];
+		expect(repo).toBeTruthy();
+		expect(manifest.homepage.startsWith(`https://github.com/${repo}`)).toBe(true);
+		expect(manifest.bugs.url).toBe(`https://github.com/${repo}/issues`);
+		expect(manifest.author.name).toBeTruthy();
+	});
+
+	it('publishes from a version tag in GitHub Actions with npm provenance, after the full CI', () => {
+		const publish = read('.github/workflows/publish.yml');
+		expect(publish).toMatch(/on:\n\s+push:\n\s+tags:/);
+		expect(publish).toMatch(/permissions:\n(\s+#.*\n)*\s+id-token: write/);
+		expect(publish).toMatch(/npm publish --provenance/);
+		expect(publish).toMatch(/run: \.ci\/run/);
+		expect(read('.github/workflows/ci.yml')).toMatch(/run: \.ci\/run/);
+	});
+
+	it('has a changelog entry for the current version', () => {
+		expect(read('CHANGELOG.md')).toContain(`## ${manifest.version}\n`);
+	});
+});
