@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
 // The simulator's newer API generation, over plain HTTP: the node's tests trust these shapes to be
-// the ones /work/shared/fastrouter-api.md documents, so they are pinned here.
+// the ones FastRouter's current API reference documents, so they are pinned here.
 import { parsePromptFaults, startSimulator } from './simulator';
 
 type Sim = Awaited<ReturnType<typeof startSimulator>>;
