@@ -53,6 +53,6 @@ export async function watchUntil(isDone: () => boolean, check: () => void): Prom
 
 /** Seconds, for messages: 1.5 s reads better than 1500 ms, and 2 s better than 2.0 s. */
 export function seconds(ms: number): string {
-	const s = ms / 1000;
-	return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+	// Tenths, so a limit measured a few ms after it was set (1998 ms) still reads as set (2 s).
+	return `${Math.round(ms / 100) / 10} s`;
 }

@@ -110,7 +110,12 @@ export async function sendOnce(
 		}
 		const cause = error as { code?: string; cause?: { code?: string }; message?: string };
 		const code = cause.cause?.code ?? cause.code;
-		if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+		// ECONNABORTED is the HTTP client's own timeout, set to the same instant as the deadline
+		// above: whichever fires first, the user reads the same words.
+		if (code === 'ECONNABORTED') {
+			return { ok: false, code, problem: `no answer arrived within ${seconds(Math.min(remaining, maxTimeoutMs))}` };
+		}
+		if (code === 'ETIMEDOUT') {
 			return { ok: false, code, problem: `no answer arrived in time (${codeInWords(code)})` };
 		}
 		return {
