@@ -1,9 +1,9 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import type { NormalizedTask } from './normalize';
 import { pollOnce, type VideoStream } from './poller';
-import { discard, header, originOf, sendFollowing } from './request';
+import { cancelled, discard, header, originOf, sendFollowing } from './request';
 import { videoSources } from './sources';
 import type { Connection } from './transport';
 import { DownloadStopped, type DownloadLimits, NotAVideo, storeCheckedVideo } from './videoCheck';
@@ -137,11 +137,6 @@ class DownloadFailed extends Error {
 		super(message);
 		this.name = 'DownloadFailed';
 	}
-}
-
-/** Not wrapping the HTTP error: it carries the request's headers, and n8n stores its cause. */
-export function cancelled(ctx: IExecuteFunctions): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
 }
 
 function describe(error: unknown): string {

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { seconds } from './deadline';
 import { finishedByVideo, normalizeAnswer, type NormalizedTask, unknownStatusWord } from './normalize';
+import { cancelled } from './request';
 import { pollTask } from './routes';
 import { type ApiFailure, type Connection, discard } from './transport';
 
@@ -99,7 +100,7 @@ export async function waitForTask(
 		// Past the deadline the loop still polls once, so a timed-out item reports its latest state.
 		await sleep(Math.min(delay, remaining), signal);
 		// Hosts before n8n 2.34 ignore the signal in sleep.
-		if (signal?.aborted) throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
+		if (signal?.aborted) throw cancelled(ctx);
 
 		const polled = await pollOnce(ctx, connection, taskId, start.model, settings.deadline + POLL_GRACE_MS);
 		if (polled.kind === 'error') {

@@ -59,6 +59,11 @@ export function discard(body: IN8nHttpFullResponse['body']): void {
 	(body as { destroy?: () => void } | undefined)?.destroy?.();
 }
 
+/** The one error a cancelled run ends with. Not wrapping the HTTP error: it carries the request's headers, and n8n stores its cause. */
+export function cancelled(ctx: IExecuteFunctions): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
+}
+
 export function isCancellation(error: unknown): boolean {
 	const name = (error as { name?: string } | undefined)?.name ?? '';
 	return name === 'AbortError' || name === 'CanceledError' || name === 'ExecutionCancelledError';
@@ -99,15 +104,13 @@ export async function sendOnce(
 			(late) => discard(late.body),
 			signal,
 		);
-		if (signal?.aborted) throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
+		if (signal?.aborted) throw cancelled(ctx);
 		if (!timed.ok) {
 			return { ok: false, problem: `no answer arrived within ${seconds(Math.min(remaining, maxTimeoutMs))}` };
 		}
 		return { ok: true, exchange: { response: timed.value, url: target.url, withKey } };
 	} catch (error) {
-		if (isCancellation(error) || ctx.getExecutionCancelSignal()?.aborted) {
-			throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
-		}
+		if (isCancellation(error) || ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx);
 		const cause = error as { code?: string; cause?: { code?: string }; message?: string };
 		const code = cause.cause?.code ?? cause.code;
 		// ECONNABORTED is the HTTP client's own timeout, set to the same instant as the deadline

@@ -1,4 +1,5 @@
 import type { NormalizedTask } from './normalize';
+import { originOf } from './request';
 import type { Connection } from './transport';
 
 /** One place the finished video can be fetched from, and whether the API key may go with it. */
@@ -23,11 +24,7 @@ export function videoSources(task: NormalizedTask, connection: Connection): Vide
 	return sources;
 }
 
-export function sameOrigin(url: string, baseUrl: string): boolean {
-	try {
-		const origin = new URL(url).origin;
-		return origin !== 'null' && origin === new URL(baseUrl).origin;
-	} catch {
-		return false;
-	}
+function sameOrigin(url: string, baseUrl: string): boolean {
+	const origin = originOf(url);
+	return origin !== undefined && origin !== 'null' && origin === originOf(baseUrl);
 }

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { mapInPool } from '../pool';
 import { failureItem, type ItemFailure, toNodeError } from '../errors';
+import { cancelled } from '../request';
 import { redactDeep } from '../safeText';
 import type { CreateRequest } from '../validation';
 import { createRequestFor, type RequestContext } from './params';
@@ -48,7 +48,7 @@ export async function forEachItem<T>(
 	const outcomes = await mapInPool(entries, concurrency, work, signal);
 	// Items the pool did not start because the run was cancelled have no outcome.
 	if ((outcomes as Array<ItemOutcome | undefined>).includes(undefined)) {
-		throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
+		throw cancelled(ctx);
 	}
 	return outcomes;
 }

@@ -132,6 +132,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	);
 	if (!concurrency.ok) throw toNodeError(this, { itemIndex: 0, message: concurrency.problem });
 	const connection = await getConnection(this);
+	// Read and checked once per item: the checks, the image link's lifetime and the wait share them.
+	const settingsByItem = items.map((_, itemIndex) => waitSettingsFor(this, itemIndex));
 	const checked = await checkAllItems(
 		this,
 		items,
@@ -139,12 +141,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			baseUrl: connection.baseUrl,
 			// The link outlives the whole wait: FastRouter may fetch the image late, or again.
 			imageLinkLifetimeS: (itemIndex) => {
-				const settings = waitSettingsFor(this, itemIndex);
+				const settings = settingsByItem[itemIndex];
 				return (settings.ok ? settings.value.maxWaitS : DEFAULT_MAX_WAIT_S) + IMAGE_LINK_MARGIN_S;
 			},
 		},
 		(itemIndex) => {
-			const settings = waitSettingsFor(this, itemIndex);
+			const settings = settingsByItem[itemIndex];
 			return settings.ok ? undefined : settings.problem;
 		},
 	);
@@ -152,7 +154,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 
 	const outcomes = await forEachItem(this, checked, concurrency.value, async (entry, itemIndex): Promise<ItemOutcome> => {
 		if ('itemIndex' in entry) return entry;
-		const settings = waitSettingsFor(this, itemIndex);
+		const settings = settingsByItem[itemIndex];
 		if (!settings.ok) return { itemIndex, message: settings.problem };
 		const { intervalMs, maxWaitS, onTimeout, includeRaw } = settings.value;
 		const deadline = Date.now() + maxWaitS * 1000;

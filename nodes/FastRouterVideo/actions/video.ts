@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { attachFinishedVideo, cancelled, type DownloadSettings } from '../binary';
+import { attachFinishedVideo, type DownloadSettings } from '../binary';
+import { cancelled } from '../request';
 import type { NormalizedTask } from '../normalize';
 import type { VideoStream } from '../poller';
 import { type Connection, discard } from '../transport';
