@@ -1,12 +1,28 @@
 /** @type {import('jest').Config} */
-module.exports = {
+const common = {
 	testEnvironment: 'node',
-	roots: ['<rootDir>/test'],
-	testMatch: ['**/*.test.ts'],
 	transform: {
 		// tsconfig's isolatedModules makes ts-jest only transpile; `npm run typecheck` checks types.
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
 	},
-	globalSetup: '<rootDir>/test/helpers/global-setup.js',
+	testMatch: ['**/*.test.ts'],
+};
+
+/**
+ * `npm test` runs two of the three layers: `unit` (pure functions, no server, no engine) and
+ * `engine` (the node inside n8n's WorkflowExecute against the simulator on 127.0.0.1). The third,
+ * a real n8n, is `npm run test:n8n`. One layer alone: `npx jest --selectProjects unit`.
+ */
+module.exports = {
+	// A project-level testTimeout is ignored: jest reads it from the top.
 	testTimeout: 60000,
+	projects: [
+		{ ...common, displayName: 'unit', roots: ['<rootDir>/test/unit'] },
+		{
+			...common,
+			displayName: 'engine',
+			roots: ['<rootDir>/test/engine'],
+			globalSetup: '<rootDir>/test/helpers/global-setup.js',
+		},
+	],
 };

@@ -5,8 +5,8 @@ import { fromApiFailure, type ItemFailure } from '../errors';
 import { normalizeAnswer } from '../normalize';
 import { type Connection, createTask, getConnection } from '../transport';
 import type { CreateRequest } from '../validation';
-import { checkAllItems, finishBatch, forEachItem, type ItemOutcome } from './batch';
-import { includeRawResponseOption, optionsFor } from './params';
+import { checkAllItems, finishBatch, forEachItem, type ItemOutcome } from '../batch';
+import { includeRawResponseOption, optionsFor } from '../itemParameters';
 
 /** Creates of one batch in flight at once: enough for a sheet, gentle on the rate limit. */
 const CREATE_CONCURRENCY = 10;

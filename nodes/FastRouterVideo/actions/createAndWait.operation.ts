@@ -6,11 +6,11 @@ import { mergeTask, type NormalizedTask } from '../normalize';
 import { waitForTask } from '../poller';
 import { redactText } from '../safeText';
 import { type Connection, getConnection } from '../transport';
-import { checkAllItems, finishBatch, forEachItem, type ItemOutcome } from './batch';
+import { checkAllItems, finishBatch, forEachItem, type ItemOutcome } from '../batch';
 import { createOne, type CreatedTask } from './create.operation';
-import { checkBoolean, checkChoice, checkDownloadOptions, checkNumber, downloadOptionProperties } from './options';
-import { includeRawResponseOption, optionsFor } from './params';
-import { downloadProperties, taskItem } from './video';
+import { checkBoolean, checkChoice, checkDownloadOptions, checkNumber, downloadOptionProperties } from '../optionChecks';
+import { includeRawResponseOption, optionsFor } from '../itemParameters';
+import { downloadProperties, taskItem } from '../taskOutput';
 
 /** FastRouter's own examples poll every few seconds; under 1 s only burns rate limit. */
 const MIN_POLL_INTERVAL_S = 1;

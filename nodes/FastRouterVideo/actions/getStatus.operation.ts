@@ -5,10 +5,10 @@ import { canonicalModelId } from '../catalog';
 import { fromApiFailure, toNodeError } from '../errors';
 import { pollOnce, unknownStatusFailure } from '../poller';
 import { discard, getConnection } from '../transport';
-import { finishBatch, forEachItem, type ItemOutcome } from './batch';
-import { checkDownloadOptions, downloadOptionProperties } from './options';
-import { includeRawResponseOption, modelFor, optionsFor } from './params';
-import { downloadProperties, taskItem } from './video';
+import { finishBatch, forEachItem, type ItemOutcome } from '../batch';
+import { checkDownloadOptions, downloadOptionProperties } from '../optionChecks';
+import { includeRawResponseOption, modelFor, optionsFor } from '../itemParameters';
+import { downloadProperties, taskItem } from '../taskOutput';
 
 const STATUS_CONCURRENCY = 10;
 /** One status check per item; a 429/5xx/network blip is tried this many times in all. */

@@ -1,13 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { runVideoNode } from './helpers/node';
-import { startSimulator, type Simulator } from './simulator';
+import { runVideoNode } from '../helpers/node';
+import { startSimulator, type Simulator } from '../simulator';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startSignedLinkServer } = require('./helpers/signed-links') as {
+const { startSignedLinkServer } = require('../helpers/signed-links') as {
 	startSignedLinkServer: () => Promise<{ url: string; requests: Array<{ status: number }>; close: () => Promise<void> }>;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const images = require('./helpers/images') as {
+const images = require('../helpers/images') as {
 	png: (width: number, height: number) => Buffer;
 	jpeg: (width: number, height: number) => Buffer;
 	GIF: Buffer;
@@ -173,7 +173,7 @@ describe('image-to-video from a binary field', () => {
 
 	it('Image Source and its binary field are offered only for models that take an image', async () => {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const { FastRouterVideo } = require('../nodes/FastRouterVideo/FastRouterVideo.node');
+		const { FastRouterVideo } = require('../../nodes/FastRouterVideo/FastRouterVideo.node');
 		const properties = new FastRouterVideo().description.properties as Array<{ name: string; displayOptions?: { hide?: { model?: unknown[] } } }>;
 		const source = properties.find((property) => property.name === 'imageSource');
 		const field = properties.find((property) => property.name === 'imageBinaryPropertyName');

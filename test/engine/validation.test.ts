@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { MODELS } from '../nodes/FastRouterVideo/catalog';
-import { runVideoNode } from './helpers/node';
-import { startSimulator, type Simulator } from './simulator';
+import { MODELS } from '../../nodes/FastRouterVideo/catalog';
+import { runVideoNode } from '../helpers/node';
+import { startSimulator, type Simulator } from '../simulator';
 
 /** Validation happens in the node, before any create: the simulator must count zero creates. */
 let sim: Simulator;

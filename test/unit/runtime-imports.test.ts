@@ -10,7 +10,7 @@ import * as ts from 'typescript';
  */
 const PROVIDED_BY_N8N = new Set(['n8n-workflow', 'zod', 'lodash', 'luxon', 'crypto', 'node:crypto']);
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..', '..');
 
 function sourceFiles(dir: string): string[] {
 	return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

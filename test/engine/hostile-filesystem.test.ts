@@ -2,13 +2,13 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-import { type Hostile, runAgainst, startHostile, waitParameters } from './helpers/hostile';
+import { type Hostile, runAgainst, startHostile, waitParameters } from '../helpers/hostile';
 
 // In n8n's filesystem binary mode (its default), a download that is stopped — by cancel or by a
 // limit — must leave no file behind, while a finished one is stored as a file.
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { useBinaryMode } = require('./helpers/engine') as { useBinaryMode: (mode: string) => Promise<void> };
+const { useBinaryMode } = require('../helpers/engine') as { useBinaryMode: (mode: string) => Promise<void> };
 
 let hostile: Hostile;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
 import type { IDataObject } from 'n8n-workflow';
 
-import { NORMALIZED_KEYS } from './helpers/expectations';
-import { runVideoNode, videoBytes } from './helpers/node';
-import { startSimulator, type Simulator } from './simulator';
+import { NORMALIZED_KEYS } from '../helpers/expectations';
+import { runVideoNode, videoBytes } from '../helpers/node';
+import { startSimulator, type Simulator } from '../simulator';
 
 let sim: Simulator;
 beforeAll(async () => {

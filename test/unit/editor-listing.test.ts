@@ -1,8 +1,8 @@
 import type { INode, INodeParameters, INodeTypeDescription } from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { MODELS } from '../nodes/FastRouterVideo/catalog';
-import { FastRouterVideo } from '../nodes/FastRouterVideo/FastRouterVideo.node';
+import { MODELS } from '../../nodes/FastRouterVideo/catalog';
+import { FastRouterVideo } from '../../nodes/FastRouterVideo/FastRouterVideo.node';
 
 /**
  * What n8n makes of the node's description outside its own fields: the line in the node panel, the

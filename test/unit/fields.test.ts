@@ -1,8 +1,8 @@
 import type { INode, INodeParameters, INodeProperties } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
-import { VIDEO_FIELDS } from '../nodes/FastRouterVideo/catalog';
-import { FastRouterVideo } from '../nodes/FastRouterVideo/FastRouterVideo.node';
+import { VIDEO_FIELDS } from '../../nodes/FastRouterVideo/catalog';
+import { FastRouterVideo } from '../../nodes/FastRouterVideo/FastRouterVideo.node';
 
 /**
  * What the editor shows, computed the way n8n computes it (NodeHelpers over the node

@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
-import { NORMALIZED_KEYS } from './helpers/expectations';
-import { runVideoNode, videoBytes } from './helpers/node';
-import { startSimulator, type Simulator } from './simulator';
+import { NORMALIZED_KEYS } from '../helpers/expectations';
+import { runVideoNode, videoBytes } from '../helpers/node';
+import { startSimulator, type Simulator } from '../simulator';
 
 let sim: Simulator;
 beforeAll(async () => {

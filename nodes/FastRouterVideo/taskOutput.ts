@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { attachFinishedVideo, type DownloadSettings } from '../binary';
-import { cancelled } from '../request';
-import type { NormalizedTask } from '../normalize';
-import type { VideoStream } from '../poller';
-import { type Connection, discard } from '../transport';
+import { attachFinishedVideo, type DownloadSettings } from './binary';
+import { cancelled } from './request';
+import type { NormalizedTask } from './normalize';
+import type { VideoStream } from './poller';
+import { type Connection, discard } from './transport';
 import type { ItemOutcome } from './batch';
 
 export function downloadProperties(operations: string[]): INodeProperties[] {

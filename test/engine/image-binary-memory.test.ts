@@ -1,7 +1,7 @@
-import { runVideoNode } from './helpers/node';
-import { startSimulator, type Simulator } from './simulator';
+import { runVideoNode } from '../helpers/node';
+import { startSimulator, type Simulator } from '../simulator';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { png } = require('./helpers/images') as { png: (width: number, height: number) => Buffer };
+const { png } = require('../helpers/images') as { png: (width: number, height: number) => Buffer };
 
 let sim: Simulator;
 beforeAll(async () => {

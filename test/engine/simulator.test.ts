@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { startSimulator, parsePromptFaults, servedSize, FIXTURE_BYTES } from './simulator';
+import { startSimulator, parsePromptFaults, servedSize, FIXTURE_BYTES } from '../simulator';
 
 type Sim = Awaited<ReturnType<typeof startSimulator>>;
 type Options = NonNullable<Parameters<typeof startSimulator>[0]>;
@@ -446,7 +446,7 @@ describe('video bytes', () => {
 	});
 
 	test('streaming 200 MiB does not grow the simulator process memory by more than 30 MB', async () => {
-		const child = fork(path.join(__dirname, 'simulator', 'memory-probe.js'), [], {
+		const child = fork(path.join(__dirname, '..', 'simulator', 'memory-probe.js'), [], {
 			execArgv: [],
 			env: { ...process.env, SIM_VIDEO_BYTES: String(200 * MiB) },
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -765,7 +765,7 @@ describe('scripts/simulator.js', () => {
 		const readyFile = path.join(dir, 'ready.json');
 		const countersFile = path.join(dir, 'counters.json');
 		fs.writeFileSync(readyFile, '{"baseUrl":"http://127.0.0.1:1"}');
-		const child = spawn(process.execPath, [path.join(__dirname, '..', 'scripts', 'simulator.js')], {
+		const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'scripts', 'simulator.js')], {
 			env: {
 				...process.env,
 				SIM_READY_FILE: readyFile,

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import type { DownloadSettings } from '../binary';
+import type { DownloadSettings } from './binary';
 
 /**
  * The Options collections' numbers, checked before the first create. An expression can hand the

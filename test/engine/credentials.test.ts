@@ -1,6 +1,6 @@
-import { FastRouterApi } from '../credentials/FastRouterApi.credentials';
-import { runVideoNode, SIM_KEY, testCredential } from './helpers/node';
-import { startSimulator, type Simulator } from './simulator';
+import { FastRouterApi } from '../../credentials/FastRouterApi.credentials';
+import { runVideoNode, SIM_KEY, testCredential } from '../helpers/node';
+import { startSimulator, type Simulator } from '../simulator';
 
 let sim: Simulator;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { type ModeRules, type ModelSpec, MODELS } from '../nodes/FastRouterVideo/catalog';
+import { type ModeRules, type ModelSpec, MODELS } from '../../nodes/FastRouterVideo/catalog';
 
 /** The README's model table is written from the catalog; this keeps the two from drifting. */
 function cell(rules: ModeRules | undefined, model: ModelSpec): string {
@@ -16,7 +16,7 @@ function cell(rules: ModeRules | undefined, model: ModelSpec): string {
 }
 
 describe('README', () => {
-	const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+	const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
 	const tableRows = readme.split('\n').filter((line) => /^\| .+ \| `[^`]+\/[^`]+` \|/.test(line));
 
 	it('lists exactly the catalog models, each with its fields as the catalog has them', () => {

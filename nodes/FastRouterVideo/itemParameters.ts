@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { VIDEO_FIELDS } from '../catalog';
-import { CUSTOM_MODEL } from '../fields';
-import { IMAGE_SOURCE_BINARY, imageSourceFor, signedImageUrl } from '../imageSource';
-import { checkCreateRequest, type Checked, type RawFields } from '../validation';
+import { VIDEO_FIELDS } from './catalog';
+import { CUSTOM_MODEL } from './fields';
+import { IMAGE_SOURCE_BINARY, imageSourceFor, signedImageUrl } from './imageSource';
+import { checkCreateRequest, type Checked, type RawFields } from './validation';
 
 /** The model an item names: a catalog id, an "Other" id, or whatever an expression gave. */
 export function modelFor(ctx: IExecuteFunctions, itemIndex: number): string {

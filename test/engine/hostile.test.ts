@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
-import { elapsedSince, everythingStored, type Hostile, runAgainst, startHostile, waitParameters } from './helpers/hostile';
-import { testCredential } from './helpers/node';
+import { elapsedSince, everythingStored, type Hostile, runAgainst, startHostile, waitParameters } from '../helpers/hostile';
+import { testCredential } from '../helpers/node';
 
 // The node against a server that answers the way a broken proxy, a misconfigured CDN or a hostile
 // host might. Every test counts creates: at most one per item, whatever the answer.

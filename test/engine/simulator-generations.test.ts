@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
 // The simulator's newer API generation, over plain HTTP: the node's tests trust these shapes to be
 // the ones FastRouter's current API reference documents, so they are pinned here.
-import { parsePromptFaults, startSimulator } from './simulator';
+import { parsePromptFaults, startSimulator } from '../simulator';
 
 type Sim = Awaited<ReturnType<typeof startSimulator>>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,11 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { mapInPool } from '../pool';
-import { failureItem, type ItemFailure, toNodeError } from '../errors';
-import { cancelled } from '../request';
-import { redactDeep } from '../safeText';
-import type { CreateRequest } from '../validation';
-import { createRequestFor, type RequestContext } from './params';
+import { mapInPool } from './pool';
+import { failureItem, type ItemFailure, toNodeError } from './errors';
+import { cancelled } from './request';
+import { redactDeep } from './safeText';
+import type { CreateRequest } from './validation';
+import { createRequestFor, type RequestContext } from './itemParameters';
 
 export type ItemOutcome = INodeExecutionData | ItemFailure;
 

@@ -4,9 +4,9 @@
 // estimate_usage, GET /api/v1/videos/{id} or getAsyncResponse, fastrouter_assets).
 import type { IDataObject } from 'n8n-workflow';
 
-import { NORMALIZED_KEYS } from './helpers/expectations';
-import { runVideoNode, SIM_KEY, videoBytes } from './helpers/node';
-import { startSimulator, type Simulator } from './simulator';
+import { NORMALIZED_KEYS } from '../helpers/expectations';
+import { runVideoNode, SIM_KEY, videoBytes } from '../helpers/node';
+import { startSimulator, type Simulator } from '../simulator';
 
 let sim: Simulator;
 beforeAll(async () => {
