@@ -22,7 +22,7 @@ module.exports = {
 			...common,
 			displayName: 'engine',
 			roots: ['<rootDir>/test/engine'],
-			globalSetup: '<rootDir>/test/helpers/global-setup.js',
+			setupFilesAfterEnv: ['<rootDir>/test/helpers/user-folder.js'],
 		},
 	],
 };
