@@ -148,7 +148,7 @@ describe('Get Status', () => {
 		expect(sim.counters.apiRequests).toEqual({ 'GET /api/v1/videos/{id}': 1 });
 	});
 
-	it('older ids are polled as before, with the model, on getVideoResponse', async () => {
+	it('older ids are polled with the model, on getVideoResponse', async () => {
 		const taskId = await createOne('google/veo3', 'older status');
 		await sleep(700);
 		// A model id from a sheet, in another case: the older route needs it exactly as created.

@@ -90,7 +90,7 @@ describe('rule 1: the key stays on FastRouter’s origin', () => {
 		expect(hostile.counters.creates).toBe(1);
 	});
 
-	it('a video URL that redirects to FastRRouter’s own origin gets no key there either', async () => {
+	it('a video URL that redirects to FastRouter’s own origin gets no key there either', async () => {
 		happyPath(hostile, '/cdn.mp4');
 		hostile.on('b GET /cdn.mp4', ({ res }, h) => h.redirect(res, 302, `${h.origins.a}/stored.mp4`));
 		const result = await runAgainst(hostile, waitParameters(), [{ prompt: 'p' }]);

@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
 // Tests of the FastRouter simulator itself, against its real HTTP servers. Other tests trust it to
-// behave like FastRouter (see /work/shared/fastrouter-api.md), so its shapes and faults are pinned here.
+// answer as FastRouter's API documents describe, so its shapes and faults are pinned here.
 import { fork, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

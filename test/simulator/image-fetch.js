@@ -4,7 +4,7 @@
 // FastRouter fetches the image URL a create names, and refuses the create (400, nothing created)
 // when it cannot get the image or it is no JPG or PNG. The simulator does the same for URLs on
 // this machine — an n8n's signed binary link, a test server — the only ones it can reach here;
-// other URLs are taken on trust, as before.
+// other URLs are taken on trust.
 
 const IMAGE_FETCH_TIMEOUT_MS = 10_000;
 const MAX_IMAGE_BYTES = 20 * 1024 * 1024;

@@ -2,9 +2,9 @@
 'use strict';
 
 // A FastRouter video API simulator: two real HTTP servers on 127.0.0.1, one for the API and one
-// standing for the CDN that serves finished videos. See /work/shared/fastrouter-api.md for the
-// contract it follows. Faults are steered per prompt, either from JS (setFault) or from tokens
-// inside the prompt text, because an n8n process under test cannot call into this module.
+// standing for the CDN that serves finished videos, answering as FastRouter's video API document
+// and its API reference describe. Faults are steered per prompt, either from JS (setFault) or from
+// tokens inside the prompt text, because an n8n process under test cannot call into this module.
 //
 // It speaks both generations of FastRouter's video API, chosen per task:
 // - older (the default): `code: "SUCCESS"`, task ids `task…` (Sora: `video_…`), `usage` on the
