@@ -14,7 +14,6 @@ export interface RunResult {
 	items: INodeExecutionData[];
 	errorItems: INodeExecutionData[];
 	error?: { message: string; description?: string; context?: IDataObject; httpCode?: string };
-	executionTimeMs?: number;
 	/** The whole run as n8n's engine hands it to its hooks (what n8n saves with the execution). */
 	run?: { data: { resultData: { error?: { message: string; description?: string } & IDataObject; runData: IDataObject } } };
 }
