@@ -16,6 +16,9 @@ const common = {
 module.exports = {
 	// A project-level testTimeout is ignored: jest reads it from the top.
 	testTimeout: 60000,
+	// The engine tests spend their time waiting on timers (a poll interval is at least 1 s, Max Wait
+	// a few), not on the CPU: more files at once than jest's default of one per core but one.
+	maxWorkers: 8,
 	projects: [
 		{ ...common, displayName: 'unit', roots: ['<rootDir>/test/unit'] },
 		{

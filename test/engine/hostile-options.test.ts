@@ -3,7 +3,7 @@ import { CREATE, elapsedSince, happyPath, type Hostile, POLL, runAgainst, startH
 
 // The node against a server that answers the way a broken proxy, a misconfigured CDN or a hostile
 // host might (test/simulator/hostile.js). Every test counts creates: at most one per item.
-// This file: options that make no sense, size limits and cancel.
+// This file: options that make no sense, size and time limits, and cancel.
 
 let hostile: Hostile;
 beforeAll(async () => {
@@ -24,6 +24,17 @@ describe('rule 6: every wait is bounded', () => {
 		const declared = await runAgainst(hostile, waitParameters({ maxVideoSize: 1 }), [{ prompt: 'q' }], { continueOnFail: true });
 		expect(declared.items[0].json.error).toMatch(/the video is 3 MB, more than Max Video Size \(1 MB\)/);
 		expect(hostile.counters.creates).toBe(2);
+	});
+
+	it('a download that trickles or stalls ends at Download Timeout', async () => {
+		happyPath(hostile);
+		hostile.on('b GET /v.mp4', ({ res }, h) => h.mp4(res, { bytes: 100_000, stallAfter: 1000, everyMs: 200 }));
+		const started = Date.now();
+		const result = await runAgainst(hostile, waitParameters({ downloadTimeout: 2 }), [{ prompt: 'p' }], { continueOnFail: true });
+		expect(elapsedSince(started)).toBeLessThan(6000);
+		expect(result.items[0].json.error).toMatch(/task-p: the download did not finish in time/);
+		expect(result.items[0].binary).toBeUndefined();
+		expect(hostile.counters.creates).toBe(1);
 	});
 
 	it('cancel stops a wait on a hung status check at once', async () => {
