@@ -144,7 +144,8 @@ function describe(error: unknown): string {
 /**
  * The finished video of a task, as n8n binary data: from the URL the poll gave, or from the poll
  * answer itself (Sora). A Sora stream cut short is fetched again by polling once more, which is
- * as safe to repeat as a GET.
+ * as safe to repeat as a GET: each poll is a download attempt, and its failure is retried only
+ * if a poll would be (retry.ts).
  */
 export async function attachFinishedVideo(
 	ctx: IExecuteFunctions,
@@ -181,7 +182,8 @@ export async function attachFinishedVideo(
 	return await storeWithRetries(ctx, taskId, settings, async (attempt, deadline): Promise<Opened> => {
 		if (attempt === 1) return { kind: 'stream', video };
 		const polled = await pollOnce(ctx, connection, taskId, task.model, deadline);
-		if (polled.kind === 'error') return { kind: 'retry', problem: polled.failure.message };
+		// A poll failure the poll policy would not retry (a 404, a 401) will not pass on a re-fetch either.
+		if (polled.kind === 'error') return { kind: polled.failure.retryable ? 'retry' : 'stop', problem: polled.failure.message };
 		if (polled.video) return { kind: 'stream', video: polled.video };
 		return polled.task.videoUrl ? await openUrl(ctx, connection, polled.task.videoUrl, deadline) : { kind: 'none' };
 	});
