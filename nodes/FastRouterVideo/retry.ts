@@ -64,6 +64,9 @@ export function createRetry(statusCode: number, attempt: number, retryAfter: num
 
 // ---- Polls ---------------------------------------------------------------------------------
 
+/** FastRouter's own examples poll every few seconds; under 1 s only burns rate limit. */
+export const MIN_POLL_INTERVAL_MS = 1_000;
+
 /** Retry waits double from the poll interval up to this, so a struggling API is not hammered. */
 export const MAX_BACKOFF_MS = 60_000;
 /** Answers the node cannot use (an unknown status word, HTML, a redirect loop) end the wait after this many in a row. */
@@ -93,8 +96,9 @@ export interface PollPolicy {
 	maxPolls: number;
 }
 
+/** Create and Wait: every `intervalMs` (at least MIN_POLL_INTERVAL_MS) until done, bounded by Max Wait only. */
 export function waitPolicy(intervalMs: number): PollPolicy {
-	return { until: 'done', intervalMs, maxPolls: Infinity };
+	return { until: 'done', intervalMs: Math.max(intervalMs, MIN_POLL_INTERVAL_MS), maxPolls: Infinity };
 }
 
 export const STATUS_POLICY: PollPolicy = { until: 'answered', intervalMs: STATUS_RETRY_BASE_MS, maxPolls: STATUS_ATTEMPTS };

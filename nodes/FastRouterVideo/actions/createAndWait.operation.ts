@@ -8,13 +8,12 @@ import { redactText } from '../safeText';
 import { type Connection, getConnection } from '../transport';
 import { checkAllItems, failed, finishBatch, forEachItem, type ItemOutcome, output } from '../batch';
 import { createLimit, createOne } from '../creates';
-import { lastErrorOf } from '../retry';
+import { lastErrorOf, MIN_POLL_INTERVAL_MS } from '../retry';
 import { checkBoolean, checkChoice, checkDownloadOptions, checkNumber, downloadOptionProperties } from '../optionChecks';
 import { includeRawResponseOption, optionsFor } from '../itemParameters';
 import { downloadProperties, taskItem } from '../taskOutput';
 
-/** FastRouter's own examples poll every few seconds; under 1 s only burns rate limit. */
-const MIN_POLL_INTERVAL_S = 1;
+const MIN_POLL_INTERVAL_S = MIN_POLL_INTERVAL_MS / 1000;
 const DEFAULT_POLL_INTERVAL_S = 5;
 const DEFAULT_MAX_WAIT_S = 900;
 // A sheet of 50–100 rows runs in one wave: the whole batch waits about as long as one video.
