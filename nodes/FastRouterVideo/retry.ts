@@ -5,8 +5,9 @@ import type { ApiFailure } from './transport';
  * When a request is sent again, and how long the node pauses first: one policy per kind of
  * request, every decision a pure function of what happened and the time.
  * - create: sent once. Only a 429, which creates nothing, is sent again: every create costs credits.
- * - poll: free to repeat. The wait, Get Status and a Sora re-fetch all ask `isRetryable('poll')`,
- *   and the wait and Get Status pace themselves with `firstPoll` / `nextPoll`.
+ * - poll: free to repeat. transport.ts marks each poll failure with `isRetryable('poll')`, which
+ *   the wait, Get Status and a Sora re-fetch all follow; the wait and Get Status are one loop
+ *   (poller.ts) that sleeps and polls as `firstPoll` / `nextPoll` decide.
  * - download: a GET of a video, safe to repeat a few times.
  */
 

@@ -103,7 +103,8 @@ export async function createTask(
 			return createFailure(statusFailure(response.statusCode, { message: read.problem }, response.headers, connection, 'create') as ApiFailure);
 		}
 		const parsed = jsonObjectFrom(read.bytes, header(response.headers, 'content-type') ?? '');
-		const retry = createRetry(response.statusCode, attempt, retryAfterMs(header(response.headers, 'retry-after'), Date.now()), Date.now(), deadline);
+		const retryAfter = retryAfterMs(header(response.headers, 'retry-after'), Date.now());
+		const retry = createRetry(response.statusCode, attempt, retryAfter, Date.now(), deadline);
 		if (retry.kind === 'tooLong') return createFailure(tooLongToWait(retry.waitMs, deadline, 'Rate limited by FastRouter (429)'));
 		if (retry.kind === 'retry') {
 			await sleep(retry.waitMs, ctx.getExecutionCancelSignal());
