@@ -1,4 +1,5 @@
 import type { INodeProperties, INodePropertyOptions, NodeParameterValueType } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
 	fieldAcrossModes,
@@ -88,7 +89,7 @@ const ALL_MODEL_IDS = MODELS.map((model) => model.id);
  * variants are gated with `hide` instead (hidden for every other model and for expressions):
  * with an expression exactly one variant — the free-form one — remains.
  */
-function fieldProperties(field: VideoField, operations: string[]): INodeProperties[] {
+function fieldProperties(field: VideoField): INodeProperties[] {
 	const definition = FIELD_TEXT[field];
 	const groups = new Map<string, { rule: FieldRule; modelIds: string[] }>();
 	for (const model of MODELS) {
@@ -103,7 +104,6 @@ function fieldProperties(field: VideoField, operations: string[]): INodeProperti
 	const perModel = [...groups.values()].map(({ rule, modelIds }) => ({
 		...baseProperty(field, rule),
 		displayOptions: {
-			show: { operation: operations },
 			hide: {
 				model: [...ALL_MODEL_IDS.filter((id) => !modelIds.includes(id)), CUSTOM_MODEL, IS_EXPRESSION],
 				...hiddenByImageSource(field),
@@ -114,7 +114,7 @@ function fieldProperties(field: VideoField, operations: string[]): INodeProperti
 	const freeForm: INodeProperties = {
 		...baseProperty(field, {}),
 		description: `${definition.description.replace(/\.?$/, '.')} ${acceptedByModel(field)}Sent as given for a model outside the list; leave empty to leave it out.`,
-		displayOptions: { show: { operation: operations, model: [CUSTOM_MODEL] }, hide: hiddenByImageSource(field) },
+		displayOptions: { show: { model: [CUSTOM_MODEL] }, hide: hiddenByImageSource(field) },
 	};
 	return [...perModel, freeForm];
 }
@@ -141,7 +141,7 @@ const COST_FIELDS: Partial<Record<VideoField, true>> = { length: true, seconds: 
  * A notice under a field whenever its value costs more than the model's cheapest choice, e.g.
  * "10 seconds costs more credits than 5 seconds". Hidden for expressions, whose value is unknown.
  */
-function costNotices(field: VideoField, operations: string[]): INodeProperties[] {
+function costNotices(field: VideoField): INodeProperties[] {
 	if (!COST_FIELDS[field]) return [];
 	const label = FIELD_TEXT[field].label ?? String;
 	const notices = new Map<string, { value: FieldValue; modelIds: string[] }>();
@@ -161,7 +161,6 @@ function costNotices(field: VideoField, operations: string[]): INodeProperties[]
 		default: '',
 		// `hide` only, as for the fields: a `show` rule on an expression would always pass.
 		displayOptions: {
-			show: { operation: operations },
 			hide: {
 				model: [...ALL_MODEL_IDS.filter((id) => !modelIds.includes(id)), CUSTOM_MODEL, IS_EXPRESSION],
 				// Every other value, listed: the editor's own check does not apply `_cnd: { not }` here.
@@ -251,11 +250,26 @@ export const modelProperties: INodeProperties[] = [
 	},
 ];
 
-/** Every video request field, in the order the API document lists them. */
-export function videoRequestProperties(operations: string[]): INodeProperties[] {
-	return VIDEO_FIELDS.flatMap((field) => [
-		...(field === 'imageUrl' ? imageSourceProperties(operations) : []),
-		...fieldProperties(field, operations),
-		...costNotices(field, operations),
-	]);
+/**
+ * Every video request field, in the order the API document lists them, with Image Source before
+ * Image URL. Unscoped: Create and Create and Wait each include them for their own operation.
+ */
+export const videoRequestProperties: INodeProperties[] = VIDEO_FIELDS.flatMap((field) => [
+	...(field === 'imageUrl' ? imageSourceProperties : []),
+	...fieldProperties(field),
+	...costNotices(field),
+]);
+
+/**
+ * An operation's fields, shown for that operation only: n8n-workflow's `updateDisplayOptions`,
+ * with `operation` moved to the front of each `show`. Order matters there: n8n shows a parameter
+ * as soon as one `show` key holds an expression, without reading the keys after it, so a field
+ * shown for a model (or an image source, a download) given by expression would otherwise show
+ * under every operation.
+ */
+export function forOperation(operation: string, properties: INodeProperties[]): INodeProperties[] {
+	return updateDisplayOptions({ show: { operation: [operation] } }, properties).map((property) => {
+		const { operation: scope, ...show } = property.displayOptions?.show ?? {};
+		return { ...property, displayOptions: { ...property.displayOptions, show: { operation: scope, ...show } } };
+	});
 }
