@@ -7,6 +7,7 @@ import { type Connection, createTask, getConnection } from '../transport';
 import type { CreateRequest } from '../validation';
 import { checkAllItems, finishBatch, forEachItem, type ItemOutcome } from '../batch';
 import { includeRawResponseOption, optionsFor } from '../itemParameters';
+import { forOperation, videoRequestProperties } from '../fields';
 
 /** Creates of one batch in flight at once: enough for a sheet, gentle on the rate limit. */
 const CREATE_CONCURRENCY = 10;
@@ -16,19 +17,21 @@ const CREATE_CONCURRENCY = 10;
  */
 const IMAGE_LINK_LIFETIME_S = 24 * 60 * 60;
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
+	...videoRequestProperties,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { operation: ['create'] } },
 		options: [
 			includeRawResponseOption,
 		],
 	},
 ];
+
+export const description = forOperation('create', properties);
 
 export type CreatedTask = { itemIndex: number; taskId: string; status?: string };
 

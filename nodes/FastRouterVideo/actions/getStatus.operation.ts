@@ -9,6 +9,7 @@ import { finishBatch, forEachItem, type ItemOutcome } from '../batch';
 import { checkDownloadOptions, downloadOptionProperties } from '../optionChecks';
 import { includeRawResponseOption, modelFor, optionsFor } from '../itemParameters';
 import { downloadProperties, taskItem } from '../taskOutput';
+import { forOperation } from '../fields';
 
 const STATUS_CONCURRENCY = 10;
 /** One status check per item; a 429/5xx/network blip is tried this many times in all. */
@@ -17,7 +18,7 @@ const STATUS_RETRY_DELAY_MS = 1_000;
 /** One look at a task, its retries included, is over within this (the download has its own limits). */
 const STATUS_MAX_WAIT_MS = 90_000;
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Task ID',
 		name: 'taskId',
@@ -25,22 +26,22 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '={{ $json.taskId }}',
 		description: 'The task to look at, as returned by Create (its `taskId`)',
-		displayOptions: { show: { operation: ['getStatus'] } },
 	},
-	...downloadProperties(['getStatus']),
+	...downloadProperties,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { operation: ['getStatus'] } },
 		options: [
 			...downloadOptionProperties,
 			includeRawResponseOption,
 		],
 	},
 ];
+
+export const description = forOperation('getStatus', properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	// Options that make no sense are refused before anything is sent, as for the creates.
