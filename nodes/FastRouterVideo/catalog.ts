@@ -80,7 +80,7 @@ export interface ModelSpec {
 const REQUIRED = { required: true } as const;
 const OPTIONAL = {} as const;
 
-// Veo 3 and Veo 3 Fast take the same fields in both modes; the seed's table lists
+// Veo 3 and Veo 3 Fast take the same fields in both modes; FastRouter's video API document lists
 // `generateAudio (false)` yet its own example sends true, so it is a free boolean.
 const VEO_FIELDS: ModeRules = {
 	length: { values: [8] },
