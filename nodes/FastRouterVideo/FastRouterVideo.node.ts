@@ -12,7 +12,7 @@ import * as create from './actions/create.operation';
 import * as createAndWait from './actions/createAndWait.operation';
 import * as getStatus from './actions/getStatus.operation';
 import { route } from './actions/router';
-import { modelProperties, videoRequestProperties } from './fields';
+import { modelProperties } from './fields';
 import { subtitleExpression } from './subtitle';
 import { PANEL_DESCRIPTION, toolDescriptionProperty } from './tool';
 
@@ -85,7 +85,6 @@ export class FastRouterVideo implements INodeType {
 			toolDescriptionProperty,
 			operationProperty,
 			...modelProperties,
-			...videoRequestProperties(['create', 'createAndWait']),
 			...getStatus.description,
 			...create.description,
 			...createAndWait.description,

@@ -7,27 +7,25 @@ import type { VideoStream } from './poller';
 import { type Connection, discard } from './transport';
 import { failed, type ItemOutcome, output } from './batch';
 
-export function downloadProperties(operations: string[]): INodeProperties[] {
-	return [
-		{
-			displayName: 'Download Video',
-			name: 'download',
-			type: 'boolean',
-			default: true,
-			description:
-				'Whether to attach the finished video as binary data (an MP4 file, ready for Google Drive, S3, YouTube or Telegram)',
-			displayOptions: { show: { operation: operations } },
-		},
-		{
-			displayName: 'Put Output File in Field',
-			name: 'binaryPropertyName',
-			type: 'string',
-			default: 'data',
-			hint: 'The name of the output binary field to put the video in',
-			displayOptions: { show: { operation: operations, download: [true] } },
-		},
-	];
-}
+/** Download Video and its output field, unscoped: the operations that may return a video include them. */
+export const downloadProperties: INodeProperties[] = [
+	{
+		displayName: 'Download Video',
+		name: 'download',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to attach the finished video as binary data (an MP4 file, ready for Google Drive, S3, YouTube or Telegram)',
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		hint: 'The name of the output binary field to put the video in',
+		displayOptions: { show: { download: [true] } },
+	},
+];
 
 /** The output item of a task in its latest state, with its video attached when it is done. */
 export async function taskItem(

@@ -4,6 +4,7 @@ import { getConnection } from '../transport';
 import { checkAllItems, finishBatch, forEachItem, type ItemOutcome, output } from '../batch';
 import { CREATE_CONCURRENCY, createLimit, createOne } from '../creates';
 import { includeRawResponseOption, optionsFor } from '../itemParameters';
+import { forOperation, videoRequestProperties } from '../fields';
 
 /**
  * Nothing waits here, and FastRouter may fetch the image only once the task leaves its queue:
@@ -11,19 +12,21 @@ import { includeRawResponseOption, optionsFor } from '../itemParameters';
  */
 const IMAGE_LINK_LIFETIME_S = 24 * 60 * 60;
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
+	...videoRequestProperties,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { operation: ['create'] } },
 		options: [
 			includeRawResponseOption,
 		],
 	},
 ];
+
+export const description = forOperation('create', properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const connection = await getConnection(this);

@@ -12,6 +12,7 @@ import { lastErrorOf, MIN_POLL_INTERVAL_MS } from '../retry';
 import { checkBoolean, checkChoice, checkDownloadOptions, checkNumber, downloadOptionProperties } from '../optionChecks';
 import { includeRawResponseOption, optionsFor } from '../itemParameters';
 import { downloadProperties, taskItem } from '../taskOutput';
+import { forOperation, videoRequestProperties } from '../fields';
 
 const MIN_POLL_INTERVAL_S = MIN_POLL_INTERVAL_MS / 1000;
 const DEFAULT_POLL_INTERVAL_S = 5;
@@ -22,15 +23,15 @@ const DEFAULT_ON_TIMEOUT = 'error' as const;
 /** A signed image link lives this much longer than the item's Max Wait. */
 const IMAGE_LINK_MARGIN_S = 600;
 
-export const description: INodeProperties[] = [
-	...downloadProperties(['createAndWait']),
+const properties: INodeProperties[] = [
+	...videoRequestProperties,
+	...downloadProperties,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { operation: ['createAndWait'] } },
 		options: [
 			includeRawResponseOption,
 			...downloadOptionProperties,
@@ -81,6 +82,8 @@ export const description: INodeProperties[] = [
 		],
 	},
 ];
+
+export const description = forOperation('createAndWait', properties);
 
 interface WaitSettings {
 	intervalMs: number;

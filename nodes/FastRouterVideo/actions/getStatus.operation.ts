@@ -8,10 +8,11 @@ import { failed, finishBatch, forEachItem, type ItemOutcome } from '../batch';
 import { checkDownloadOptions, downloadOptionProperties } from '../optionChecks';
 import { includeRawResponseOption, modelFor, optionsFor } from '../itemParameters';
 import { downloadProperties, taskItem } from '../taskOutput';
+import { forOperation } from '../fields';
 
 const STATUS_CONCURRENCY = 10;
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Task ID',
 		name: 'taskId',
@@ -19,22 +20,22 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '={{ $json.taskId }}',
 		description: 'The task to look at, as returned by Create (its `taskId`)',
-		displayOptions: { show: { operation: ['getStatus'] } },
 	},
-	...downloadProperties(['getStatus']),
+	...downloadProperties,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { operation: ['getStatus'] } },
 		options: [
 			...downloadOptionProperties,
 			includeRawResponseOption,
 		],
 	},
 ];
+
+export const description = forOperation('getStatus', properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	// Options that make no sense are refused before anything is sent, as for the creates.
