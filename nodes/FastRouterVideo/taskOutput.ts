@@ -5,7 +5,7 @@ import { cancelled } from './request';
 import type { NormalizedTask } from './normalize';
 import type { VideoStream } from './poller';
 import { type Connection, discard } from './transport';
-import type { ItemOutcome } from './batch';
+import { failed, type ItemOutcome, output } from './batch';
 
 /** Download Video and its output field, unscoped: the operations that may return a video include them. */
 export const downloadProperties: INodeProperties[] = [
@@ -40,19 +40,19 @@ export async function taskItem(
 	const download = ctx.getNodeParameter('download', itemIndex, true) as boolean;
 	if (!download || task.status !== 'succeeded') {
 		if (video) discard(video.stream);
-		return { json: { ...task, ...extra }, pairedItem: { item: itemIndex } };
+		return output({ json: { ...task, ...extra }, pairedItem: { item: itemIndex } });
 	}
 	const property = (ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string) || 'data';
 	try {
 		const binary = await attachFinishedVideo(ctx, connection, task, video, settings);
-		return { json: { ...task, ...extra }, binary: { [property]: binary }, pairedItem: { item: itemIndex } };
+		return output({ json: { ...task, ...extra }, binary: { [property]: binary }, pairedItem: { item: itemIndex } });
 	} catch (error) {
 		if (ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx);
-		return {
+		return failed({
 			itemIndex,
 			taskId: task.taskId,
 			message: (error as Error).message,
 			description: `FastRouter reports the task finished${task.videoUrl ? ` (video URL: ${task.videoUrl})` : ''}; no video was kept. Get Status with this task ID can try again.`,
-		};
+		});
 	}
 }
