@@ -12,7 +12,7 @@ import * as create from './actions/create.operation';
 import * as createAndWait from './actions/createAndWait.operation';
 import * as getStatus from './actions/getStatus.operation';
 import { route } from './actions/router';
-import { modelProperties, videoRequestProperties } from './fields';
+import { modelProperties } from './fields';
 import { subtitleExpression } from './subtitle';
 import { PANEL_DESCRIPTION, toolDescriptionProperty } from './tool';
 
@@ -47,25 +47,43 @@ const operationProperty: INodeProperties = {
 };
 
 /**
- * FastRouter Video: text-to-video and image-to-video through FastRouter.ai.
+ * FastRouter Video: text-to-video and image-to-video through FastRouter.ai. Every file of the node:
  *
- *   catalog.ts      the models and what each accepts (the only place model ids live)
- *   fields.ts       editor fields generated from the catalog
- *   validation.ts   per-item checks generated from the catalog, before any credit is spent
- *   actions/        one file per operation; router.ts dispatches; options.ts checks the Options
- *   transport.ts    HTTP to FastRouter: create (never repeated), poll
- *   request.ts      one exchange: on time, no credentialed redirect, the key on its origin only
- *   bodyReader.ts   every non-video answer read with limits, and words for what came back
- *   deadline.ts     waits that end on time, whatever the socket does
- *   routes.ts       which poll route a task id takes (older ids, newer `fr_` ids)
- *   poller.ts       waiting for tasks, all at once
- *   normalize.ts    every API answer shape, both generations → one item shape
- *   sources.ts      where a finished video is fetched from: provider link, then hosted copy
- *   binary.ts       streaming videos into n8n binary data, the key only to the Base URL origin
- *   videoCheck.ts   only an MP4 is stored: type, signature, size cap, idle and overall limits
- *   safeText.ts     error text n8n shows as written, with the key cut out
- *   subtitle.ts     the canvas line under the node, in words
- *   tool.ts         the panel's one line, and what an AI agent reads about the tool
+ * What the editor shows, and what an item may ask for
+ *   catalog.ts                          the models, what each accepts, the API's field names (model ids live here only)
+ *   fields.ts                           editor fields generated from the catalog; forOperation scopes them
+ *   imageSource.ts                      image from a binary field: its fields, checks, signed link
+ *   imageHeader.ts                      JPG/PNG from the bytes, width and height from the header
+ *   localAddress.ts                     whether a URL is local (loopback, private, single-label)
+ *   validation.ts                       per-item checks from the catalog, before any credit is spent
+ *   itemParameters.ts                   reading one item's model, request fields and Options
+ *   optionChecks.ts                     the Options' values checked before the first create
+ *   subtitle.ts                         the canvas line under the node, in words
+ *   tool.ts                             the panel's one line, and what an AI agent reads about the tool
+ * The operations
+ *   actions/router.ts                   runs the chosen operation on the whole batch
+ *   actions/create.operation.ts         Create: its fields, and a create per item
+ *   actions/getStatus.operation.ts      Get Status: its fields, and one look per item
+ *   actions/createAndWait.operation.ts  Create and Wait: its fields, create, wait, download
+ *   batch.ts                            all items at once: checks first, outcomes in input order
+ *   creates.ts                          one item's create through the run's create limit
+ *   poller.ts                           the one poll loop: waiting for tasks, and Get Status's one look
+ *   taskOutput.ts                       a task's output item, its video attached
+ * Talking to FastRouter and the video hosts
+ *   transport.ts                        HTTP to FastRouter: create (never repeated), poll
+ *   retry.ts                            when a create, a poll or a download is sent again (pure decisions)
+ *   routes.ts                           which poll route a task id takes (older ids, newer `fr_` ids)
+ *   request.ts                          one exchange: on time, the key on its own origin only
+ *   bodyReader.ts                       non-video answers read with limits, described in words
+ *   deadline.ts                         waits that end on time, whatever the socket does
+ *   normalize.ts                        every API answer shape, both generations → one item shape
+ *   sources.ts                          where a video is fetched: provider link, then hosted copy
+ *   binary.ts                           streaming videos into n8n binary data
+ *   videoCheck.ts                       only an MP4 is stored: type, signature, size and time limits
+ *   pool.ts                             at most N at once, results in input order
+ *   errors.ts                           an item's failure as an error item or the node's error
+ *   safeText.ts                         error text n8n shows as written, with the key cut out
+ * And FastRouterVideo.node.json (the codex: where n8n lists the node), fastrouter(.dark).svg (icons).
  */
 export class FastRouterVideo implements INodeType {
 	description: INodeTypeDescription = {
@@ -85,7 +103,6 @@ export class FastRouterVideo implements INodeType {
 			toolDescriptionProperty,
 			operationProperty,
 			...modelProperties,
-			...videoRequestProperties(['create', 'createAndWait']),
 			...getStatus.description,
 			...create.description,
 			...createAndWait.description,

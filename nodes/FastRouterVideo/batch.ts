@@ -1,17 +1,32 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { mapInPool } from './pool';
+import type { CreatedTask } from './creates';
 import { failureItem, type ItemFailure, toNodeError } from './errors';
+import { createRequestFor, type RequestContext } from './itemParameters';
+import { mapInPool } from './pool';
 import { cancelled } from './request';
 import { redactDeep } from './safeText';
 import type { CreateRequest } from './validation';
-import { createRequestFor, type RequestContext } from './itemParameters';
 
-export type ItemOutcome = INodeExecutionData | ItemFailure;
+/** An item that failed; `created` is the task this run created for it anyway, if any. */
+export type Failed = { kind: 'failed'; failure: ItemFailure; created?: CreatedTask };
 
-function isFailure(outcome: ItemOutcome): outcome is ItemFailure {
-	return 'itemIndex' in outcome && 'message' in outcome && !('json' in outcome);
+/**
+ * What became of one item: its output item, or its failure. Either carries the task this run
+ * created for the item, if any, with its latest status: the node's error lists those.
+ */
+export type ItemOutcome = { kind: 'output'; item: INodeExecutionData; created?: CreatedTask } | Failed;
+
+export function failed(failure: ItemFailure, created?: CreatedTask): Failed {
+	return { kind: 'failed', failure, ...(created ? { created } : {}) };
 }
+
+export function output(item: INodeExecutionData, created?: CreatedTask): ItemOutcome {
+	return { kind: 'output', item, ...(created ? { created } : {}) };
+}
+
+/** An item checked before any create: its request, or why it cannot be sent. */
+export type CheckedItem = { kind: 'ready'; request: CreateRequest } | Failed;
 
 /**
  * Checks every item before the first create is sent: without Continue On Fail one bad row stops
@@ -22,15 +37,15 @@ export async function checkAllItems(
 	items: INodeExecutionData[],
 	context: RequestContext,
 	checkOptions: (itemIndex: number) => string | undefined = () => undefined,
-): Promise<Array<CreateRequest | ItemFailure>> {
-	const checked: Array<CreateRequest | ItemFailure> = [];
+): Promise<CheckedItem[]> {
+	const checked: CheckedItem[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const result = await createRequestFor(ctx, itemIndex, context);
 		const problems = [...(result.ok ? [] : result.problems), checkOptions(itemIndex)].filter((p): p is string => !!p);
-		checked.push(result.ok && problems.length === 0 ? result.request : { itemIndex, message: problems.join('; ') });
+		checked.push(result.ok && problems.length === 0 ? { kind: 'ready', request: result.request } : failed({ itemIndex, message: problems.join('; ') }));
 	}
-	const firstBad = checked.find((entry): entry is ItemFailure => 'itemIndex' in entry);
-	if (firstBad && !ctx.continueOnFail()) throw toNodeError(ctx, firstBad);
+	const firstBad = checked.find((entry): entry is Failed => entry.kind === 'failed');
+	if (firstBad && !ctx.continueOnFail()) throw toNodeError(ctx, firstBad.failure);
 	return checked;
 }
 
@@ -53,17 +68,20 @@ export async function forEachItem<T>(
 	return outcomes;
 }
 
-/** Either every item's output, or — without Continue On Fail — the first failure as the node's error. */
-export function finishBatch(
-	ctx: IExecuteFunctions,
-	outcomes: ItemOutcome[],
-	created: Array<{ itemIndex: number; taskId: string; status?: string }>,
-	secret = '',
-): INodeExecutionData[] {
-	const firstFailure = outcomes.find(isFailure);
-	if (firstFailure && !ctx.continueOnFail()) throw toNodeError(ctx, firstFailure, created, secret);
+/**
+ * Either every item's output, or — without Continue On Fail — the first failure as the node's
+ * error, listing the tasks the run created for the other items.
+ */
+export function finishBatch(ctx: IExecuteFunctions, outcomes: ItemOutcome[], secret = ''): INodeExecutionData[] {
+	const firstFailure = outcomes.find((outcome): outcome is Failed => outcome.kind === 'failed');
+	if (firstFailure && !ctx.continueOnFail()) {
+		const created = outcomes.flatMap((outcome) => (outcome.created ? [outcome.created] : []));
+		throw toNodeError(ctx, firstFailure.failure, created, secret);
+	}
 	// A server may echo the key anywhere in its answers (raw included): none of it is output.
-	return outcomes.map((outcome) => (isFailure(outcome) ? failureItem(ctx, outcome, secret) : redactItem(outcome, secret)));
+	return outcomes.map((outcome) =>
+		outcome.kind === 'failed' ? failureItem(ctx, outcome.failure, secret) : redactItem(outcome.item, secret),
+	);
 }
 
 /** The item's json and its binaries' names (a file is named for its task id), without the key. */

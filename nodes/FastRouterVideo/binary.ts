@@ -4,6 +4,7 @@ import { sleep } from 'n8n-workflow';
 import type { NormalizedTask } from './normalize';
 import { pollOnce, type VideoStream } from './poller';
 import { cancelled, discard, header, originOf, sendFollowing } from './request';
+import { DOWNLOAD_ATTEMPTS, downloadPause, isRetryable } from './retry';
 import { videoSources } from './sources';
 import type { Connection } from './transport';
 import { DownloadStopped, type DownloadLimits, NotAVideo, storeCheckedVideo } from './videoCheck';
@@ -15,9 +16,6 @@ import { DownloadStopped, type DownloadLimits, NotAVideo, storeCheckedVideo } fr
  * own hosted copy on the Base URL's origin (sources.ts).
  */
 
-/** A GET is safe to repeat: a download cut short is tried this many times in all. */
-const DOWNLOAD_ATTEMPTS = 3;
-const DOWNLOAD_RETRY_DELAY_MS = 1_000;
 /** The socket idling this long fails an attempt (a longer Download Timeout still bounds it). */
 const DOWNLOAD_IDLE_MS = 60_000;
 
@@ -40,8 +38,8 @@ export interface DownloadSettings {
 
 /**
  * The one retry loop for videos: opens the bytes (`open`), streams them into n8n binary data and
- * checks the size; a cut or failed attempt is tried again after a pause, up to DOWNLOAD_ATTEMPTS,
- * all within the download's deadline.
+ * checks the size; a cut or failed attempt is tried again as retry.ts's download policy says
+ * (DOWNLOAD_ATTEMPTS, downloadPause), all within the download's deadline.
  */
 async function storeWithRetries(
 	ctx: IExecuteFunctions,
@@ -55,7 +53,7 @@ async function storeWithRetries(
 	let lastProblem = '';
 	for (let attempt = 1; attempt <= DOWNLOAD_ATTEMPTS; attempt++) {
 		if (attempt > 1) {
-			const pause = DOWNLOAD_RETRY_DELAY_MS * (attempt - 1);
+			const pause = downloadPause(attempt);
 			if (Date.now() + pause >= deadline) break;
 			await sleep(pause, ctx.getExecutionCancelSignal());
 		}
@@ -106,13 +104,12 @@ async function storeVideoStream(
 async function openUrl(ctx: IExecuteFunctions, connection: Connection, url: string, deadline: number, withKey = false): Promise<Opened> {
 	const keyOrigin = withKey ? originOf(connection.baseUrl) : undefined;
 	const sent = await sendFollowing(ctx, { method: 'GET', url, accept: 'video/*, */*' }, keyOrigin, deadline, deadline - Date.now());
-	if (!sent.ok) return { kind: sent.redirect ? 'stop' : 'retry', problem: `the video host gave no video: ${sent.problem}` };
+	if (!sent.ok) return { kind: isRetryable('download', sent.statusCode) ? 'retry' : 'stop', problem: `the video host gave no video: ${sent.problem}` };
 	const { response } = sent.exchange;
 	if (response.statusCode >= 400) {
 		discard(response.body);
 		const problem = `the video host answered HTTP ${response.statusCode}`;
-		// 4xx will not change on a retry (expired or wrong link); 5xx might.
-		return { kind: response.statusCode < 500 ? 'stop' : 'retry', problem };
+		return { kind: isRetryable('download', response.statusCode) ? 'retry' : 'stop', problem };
 	}
 	const length = Number(header(response.headers, 'content-length'));
 	return {
@@ -147,7 +144,8 @@ function describe(error: unknown): string {
 /**
  * The finished video of a task, as n8n binary data: from the URL the poll gave, or from the poll
  * answer itself (Sora). A Sora stream cut short is fetched again by polling once more, which is
- * as safe to repeat as a GET.
+ * as safe to repeat as a GET: each poll is a download attempt, and its failure is retried only
+ * if a poll would be (retry.ts).
  */
 export async function attachFinishedVideo(
 	ctx: IExecuteFunctions,
@@ -184,7 +182,8 @@ export async function attachFinishedVideo(
 	return await storeWithRetries(ctx, taskId, settings, async (attempt, deadline): Promise<Opened> => {
 		if (attempt === 1) return { kind: 'stream', video };
 		const polled = await pollOnce(ctx, connection, taskId, task.model, deadline);
-		if (polled.kind === 'error') return { kind: 'retry', problem: polled.failure.message };
+		// A poll failure the poll policy would not retry (a 404, a 401) will not pass on a re-fetch either.
+		if (polled.kind === 'error') return { kind: polled.failure.retryable ? 'retry' : 'stop', problem: polled.failure.message };
 		if (polled.video) return { kind: 'stream', video: polled.video };
 		return polled.task.videoUrl ? await openUrl(ctx, connection, polled.task.videoUrl, deadline) : { kind: 'none' };
 	});

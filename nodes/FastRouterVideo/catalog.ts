@@ -1,7 +1,8 @@
 /**
- * Everything this package knows about FastRouter's video models, as data. The editor's fields
- * (fields.ts), the validation (validation.ts) and the README's model table come from this table;
- * nothing else in the package mentions a model id. Adding a model is one entry below.
+ * Everything this package knows about FastRouter's video models, as data, and how each field is
+ * sent (FIELD_WIRE). The editor's fields (fields.ts), the validation and the request body
+ * (validation.ts) and the README's model table come from this file; nothing else in the package
+ * mentions a model id. Adding a model is one entry in MODELS.
  *
  * Sources: FastRouter's video API document (its two tables: the first eight models, known in full)
  * and FastRouter's current API reference, changelog and guides (the later models, mostly known only
@@ -23,6 +24,29 @@ export const VIDEO_FIELDS = [
 ] as const;
 
 export type VideoField = (typeof VIDEO_FIELDS)[number];
+
+/** How one field travels in the create request. */
+export interface FieldWire {
+	/** The API's name for the field. */
+	apiName: string;
+	/** The type its value must have: validation checks it, the editor offers a field of it. */
+	type: 'string' | 'number' | 'boolean';
+	/** Checked as a number, sent as a string: how FastRouter's own Sora example sends `seconds`. */
+	sendAsString?: true;
+}
+
+export const FIELD_WIRE: Record<VideoField, FieldWire> = {
+	prompt: { apiName: 'prompt', type: 'string' },
+	imageUrl: { apiName: 'image', type: 'string' },
+	length: { apiName: 'length', type: 'number' },
+	seconds: { apiName: 'seconds', type: 'number', sendAsString: true },
+	resolution: { apiName: 'resolution', type: 'string' },
+	aspectRatio: { apiName: 'aspectRatio', type: 'string' },
+	size: { apiName: 'size', type: 'string' },
+	mode: { apiName: 'mode', type: 'string' },
+	seed: { apiName: 'seed', type: 'number' },
+	generateAudio: { apiName: 'generateAudio', type: 'boolean' },
+};
 
 export type FieldValue = string | number;
 
@@ -56,7 +80,7 @@ export interface ModelSpec {
 const REQUIRED = { required: true } as const;
 const OPTIONAL = {} as const;
 
-// Veo 3 and Veo 3 Fast take the same fields in both modes; the seed's table lists
+// Veo 3 and Veo 3 Fast take the same fields in both modes; FastRouter's video API document lists
 // `generateAudio (false)` yet its own example sends true, so it is a free boolean.
 const VEO_FIELDS: ModeRules = {
 	length: { values: [8] },

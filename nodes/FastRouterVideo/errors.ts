@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { CreatedTask } from './creates';
 import { redactDeep, redactText, safeText } from './safeText';
 import type { ApiFailure } from './transport';
 
@@ -50,7 +51,7 @@ export function failureItem(ctx: IExecuteFunctions, failure: ItemFailure, secret
 export function toNodeError(
 	ctx: IExecuteFunctions,
 	failure: ItemFailure,
-	createdElsewhere: Array<{ itemIndex: number; taskId: string; status?: string }> = [],
+	createdElsewhere: CreatedTask[] = [],
 	secret = '',
 ): NodeApiError | NodeOperationError {
 	const others = createdElsewhere.filter((task) => task.itemIndex !== failure.itemIndex);

@@ -1,9 +1,12 @@
 import type { INodeProperties, INodePropertyOptions, NodeParameterValueType } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
 	fieldAcrossModes,
+	FIELD_WIRE,
 	type FieldRule,
 	type FieldValue,
+	type FieldWire,
 	MODELS,
 	offeredField,
 	VIDEO_FIELDS,
@@ -14,83 +17,59 @@ import { IMAGE_SOURCE_BINARY, imageSourceProperties } from './imageSource';
 /** The `model` choice that reveals the free-text `customModel` field. */
 export const CUSTOM_MODEL = 'custom';
 
-/** How the API names each field, how the editor shows it, and what "not set" looks like. */
-interface FieldDefinition {
+/** How the editor shows each field (how it is sent is the catalog's FIELD_WIRE). */
+interface FieldText {
 	displayName: string;
-	apiName: string;
-	type: 'string' | 'number' | 'boolean';
 	description: string;
-	/** `seconds` travels as a string: that is how FastRouter's own Sora example sends it. */
-	sendAsString?: boolean;
+	/** The option name for one of the field's values, e.g. "5 seconds". */
 	label?: (value: FieldValue) => string;
 	rows?: number;
 }
 
-export const FIELD_DEFINITIONS: Record<VideoField, FieldDefinition> = {
+const FIELD_TEXT: Record<VideoField, FieldText> = {
 	prompt: {
 		displayName: 'Prompt',
-		apiName: 'prompt',
-		type: 'string',
 		description:
 			'What the video should show. Required for text-to-video; optional guidance for image-to-video.',
 		rows: 4,
 	},
 	imageUrl: {
 		displayName: 'Image URL',
-		apiName: 'image',
-		type: 'string',
 		description:
 			'Public http(s) URL of a JPG or PNG to animate (image-to-video). Base64 and data: URLs are not accepted by FastRouter; the aspect ratio must be between 1:4 and 4:1.',
 	},
 	length: {
 		displayName: 'Length (Seconds)',
-		apiName: 'length',
-		type: 'number',
 		description: 'Duration of the video in seconds. Longer videos cost more credits.',
 		label: (value) => `${value} seconds`,
 	},
 	seconds: {
 		displayName: 'Seconds',
-		apiName: 'seconds',
-		type: 'number',
 		description: 'Duration of the video in seconds (Sora). Longer videos cost more credits.',
-		sendAsString: true,
 		label: (value) => `${value} seconds`,
 	},
 	resolution: {
 		displayName: 'Resolution',
-		apiName: 'resolution',
-		type: 'string',
 		description: 'Output resolution. Higher resolutions cost more credits.',
 	},
 	aspectRatio: {
 		displayName: 'Aspect Ratio',
-		apiName: 'aspectRatio',
-		type: 'string',
 		description: 'Width-to-height ratio of the frame',
 	},
 	size: {
 		displayName: 'Size',
-		apiName: 'size',
-		type: 'string',
 		description: 'Frame size in pixels, width x height (Sora)',
 	},
 	mode: {
 		displayName: 'Mode',
-		apiName: 'mode',
-		type: 'string',
 		description: 'Generation mode, std or pro, for models that have one',
 	},
 	seed: {
 		displayName: 'Seed',
-		apiName: 'seed',
-		type: 'number',
 		description: 'Fixed seed for reproducible output; 0 leaves it random (not sent)',
 	},
 	generateAudio: {
 		displayName: 'Generate Audio',
-		apiName: 'generateAudio',
-		type: 'boolean',
 		description: 'Whether the model also generates a soundtrack',
 	},
 };
@@ -110,8 +89,8 @@ const ALL_MODEL_IDS = MODELS.map((model) => model.id);
  * variants are gated with `hide` instead (hidden for every other model and for expressions):
  * with an expression exactly one variant — the free-form one — remains.
  */
-function fieldProperties(field: VideoField, operations: string[]): INodeProperties[] {
-	const definition = FIELD_DEFINITIONS[field];
+function fieldProperties(field: VideoField): INodeProperties[] {
+	const definition = FIELD_TEXT[field];
 	const groups = new Map<string, { rule: FieldRule; modelIds: string[] }>();
 	for (const model of MODELS) {
 		const rule = offeredField(model, field);
@@ -125,7 +104,6 @@ function fieldProperties(field: VideoField, operations: string[]): INodeProperti
 	const perModel = [...groups.values()].map(({ rule, modelIds }) => ({
 		...baseProperty(field, rule),
 		displayOptions: {
-			show: { operation: operations },
 			hide: {
 				model: [...ALL_MODEL_IDS.filter((id) => !modelIds.includes(id)), CUSTOM_MODEL, IS_EXPRESSION],
 				...hiddenByImageSource(field),
@@ -136,7 +114,7 @@ function fieldProperties(field: VideoField, operations: string[]): INodeProperti
 	const freeForm: INodeProperties = {
 		...baseProperty(field, {}),
 		description: `${definition.description.replace(/\.?$/, '.')} ${acceptedByModel(field)}Sent as given for a model outside the list; leave empty to leave it out.`,
-		displayOptions: { show: { operation: operations, model: [CUSTOM_MODEL] }, hide: hiddenByImageSource(field) },
+		displayOptions: { show: { model: [CUSTOM_MODEL] }, hide: hiddenByImageSource(field) },
 	};
 	return [...perModel, freeForm];
 }
@@ -163,9 +141,9 @@ const COST_FIELDS: Partial<Record<VideoField, true>> = { length: true, seconds: 
  * A notice under a field whenever its value costs more than the model's cheapest choice, e.g.
  * "10 seconds costs more credits than 5 seconds". Hidden for expressions, whose value is unknown.
  */
-function costNotices(field: VideoField, operations: string[]): INodeProperties[] {
+function costNotices(field: VideoField): INodeProperties[] {
 	if (!COST_FIELDS[field]) return [];
-	const label = FIELD_DEFINITIONS[field].label ?? String;
+	const label = FIELD_TEXT[field].label ?? String;
 	const notices = new Map<string, { value: FieldValue; modelIds: string[] }>();
 	for (const model of MODELS) {
 		const values = fieldAcrossModes(model, field)?.values ?? [];
@@ -183,7 +161,6 @@ function costNotices(field: VideoField, operations: string[]): INodeProperties[]
 		default: '',
 		// `hide` only, as for the fields: a `show` rule on an expression would always pass.
 		displayOptions: {
-			show: { operation: operations },
 			hide: {
 				model: [...ALL_MODEL_IDS.filter((id) => !modelIds.includes(id)), CUSTOM_MODEL, IS_EXPRESSION],
 				// Every other value, listed: the editor's own check does not apply `_cnd: { not }` here.
@@ -199,7 +176,7 @@ function otherValues(field: VideoField, value: FieldValue): FieldValue[] {
 }
 
 function baseProperty(field: VideoField, rule: FieldRule): INodeProperties {
-	const definition = FIELD_DEFINITIONS[field];
+	const definition = FIELD_TEXT[field];
 	const common = {
 		displayName: definition.displayName,
 		name: field,
@@ -219,15 +196,15 @@ function baseProperty(field: VideoField, rule: FieldRule): INodeProperties {
 			default: rule.required ? rule.values[0] : '',
 		};
 	}
-	const defaults: Record<FieldDefinition['type'], NodeParameterValueType> = {
+	const defaults: Record<FieldWire['type'], NodeParameterValueType> = {
 		string: '',
 		number: 0,
 		boolean: false,
 	};
 	return {
 		...common,
-		type: definition.type,
-		default: defaults[definition.type],
+		type: FIELD_WIRE[field].type,
+		default: defaults[FIELD_WIRE[field].type],
 		...(definition.rows ? { typeOptions: { rows: definition.rows } } : {}),
 		...(field === 'imageUrl' ? { placeholder: 'https://example.com/first-frame.png' } : {}),
 	};
@@ -273,11 +250,26 @@ export const modelProperties: INodeProperties[] = [
 	},
 ];
 
-/** Every video request field, in the order the API document lists them. */
-export function videoRequestProperties(operations: string[]): INodeProperties[] {
-	return VIDEO_FIELDS.flatMap((field) => [
-		...(field === 'imageUrl' ? imageSourceProperties(operations) : []),
-		...fieldProperties(field, operations),
-		...costNotices(field, operations),
-	]);
+/**
+ * Every video request field, in the order the API document lists them, with Image Source before
+ * Image URL. Unscoped: Create and Create and Wait each include them for their own operation.
+ */
+export const videoRequestProperties: INodeProperties[] = VIDEO_FIELDS.flatMap((field) => [
+	...(field === 'imageUrl' ? imageSourceProperties : []),
+	...fieldProperties(field),
+	...costNotices(field),
+]);
+
+/**
+ * An operation's fields, shown for that operation only: n8n-workflow's `updateDisplayOptions`,
+ * with `operation` moved to the front of each `show`. Order matters there: n8n shows a parameter
+ * as soon as one `show` key holds an expression, without reading the keys after it, so a field
+ * shown for a model (or an image source, a download) given by expression would otherwise show
+ * under every operation.
+ */
+export function forOperation(operation: string, properties: INodeProperties[]): INodeProperties[] {
+	return updateDisplayOptions({ show: { operation: [operation] } }, properties).map((property) => {
+		const { operation: scope, ...show } = property.displayOptions?.show ?? {};
+		return { ...property, displayOptions: { ...property.displayOptions, show: { operation: scope, ...show } } };
+	});
 }

@@ -19,40 +19,39 @@ export const IMAGE_SOURCE_BINARY = 'binary';
 // known only in part may take one, and are offered it as they are offered Image URL.
 const TEXT_ONLY_MODEL_IDS = MODELS.filter((model) => !offeredField(model, 'imageUrl')).map((model) => model.id);
 
-export function imageSourceProperties(operations: string[]): INodeProperties[] {
-	return [
-		{
-			displayName: 'Image Source',
-			name: 'imageSource',
-			type: 'options',
-			options: [
-				{ name: 'URL', value: IMAGE_SOURCE_URL, description: 'A public link to a JPG or PNG' },
-				{
-					name: 'Binary Field',
-					value: IMAGE_SOURCE_BINARY,
-					description:
-						'A JPG or PNG in the input item’s binary data (HTTP Request, Google Drive, a form, Telegram…), sent to FastRouter as a link this n8n signs',
-				},
-			],
-			default: IMAGE_SOURCE_URL,
-			description: 'Where the image to animate comes from (image-to-video)',
-			displayOptions: { show: { operation: operations }, hide: { model: TEXT_ONLY_MODEL_IDS } },
-		},
-		{
-			displayName: 'Input Binary Field',
-			name: 'imageBinaryPropertyName',
-			type: 'string',
-			default: 'data',
-			hint: 'The name of the input binary field holding the image',
-			description:
-				'FastRouter fetches the image from this n8n, so n8n must be reachable from the internet (WEBHOOK_URL set to its public URL) and keep binary data in filesystem, database or S3 mode',
-			displayOptions: {
-				show: { operation: operations, imageSource: [IMAGE_SOURCE_BINARY] },
-				hide: { model: TEXT_ONLY_MODEL_IDS },
+/** Image Source and its binary field, unscoped: the operations that create include them. */
+export const imageSourceProperties: INodeProperties[] = [
+	{
+		displayName: 'Image Source',
+		name: 'imageSource',
+		type: 'options',
+		options: [
+			{ name: 'URL', value: IMAGE_SOURCE_URL, description: 'A public link to a JPG or PNG' },
+			{
+				name: 'Binary Field',
+				value: IMAGE_SOURCE_BINARY,
+				description:
+					'A JPG or PNG in the input item’s binary data (HTTP Request, Google Drive, a form, Telegram…), sent to FastRouter as a link this n8n signs',
 			},
+		],
+		default: IMAGE_SOURCE_URL,
+		description: 'Where the image to animate comes from (image-to-video)',
+		displayOptions: { hide: { model: TEXT_ONLY_MODEL_IDS } },
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'imageBinaryPropertyName',
+		type: 'string',
+		default: 'data',
+		hint: 'The name of the input binary field holding the image',
+		description:
+			'FastRouter fetches the image from this n8n, so n8n must be reachable from the internet (WEBHOOK_URL set to its public URL) and keep binary data in filesystem, database or S3 mode',
+		displayOptions: {
+			show: { imageSource: [IMAGE_SOURCE_BINARY] },
+			hide: { model: TEXT_ONLY_MODEL_IDS },
 		},
-	];
-}
+	},
+];
 
 export function imageSourceFor(ctx: IExecuteFunctions, itemIndex: number): string {
 	return String(ctx.getNodeParameter('imageSource', itemIndex, IMAGE_SOURCE_URL) ?? IMAGE_SOURCE_URL);

@@ -1,19 +1,22 @@
 import type { IExecuteFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { seconds } from './deadline';
 import { finishedByVideo, normalizeAnswer, type NormalizedTask, unknownStatusWord } from './normalize';
 import { cancelled } from './request';
+import {
+	firstPoll,
+	nextPoll,
+	POLL_GRACE_MS,
+	type PollPolicy,
+	type PollResult,
+	pollState,
+	type PollStep,
+	STATUS_MAX_WAIT_MS,
+	STATUS_POLICY,
+	waitPolicy,
+} from './retry';
 import { pollTask } from './routes';
 import { type ApiFailure, type Connection, discard } from './transport';
-
-/** A status check started just before Max Wait may take this long to answer. */
-export const POLL_GRACE_MS = 1_000;
-/** Answers the node cannot use (an unknown status word, HTML, a redirect loop) end the wait after this many in a row. */
-const PERSISTENT_LIMIT = 3;
-
-/** Retry waits double from the poll interval up to this, so a struggling API is not hammered. */
-const MAX_BACKOFF_MS = 60_000;
 
 export interface PollSettings {
 	intervalMs: number;
@@ -24,10 +27,10 @@ export interface PollSettings {
 	onUpdate?: (task: NormalizedTask) => void;
 }
 
+/** How a wait ended; a timeout keeps the last failure it saw (retry.ts's lastErrorOf words it). */
 export type WaitEnd =
 	| { kind: 'finished'; task: NormalizedTask; video?: VideoStream }
-	| { kind: 'timeout'; task: NormalizedTask; lastError?: string }
-	| { kind: 'error'; failure: ApiFailure; task: NormalizedTask };
+	| Extract<PollStep<NormalizedTask>, { kind: 'timeout' | 'failed' }>;
 
 export interface VideoStream {
 	stream: IN8nHttpFullResponse['body'];
@@ -69,8 +72,9 @@ export async function pollOnce(
 /**
  * Polls one task until it succeeds, fails, or the deadline passes. Every task of a run has its
  * own wait, all running at once, so a slow task or a slow answer never delays another's polls
- * or download. 429 honours Retry-After; 5xx and network errors back off; all of it counts
- * against the deadline. Cancelling the execution ends every wait at once.
+ * or download. What to do after each poll is retry.ts's (429 honours Retry-After; 5xx and network
+ * errors back off; all of it counts against the deadline). Cancelling the execution ends every
+ * wait at once.
  */
 export async function waitForTask(
 	ctx: IExecuteFunctions,
@@ -78,59 +82,69 @@ export async function waitForTask(
 	start: NormalizedTask,
 	settings: PollSettings,
 ): Promise<WaitEnd> {
+	const { end, last } = await pollAsPolicy(ctx, connection, start.taskId ?? '', start.model, waitPolicy(settings.intervalMs), settings.deadline, start, settings.onUpdate);
+	const video = last?.kind === 'state' ? last.video : undefined;
+	if (end.kind !== 'answered') {
+		if (video) discard(video.stream);
+		return end;
+	}
+	if (video && !settings.keepVideoStream) discard(video.stream);
+	return { kind: 'finished', task: end.task, video: settings.keepVideoStream ? video : undefined };
+}
+
+/**
+ * Get Status's one look at a task: a status, or the last failure. A 429/5xx/network blip is tried
+ * again (STATUS_POLICY), all within STATUS_MAX_WAIT_MS.
+ */
+export async function lookAtTask(ctx: IExecuteFunctions, connection: Connection, taskId: string, model: string): Promise<OnePoll> {
+	const { last } = await pollAsPolicy(ctx, connection, taskId, model, STATUS_POLICY, Date.now() + STATUS_MAX_WAIT_MS, undefined);
+	// A look polls at once, and ends at its first status or right after a failed poll whose
+	// failure is the one it ends with: either way its last poll is its result.
+	return last as OnePoll;
+}
+
+/**
+ * The one poll loop: sleeps and polls as retry.ts's decisions say, until they end it. Returns
+ * the end and the last poll (its video stream still open).
+ */
+async function pollAsPolicy<T extends NormalizedTask | undefined>(
+	ctx: IExecuteFunctions,
+	connection: Connection,
+	taskId: string,
+	model: string,
+	policy: PollPolicy,
+	deadline: number,
+	start: T,
+	onUpdate?: (task: NormalizedTask) => void,
+): Promise<{ end: Exclude<PollStep<T | NormalizedTask>, { kind: 'sleep' }>; last?: OnePoll }> {
 	const signal = ctx.getExecutionCancelSignal();
-	const taskId = start.taskId ?? '';
-	let latest = start;
-	let delay = settings.intervalMs;
-	let backoff = settings.intervalMs;
-	let lastError: string | undefined;
-	let unusable = 0;
-	let askedWait: number | undefined;
-	for (;;) {
-		const remaining = settings.deadline - Date.now();
-		if (remaining <= 0) return { kind: 'timeout', task: latest, lastError };
-		if (askedWait !== undefined && askedWait > remaining) {
-			// A Retry-After longer than what is left: reported now, not slept through.
-			return {
-				kind: 'timeout',
-				task: latest,
-				lastError: `${lastError}; FastRouter asked to wait ${seconds(askedWait)} (Retry-After), more than the ${seconds(remaining)} left`,
-			};
-		}
-		// Past the deadline the loop still polls once, so a timed-out item reports its latest state.
-		await sleep(Math.min(delay, remaining), signal);
+	// Past the deadline the wait still polls once (retry.ts), so a timed-out item reports its latest state.
+	const pollDeadline = deadline + (policy.until === 'done' ? POLL_GRACE_MS : 0);
+	let step: PollStep<T | NormalizedTask> = firstPoll(policy, pollState<T | NormalizedTask>(deadline, start), Date.now());
+	let last: OnePoll | undefined;
+	while (step.kind === 'sleep') {
+		if (last?.kind === 'state' && last.video) discard(last.video.stream);
+		if (step.ms > 0) await sleep(step.ms, signal);
 		// Hosts before n8n 2.34 ignore the signal in sleep.
 		if (signal?.aborted) throw cancelled(ctx);
-
-		const polled = await pollOnce(ctx, connection, taskId, start.model, settings.deadline + POLL_GRACE_MS);
-		if (polled.kind === 'error') {
-			lastError = polled.failure.message;
-			unusable = polled.failure.persistent ? unusable + 1 : 0;
-			if (!polled.failure.retryable || unusable >= PERSISTENT_LIMIT) return { kind: 'error', failure: polled.failure, task: latest };
-			askedWait = polled.failure.retryAfterMs;
-			delay = askedWait ?? backoff;
-			backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-			continue;
-		}
-		if (polled.unknownStatus !== undefined) {
-			unusable++;
-			lastError = unknownStatusMessage(polled.unknownStatus);
-			if (unusable >= PERSISTENT_LIMIT) {
-				if (polled.video) discard(polled.video.stream);
-				return { kind: 'error', failure: unknownStatusFailure(polled.unknownStatus), task: latest };
-			}
-		} else unusable = 0;
-		askedWait = undefined;
-		const changed = polled.task.status !== latest.status || polled.task.progress !== latest.progress;
-		latest = { ...polled.task, taskId: polled.task.taskId ?? taskId };
-		backoff = settings.intervalMs;
-		delay = settings.intervalMs;
-		if (changed) settings.onUpdate?.(latest);
-		if (latest.status === 'succeeded' || latest.status === 'failed') {
-			if (polled.video && !settings.keepVideoStream) discard(polled.video.stream);
-			return { kind: 'finished', task: latest, video: settings.keepVideoStream ? polled.video : undefined };
+		const { state } = step;
+		last = await pollOnce(ctx, connection, taskId, model, pollDeadline);
+		const result = asResult(last, taskId);
+		step = nextPoll(policy, state, result, Date.now());
+		if (result.kind === 'state' && step.kind !== 'failed') {
+			const seen = state.latest;
+			if (!seen || result.task.status !== seen.status || result.task.progress !== seen.progress) onUpdate?.(result.task);
 		}
 	}
+	return { end: step, last };
+}
+
+/** A poll as the decisions see it. */
+function asResult(polled: OnePoll, taskId: string): PollResult<NormalizedTask> {
+	if (polled.kind === 'error') return { kind: 'failure', failure: polled.failure };
+	const task = { ...polled.task, taskId: polled.task.taskId ?? taskId };
+	const done = task.status === 'succeeded' || task.status === 'failed';
+	return { kind: 'state', task, done, ...(polled.unknownStatus !== undefined ? { unknown: unknownStatusFailure(polled.unknownStatus) } : {}) };
 }
 
 function unknownStatusMessage(word: string): string {

@@ -35,3 +35,28 @@ export async function mapInPool<T, R>(
 	await Promise.all(Array.from({ length: width }, lane));
 	return results;
 }
+
+/** Runs `work` once a slot is free. */
+export type Limiter = <R>(work: () => Promise<R>) => Promise<R>;
+
+/**
+ * At most `concurrency` calls of the returned function run at once; the others start in call
+ * order as earlier ones end. For one kind of request shared by work that mapInPool runs wider.
+ */
+export function limiter(concurrency: number): Limiter {
+	const width = Math.max(1, Math.floor(concurrency) || 1);
+	let running = 0;
+	const waiting: Array<() => void> = [];
+	return async <R>(work: () => Promise<R>): Promise<R> => {
+		if (running < width) running++;
+		// The slot is handed over by the call that ends, already counted.
+		else await new Promise<void>((resolve) => waiting.push(resolve));
+		try {
+			return await work();
+		} finally {
+			const next = waiting.shift();
+			if (next) next();
+			else running--;
+		}
+	};
+}

@@ -32,7 +32,10 @@ export interface Exchange {
 	withKey: boolean;
 }
 
-export type Sent = { ok: true; exchange: Exchange } | { ok: false; problem: string; code?: string; neverSent?: boolean; redirect?: boolean };
+/** A failure with `redirect` set came from a redirect not followed further: `statusCode` is its 3xx. */
+export type Sent =
+	| { ok: true; exchange: Exchange }
+	| { ok: false; problem: string; code?: string; neverSent?: boolean; redirect?: boolean; statusCode?: number };
 
 // The connection was never made: the request cannot have reached the server.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -151,20 +154,21 @@ export async function sendFollowing(
 		const { response } = sent.exchange;
 		discard(response.body);
 		const location = header(response.headers, 'location');
+		const { statusCode } = response;
 		if (!location) {
-			return { ok: false, redirect: true, problem: `a ${response.statusCode} redirect without a Location` };
+			return { ok: false, redirect: true, statusCode, problem: `a ${statusCode} redirect without a Location` };
 		}
 		if (hop + 1 > MAX_HOPS) {
-			return { ok: false, redirect: true, problem: `more than ${MAX_HOPS} redirects (the last to ${location})` };
+			return { ok: false, redirect: true, statusCode, problem: `more than ${MAX_HOPS} redirects (the last to ${location})` };
 		}
 		let next: string;
 		try {
 			next = new URL(location, target.url).toString();
 		} catch {
-			return { ok: false, redirect: true, problem: `a redirect to an unusable address (${location})` };
+			return { ok: false, redirect: true, statusCode, problem: `a redirect to an unusable address (${location})` };
 		}
 		if (!/^https?:$/.test(new URL(next).protocol)) {
-			return { ok: false, redirect: true, problem: `a redirect to a non-HTTP address (${location})` };
+			return { ok: false, redirect: true, statusCode, problem: `a redirect to a non-HTTP address (${location})` };
 		}
 		if (originOf(next) !== keyOrigin) keyAllowed = false;
 		const keepsMethod = response.statusCode === 307 || response.statusCode === 308;

@@ -18,6 +18,7 @@ import {
 	sendOnce,
 	type Target,
 } from './request';
+import { createRetry, isRetryable, type RequestKind, retryAfterMs } from './retry';
 import { redactText } from './safeText';
 
 /**
@@ -38,12 +39,6 @@ const CREATE_TIMEOUT_MS = 120_000;
 const POLL_TIMEOUT_MS = 60_000;
 /** A JSON answer that stops arriving for this long is not coming. */
 const ANSWER_IDLE_MS = 30_000;
-/** 429 on create: FastRouter created nothing, so a few patient retries are safe. */
-const CREATE_RATE_LIMIT_RETRIES = 3;
-/** When a 429 carries no Retry-After: wait this long, doubling each time. */
-const RATE_LIMIT_FALLBACK_MS = 2_000;
-/** Honour Retry-After up to this; longer asks are reported, not silently waited out. */
-const MAX_RETRY_AFTER_MS = 120_000;
 
 export interface Connection {
 	baseUrl: string;
@@ -64,7 +59,7 @@ export interface ApiFailure {
 	message: string;
 	description: string;
 	statusCode?: number;
-	/** A poll may be tried again after this failure (429, 5xx, network). */
+	/** The request may be sent again (retry.ts's isRetryable: for a poll 429, 5xx, network). */
 	retryable: boolean;
 	retryAfterMs?: number;
 	/** A create failed in a way that does not prove nothing was created (5xx, timeout, reset). */
@@ -92,11 +87,10 @@ export async function createTask(
 	body: Record<string, unknown>,
 	deadline = Date.now() + CREATE_TIMEOUT_MS,
 ): Promise<Result<JsonAnswer>> {
-	let rateLimitWait = RATE_LIMIT_FALLBACK_MS;
 	const target: Target = { method: 'POST', url: `${connection.baseUrl}${CREATE_PATH}`, body };
 	for (let attempt = 0; ; attempt++) {
 		const sent = await sendOnce(ctx, target, true, deadline, CREATE_TIMEOUT_MS);
-		if (!sent.ok) return createFailure(networkFailure(sent, connection));
+		if (!sent.ok) return createFailure(networkFailure(sent, connection, 'create'));
 		const { response } = sent.exchange;
 		if (isRedirect(response.statusCode)) {
 			discard(response.body);
@@ -105,24 +99,22 @@ export async function createTask(
 		const read = await readBody(response.body, { deadline, idleMs: ANSWER_IDLE_MS });
 		const accepted = response.statusCode >= 200 && response.statusCode < 300;
 		if (!read.ok) {
-			if (accepted) return createFailure(unreadable(response.statusCode, read.problem, true));
-			return createFailure(statusFailure(response.statusCode, { message: read.problem }, response.headers, connection, true) as ApiFailure);
+			if (accepted) return createFailure(unreadable(response.statusCode, read.problem, 'create'));
+			return createFailure(statusFailure(response.statusCode, { message: read.problem }, response.headers, connection, 'create') as ApiFailure);
 		}
 		const parsed = jsonObjectFrom(read.bytes, header(response.headers, 'content-type') ?? '');
-		if (response.statusCode === 429 && attempt < CREATE_RATE_LIMIT_RETRIES) {
-			const waitMs = retryAfterMs(response.headers) ?? rateLimitWait;
-			rateLimitWait *= 2;
-			if (waitMs > MAX_RETRY_AFTER_MS || Date.now() + waitMs > deadline) {
-				return createFailure(tooLongToWait(waitMs, deadline, 'Rate limited by FastRouter (429)'));
-			}
-			await sleep(waitMs, ctx.getExecutionCancelSignal());
+		const retryAfter = retryAfterMs(header(response.headers, 'retry-after'), Date.now());
+		const retry = createRetry(response.statusCode, attempt, retryAfter, Date.now(), deadline);
+		if (retry.kind === 'tooLong') return createFailure(tooLongToWait(retry.waitMs, deadline, 'Rate limited by FastRouter (429)'));
+		if (retry.kind === 'retry') {
+			await sleep(retry.waitMs, ctx.getExecutionCancelSignal());
 			continue;
 		}
 		if (!parsed.ok) {
-			if (accepted) return createFailure(unreadable(response.statusCode, parsed.what, true));
-			return createFailure(statusFailure(response.statusCode, { message: parsed.what }, response.headers, connection, true) as ApiFailure);
+			if (accepted) return createFailure(unreadable(response.statusCode, parsed.what, 'create'));
+			return createFailure(statusFailure(response.statusCode, { message: parsed.what }, response.headers, connection, 'create') as ApiFailure);
 		}
-		const failure = statusFailure(response.statusCode, parsed.json, response.headers, connection, true);
+		const failure = statusFailure(response.statusCode, parsed.json, response.headers, connection, 'create');
 		return failure ? createFailure(failure) : { ok: true, json: parsed.json };
 	}
 }
@@ -153,14 +145,16 @@ function redirectedCreate(response: IN8nHttpFullResponse): ApiFailure {
 	};
 }
 
-function unreadable(statusCode: number, what: string, isCreate: boolean): ApiFailure {
+/** An answer that could not be read counts as no answer: a poll may ask again, a create may not. */
+function unreadable(statusCode: number, what: string, kind: RequestKind): ApiFailure {
+	const isCreate = kind === 'create';
 	return {
 		message: isCreate
 			? `FastRouter accepted the create (HTTP ${statusCode}) but answered with ${what} instead of a task`
 			: `FastRouter answered the status check (HTTP ${statusCode}) with ${what} instead of a task status`,
 		description: 'Something between n8n and FastRouter (a proxy, a captive portal, a CDN) may have answered in its place.',
 		statusCode,
-		retryable: !isCreate,
+		retryable: isRetryable(kind),
 		persistent: true,
 		mayHaveCreated: isCreate,
 	};
@@ -201,7 +195,7 @@ export async function readPollAnswer(
 	deadline: number,
 ): Promise<Result<{ answer: PollAnswer }>> {
 	if (!sent.ok) {
-		const failure = networkFailure(sent, connection);
+		const failure = networkFailure(sent, connection, 'poll');
 		return { ok: false, failure: { ...failure, mayHaveCreated: false } };
 	}
 	const { response, url } = sent.exchange;
@@ -223,25 +217,25 @@ export async function readPollAnswer(
 	const read = await readBody(response.body, { deadline, idleMs: ANSWER_IDLE_MS });
 	const accepted = response.statusCode >= 200 && response.statusCode < 300;
 	if (!read.ok) {
-		if (accepted) return { ok: false, failure: unreadable(response.statusCode, read.problem, false) };
-		return { ok: false, failure: statusFailure(response.statusCode, { message: read.problem }, response.headers, connection, false) as ApiFailure };
+		if (accepted) return { ok: false, failure: unreadable(response.statusCode, read.problem, 'poll') };
+		return { ok: false, failure: statusFailure(response.statusCode, { message: read.problem }, response.headers, connection, 'poll') as ApiFailure };
 	}
 	const parsed = jsonObjectFrom(read.bytes, contentType);
 	if (!parsed.ok) {
-		if (accepted) return { ok: false, failure: unreadable(response.statusCode, parsed.what, false) };
-		return { ok: false, failure: statusFailure(response.statusCode, { message: parsed.what }, response.headers, connection, false) as ApiFailure };
+		if (accepted) return { ok: false, failure: unreadable(response.statusCode, parsed.what, 'poll') };
+		return { ok: false, failure: statusFailure(response.statusCode, { message: parsed.what }, response.headers, connection, 'poll') as ApiFailure };
 	}
-	const failure = statusFailure(response.statusCode, parsed.json, response.headers, connection, false);
+	const failure = statusFailure(response.statusCode, parsed.json, response.headers, connection, 'poll');
 	return failure ? { ok: false, failure } : { ok: true, answer: { kind: 'json', json: parsed.json } };
 }
 
-function networkFailure(sent: Extract<Sent, { ok: false }>, connection: Connection): ApiFailure {
+function networkFailure(sent: Extract<Sent, { ok: false }>, connection: Connection, kind: RequestKind): ApiFailure {
 	const host = safeHost(connection.baseUrl);
 	if (sent.redirect) {
 		return {
 			message: `FastRouter (${host}) answered with ${sent.problem}; not followed further`,
 			description: 'Check the Base URL in the FastRouter API credentials, and any proxy in front of FastRouter.',
-			retryable: false,
+			retryable: isRetryable(kind, sent.statusCode),
 			persistent: true,
 			mayHaveCreated: true,
 		};
@@ -254,7 +248,7 @@ function networkFailure(sent: Extract<Sent, { ok: false }>, connection: Connecti
 		description: sentMaybe
 			? 'The request was sent but no answer arrived.'
 			: 'Check the Base URL in the FastRouter API credentials and the network of this n8n instance.',
-		retryable: true,
+		retryable: isRetryable(kind),
 		mayHaveCreated: sentMaybe,
 	};
 }
@@ -285,7 +279,7 @@ function statusFailure(
 	json: unknown,
 	headers: IN8nHttpFullResponse['headers'],
 	connection: Connection,
-	isCreate: boolean,
+	kind: RequestKind,
 ): ApiFailure | undefined {
 	const body = (json && typeof json === 'object' ? json : { message: String(json ?? '') }) as JsonObject;
 	const apiError = body.error as JsonObject | undefined;
@@ -298,7 +292,7 @@ function statusFailure(
 				message: `FastRouter answered ${body.code}: ${reason || 'no reason given'}`,
 				description: 'FastRouter returned an error envelope instead of a result.',
 				statusCode,
-				retryable: false,
+				retryable: isRetryable(kind, statusCode),
 				body,
 			};
 		}
@@ -308,24 +302,15 @@ function statusFailure(
 		title: `FastRouter answered HTTP ${statusCode}`,
 		hint: 'Unexpected answer from FastRouter.',
 	};
-	const retryable = statusCode === 429 || statusCode >= 500;
 	return {
 		message: reason ? `${known.title}: ${reason}` : known.title,
 		description: known.hint,
 		statusCode,
-		retryable,
-		retryAfterMs: retryAfterMs(headers),
-		mayHaveCreated: isCreate && statusCode >= 500,
+		retryable: isRetryable(kind, statusCode),
+		retryAfterMs: retryAfterMs(header(headers, 'retry-after'), Date.now()),
+		mayHaveCreated: kind === 'create' && statusCode >= 500,
 		body,
 	};
-}
-
-function retryAfterMs(headers: IN8nHttpFullResponse['headers']): number | undefined {
-	const value = header(headers, 'retry-after');
-	if (!value) return undefined;
-	const secondsAsked = Number(value);
-	const ms = Number.isFinite(secondsAsked) ? secondsAsked * 1000 : Date.parse(value) - Date.now();
-	return Number.isFinite(ms) ? Math.max(ms, 0) : undefined;
 }
 
 export function redact(text: string, connection: Connection): string {

@@ -1,17 +1,18 @@
 import { z } from 'zod';
 
 import {
+	FIELD_WIRE,
 	findModel,
 	INPUT_MODE_LABEL,
 	type FieldRule,
 	type FieldValue,
+	type FieldWire,
 	type InputMode,
 	type ModeRules,
 	type ModelSpec,
 	VIDEO_FIELDS,
 	type VideoField,
 } from './catalog';
-import { FIELD_DEFINITIONS } from './fields';
 
 /** The field values of one item as n8n resolved them, before any checking. */
 export type RawFields = Partial<Record<VideoField, unknown>>;
@@ -60,8 +61,8 @@ export function checkCreateRequest(givenModelId: string, raw: RawFields): Checke
 	for (const field of VIDEO_FIELDS) {
 		const value = values[field];
 		if (value === undefined) continue;
-		const definition = FIELD_DEFINITIONS[field];
-		body[definition.apiName] = definition.sendAsString ? String(value) : (value as string | number | boolean);
+		const wire = FIELD_WIRE[field];
+		body[wire.apiName] = wire.sendAsString ? String(value) : (value as string | number | boolean);
 	}
 	return { ok: true, request: { model: modelId, body } };
 }
@@ -80,7 +81,7 @@ function present(raw: RawFields, model: ModelSpec | undefined): Partial<Record<V
 			value = field === 'prompt' ? value : value.trim();
 			if ((value as string).trim() === '') continue;
 		}
-		const type = FIELD_DEFINITIONS[field].type;
+		const type = FIELD_WIRE[field].type;
 		if (type === 'number') {
 			if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) value = Number(value);
 			if (value === 0) continue;
@@ -102,7 +103,7 @@ const httpUrl = z
 		message: 'http-url',
 	});
 
-const BASE_TYPES: Record<'string' | 'number' | 'boolean', z.ZodTypeAny> = {
+const BASE_TYPES: Record<FieldWire['type'], z.ZodTypeAny> = {
 	string: z.string(),
 	number: z.number().int(),
 	boolean: z.boolean(),
@@ -117,7 +118,7 @@ function fieldSchema(field: VideoField, rule: FieldRule): z.ZodTypeAny {
 			literals.length === 1
 				? literals[0]
 				: z.union(literals as unknown as [z.ZodLiteral<FieldValue>, z.ZodLiteral<FieldValue>]);
-	} else schema = BASE_TYPES[FIELD_DEFINITIONS[field].type];
+	} else schema = BASE_TYPES[FIELD_WIRE[field].type];
 	return rule.required ? schema : schema.optional();
 }
 
@@ -142,7 +143,7 @@ const genericObject = z.object(
 	Object.fromEntries(
 		VIDEO_FIELDS.map((field) => [
 			field,
-			(field === 'imageUrl' ? httpUrl : BASE_TYPES[FIELD_DEFINITIONS[field].type]).optional(),
+			(field === 'imageUrl' ? httpUrl : BASE_TYPES[FIELD_WIRE[field].type]).optional(),
 		]),
 	),
 );
@@ -201,7 +202,7 @@ function allowed(rule: FieldRule | undefined): string {
 }
 
 function expected(field: VideoField): string {
-	const type = FIELD_DEFINITIONS[field].type;
+	const type = FIELD_WIRE[field].type;
 	return type === 'number' ? 'a whole number' : `a ${type}`;
 }
 

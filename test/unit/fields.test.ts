@@ -156,6 +156,15 @@ describe('fields the editor shows', () => {
 		expect(names.filter((name) => (VIDEO_FIELDS as readonly string[]).includes(name))).toEqual([]);
 	});
 
+	it('keeps each operation’s fields to it when the values they depend on are expressions', () => {
+		const expressions = { model: '={{ $json.model }}', imageSource: '={{ $json.source }}', download: '={{ true }}' };
+		const getStatus = displayed({ operation: 'getStatus', ...expressions }).map((p) => p.name);
+		expect(getStatus.filter((name) => [...VIDEO_FIELDS, 'imageSource', 'imageBinaryPropertyName'].includes(name))).toEqual([]);
+		const create = displayed({ operation: 'create', ...expressions }).map((p) => p.name);
+		expect(create).toContain('imageBinaryPropertyName');
+		expect(create).not.toContain('binaryPropertyName');
+	});
+
 	it('Create and Wait has the waiting options with their documented defaults', () => {
 		const options = displayed({ operation: 'createAndWait', model: 'google/veo3' }).find((p) => p.name === 'options');
 		const byName = Object.fromEntries(

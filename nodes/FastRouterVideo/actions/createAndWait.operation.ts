@@ -6,14 +6,15 @@ import { mergeTask, type NormalizedTask } from '../normalize';
 import { waitForTask } from '../poller';
 import { redactText } from '../safeText';
 import { type Connection, getConnection } from '../transport';
-import { checkAllItems, finishBatch, forEachItem, type ItemOutcome } from '../batch';
-import { createOne, type CreatedTask } from './create.operation';
+import { checkAllItems, failed, finishBatch, forEachItem, type ItemOutcome, output } from '../batch';
+import { createLimit, createOne } from '../creates';
+import { lastErrorOf, MIN_POLL_INTERVAL_MS } from '../retry';
 import { checkBoolean, checkChoice, checkDownloadOptions, checkNumber, downloadOptionProperties } from '../optionChecks';
 import { includeRawResponseOption, optionsFor } from '../itemParameters';
 import { downloadProperties, taskItem } from '../taskOutput';
+import { forOperation, videoRequestProperties } from '../fields';
 
-/** FastRouter's own examples poll every few seconds; under 1 s only burns rate limit. */
-const MIN_POLL_INTERVAL_S = 1;
+const MIN_POLL_INTERVAL_S = MIN_POLL_INTERVAL_MS / 1000;
 const DEFAULT_POLL_INTERVAL_S = 5;
 const DEFAULT_MAX_WAIT_S = 900;
 // A sheet of 50–100 rows runs in one wave: the whole batch waits about as long as one video.
@@ -22,15 +23,15 @@ const DEFAULT_ON_TIMEOUT = 'error' as const;
 /** A signed image link lives this much longer than the item's Max Wait. */
 const IMAGE_LINK_MARGIN_S = 600;
 
-export const description: INodeProperties[] = [
-	...downloadProperties(['createAndWait']),
+const properties: INodeProperties[] = [
+	...videoRequestProperties,
+	...downloadProperties,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { operation: ['createAndWait'] } },
 		options: [
 			includeRawResponseOption,
 			...downloadOptionProperties,
@@ -82,6 +83,8 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+export const description = forOperation('createAndWait', properties);
+
 interface WaitSettings {
 	intervalMs: number;
 	maxWaitS: number;
@@ -121,8 +124,9 @@ function waitSettingsFor(ctx: IExecuteFunctions, itemIndex: number): { ok: true;
 
 /**
  * Validates every item (its fields and its options), then creates and waits for all of them at
- * once (up to Max Concurrent): 50 videos take about as long as one. Each item is created exactly
- * once. Max Wait bounds each item's whole wait, from its create on.
+ * once (up to Max Concurrent; the creates through the same limit as Create's): 50 videos take
+ * about as long as one. Each item is created exactly once. Max Wait bounds each item's whole wait,
+ * from its create on.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const concurrency = checkNumber(
@@ -150,57 +154,62 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			return settings.ok ? undefined : settings.problem;
 		},
 	);
-	const created: CreatedTask[] = [];
+	const limit = createLimit();
 
 	const outcomes = await forEachItem(this, checked, concurrency.value, async (entry, itemIndex): Promise<ItemOutcome> => {
-		if ('itemIndex' in entry) return entry;
+		if (entry.kind === 'failed') return entry;
 		const settings = settingsByItem[itemIndex];
-		if (!settings.ok) return { itemIndex, message: settings.problem };
+		if (!settings.ok) return failed({ itemIndex, message: settings.problem });
 		const { intervalMs, maxWaitS, onTimeout, includeRaw } = settings.value;
-		const deadline = Date.now() + maxWaitS * 1000;
 
-		const result = await createOne(this, connection, entry, itemIndex, created, deadline);
-		if ('message' in result) return result;
-		const start = result.task;
+		const creation = await createOne(this, connection, limit, entry.request, itemIndex, maxWaitS * 1000);
+		if (creation.kind === 'failed') return creation;
+		const start = creation.task;
 		const download = this.getNodeParameter('download', itemIndex, true) as boolean;
 		const end = await waitForTask(this, connection, start, {
 			intervalMs,
-			deadline,
+			deadline: creation.sentAt + maxWaitS * 1000,
 			keepVideoStream: download,
 			onUpdate: (task) => report(this, itemIndex, task, connection),
 		});
-		const extra = includeRaw ? { raw: { create: result.raw } } : {};
-		const record = created.find((task) => task.itemIndex === itemIndex);
-		if (record) record.status = end.task.status;
+		const extra = includeRaw ? { raw: { create: creation.raw } } : {};
+		// The node's error lists this task with the latest status the wait saw.
+		const created = { ...creation.created, status: end.task.status };
 
-		if (end.kind === 'error') {
+		if (end.kind === 'failed') {
 			const failure = fromApiFailure(itemIndex, end.failure, start.taskId);
 			failure.description = `${failure.description ?? ''} The task was created and may still be running on FastRouter: Get Status with its task ID.`.trim();
-			return failure;
+			return failed(failure, created);
 		}
 		const task: NormalizedTask = mergeTask(start, end.task);
 		if (end.kind === 'timeout') {
-			if (onTimeout === 'output') return { json: { ...task, ...extra }, pairedItem: { item: itemIndex } };
-			const lastError = end.lastError ? `; last error: ${end.lastError}` : '';
-			return {
-				itemIndex,
-				taskId: task.taskId,
-				message: `Task ${task.taskId} did not finish within ${maxWaitS} s (last status: ${task.status}${task.progress !== null ? `, ${task.progress}%` : ''}${lastError})`,
-				description:
-					'It may still finish on FastRouter: run Get Status with this task ID later, or raise Max Wait. Set On Timeout to "Output Task" to get such items as output instead of an error.',
-			};
+			if (onTimeout === 'output') return output({ json: { ...task, ...extra }, pairedItem: { item: itemIndex } }, created);
+			const lastError = lastErrorOf(end);
+			return failed(
+				{
+					itemIndex,
+					taskId: task.taskId,
+					message: `Task ${task.taskId} did not finish within ${maxWaitS} s (last status: ${task.status}${task.progress !== null ? `, ${task.progress}%` : ''}${lastError ? `; last error: ${lastError}` : ''})`,
+					description:
+						'It may still finish on FastRouter: run Get Status with this task ID later, or raise Max Wait. Set On Timeout to "Output Task" to get such items as output instead of an error.',
+				},
+				created,
+			);
 		}
 		if (task.status === 'failed') {
-			return {
-				itemIndex,
-				taskId: task.taskId,
-				message: `The generation of task ${task.taskId} failed: ${task.error?.message ?? 'no reason given'}`,
-				description: 'FastRouter reported the task as failed; change the prompt or image and run again.',
-			};
+			return failed(
+				{
+					itemIndex,
+					taskId: task.taskId,
+					message: `The generation of task ${task.taskId} failed: ${task.error?.message ?? 'no reason given'}`,
+					description: 'FastRouter reported the task as failed; change the prompt or image and run again.',
+				},
+				created,
+			);
 		}
-		return await taskItem(this, connection, itemIndex, task, end.video, settings.value.download, extra);
+		return { ...(await taskItem(this, connection, itemIndex, task, end.video, settings.value.download, extra)), created };
 	});
-	return finishBatch(this, outcomes, created, connection.apiKey);
+	return finishBatch(this, outcomes, connection.apiKey);
 }
 
 /** A line per state change in n8n's log (and the demo's console): which item, which task, how far. */
