@@ -12,6 +12,7 @@ const { startSimulator } = require('../test/simulator');
 const dist = path.join(__dirname, '..', 'dist');
 const { FastRouterVideo } = require(path.join(dist, 'nodes/FastRouterVideo/FastRouterVideo.node.js'));
 const { FastRouterApi } = require(path.join(dist, 'credentials/FastRouterApi.credentials.js'));
+const { VIDEO_FIELDS } = require(path.join(dist, 'nodes/FastRouterVideo/catalog.js'));
 
 const OUT_DIR = path.join(process.cwd(), 'out');
 const IMAGE = 'https://upload.wikimedia.org/wikipedia/commons/3/3f/Fronalpstock_big.jpg';
@@ -24,7 +25,6 @@ const SIMULATED_ROWS = [
 ];
 // The cheapest useful real call: one 5-second 480p clip.
 const REAL_ROWS = [{ model: 'bytedance/seedance', prompt: 'A paper boat drifting on a rain puddle, macro shot', resolution: '480p', length: 5 }];
-const FIELDS = ['prompt', 'imageUrl', 'length', 'seconds', 'resolution', 'aspectRatio', 'size', 'mode', 'seed', 'generateAudio'];
 
 async function main() {
 	const apiKey = process.env.FASTROUTER_API_KEY;
@@ -60,7 +60,7 @@ async function main() {
 		parameters: {
 			operation: 'createAndWait',
 			model: '={{ $json.model }}',
-			...Object.fromEntries(FIELDS.map((field) => [field, `={{ $json.${field} }}`])),
+			...Object.fromEntries(VIDEO_FIELDS.map((field) => [field, `={{ $json.${field} }}`])),
 			options: { pollInterval: apiKey ? 5 : 1, maxWait: 900 },
 		},
 		onLog: (line) => {

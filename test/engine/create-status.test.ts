@@ -100,10 +100,10 @@ describe('Create', () => {
 		expect(sim.counters.creates).toBe(2);
 	});
 
-	it('sends the key to the base URL and nowhere else', async () => {
+	it('sends one request, the create, to the base URL with the key, and returns without polling', async () => {
 		await runVideoNode(sim, { operation: 'create', model: 'google/veo3', prompt: 'p' });
 		expect(sim.counters.creates).toBe(1); // the simulator accepted the Bearer key
-		expect(sim.counters.videoHostAuthHeaders).toEqual([]);
+		expect(sim.counters.apiRequests).toEqual({ 'POST /api/v1/videos': 1 });
 	});
 });
 

@@ -5,7 +5,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { NORMALIZED_KEYS } from '../helpers/expectations';
-import { runVideoNode, SIM_KEY, videoBytes } from '../helpers/node';
+import { FIELDS_FROM_ITEM, runVideoNode, SIM_KEY, videoBytes } from '../helpers/node';
 import { startSimulator, type Simulator } from '../simulator';
 
 let sim: Simulator;
@@ -18,13 +18,12 @@ beforeEach(() => sim.reset());
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 const IMAGE = 'https://images.example.com/frame.png';
 const NEW = '[sim:gen=new]';
-const FIELDS = ['prompt', 'imageUrl', 'length', 'seconds', 'resolution', 'aspectRatio', 'size', 'mode', 'seed', 'generateAudio'];
 
 function fromRows(operation: string, options: IDataObject = {}): IDataObject {
 	return {
 		operation,
 		model: '={{ $json.model }}',
-		...Object.fromEntries(FIELDS.map((field) => [field, `={{ $json.${field} }}`])),
+		...FIELDS_FROM_ITEM,
 		...(operation === 'createAndWait' ? { options: { pollInterval: 1, ...options } } : {}),
 	};
 }
@@ -149,7 +148,7 @@ describe('Get Status', () => {
 		expect(sim.counters.apiRequests).toEqual({ 'GET /api/v1/videos/{id}': 1 });
 	});
 
-	it('older ids are polled as before, with the model, on getVideoResponse', async () => {
+	it('older ids are polled with the model, on getVideoResponse', async () => {
 		const taskId = await createOne('google/veo3', 'older status');
 		await sleep(700);
 		// A model id from a sheet, in another case: the older route needs it exactly as created.

@@ -4,7 +4,7 @@ import { runVideoNode } from '../helpers/node';
 import { startSimulator, type Simulator } from '../simulator';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startSignedLinkServer } = require('../helpers/signed-links') as {
-	startSignedLinkServer: () => Promise<{ url: string; requests: Array<{ status: number }>; close: () => Promise<void> }>;
+	startSignedLinkServer: () => Promise<{ url: string; close: () => Promise<void> }>;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const images = require('../helpers/images') as {

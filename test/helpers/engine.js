@@ -334,7 +334,6 @@ async function runNode(options) {
 		errorItems: taskData?.data?.main?.[1] ?? [],
 		/** The node's error when it failed as a whole (no Continue On Fail). */
 		error: taskData?.error ?? run.data.resultData.error,
-		executionTimeMs: taskData?.executionTime,
 	};
 }
 
@@ -381,7 +380,7 @@ async function testCredential(credentialType, values) {
 	return { status: 'OK', message: 'Connection successful!' };
 }
 
-module.exports = { runNode, testCredential, useBinaryMode, NODE_NAME };
+module.exports = { runNode, testCredential, useBinaryMode };
 
 /**
  * The bytes of an output binary as a stream, whichever binary mode stored it.

@@ -7,6 +7,16 @@ const { startHostile } = require('../simulator/hostile') as typeof import('../si
 export type Hostile = Awaited<ReturnType<typeof startHostile>>;
 export { startHostile };
 
+export const CREATE = 'POST /api/v1/videos';
+export const POLL = 'POST /api/v1/getVideoResponse';
+export const CREATE_ONLY = { operation: 'create', model: 'google/veo3', prompt: '={{ $json.prompt }}' };
+
+/** A create that answers a task id (per prompt), polls that finish with a video on origin b. */
+export function happyPath(hostile: Hostile, videoPath = '/v.mp4'): void {
+	hostile.on(CREATE, ({ body, res }, h) => h.json(res, 200, h.accepted(`task-${body?.prompt}`)));
+	hostile.on(POLL, ({ body, res }, h) => h.json(res, 200, h.finished(String(body?.taskId), `${h.origins.b}${videoPath}`)));
+}
+
 /** Runs the node against the hostile server's first origin, with its key. */
 export async function runAgainst(
 	hostile: Hostile,

@@ -31,14 +31,14 @@ function pngChunk(type, data) {
 	return Buffer.concat([length, body, crc]);
 }
 
-/** @param {number} width @param {number} height @param {[number, number, number]} [rgb] */
-function png(width, height, rgb = [230, 120, 40]) {
+/** @param {number} width @param {number} height */
+function png(width, height) {
 	const header = Buffer.alloc(13);
 	header.writeUInt32BE(width, 0);
 	header.writeUInt32BE(height, 4);
 	header[8] = 8; // bit depth
 	header[9] = 2; // truecolour
-	const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
+	const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [230, 120, 40]).flat())]);
 	const raw = Buffer.concat(Array.from({ length: height }, () => row));
 	return Buffer.concat([
 		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -56,8 +56,8 @@ function segment(marker, payload) {
 	return Buffer.concat([Buffer.from([0xff, marker]), length, data]);
 }
 
-/** @param {number} width @param {number} height @param {number} [paddingBytes] size of the APP1 segment */
-function jpeg(width, height, paddingBytes = 2000) {
+/** @param {number} width @param {number} height */
+function jpeg(width, height) {
 	const u16 = (/** @type {number} */ value) => [value >> 8, value & 0xff];
 	const blocks = Math.ceil(width / 8) * Math.ceil(height / 8);
 	// Two bits a block ("0" DC category 0, "0" end of block), padded with 1s to whole bytes.
@@ -68,7 +68,7 @@ function jpeg(width, height, paddingBytes = 2000) {
 	return Buffer.concat([
 		Buffer.from([0xff, 0xd8]),
 		segment(0xe0, [...Buffer.from('JFIF\0', 'latin1'), 1, 1, 0, 0, 1, 0, 1, 0, 0]),
-		segment(0xe1, Buffer.concat([Buffer.from('n8n-nodes-fastrouter test\0', 'latin1'), Buffer.alloc(paddingBytes)])),
+		segment(0xe1, Buffer.concat([Buffer.from('n8n-nodes-fastrouter test\0', 'latin1'), Buffer.alloc(2000)])),
 		segment(0xdb, [0, ...Array(64).fill(1)]),
 		segment(0xc0, [8, ...u16(height), ...u16(width), 1, 1, 0x11, 0]),
 		segment(0xc4, [...oneCodeTable(0x00), ...oneCodeTable(0x10)]),

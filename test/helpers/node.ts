@@ -1,6 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { FastRouterApi } from '../../credentials/FastRouterApi.credentials';
+import { VIDEO_FIELDS } from '../../nodes/FastRouterVideo/catalog';
 import { FastRouterVideo } from '../../nodes/FastRouterVideo/FastRouterVideo.node';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const engine = require('./engine') as {
@@ -13,7 +14,6 @@ export interface RunResult {
 	items: INodeExecutionData[];
 	errorItems: INodeExecutionData[];
 	error?: { message: string; description?: string; context?: IDataObject; httpCode?: string };
-	executionTimeMs?: number;
 	/** The whole run as n8n's engine hands it to its hooks (what n8n saves with the execution). */
 	run?: { data: { resultData: { error?: { message: string; description?: string } & IDataObject; runData: IDataObject } } };
 }
@@ -41,6 +41,9 @@ export async function runVideoNode(
 		...rest,
 	});
 }
+
+/** Every video field read from the item (`={{ $json.prompt }}`, …): one sheet row per item. */
+export const FIELDS_FROM_ITEM: IDataObject = Object.fromEntries(VIDEO_FIELDS.map((field) => [field, `={{ $json.${field} }}`]));
 
 export async function testCredential(values: IDataObject) {
 	return await engine.testCredential(new FastRouterApi(), values);

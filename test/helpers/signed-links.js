@@ -16,15 +16,12 @@ const { Container } = require(require.resolve('@n8n/di', { paths: [coreDir] }));
 const { BinaryDataService, FileNotFoundError } = require('n8n-core');
 
 /**
- * @returns {Promise<{ url: string, requests: Array<{ status: number }>, close: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  *   `url` is the instance URL to give the engine (its restApiUrl is `${url}rest`)
  */
 async function startSignedLinkServer() {
-	/** @type {Array<{ status: number }>} */
-	const requests = [];
 	const server = http.createServer(async (req, res) => {
 		const finish = (/** @type {number} */ status, /** @type {string} */ text = '') => {
-			requests.push({ status });
 			res.writeHead(status, { 'Content-Type': 'text/plain' }).end(text);
 		};
 		const url = new URL(req.url ?? '/', 'http://localhost');
@@ -34,7 +31,6 @@ async function startSignedLinkServer() {
 			const id = service.validateSignedToken(url.searchParams.get('token') ?? '');
 			const metadata = await service.getMetadata(id);
 			const stream = await service.getAsStream(id);
-			requests.push({ status: 200 });
 			res.writeHead(200, {
 				'Content-Type': metadata.mimeType ?? 'application/octet-stream',
 				'Content-Length': String(metadata.fileSize),
@@ -50,7 +46,6 @@ async function startSignedLinkServer() {
 	const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
 	return {
 		url: `http://127.0.0.1:${port}/`,
-		requests,
 		close: () => new Promise((resolve) => server.close(() => resolve(undefined))),
 	};
 }

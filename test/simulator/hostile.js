@@ -32,7 +32,6 @@ const FIXTURE = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'tiny.mp4
 /**
  * @typedef {object} Counters
  * @property {number} creates POSTs carrying a create body (model, no taskId), on any origin and path
- * @property {Record<string, number>} createsByPrompt
  * @property {number} polls
  * @property {{ a: number, b: number }} credentials requests that carried an Authorization header, per origin
  * @property {{ a: number, b: number }} keySeen requests in which the API key appeared anywhere, per origin
@@ -48,11 +47,11 @@ const FIXTURE = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'tiny.mp4
  * @property {() => void} reset
  * @property {() => Promise<void>} close
  * @property {(res: http.ServerResponse, status: number, body: unknown, headers?: Record<string, string | number>) => void} json
- * @property {(res: http.ServerResponse, status: number, contentType: string, text: string | Buffer, headers?: Record<string, string | number>) => void} raw
+ * @property {(res: http.ServerResponse, status: number, contentType: string, text: string | Buffer) => void} raw
  * @property {(res: http.ServerResponse, status: number, location: string) => void} redirect
  * @property {(res: http.ServerResponse) => void} hang headers never sent, socket held open
- * @property {(res: http.ServerResponse, status: number, contentType: string, text: string | Buffer, everyMs?: number, headers?: Record<string, string | number>) => void} trickle one byte per `everyMs`
- * @property {(res: http.ServerResponse, options?: { bytes?: number, contentType?: string, declareLength?: boolean, stallAfter?: number, everyMs?: number }) => void} mp4
+ * @property {(res: http.ServerResponse, status: number, contentType: string, text: string | Buffer, everyMs?: number) => void} trickle one byte per `everyMs`
+ * @property {(res: http.ServerResponse, options?: { bytes?: number, declareLength?: boolean, stallAfter?: number, everyMs?: number }) => void} mp4
  * @property {(taskId: string, url: string) => Record<string, unknown>} finished a task-style finished poll answer
  * @property {(taskId: string, status?: string) => Record<string, unknown>} running a task-style running poll answer
  * @property {(taskId: string) => Record<string, unknown>} accepted a task-style create answer
@@ -95,9 +94,9 @@ async function startHostile(options = {}) {
 			res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
 			res.end(text);
 		},
-		raw(res, status, contentType, text, headers = {}) {
+		raw(res, status, contentType, text) {
 			const body = Buffer.from(text);
-			res.writeHead(status, { ...(contentType ? { 'Content-Type': contentType } : {}), 'Content-Length': body.length, ...headers });
+			res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': body.length });
 			res.end(body);
 		},
 		redirect(res, status, location) {
@@ -105,9 +104,9 @@ async function startHostile(options = {}) {
 			res.end();
 		},
 		hang() {},
-		trickle(res, status, contentType, text, everyMs = 500, headers = {}) {
+		trickle(res, status, contentType, text, everyMs = 500) {
 			const body = Buffer.from(text);
-			res.writeHead(status, { 'Content-Type': contentType, ...headers });
+			res.writeHead(status, { 'Content-Type': contentType });
 			let at = 0;
 			const timer = setInterval(() => {
 				if (res.destroyed || at >= body.length) {
@@ -121,14 +120,14 @@ async function startHostile(options = {}) {
 			}, everyMs);
 			timers.add(timer);
 		},
-		mp4(res, { bytes = FIXTURE.length, contentType = 'video/mp4', declareLength = true, stallAfter, everyMs } = {}) {
+		mp4(res, { bytes = FIXTURE.length, declareLength = true, stallAfter, everyMs } = {}) {
 			const padded = Buffer.alloc(Math.max(bytes, FIXTURE.length));
 			FIXTURE.copy(padded);
 			if (padded.length > FIXTURE.length) {
 				padded.writeUInt32BE(padded.length - FIXTURE.length, FIXTURE.length);
 				padded.write('free', FIXTURE.length + 4, 'latin1');
 			}
-			res.writeHead(200, { 'Content-Type': contentType, ...(declareLength ? { 'Content-Length': padded.length } : {}) });
+			res.writeHead(200, { 'Content-Type': 'video/mp4', ...(declareLength ? { 'Content-Length': padded.length } : {}) });
 			if (stallAfter !== undefined) {
 				// Sends the start, then holds the socket (or trickles a byte every `everyMs`).
 				res.write(padded.subarray(0, stallAfter));
@@ -205,11 +204,7 @@ async function startHostile(options = {}) {
 				const everything = `${JSON.stringify(req.headers)} ${req.url} ${text}`;
 				if (everything.includes(apiKey)) counters.keySeen[origin]++;
 				const isCreate = req.method === 'POST' && !!body && typeof body.model === 'string' && body.taskId === undefined;
-				if (isCreate) {
-					counters.creates++;
-					const prompt = String(body?.prompt ?? '');
-					counters.createsByPrompt[prompt] = (counters.createsByPrompt[prompt] ?? 0) + 1;
-				}
+				if (isCreate) counters.creates++;
 				if (req.method === 'POST' && body?.taskId !== undefined) counters.polls++;
 				if (req.method === 'GET' && /^\/api\/v1\/videos\/[^/]+$/.test(url.pathname)) counters.polls++;
 				counters.log.push(`${origin} ${req.method} ${url.pathname}${authorization !== undefined ? ' auth' : ''}`);
@@ -255,7 +250,7 @@ async function startHostile(options = {}) {
 
 /** @returns {Counters} */
 function emptyCounters() {
-	return { creates: 0, createsByPrompt: {}, polls: 0, credentials: { a: 0, b: 0 }, keySeen: { a: 0, b: 0 }, log: [] };
+	return { creates: 0, polls: 0, credentials: { a: 0, b: 0 }, keySeen: { a: 0, b: 0 }, log: [] };
 }
 
-module.exports = { startHostile, FIXTURE_BYTES: FIXTURE.length };
+module.exports = { startHostile };

@@ -4,10 +4,9 @@
 // FastRouter fetches the image URL a create names, and refuses the create (400, nothing created)
 // when it cannot get the image or it is no JPG or PNG. The simulator does the same for URLs on
 // this machine — an n8n's signed binary link, a test server — the only ones it can reach here;
-// other URLs are taken on trust, as before.
+// other URLs are taken on trust.
 
 const IMAGE_FETCH_TIMEOUT_MS = 10_000;
-const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 
 /** @param {string} url */
 function isLoopback(url) {
@@ -32,7 +31,6 @@ function imageType(bytes) {
  * @property {number} [status] the image host's HTTP status
  * @property {number} bytes
  * @property {string} [contentType]
- * @property {'png' | 'jpeg'} [type] what the bytes are
  * @property {Buffer} [body]
  * @property {string} [problem] why the create is refused
  */
@@ -48,14 +46,12 @@ async function fetchImage(url) {
 		const body = Buffer.from(await response.arrayBuffer());
 		const fetched = { url, status: response.status, bytes: body.length, contentType: response.headers.get('content-type') ?? undefined, body };
 		if (!response.ok) return { ...fetched, problem: `could not fetch image: HTTP ${response.status}` };
-		if (body.length > MAX_IMAGE_BYTES) return { ...fetched, problem: 'image is too large' };
-		const type = imageType(body);
-		if (!type) return { ...fetched, problem: 'image is not a JPG or PNG' };
-		return { ...fetched, type };
+		if (!imageType(body)) return { ...fetched, problem: 'image is not a JPG or PNG' };
+		return fetched;
 	} catch (error) {
 		const cause = /** @type {{ cause?: { code?: string }, message?: string }} */ (error);
 		return { url, bytes: 0, problem: `could not fetch image: ${cause.cause?.code ?? cause.message}` };
 	}
 }
 
-module.exports = { fetchImage, isLoopback };
+module.exports = { fetchImage };

@@ -2,9 +2,9 @@
 'use strict';
 
 // A FastRouter video API simulator: two real HTTP servers on 127.0.0.1, one for the API and one
-// standing for the CDN that serves finished videos. See /work/shared/fastrouter-api.md for the
-// contract it follows. Faults are steered per prompt, either from JS (setFault) or from tokens
-// inside the prompt text, because an n8n process under test cannot call into this module.
+// standing for the CDN that serves finished videos, answering as FastRouter's video API document
+// and its API reference describe. Faults are steered per prompt, either from JS (setFault) or from
+// tokens inside the prompt text, because an n8n process under test cannot call into this module.
 //
 // It speaks both generations of FastRouter's video API, chosen per task:
 // - older (the default): `code: "SUCCESS"`, task ids `task…` (Sora: `video_…`), `usage` on the
@@ -35,7 +35,6 @@ const FIXTURE = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'tiny.mp4
 const CHUNK = 64 * 1024;
 // Shared and never written to: every padding chunk is a view of it, so a 1 GB body costs one chunk.
 const ZEROES = Buffer.alloc(CHUNK);
-const MAX_BODY = 1024 * 1024;
 const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
 
 /**
@@ -54,9 +53,7 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
  *   500: the task IS created, the answer is a 500. 'drop': created, socket destroyed unanswered.
  * @property {number} [createErrorTimes] how many create requests for this prompt get createError
  *   (or envelopeError). Default: 1 for 429, 500, 502 and 'drop' (transient), unlimited for the rest.
- * @property {number} [createRetryAfter] Retry-After seconds on an injected create 429 (default 1)
  * @property {string} [envelopeError] create answers 200 with a non-SUCCESS envelope, nothing created
- * @property {string} [envelopeCode] the envelope's code, default 'INSUFFICIENT_BALANCE'
  * @property {number} [cutDownload] the first N transfers of the video bytes are cut short
  * @property {number} [vanishAfterPolls] after N polls the task is gone (404)
  * @property {number} [videoBytes] size of this task's video
@@ -129,7 +126,6 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
  * @property {Map<string, Task>} tasks
  * @property {import('./image-fetch').ImageFetch[]} imageFetches local image URLs creates named, as fetched
  * @property {(prompt: string, fault: Fault) => void} setFault
- * @property {() => void} clearFaults
  * @property {() => void} reset
  * @property {() => Promise<void>} close
  */
@@ -161,11 +157,9 @@ const ERRORS = {
 	402: ['insufficient_credits', 'insufficient_credits', 'Insufficient credits'],
 	403: ['moderation_error', 'content_blocked', 'Request blocked by moderation'],
 	404: ['not_found', 'task_not_found', 'Task not found or expired'],
-	413: ['invalid_request_error', 'body_too_large', 'Request body too large'],
 	429: ['rate_limit_error', 'rate_limited', 'Rate limit exceeded, please retry later'],
 	500: ['server_error', 'internal_error', 'Internal server error'],
 	502: ['upstream_error', 'provider_unavailable', 'The model provider is unavailable'],
-	503: ['server_error', 'service_unavailable', 'Service unavailable'],
 };
 
 /**
@@ -275,7 +269,6 @@ function* videoChunks(total, limit) {
 function parsePromptFaults(prompt) {
 	/** @type {Fault} */
 	const fault = {};
-	let retryAfter;
 	/** @type {{status: number, times: number} | undefined} */
 	let pollErrors;
 	for (const m of prompt.matchAll(/\[sim:([a-z0-9]+)(?:=([^\]]*))?\]/gi)) {
@@ -298,8 +291,6 @@ function parsePromptFaults(prompt) {
 		else if (key === 'expired') fault.expiredLink = value === '404' ? 404 : 403;
 		else if (key === 'noget') fault.noGetRoute = value === '405' ? 405 : 404;
 		else if (key === 'fail') fault.fail = value || 'Generation failed';
-		else if (key === 'envelope') fault.envelopeError = value || 'Insufficient balance';
-		else if (key === 'drop' || (key === 'create' && value === 'drop')) fault.createError = 'drop';
 		else if (create) fault.createError = Number(create[1]);
 		else if (n !== undefined && !valid) continue;
 		else if (poll) pollErrors = { status: Number(poll[1]), times: n ?? 1 };
@@ -308,44 +299,30 @@ function parsePromptFaults(prompt) {
 		else if (n === undefined) continue;
 		else if (key === 'duration') fault.durationMs = n;
 		else if (key === 'bytes') fault.videoBytes = n;
-		else if (key === 'retryafter') retryAfter = n;
-		else if (key === 'create') fault.createError = n;
-		else if (key === 'createtimes') fault.createErrorTimes = n;
 	}
-	if (pollErrors) {
-		const ra = retryAfter ?? (pollErrors.status === 429 ? 1 : undefined);
-		fault.pollErrors = ra ? { ...pollErrors, retryAfter: ra } : pollErrors;
-	}
-	if (retryAfter !== undefined && fault.createError === 429) fault.createRetryAfter = retryAfter;
+	if (pollErrors) fault.pollErrors = pollErrors.status === 429 ? { ...pollErrors, retryAfter: 1 } : pollErrors;
 	return fault;
 }
 
 /**
  * @param {http.IncomingMessage} req
- * @returns {Promise<string | null>} null when the body is too large
+ * @returns {Promise<string>}
  */
 function readBody(req) {
 	return new Promise((resolve, reject) => {
 		/** @type {Buffer[]} */
 		const parts = [];
-		let size = 0;
-		let tooLarge = false;
-		req.on('data', (/** @type {Buffer} */ chunk) => {
-			size += chunk.length;
-			if (size > MAX_BODY) tooLarge = true;
-			else parts.push(chunk);
-		});
-		req.on('end', () => resolve(tooLarge ? null : Buffer.concat(parts).toString('utf8')));
+		req.on('data', (/** @type {Buffer} */ chunk) => parts.push(chunk));
+		req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
 		req.on('error', reject);
 	});
 }
 
 /**
- * @param {string | null} text
+ * @param {string} text
  * @returns {Record<string, unknown> | undefined}
  */
 function parseJsonObject(text) {
-	if (text === null) return undefined;
 	try {
 		const value = JSON.parse(text);
 		return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
@@ -463,18 +440,13 @@ async function startSimulator(options = {}) {
 
 	/**
 	 * Streams the task's video. Shared by the video host and Sora's finished poll.
-	 * @param {http.IncomingMessage} req
 	 * @param {http.ServerResponse} res
 	 * @param {Task} task
 	 * @param {'downloads' | 'soraStreams'} counter
 	 */
-	function streamVideo(req, res, task, counter) {
+	function streamVideo(res, task, counter) {
 		const total = servedSize(task.videoBytes);
 		res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': total });
-		if (req.method === 'HEAD') {
-			res.end();
-			return;
-		}
 		counters[counter]++;
 		task.transfers++;
 		const cut = (task.fault.cutDownload ?? 0) >= task.transfers;
@@ -506,7 +478,6 @@ async function startSimulator(options = {}) {
 		counters.createRequests++;
 		if (!authorized(req, res)) return;
 		const text = await readBody(req);
-		if (text === null) return sendError(res, 413);
 		const body = parseJsonObject(text);
 		if (!body) return sendError(res, 400, 'Request body must be a JSON object');
 		const prompt = typeof body.prompt === 'string' ? body.prompt : '';
@@ -541,14 +512,14 @@ async function startSimulator(options = {}) {
 		}
 		if (createError === 'envelope') {
 			return sendJson(res, 200, {
-				code: fault.envelopeCode ?? 'INSUFFICIENT_BALANCE',
+				code: 'INSUFFICIENT_BALANCE',
 				message: fault.envelopeError,
 				data: null,
 			});
 		}
 		if (typeof createError === 'number' && createError !== 500) {
 			if (createError === 401) counters.apiAuthFailures++;
-			const headers = createError === 429 ? { 'Retry-After': fault.createRetryAfter ?? 1 } : undefined;
+			const headers = createError === 429 ? { 'Retry-After': 1 } : undefined;
 			return sendError(res, createError, undefined, headers);
 		}
 
@@ -753,7 +724,7 @@ async function startSimulator(options = {}) {
 			return;
 		}
 		counters.hostedDownloads++;
-		streamVideo(req, res, task, 'downloads');
+		streamVideo(res, task, 'downloads');
 	}
 
 	/**
@@ -763,7 +734,6 @@ async function startSimulator(options = {}) {
 	async function handlePoll(req, res, /** @type {'getVideoResponse' | 'getAsyncResponse'} */ route) {
 		if (!authorized(req, res)) return;
 		const text = await readBody(req);
-		if (text === null) return sendError(res, 413);
 		const body = parseJsonObject(text);
 		if (!body) return sendError(res, 400, 'Request body must be a JSON object');
 		if (typeof body.taskId !== 'string' || !body.taskId) return sendError(res, 400, 'taskId is required');
@@ -780,7 +750,7 @@ async function startSimulator(options = {}) {
 
 		const { state, progress } = phase(task);
 		if (task.shape === 'video') {
-			if (state === 'done') return streamVideo(req, res, task, 'soraStreams');
+			if (state === 'done') return streamVideo(res, task, 'soraStreams');
 			if (state === 'failed') {
 				const failed = videoObject(task, 'failed', progress, false);
 				failed.completed_at = Math.floor((task.createdAt + task.durationMs) / 1000);
@@ -830,7 +800,7 @@ async function startSimulator(options = {}) {
 		if (route === 'POST /api/v1/getAsyncResponse') return handlePoll(req, res, 'getAsyncResponse');
 		const getVideo = /^GET \/api\/v1\/videos\/([^/]+)$/.exec(route);
 		if (getVideo) return handleGetVideo(req, res, decodeURIComponent(getVideo[1]));
-		const hosted = /^(?:GET|HEAD) \/videos-content\/([^/]+)$/.exec(route);
+		const hosted = /^GET \/videos-content\/([^/]+)$/.exec(route);
 		if (hosted) return handleHosted(req, res, decodeURIComponent(hosted[1]));
 		if (route === 'GET /__sim/counters') return sendJson(res, 200, counters);
 		if (route === 'POST /__sim/reset') {
@@ -851,7 +821,7 @@ async function startSimulator(options = {}) {
 		const url = new URL(req.url ?? '/', 'http://sim');
 		const match = /^\/(videos|hosted)\/([^/]+)\.mp4$/.exec(url.pathname);
 		const task = match ? tasks.get(decodeURIComponent(match[2])) : undefined;
-		if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 404, 'Not found');
+		if (req.method !== 'GET') return sendError(res, 404, 'Not found');
 		// A CDN only has the file once the generation succeeded.
 		if (!task || phase(task).state !== 'done') return sendError(res, 404, 'Video not found');
 		// The provider's signed link has expired; a hosted copy (/hosted/) has not.
@@ -861,7 +831,7 @@ async function startSimulator(options = {}) {
 			return;
 		}
 		if (match?.[1] === 'hosted' && task.generation !== 'newer') return sendError(res, 404, 'Video not found');
-		streamVideo(req, res, task, 'downloads');
+		streamVideo(res, task, 'downloads');
 	}
 
 	/**
@@ -936,7 +906,6 @@ async function startSimulator(options = {}) {
 			faults.set(prompt, { ...fault });
 			createFaultHits.delete(prompt);
 		},
-		clearFaults,
 		reset,
 		close() {
 			closing ??= Promise.all([closeServer(apiServer), closeServer(videoServer)]).then(() => undefined);

@@ -39,7 +39,7 @@ function shownFields(values: INodeParameters): Record<string, Array<string | num
 	return shown;
 }
 
-// The two tables of shared/fastrouter-video-api.seed.txt, merged per model (image and text).
+// The two tables of FastRouter's video API document, merged per model (image and text).
 // Veo 3 and Veo 3 Fast have the same row in both tables.
 const VEO = {
 	prompt: 'any',

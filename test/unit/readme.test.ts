@@ -24,9 +24,4 @@ describe('README', () => {
 			MODELS.map((model) => `| ${model.displayName} | \`${model.id}\` | ${cell(model.textToVideo, model)} | ${cell(model.imageToVideo, model)} |`),
 		);
 	});
-
-	it('starts with the set-up: npm install, the main command, npm test', () => {
-		const setup = readme.slice(readme.indexOf('## Set-up'), readme.indexOf('## Install in n8n'));
-		expect(setup).toMatch(/npm install\s*\nnpm run demo[^\n]*\nnpm test/);
-	});
 });
