@@ -12,16 +12,14 @@ const common = {
  * `npm test` runs two of the three layers: `unit` (pure functions, no server, no engine) and
  * `engine` (the node inside n8n's WorkflowExecute against the simulator on 127.0.0.1). The third,
  * a real n8n, is `npm run test:n8n`. One layer alone: `npx jest --selectProjects unit`.
+ *
+ * `npm test` runs 8 files at once (package.json): the engine tests spend their time waiting on
+ * timers (a poll interval is at least 1 s, Max Wait a few), not on the CPU. The unit layer alone is
+ * all CPU, so plain `npx jest` keeps jest's default.
  */
-// The engine tests spend their time waiting on timers (a poll interval is at least 1 s, Max Wait a
-// few), not on the CPU, so they run more files at once than there are cores. The unit layer alone
-// is all CPU: there every extra worker only adds its own start-up, so it keeps jest's default.
-const unitOnly = /--selectProjects[= ]unit(?!\S)/.test(process.argv.join(' ')) && !process.argv.includes('engine');
-
 module.exports = {
 	// A project-level testTimeout is ignored: jest reads it from the top.
 	testTimeout: 60000,
-	...(unitOnly ? {} : { maxWorkers: 8 }),
 	projects: [
 		{ ...common, displayName: 'unit', roots: ['<rootDir>/test/unit'] },
 		{

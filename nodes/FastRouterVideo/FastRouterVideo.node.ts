@@ -49,6 +49,9 @@ const operationProperty: INodeProperties = {
 /**
  * FastRouter Video: text-to-video and image-to-video through FastRouter.ai. Every file of the node:
  *
+ *   FastRouterVideo.node.ts             this file: the description, and execute → actions/router.ts
+ *   FastRouterVideo.node.json           the codex: where n8n's node panel lists the node
+ *   fastrouter.svg, fastrouter.dark.svg the icon, light and dark
  * What the editor shows, and what an item may ask for
  *   catalog.ts                          the models, what each accepts, the API's field names (model ids live here only)
  *   fields.ts                           editor fields generated from the catalog; forOperation scopes them
@@ -83,7 +86,6 @@ const operationProperty: INodeProperties = {
  *   pool.ts                             at most N at once, results in input order
  *   errors.ts                           an item's failure as an error item or the node's error
  *   safeText.ts                         error text n8n shows as written, with the key cut out
- * And FastRouterVideo.node.json (the codex: where n8n lists the node), fastrouter(.dark).svg (icons).
  */
 export class FastRouterVideo implements INodeType {
 	description: INodeTypeDescription = {
