@@ -1,6 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -8,10 +7,21 @@ import path from 'node:path';
  * file: a file added without its line fails here.
  */
 const ROOT = path.join(__dirname, '..', '..');
-/** The repository's files, new ones included, as git sees them (ignored output such as dist/ left out). */
+/** What .gitignore leaves out (build output, downloads, caches), and git's own folder. */
+const IGNORED = readFileSync(path.join(ROOT, '.gitignore'), 'utf8')
+	.split('\n')
+	.map((line) => line.trim().replace(/\/$/, ''))
+	.filter((line) => line !== '' && !line.startsWith('#'))
+	.concat('.git')
+	.map((pattern) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`));
+
+/** The repository's files, new ones included. */
 function filesUnder(dir: string): string[] {
-	const listed = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '--', dir], { cwd: ROOT, encoding: 'utf8' });
-	return listed.split('\n').filter((file) => file !== '' && file !== 'node_modules');
+	return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+		if (IGNORED.some((pattern) => pattern.test(entry.name))) return [];
+		const relative = path.posix.join(dir, entry.name);
+		return entry.isDirectory() ? filesUnder(relative) : [relative];
+	});
 }
 
 /** Whether `text` names the file: its name as a whole word (a folder's map lists its files by name). */
