@@ -283,7 +283,7 @@ function statusFailure(
 ): ApiFailure | undefined {
 	const body = (json && typeof json === 'object' ? json : { message: String(json ?? '') }) as JsonObject;
 	const apiError = body.error as JsonObject | undefined;
-	const reason = redact(String(apiError?.message ?? body.message ?? ''), connection);
+	const reason = redactText(String(apiError?.message ?? body.message ?? ''), connection.apiKey);
 	if (statusCode >= 200 && statusCode < 300) {
 		// A task-style envelope can say "failed" with HTTP 200; the video-object shape has no `code`.
 		// Older answers write SUCCESS, newer ones success: the case carries no meaning.
@@ -311,10 +311,6 @@ function statusFailure(
 		mayHaveCreated: kind === 'create' && statusCode >= 500,
 		body,
 	};
-}
-
-export function redact(text: string, connection: Connection): string {
-	return redactText(text, connection.apiKey);
 }
 
 function safeHost(url: string): string {
