@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { failed, type ItemOutcome, output } from './batch';
 import { attachFinishedVideo, type DownloadSettings } from './binary';
-import { cancelled } from './request';
 import type { NormalizedTask } from './normalize';
 import type { VideoStream } from './poller';
+import { cancelled } from './request';
 import { type Connection, discard } from './transport';
-import { failed, type ItemOutcome, output } from './batch';
 
 /** Download Video and its output field, unscoped: the operations that may return a video include them. */
 export const downloadProperties: INodeProperties[] = [

@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getConnection } from '../transport';
 import { checkAllItems, finishBatch, forEachItem, type ItemOutcome, output } from '../batch';
 import { CREATE_CONCURRENCY, createLimit, createOne } from '../creates';
-import { includeRawResponseOption, optionsFor } from '../itemParameters';
 import { forOperation, videoRequestProperties } from '../fields';
+import { includeRawResponseOption, optionsFor } from '../itemParameters';
+import { getConnection } from '../transport';
 
 /**
  * Nothing waits here, and FastRouter may fetch the image only once the task leaves its queue:

@@ -1,18 +1,18 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { DownloadSettings } from '../binary';
-import { fromApiFailure, itemLabel, toNodeError } from '../errors';
-import { mergeTask, type NormalizedTask } from '../normalize';
-import { waitForTask } from '../poller';
-import { redactText } from '../safeText';
-import { type Connection, getConnection } from '../transport';
 import { checkAllItems, failed, finishBatch, forEachItem, type ItemOutcome, output } from '../batch';
+import type { DownloadSettings } from '../binary';
 import { createLimit, createOne } from '../creates';
-import { lastErrorOf, MIN_POLL_INTERVAL_MS } from '../retry';
-import { checkBoolean, checkChoice, checkDownloadOptions, checkNumber, downloadOptionProperties } from '../optionChecks';
-import { includeRawResponseOption, optionsFor } from '../itemParameters';
-import { downloadProperties, taskItem } from '../taskOutput';
+import { fromApiFailure, itemLabel, toNodeError } from '../errors';
 import { forOperation, videoRequestProperties } from '../fields';
+import { includeRawResponseOption, optionsFor } from '../itemParameters';
+import { mergeTask, type NormalizedTask } from '../normalize';
+import { checkBoolean, checkChoice, checkDownloadOptions, checkNumber, downloadOptionProperties } from '../optionChecks';
+import { waitForTask } from '../poller';
+import { lastErrorOf, MIN_POLL_INTERVAL_MS } from '../retry';
+import { redactText } from '../safeText';
+import { downloadProperties, taskItem } from '../taskOutput';
+import { type Connection, getConnection } from '../transport';
 
 const MIN_POLL_INTERVAL_S = MIN_POLL_INTERVAL_MS / 1000;
 const DEFAULT_POLL_INTERVAL_S = 5;

@@ -1,14 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { failed, finishBatch, forEachItem, type ItemOutcome } from '../batch';
 import { canonicalModelId } from '../catalog';
 import { fromApiFailure, toNodeError } from '../errors';
-import { lookAtTask, unknownStatusFailure } from '../poller';
-import { discard, getConnection } from '../transport';
-import { failed, finishBatch, forEachItem, type ItemOutcome } from '../batch';
-import { checkDownloadOptions, downloadOptionProperties } from '../optionChecks';
-import { includeRawResponseOption, modelFor, optionsFor } from '../itemParameters';
-import { downloadProperties, taskItem } from '../taskOutput';
 import { forOperation } from '../fields';
+import { includeRawResponseOption, modelFor, optionsFor } from '../itemParameters';
+import { checkDownloadOptions, downloadOptionProperties } from '../optionChecks';
+import { lookAtTask, unknownStatusFailure } from '../poller';
+import { downloadProperties, taskItem } from '../taskOutput';
+import { discard, getConnection } from '../transport';
 
 const STATUS_CONCURRENCY = 10;
 
