@@ -6,6 +6,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { MODELS } from '../nodes/FastRouterVideo/catalog';
+import { API_PATHS, DEFAULT_BASE_URL } from '../nodes/FastRouterVideo/transport/connection';
+
 /** A task id no real task can have: polling it proves the key without creating (or paying for) anything. */
 export const CREDENTIAL_PROBE_TASK_ID = 'n8n-credential-test-0000';
 
@@ -35,7 +38,7 @@ export class FastRouterApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://go.fastrouter.ai',
+			default: DEFAULT_BASE_URL,
 			description:
 				'Where the FastRouter API lives. Change it only for a proxy, a staging environment or a local simulator. The API key is sent to this host only.',
 		},
@@ -57,9 +60,9 @@ export class FastRouterApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/api/v1/getVideoResponse',
+			url: API_PATHS.olderPoll,
 			method: 'POST',
-			body: { taskId: CREDENTIAL_PROBE_TASK_ID, model: 'google/veo3' },
+			body: { taskId: CREDENTIAL_PROBE_TASK_ID, model: MODELS[0].id },
 			json: true,
 			ignoreHttpStatusErrors: true,
 			// The key goes to the Base URL's origin only: n8n would follow a redirect and send it along.

@@ -1,8 +1,8 @@
 /**
  * Everything this package knows about FastRouter's video models, as data, and how each field is
- * sent (FIELD_WIRE). The editor's fields (fields.ts), the validation and the request body
- * (validation.ts) and the README's model table come from this file; nothing else in the package
- * mentions a model id. Adding a model is one entry in MODELS.
+ * sent (FIELD_WIRE). The editor's fields (descriptions/), the validation and the request body
+ * (validation/modelRules.ts) and the README's model table come from this file; nothing else in the
+ * package mentions a model id. Adding a model is one entry in MODELS.
  *
  * Sources: FastRouter's video API document (its two tables: the first eight models, known in full)
  * and FastRouter's current API reference, changelog and guides (the later models, mostly known only
@@ -33,11 +33,18 @@ export interface FieldWire {
 	type: 'string' | 'number' | 'boolean';
 	/** Checked as a number, sent as a string: how FastRouter's own Sora example sends `seconds`. */
 	sendAsString?: true;
+	/**
+	 * The link to the input image: checked as an http(s) URL; set, it makes the request
+	 * image-to-video; an image from a binary field fills it with a signed link.
+	 */
+	inputImage?: true;
+	/** Sent exactly as written, spaces included (a prompt); other text is trimmed. */
+	keepsWhitespace?: true;
 }
 
 export const FIELD_WIRE: Record<VideoField, FieldWire> = {
-	prompt: { apiName: 'prompt', type: 'string' },
-	imageUrl: { apiName: 'image', type: 'string' },
+	prompt: { apiName: 'prompt', type: 'string', keepsWhitespace: true },
+	imageUrl: { apiName: 'image', type: 'string', inputImage: true },
 	length: { apiName: 'length', type: 'number' },
 	seconds: { apiName: 'seconds', type: 'number', sendAsString: true },
 	resolution: { apiName: 'resolution', type: 'string' },
@@ -47,6 +54,9 @@ export const FIELD_WIRE: Record<VideoField, FieldWire> = {
 	seed: { apiName: 'seed', type: 'number' },
 	generateAudio: { apiName: 'generateAudio', type: 'boolean' },
 };
+
+/** The field that carries the input image (FIELD_WIRE's `inputImage`). */
+export const INPUT_IMAGE_FIELD = VIDEO_FIELDS.find((field) => FIELD_WIRE[field].inputImage) as VideoField;
 
 export type FieldValue = string | number;
 

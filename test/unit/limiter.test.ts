@@ -1,5 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
-import { limiter, mapInPool } from '../../nodes/FastRouterVideo/pool';
+import { limiter, mapInPool } from '../../nodes/FastRouterVideo/batch/pool';
 
 /** Work that ends when told to, recording what started and how many ran at once. */
 function gate() {

@@ -1,4 +1,4 @@
-import { isLocalUrl } from '../../nodes/FastRouterVideo/localAddress';
+import { isLocalUrl } from '../../nodes/FastRouterVideo/validation/localAddress';
 
 // Where FastRouter, on the internet, cannot fetch a signed image link from.
 describe('local addresses', () => {

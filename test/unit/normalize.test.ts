@@ -1,6 +1,6 @@
 import type { JsonObject } from 'n8n-workflow';
 
-import { finishedByVideo, mergeTask, normalizeAnswer, unknownStatusWord } from '../../nodes/FastRouterVideo/normalize';
+import { finishedByVideo, mergeTask, normalizeAnswer, unknownStatusWord } from '../../nodes/FastRouterVideo/polling/normalize';
 
 // Every answer shape FastRouter gives (both API generations, task envelopes and Sora's video
 // object), written out as the API reference and the simulator give them, becomes the same item.

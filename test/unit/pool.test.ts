@@ -1,5 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
-import { mapInPool } from '../../nodes/FastRouterVideo/pool';
+import { mapInPool } from '../../nodes/FastRouterVideo/batch/pool';
 
 /** A job that finishes when told to, recording how many run at once. */
 function gate() {

@@ -1,4 +1,4 @@
-import { createRetry, downloadPause, DOWNLOAD_ATTEMPTS, isRetryable, retryAfterMs } from '../../nodes/FastRouterVideo/retry';
+import { createRetry, downloadPause, DOWNLOAD_ATTEMPTS, isRetryable, retryAfterMs } from '../../nodes/FastRouterVideo/transport/retryPolicy';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 

@@ -7,7 +7,7 @@ import {
 	VIDEO_FIELDS,
 	type VideoField,
 } from '../../nodes/FastRouterVideo/catalog';
-import { checkCreateRequest, type RawFields } from '../../nodes/FastRouterVideo/validation';
+import { checkCreateRequest, type RawFields } from '../../nodes/FastRouterVideo/validation/modelRules';
 
 // An item's fields checked against the catalog, without n8n: every rule of every catalog model
 // (each required field, each value list, each field a model does not take) gives its problem text.
@@ -62,8 +62,8 @@ describe('every catalog model, in every mode it has rules for', () => {
 	describe.each(RULED.map((entry) => [entry.where, entry] as const))('%s', (_where, { model, mode, rules, minimal, where }) => {
 		it('accepts its required fields alone, sent under the catalog id', () => {
 			const checked = checkCreateRequest(model.id, minimal);
-			expect(checked).toMatchObject({ ok: true, request: { model: model.id, body: { model: model.id } } });
-			if (checked.ok) expect('image' in checked.request.body).toBe(mode === 'imageToVideo');
+			expect(checked).toMatchObject({ ok: true, value: { model: model.id, body: { model: model.id } } });
+			if (checked.ok) expect('image' in checked.value.body).toBe(mode === 'imageToVideo');
 		});
 
 		it('accepts every listed value of every field, and any value of the free ones', () => {
@@ -131,16 +131,16 @@ describe('the request body', () => {
 	it('uses the API’s names: imageUrl is sent as image, Sora’s seconds as a string', () => {
 		expect(checkCreateRequest('openai/sora-2-pro', { prompt: 'p', seconds: 12, size: '720x1280' })).toEqual({
 			ok: true,
-			request: { model: 'openai/sora-2-pro', body: { model: 'openai/sora-2-pro', prompt: 'p', seconds: '12', size: '720x1280' } },
+			value: { model: 'openai/sora-2-pro', body: { model: 'openai/sora-2-pro', prompt: 'p', seconds: '12', size: '720x1280' } },
 		});
 		expect(checkCreateRequest('google/veo3', { imageUrl: IMAGE, generateAudio: true })).toMatchObject({
-			request: { body: { model: 'google/veo3', image: IMAGE, generateAudio: true } },
+			value: { body: { model: 'google/veo3', image: IMAGE, generateAudio: true } },
 		});
 	});
 
 	it('drops what means "not set": empty, blank, null, 0 in a number, false for a boolean the model lacks', () => {
 		const checked = checkCreateRequest('google/veo3', { prompt: 'p', length: '', resolution: null, imageUrl: '  ', aspectRatio: undefined, seed: 0 });
-		expect(checked).toEqual({ ok: true, request: { model: 'google/veo3', body: { model: 'google/veo3', prompt: 'p' } } });
+		expect(checked).toEqual({ ok: true, value: { model: 'google/veo3', body: { model: 'google/veo3', prompt: 'p' } } });
 		expect(checkCreateRequest('openai/sora-2-pro', { prompt: 'p', generateAudio: false })).toMatchObject({ ok: true });
 		expect(problems('openai/sora-2-pro', { prompt: 'p', generateAudio: true })).toEqual([
 			'"generateAudio" is not taken by openai/sora-2-pro (text-to-video) (it takes: prompt, seconds, size)',
@@ -150,15 +150,15 @@ describe('the request body', () => {
 	it('reads numbers and booleans from a spreadsheet’s text, and keeps a prompt’s own spaces', () => {
 		expect(checkCreateRequest('google/veo3', { prompt: ' a fox ', length: '8', seed: ' 42 ', generateAudio: 'false' })).toEqual({
 			ok: true,
-			request: { model: 'google/veo3', body: { model: 'google/veo3', prompt: ' a fox ', length: 8, seed: 42, generateAudio: false } },
+			value: { model: 'google/veo3', body: { model: 'google/veo3', prompt: ' a fox ', length: 8, seed: 42, generateAudio: false } },
 		});
 	});
 
 	it('matches a catalog id whatever its case and spaces, and sends any other id as given, trimmed', () => {
-		expect(checkCreateRequest('  GOOGLE/VEO3 ', { prompt: 'p' })).toMatchObject({ request: { model: 'google/veo3' } });
+		expect(checkCreateRequest('  GOOGLE/VEO3 ', { prompt: 'p' })).toMatchObject({ value: { model: 'google/veo3' } });
 		expect(checkCreateRequest(' Someone/New-Model ', { prompt: 'p', mode: 'x', length: 6 })).toEqual({
 			ok: true,
-			request: { model: 'Someone/New-Model', body: { model: 'Someone/New-Model', prompt: 'p', mode: 'x', length: 6 } },
+			value: { model: 'Someone/New-Model', body: { model: 'Someone/New-Model', prompt: 'p', mode: 'x', length: 6 } },
 		});
 	});
 });

@@ -1,17 +1,17 @@
 import {
 	firstPoll,
-	isRetryable,
 	lastErrorOf,
+	type NextStep,
 	nextPoll,
+	type Poll,
 	type PollPolicy,
-	type PollResult,
 	pollState,
-	type PollStep,
 	STATUS_MAX_WAIT_MS,
 	STATUS_POLICY,
 	waitPolicy,
-} from '../../nodes/FastRouterVideo/retry';
-import type { ApiFailure } from '../../nodes/FastRouterVideo/transport';
+} from '../../nodes/FastRouterVideo/polling/cadence';
+import { isRetryable } from '../../nodes/FastRouterVideo/transport/retryPolicy';
+import type { ApiFailure } from '../../nodes/FastRouterVideo/transport/types';
 
 /**
  * The poll loop's decisions, run against a fake clock: each sleep moves the clock on by what was
@@ -22,35 +22,30 @@ type Task = { status: string; progress: number | null };
 
 const T0 = 1_000_000;
 
-function running(progress: number | null = null): PollResult<Task> {
-	return { kind: 'state', task: { status: 'processing', progress }, done: false };
+function running(progress: number | null = null): Poll<Task> {
+	return { kind: 'status', task: { status: 'processing', progress } };
 }
-function succeeded(): PollResult<Task> {
-	return { kind: 'state', task: { status: 'succeeded', progress: 100 }, done: true };
+function succeeded(): Poll<Task> {
+	return { kind: 'status', task: { status: 'succeeded', progress: 100 } };
 }
-function unknownWord(word: string): PollResult<Task> {
-	return {
-		kind: 'state',
-		task: { status: 'queued', progress: null },
-		done: false,
-		unknown: { message: `FastRouter reported the status "${word}", which this node does not know`, description: '', retryable: false },
-	};
+function unknownWord(word: string): Poll<Task> {
+	return { kind: 'status', task: { status: 'queued', progress: null }, unknownStatus: word };
 }
 function failure(statusCode: number | undefined, message: string, extra: Partial<ApiFailure> = {}): ApiFailure {
 	return { message, description: '', statusCode, retryable: isRetryable('poll', statusCode), ...extra };
 }
-function failing(statusCode: number | undefined, message = `HTTP ${statusCode}`, extra: Partial<ApiFailure> = {}): PollResult<Task> {
+function failing(statusCode: number | undefined, message = `HTTP ${statusCode}`, extra: Partial<ApiFailure> = {}): Poll<Task> {
 	return { kind: 'failure', failure: failure(statusCode, message, extra) };
 }
 /** An answer the node cannot use (HTML with 200): retried, but counted. */
-function htmlPage(): PollResult<Task> {
+function htmlPage(): Poll<Task> {
 	return failing(undefined, 'FastRouter answered the status check (HTTP 200) with an HTML page instead of a task status', { persistent: true });
 }
 
-function drive(policy: PollPolicy, deadline: number, answers: Array<PollResult<Task>>, pollMs = 0, start: Task = { status: 'queued', progress: null }) {
+function drive(policy: PollPolicy, deadline: number, answers: Array<Poll<Task>>, pollMs = 0, start: Task = { status: 'queued', progress: null }) {
 	let now = T0;
 	const sleeps: number[] = [];
-	let step: PollStep<Task> = firstPoll(policy, pollState(deadline, start), now);
+	let step: NextStep<Task> = firstPoll(policy, pollState(deadline, start), now);
 	let polls = 0;
 	while (step.kind === 'sleep') {
 		sleeps.push(step.ms);
@@ -98,7 +93,7 @@ describe('the wait (Create and Wait)', () => {
 			lastFailure: (rateLimited as { failure: ApiFailure }).failure,
 			refusedWait: { askedMs: 3_600_000, leftMs: 10_000 },
 		});
-		expect(lastErrorOf(end as Extract<PollStep<Task>, { kind: 'timeout' }>)).toBe(
+		expect(lastErrorOf(end as Extract<NextStep<Task>, { kind: 'timeout' }>)).toBe(
 			'Rate limited by FastRouter (429): slow down; FastRouter asked to wait 3600 s (Retry-After), more than the 10 s left',
 		);
 	});
@@ -144,7 +139,7 @@ describe('the wait (Create and Wait)', () => {
 		const providerDown = failing(502, 'The model’s provider is unavailable (502): provider down');
 		const { end } = drive(waitPolicy(1000), T0 + 3000, [providerDown, running(40), running(40)], 0);
 		expect(end).toEqual({ kind: 'timeout', task: { status: 'processing', progress: 40 }, lastFailure: (providerDown as { failure: ApiFailure }).failure });
-		expect(lastErrorOf(end as Extract<PollStep<Task>, { kind: 'timeout' }>)).toBe('The model’s provider is unavailable (502): provider down');
+		expect(lastErrorOf(end as Extract<NextStep<Task>, { kind: 'timeout' }>)).toBe('The model’s provider is unavailable (502): provider down');
 	});
 
 	it('a deadline already passed ends it before any poll, with the task as created', () => {

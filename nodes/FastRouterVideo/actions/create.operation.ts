@@ -1,10 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { checkAllItems, finishBatch, forEachItem, type ItemOutcome, output } from '../batch';
-import { CREATE_CONCURRENCY, createLimit, createOne } from '../creates';
-import { forOperation, videoRequestProperties } from '../fields';
-import { includeRawResponseOption, optionsFor } from '../itemParameters';
-import { getConnection } from '../transport';
+import { checkAllItems } from '../batch/checks';
+import { CREATE_CONCURRENCY, createLimit, createOne } from '../batch/createOne';
+import { forEachItem } from '../batch/forEachItem';
+import { videoRequestProperties } from '../descriptions/modelFields';
+import { includeRawResponseOption, optionsCollection } from '../descriptions/optionFields';
+import { forOperation } from '../descriptions/scope';
+import { type ItemOutcome, output } from '../output/outcome';
+import type { Connection } from '../transport/types';
+import { optionsFor } from '../validation/options';
 
 /**
  * Nothing waits here, and FastRouter may fetch the image only once the task leaves its queue:
@@ -12,31 +16,18 @@ import { getConnection } from '../transport';
  */
 const IMAGE_LINK_LIFETIME_S = 24 * 60 * 60;
 
-const properties: INodeProperties[] = [
-	...videoRequestProperties,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			includeRawResponseOption,
-		],
-	},
-];
+const properties: INodeProperties[] = [...videoRequestProperties, optionsCollection([includeRawResponseOption])];
 
 export const description = forOperation('create', properties);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const connection = await getConnection(this);
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], connection: Connection): Promise<ItemOutcome[]> {
 	const checked = await checkAllItems(this, items, {
 		baseUrl: connection.baseUrl,
 		imageLinkLifetimeS: () => IMAGE_LINK_LIFETIME_S,
 	});
 	const limit = createLimit();
 	// A Create item is its create: the pool is as wide as the create limit.
-	const outcomes = await forEachItem(this, checked, CREATE_CONCURRENCY, async (entry, itemIndex): Promise<ItemOutcome> => {
+	return await forEachItem(this, checked, CREATE_CONCURRENCY, async (entry, itemIndex): Promise<ItemOutcome> => {
 		if (entry.kind === 'failed') return entry;
 		const result = await createOne(this, connection, limit, entry.request, itemIndex);
 		if (result.kind === 'failed') return result;
@@ -44,5 +35,4 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const json = { ...result.task, ...(includeRaw ? { raw: { create: result.raw } } : {}) };
 		return output({ json, pairedItem: { item: itemIndex } }, result.created);
 	});
-	return finishBatch(this, outcomes, connection.apiKey);
 }

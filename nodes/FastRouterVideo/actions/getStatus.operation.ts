@@ -1,14 +1,18 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { failed, finishBatch, forEachItem, type ItemOutcome } from '../batch';
+import { forEachItem } from '../batch/forEachItem';
 import { canonicalModelId } from '../catalog';
-import { fromApiFailure, toNodeError } from '../errors';
-import { forOperation } from '../fields';
-import { includeRawResponseOption, modelFor, optionsFor } from '../itemParameters';
-import { checkDownloadOptions, downloadOptionProperties } from '../optionChecks';
-import { lookAtTask, unknownStatusFailure } from '../poller';
-import { downloadProperties, taskItem } from '../taskOutput';
-import { discard, getConnection } from '../transport';
+import { downloadOptionProperties, downloadProperties, includeRawResponseOption, optionsCollection } from '../descriptions/optionFields';
+import { forOperation } from '../descriptions/scope';
+import { fromApiFailure, toNodeError } from '../output/errors';
+import { failed, type ItemOutcome } from '../output/outcome';
+import { taskItem } from '../output/taskItem';
+import { unknownStatusFailure } from '../polling/cadence';
+import { checkTaskOnce } from '../polling/loop';
+import { discard } from '../transport/exchange';
+import type { Connection } from '../transport/types';
+import { modelFor } from '../validation/itemRequest';
+import { checkDownloadOptions, optionsFor } from '../validation/options';
 
 const STATUS_CONCURRENCY = 10;
 
@@ -22,37 +26,26 @@ const properties: INodeProperties[] = [
 		description: 'The task to look at, as returned by Create (its `taskId`)',
 	},
 	...downloadProperties,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			...downloadOptionProperties,
-			includeRawResponseOption,
-		],
-	},
+	optionsCollection([...downloadOptionProperties, includeRawResponseOption]),
 ];
 
 export const description = forOperation('getStatus', properties);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], connection: Connection): Promise<ItemOutcome[]> {
 	// Options that make no sense are refused before anything is sent, as for the creates.
 	const settings = items.map((_item, itemIndex) => checkDownloadOptions(optionsFor(this, itemIndex)));
 	const firstBad = settings.findIndex((checked) => !checked.ok);
 	const bad = settings[firstBad];
-	if (bad && !bad.ok && !this.continueOnFail()) throw toNodeError(this, { itemIndex: firstBad, message: bad.problem });
-	const connection = await getConnection(this);
-	const outcomes = await forEachItem(this, items, STATUS_CONCURRENCY, async (_item, itemIndex): Promise<ItemOutcome> => {
+	if (bad && !bad.ok && !this.continueOnFail()) throw toNodeError(this, { itemIndex: firstBad, message: bad.problems.join('; ') });
+	return await forEachItem(this, items, STATUS_CONCURRENCY, async (_item, itemIndex): Promise<ItemOutcome> => {
 		const download = settings[itemIndex];
-		if (!download.ok) return failed({ itemIndex, message: download.problem });
+		if (!download.ok) return failed({ itemIndex, message: download.problems.join('; ') });
 		const taskId = String(this.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
 		// The older poll route needs the model exactly as the task was created with it.
 		const model = canonicalModelId(modelFor(this, itemIndex));
 		if (!taskId) return failed({ itemIndex, message: '"taskId" is empty: give the task ID that Create returned' });
-		const polled = await lookAtTask(this, connection, taskId, model);
-		if (polled.kind === 'error') return failed(fromApiFailure(itemIndex, polled.failure, taskId));
+		const polled = await checkTaskOnce(this, connection, taskId, model);
+		if (polled.kind === 'failure') return failed(fromApiFailure(itemIndex, polled.failure, taskId));
 		// One look answers what it sees: a status the node does not know is reported at once.
 		if (polled.unknownStatus !== undefined) {
 			if (polled.video) discard(polled.video.stream);
@@ -61,5 +54,4 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const includeRaw = optionsFor(this, itemIndex).includeRawResponse === true;
 		return await taskItem(this, connection, itemIndex, polled.task, polled.video, download.value, includeRaw ? { raw: { poll: polled.raw ?? null } } : {});
 	});
-	return finishBatch(this, outcomes, connection.apiKey);
 }

@@ -1,13 +1,18 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { finishBatch } from '../batch/finish';
+import { getConnection } from '../transport/connection';
 import * as create from './create.operation';
 import * as createAndWait from './createAndWait.operation';
 import * as getStatus from './getStatus.operation';
 
 const OPERATIONS = { create, getStatus, createAndWait } as const;
 
-/** Every operation works on the whole batch at once: that is how all items run in parallel. */
+/**
+ * Every operation works on the whole batch at once — that is how all items run in parallel — and
+ * reports one outcome per item; the batch's finish turns them into output or the node's error.
+ */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const operation = this.getNodeParameter('operation', 0) as keyof typeof OPERATIONS;
@@ -15,5 +20,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	if (!handler) {
 		throw new NodeOperationError(this.getNode(), `The operation "${String(operation)}" is not supported`);
 	}
-	return [await handler.execute.call(this, items)];
+	const connection = await getConnection(this);
+	const outcomes = await handler.execute.call(this, items, connection);
+	return [finishBatch(this, outcomes, connection.apiKey)];
 }

@@ -1,0 +1,31 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { failureItem, toNodeError } from '../output/errors';
+import type { Failed, ItemOutcome } from '../output/outcome';
+import { redactDeep } from '../text/safeText';
+
+/**
+ * Either every item's output, or — without Continue On Fail — the first failure as the node's
+ * error, listing the tasks the run created for the other items.
+ */
+export function finishBatch(ctx: IExecuteFunctions, outcomes: ItemOutcome[], secret = ''): INodeExecutionData[] {
+	const firstFailure = outcomes.find((outcome): outcome is Failed => outcome.kind === 'failed');
+	if (firstFailure && !ctx.continueOnFail()) {
+		const created = outcomes.flatMap((outcome) => (outcome.created ? [outcome.created] : []));
+		throw toNodeError(ctx, firstFailure.failure, created, secret);
+	}
+	// A server may echo the key anywhere in its answers (raw included): none of it is output.
+	return outcomes.map((outcome) =>
+		outcome.kind === 'failed' ? failureItem(ctx, outcome.failure, secret) : redactItem(outcome.item, secret),
+	);
+}
+
+/** The item's json and its binaries' names (a file is named for its task id), without the key. */
+function redactItem(item: INodeExecutionData, secret: string): INodeExecutionData {
+	const binary = item.binary
+		? Object.fromEntries(
+				Object.entries(item.binary).map(([name, entry]) => [name, { ...redactDeep({ ...entry, data: '' }, secret), data: entry.data }]),
+			)
+		: undefined;
+	return { ...item, json: redactDeep(item.json, secret), ...(binary ? { binary } : {}) };
+}

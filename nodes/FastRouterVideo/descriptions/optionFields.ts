@@ -1,0 +1,120 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { MIN_POLL_INTERVAL_MS } from '../polling/cadence';
+
+/**
+ * The fields about what comes back (Download Video, its output field) and every entry of the
+ * operations' Options collections, with their defaults: validation/options.ts checks the values
+ * against the same defaults and limits.
+ */
+
+export const DEFAULT_MAX_VIDEO_MB = 4096;
+export const DEFAULT_DOWNLOAD_TIMEOUT_S = 1800;
+export const DEFAULT_POLL_INTERVAL_S = 5;
+export const MIN_POLL_INTERVAL_S = MIN_POLL_INTERVAL_MS / 1000;
+export const DEFAULT_MAX_WAIT_S = 900;
+// A sheet of 50–100 rows runs in one wave: the whole batch waits about as long as one video.
+export const DEFAULT_MAX_CONCURRENT = 100;
+export const ON_TIMEOUT_CHOICES = ['error', 'output'] as const;
+export const DEFAULT_ON_TIMEOUT = 'error' as const;
+
+/** An operation's Options collection. */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options };
+}
+
+/** Every operation's Options collection offers FastRouter's own answer next to the normalized one. */
+export const includeRawResponseOption: INodeProperties = {
+	displayName: 'Include Raw Response',
+	name: 'includeRawResponse',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to add FastRouter’s own answer under `raw`, next to the normalized fields',
+};
+
+/** Download Video and its output field, unscoped: the operations that may return a video include them. */
+export const downloadProperties: INodeProperties[] = [
+	{
+		displayName: 'Download Video',
+		name: 'download',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to attach the finished video as binary data (an MP4 file, ready for Google Drive, S3, YouTube or Telegram)',
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		hint: 'The name of the output binary field to put the video in',
+		displayOptions: { show: { download: [true] } },
+	},
+];
+
+export const downloadOptionProperties: INodeProperties[] = [
+	{
+		displayName: 'Max Video Size (MB)',
+		name: 'maxVideoSize',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: DEFAULT_MAX_VIDEO_MB,
+		description: 'A video larger than this is not downloaded: the item fails saying so, with its task ID',
+	},
+	{
+		displayName: 'Download Timeout (Seconds)',
+		name: 'downloadTimeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: DEFAULT_DOWNLOAD_TIMEOUT_S,
+		description: 'How long one video’s download may take in all; one that stalls for a minute fails sooner',
+	},
+];
+
+/** Create and Wait's own options: how many at once, how long, what a timeout gives, how often to look. */
+export const waitOptionProperties: INodeProperties[] = [
+	{
+		displayName: 'Max Concurrent',
+		name: 'maxConcurrent',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: DEFAULT_MAX_CONCURRENT,
+		description: 'How many tasks run on FastRouter at once. Items beyond it start as earlier ones finish.',
+	},
+	{
+		displayName: 'Max Wait (Seconds)',
+		name: 'maxWait',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: DEFAULT_MAX_WAIT_S,
+		description:
+			'How long each item may take from its create until its task is done, retries, slow answers and Retry-After waits included (its download has its own limits)',
+	},
+	{
+		displayName: 'On Timeout',
+		name: 'onTimeout',
+		type: 'options',
+		options: [
+			{
+				name: 'Error',
+				value: 'error',
+				description: 'The item fails (with its task ID, so Get Status can pick it up later)',
+			},
+			{
+				name: 'Output Task',
+				value: 'output',
+				description: 'The item comes out with its task ID and latest status, for a later Get Status',
+			},
+		],
+		default: DEFAULT_ON_TIMEOUT,
+		description: 'What to do with a task still running when Max Wait is reached',
+	},
+	{
+		displayName: 'Poll Interval (Seconds)',
+		name: 'pollInterval',
+		type: 'number',
+		typeOptions: { minValue: MIN_POLL_INTERVAL_S },
+		default: DEFAULT_POLL_INTERVAL_S,
+		description: 'How often each running task is checked (at least every 1 s; a smaller value counts as 1)',
+	},
+];

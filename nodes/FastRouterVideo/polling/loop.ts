@@ -1,0 +1,127 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { cancelled, discard } from '../transport/exchange';
+import type { Connection, VideoStream } from '../transport/types';
+import {
+	firstPoll,
+	type NextStep,
+	nextPoll,
+	type Poll,
+	POLL_GRACE_MS,
+	type PollPolicy,
+	pollState,
+	STATUS_MAX_WAIT_MS,
+	STATUS_POLICY,
+	waitPolicy,
+} from './cadence';
+import { finishedByVideo, normalizeAnswer, type NormalizedTask, notYetSeen, unknownStatusWord } from './normalize';
+import { fetchStatus } from './routes';
+
+/**
+ * Polling, in levels: `waitForTask` (Create and Wait) and `checkTaskOnce` (Get Status) run
+ * `runPolls`, the one loop, which sleeps and calls `pollTask` as cadence.ts decides; `pollTask`
+ * is one poll, normalized (routes.ts finds the route, the transport sends it).
+ */
+
+export interface WaitSettings {
+	intervalMs: number;
+	/** Absolute time (ms since epoch) after which the task is reported as timed out. */
+	deadline: number;
+	/** Keeps Sora's finished poll (the MP4 bytes) open for the caller; otherwise it is closed. */
+	keepVideoStream: boolean;
+	onUpdate?: (task: NormalizedTask) => void;
+}
+
+/** How a wait ended; a timeout keeps the last failure it saw (cadence.ts's lastErrorOf words it). */
+export type WaitEnd =
+	| { kind: 'finished'; task: NormalizedTask; video?: VideoStream }
+	| Extract<NextStep<NormalizedTask>, { kind: 'timeout' | 'failed' }>;
+
+/** One poll of a task, normalized. */
+export async function pollTask(
+	ctx: IExecuteFunctions,
+	connection: Connection,
+	taskId: string,
+	model: string,
+	deadline?: number,
+): Promise<Poll> {
+	const fetched = await fetchStatus(ctx, connection, taskId, model, deadline);
+	if (!fetched.ok) return { kind: 'failure', failure: fetched.failure };
+	const answer = fetched.value;
+	if (answer.kind === 'video') return { kind: 'status', task: finishedByVideo(taskId, model), video: answer.video };
+	const task = normalizeAnswer(answer.json, model);
+	const unknownStatus = unknownStatusWord(answer.json);
+	return {
+		kind: 'status',
+		task: { ...task, taskId: task.taskId ?? taskId },
+		raw: answer.json,
+		...(unknownStatus !== undefined ? { unknownStatus } : {}),
+	};
+}
+
+/**
+ * Polls one task until it succeeds, fails, or the deadline passes. Every task of a run has its
+ * own wait, all running at once, so a slow task or a slow answer never delays another's polls
+ * or download. Cancelling the execution ends every wait at once.
+ */
+export async function waitForTask(
+	ctx: IExecuteFunctions,
+	connection: Connection,
+	start: NormalizedTask,
+	settings: WaitSettings,
+): Promise<WaitEnd> {
+	const { end, last } = await runPolls(ctx, connection, start, waitPolicy(settings.intervalMs), settings.deadline, settings.onUpdate);
+	const video = last?.kind === 'status' ? last.video : undefined;
+	if (end.kind !== 'answered') {
+		if (video) discard(video.stream);
+		return end;
+	}
+	if (video && !settings.keepVideoStream) discard(video.stream);
+	return { kind: 'finished', task: end.task, video: settings.keepVideoStream ? video : undefined };
+}
+
+/**
+ * Get Status's one look at a task: its status, or the last failure. A 429/5xx/network blip is
+ * tried again (STATUS_POLICY), all within STATUS_MAX_WAIT_MS.
+ */
+export async function checkTaskOnce(ctx: IExecuteFunctions, connection: Connection, taskId: string, model: string): Promise<Poll> {
+	const { last } = await runPolls(ctx, connection, notYetSeen(taskId, model), STATUS_POLICY, Date.now() + STATUS_MAX_WAIT_MS);
+	// A look polls at once, and ends at its first status or right after a failed poll whose
+	// failure is the one it ends with: either way its last poll is its result.
+	return last as Poll;
+}
+
+/**
+ * The one poll loop: sleeps and polls as cadence.ts decides, until it ends. Returns the end and
+ * the last poll (its video stream still open).
+ */
+async function runPolls(
+	ctx: IExecuteFunctions,
+	connection: Connection,
+	start: NormalizedTask,
+	policy: PollPolicy,
+	deadline: number,
+	onUpdate?: (task: NormalizedTask) => void,
+): Promise<{ end: Exclude<NextStep<NormalizedTask>, { kind: 'sleep' }>; last?: Poll }> {
+	const signal = ctx.getExecutionCancelSignal();
+	const taskId = start.taskId ?? '';
+	// Past the deadline the wait still polls once (cadence.ts), so a timed-out item reports its latest state.
+	const pollDeadline = deadline + (policy.until === 'done' ? POLL_GRACE_MS : 0);
+	let step = firstPoll(policy, pollState(deadline, start), Date.now());
+	let last: Poll | undefined;
+	while (step.kind === 'sleep') {
+		if (last?.kind === 'status' && last.video) discard(last.video.stream);
+		if (step.ms > 0) await sleep(step.ms, signal);
+		// Hosts before n8n 2.34 ignore the signal in sleep.
+		if (signal?.aborted) throw cancelled(ctx);
+		const { state } = step;
+		last = await pollTask(ctx, connection, taskId, start.model, pollDeadline);
+		step = nextPoll(policy, state, last, Date.now());
+		if (last.kind === 'status' && step.kind !== 'failed') {
+			const seen = state.latest;
+			if (last.task.status !== seen.status || last.task.progress !== seen.progress) onUpdate?.(last.task);
+		}
+	}
+	return { end: step, last };
+}

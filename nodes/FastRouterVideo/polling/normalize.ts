@@ -1,0 +1,250 @@
+import type { IDataObject, JsonObject } from 'n8n-workflow';
+
+/**
+ * FastRouter answers in two shapes: a task envelope (`data.taskId`, `data.generations[]`) for
+ * Pollo, Veo, Runway, Seedance…, and OpenAI's video object (`id`, `status`, `progress`) for Sora.
+ * Both become one item with the same keys, told apart by the answer itself so a model added to
+ * FastRouter tomorrow normalizes too. The newer generation of the API (`fr_` ids) adds to the
+ * envelope: `estimate_usage` on the create, the final cost (`usage.credits_used`, `data.credit`,
+ * `data.costUsd`) and FastRouter's hosted copy (`fastrouter_assets`) on the finished poll, and
+ * `cached` for a result served from its cache.
+ */
+
+export type TaskStatus = 'queued' | 'processing' | 'succeeded' | 'failed';
+
+export interface NormalizedTask extends IDataObject {
+	taskId: string | null;
+	model: string;
+	status: TaskStatus;
+	progress: number | null;
+	videoUrl: string | null;
+	error: { message: string; code: string } | null;
+	creditsUsed: number | null;
+	provider: string | null;
+	createdAt: string | null;
+	completedAt: string | null;
+	costUsd: number | null;
+	/** FastRouter served the result from its cache: not billed. */
+	cached: boolean;
+	/** FastRouter's own copy of the video (lives longer than the provider's link). */
+	hostedVideoUrl: string | null;
+	/** When the hosted copy expires. */
+	expiresAt: string | null;
+}
+
+/** What one answer says about cost; mergeTask decides which answer's figures stand. */
+type CostFigures = Pick<NormalizedTask, 'creditsUsed' | 'costUsd' | 'provider'>;
+
+const STATUS_WORDS: Record<string, TaskStatus> = {
+	waiting: 'queued',
+	queued: 'queued',
+	pending: 'queued',
+	submitted: 'queued',
+	processing: 'processing',
+	in_progress: 'processing',
+	running: 'processing',
+	generating: 'processing',
+	succeed: 'succeeded',
+	succeeded: 'succeeded',
+	success: 'succeeded',
+	completed: 'succeeded',
+	complete: 'succeeded',
+	done: 'succeeded',
+	failed: 'failed',
+	fail: 'failed',
+	failure: 'failed',
+	error: 'failed',
+	cancelled: 'failed',
+	canceled: 'failed',
+};
+
+/**
+ * The status word an answer gives, when it is not one this node knows (`(none)` when it gives
+ * none): the wait reports it instead of reading it as "queued" until Max Wait.
+ */
+export function unknownStatusWord(json: JsonObject): string | undefined {
+	const data = json.data as JsonObject | undefined;
+	const words =
+		data && typeof data === 'object'
+			? [(Array.isArray(data.generations) ? (data.generations[0] as JsonObject | undefined) : undefined)?.status, data.status]
+			: [json.status];
+	const given = words.filter((word) => word !== undefined && word !== null && word !== '');
+	if (given.length === 0) return '(none)';
+	return given.some((word) => toStatus(word) !== undefined) ? undefined : String(given[0]);
+}
+
+function toStatus(word: unknown): TaskStatus | undefined {
+	return typeof word === 'string' ? STATUS_WORDS[word.toLowerCase()] : undefined;
+}
+
+/** `model` is the full provider/model id the task was created with: Sora echoes it without prefix. */
+export function normalizeAnswer(json: JsonObject, model: string): NormalizedTask {
+	const data = json.data as JsonObject | undefined;
+	return data && typeof data === 'object' ? fromTaskEnvelope(json, data, model) : fromVideoObject(json, model);
+}
+
+function fromTaskEnvelope(json: JsonObject, data: JsonObject, model: string): NormalizedTask {
+	const generations = Array.isArray(data.generations) ? (data.generations as JsonObject[]) : [];
+	const generation = generations[0];
+	const status = toStatus(generation?.status) ?? toStatus(data.status) ?? 'queued';
+	const finished = status === 'succeeded' || status === 'failed';
+	return {
+		taskId: text(data.taskId) ?? text(generation?.id),
+		model,
+		status,
+		progress: status === 'succeeded' ? 100 : percent(data.progress ?? generation?.progress),
+		videoUrl: status === 'succeeded' ? text(generation?.url) : null,
+		error:
+			status === 'failed'
+				? {
+						message: text(generation?.failMsg) ?? text(data.failMsg) ?? 'The generation failed',
+						code: text(generation?.failCode) ?? 'generation_failed',
+					}
+				: null,
+		...costs(json, data),
+		createdAt: isoDate(generation?.createdDate),
+		completedAt: finished ? isoDate(generation?.updatedDate) : null,
+		...newerExtras(json, data),
+	};
+}
+
+function fromVideoObject(json: JsonObject, model: string): NormalizedTask {
+	const status = toStatus(json.status) ?? 'queued';
+	const apiError = json.error as JsonObject | undefined | null;
+	return {
+		taskId: text(json.id),
+		model,
+		status,
+		progress: status === 'succeeded' ? 100 : percent(json.progress),
+		videoUrl: text(json.url) ?? text(json.video_url),
+		error:
+			status === 'failed'
+				? {
+						message: text(apiError?.message) ?? 'The generation failed',
+						code: text(apiError?.code) ?? 'generation_failed',
+					}
+				: null,
+		...costs(json, undefined),
+		createdAt: isoDate(json.created_at),
+		completedAt: isoDate(json.completed_at),
+		...newerExtras(json, undefined),
+	};
+}
+
+/** Sora's finished poll is the MP4 itself: all we know is that it is done, now. */
+export function finishedByVideo(taskId: string, model: string): NormalizedTask {
+	return { ...notYetSeen(taskId, model), status: 'succeeded', progress: 100, completedAt: new Date().toISOString() };
+}
+
+/** A task known by its id only, before any answer about it (Get Status's look starts here). */
+export function notYetSeen(taskId: string, model: string): NormalizedTask {
+	return {
+		taskId,
+		model,
+		status: 'queued',
+		progress: null,
+		videoUrl: null,
+		error: null,
+		creditsUsed: null,
+		provider: null,
+		createdAt: null,
+		completedAt: null,
+		costUsd: null,
+		cached: false,
+		hostedVideoUrl: null,
+		expiresAt: null,
+	};
+}
+
+/**
+ * A poll knows the state; the create knew when it started and what it was expected to cost.
+ * The create's figure (older APIs: the price; newer: `estimate_usage`) stands until a finished
+ * poll gives the final one. Polls of running tasks are not trusted for cost: Sora's say 0 while running.
+ */
+export function mergeTask(created: NormalizedTask, latest: NormalizedTask): NormalizedTask {
+	const finished = latest.status === 'succeeded' || latest.status === 'failed';
+	const cached = created.cached || latest.cached;
+	// A cached result is not billed: the create's estimate does not apply to it.
+	const estimate = cached ? 0 : created.creditsUsed;
+	return {
+		...latest,
+		taskId: latest.taskId ?? created.taskId,
+		creditsUsed: finished ? (latest.creditsUsed ?? estimate) : estimate,
+		costUsd: finished ? (latest.costUsd ?? created.costUsd) : created.costUsd,
+		provider: latest.provider ?? created.provider,
+		createdAt: latest.createdAt ?? created.createdAt,
+		cached,
+		hostedVideoUrl: latest.hostedVideoUrl ?? created.hostedVideoUrl,
+		expiresAt: latest.expiresAt ?? created.expiresAt,
+	};
+}
+
+/**
+ * Credits from whichever place the answer has them: `usage.user_key_credits_used` (what the key's
+ * owner is charged, in the older answers), `usage.credits_used` (the newer answers' only figure),
+ * then `data.credit`; the create's `estimate_usage` when there is no `usage`.
+ */
+function costs(json: JsonObject, data: JsonObject | undefined): CostFigures {
+	const final = objectAt(json.usage);
+	const block = final ?? objectAt(json.estimate_usage);
+	const credits = [block?.user_key_credits_used, block?.credits_used, data?.credit].find(isNumber);
+	// A cached answer is not billed: an estimate on it is not what the user pays.
+	if (!final && isCached(json, data)) return { creditsUsed: 0, costUsd: 0, provider: text(block?.provider) };
+	const costUsd = [data?.costUsd, block?.costUsd, block?.cost_usd].find(isNumber);
+	return {
+		creditsUsed: credits ?? null,
+		costUsd: costUsd ?? null,
+		provider: text(block?.provider),
+	};
+}
+
+function newerExtras(
+	json: JsonObject,
+	data: JsonObject | undefined,
+): Pick<NormalizedTask, 'cached' | 'hostedVideoUrl' | 'expiresAt'> {
+	const assets = objectAt(json.fastrouter_assets);
+	const urls = Array.isArray(assets?.urls) ? assets.urls : [];
+	return {
+		cached: isCached(json, data),
+		hostedVideoUrl: text(urls.find((url) => typeof url === 'string' && url !== '')),
+		expiresAt: isoDate(assets?.expires_at),
+	};
+}
+
+function isCached(json: JsonObject, data: JsonObject | undefined): boolean {
+	return json.cached === true || data?.cached === true;
+}
+
+function objectAt(value: unknown): JsonObject | undefined {
+	return value && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : undefined;
+}
+
+function isNumber(value: unknown): value is number {
+	return typeof value === 'number' && Number.isFinite(value);
+}
+
+function text(value: unknown): string | null {
+	if (typeof value === 'number') return String(value);
+	return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function percent(value: unknown): number | null {
+	const number = typeof value === 'string' ? Number(value) : value;
+	return typeof number === 'number' && Number.isFinite(number)
+		? Math.min(100, Math.max(0, Math.round(number)))
+		: null;
+}
+
+/**
+ * ISO strings pass through; unix seconds (the video object's, `fastrouter_assets.expires_at`)
+ * convert; 0 means "not yet". A figure too large for seconds is read as milliseconds.
+ */
+function isoDate(value: unknown): string | null {
+	if (typeof value === 'number') {
+		if (!(value > 0) || !Number.isFinite(value)) return null;
+		return new Date(value > 1e11 ? value : value * 1000).toISOString();
+	}
+	if (typeof value !== 'string' || value === '') return null;
+	const time = Date.parse(value);
+	return Number.isNaN(time) ? null : new Date(time).toISOString();
+}

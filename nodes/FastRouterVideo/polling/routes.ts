@@ -1,0 +1,70 @@
+import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
+
+import { API_PATHS } from '../transport/connection';
+import { type PollRoute, requestStatus } from '../transport/poll';
+import type { ApiFailure, Connection, PollAnswer, Result } from '../transport/types';
+
+/**
+ * Where a task is polled, chosen by its id — the answers tell the API generations apart, so no
+ * setting can be wrong:
+ * - `fr_` ids (FastRouter's newer task API): `GET /api/v1/videos/{taskId}`, the route its
+ *   reference recommends, else `POST /api/v1/getAsyncResponse` with `{ taskId }`; no model needed.
+ * - any other id: `POST /api/v1/getVideoResponse` with `{ taskId, model }`, as the older API asks.
+ */
+
+const NEWER_ID = /^fr_/i;
+
+export function isNewerTaskId(taskId: string): boolean {
+	return NEWER_ID.test(taskId);
+}
+
+function olderRoute(taskId: string, model: string): PollRoute {
+	return { method: 'POST', path: API_PATHS.olderPoll, body: { taskId, model } };
+}
+
+function getRoute(taskId: string): PollRoute {
+	return { method: 'GET', path: API_PATHS.taskById(taskId) };
+}
+
+function asyncRoute(taskId: string): PollRoute {
+	return { method: 'POST', path: API_PATHS.asyncPoll, body: { taskId } };
+}
+
+/**
+ * Whether an answer says "no such route" rather than "no such task". FastRouter's own errors
+ * always come as `{ error: { message, … } }`, so a 404 carrying that body is FastRouter speaking:
+ * the task is unknown or expired, and asking the other route would only pay a request to hear it
+ * again. A 404 without it comes from something that does not know the path (a proxy in front of
+ * FastRouter, a deployment without the GET route); a 405 means the path exists but not for GET,
+ * whoever says it. Either way the task may well exist, and the POST route can still find it.
+ */
+export function routeMissing(failure: ApiFailure): boolean {
+	if (failure.statusCode === 405) return true;
+	if (failure.statusCode !== 404) return false;
+	const error = (failure.body as JsonObject | undefined)?.error;
+	return !(error && typeof error === 'object' && !Array.isArray(error));
+}
+
+/** A task's status from FastRouter, on the route its id takes (falling back as said above). */
+export async function fetchStatus(
+	ctx: IExecuteFunctions,
+	connection: Connection,
+	taskId: string,
+	model: string,
+	deadline?: number,
+): Promise<Result<PollAnswer>> {
+	if (!isNewerTaskId(taskId)) return await requestStatus(ctx, connection, olderRoute(taskId, model), deadline);
+	if (!connection.getRouteMissing) {
+		const polled = await requestStatus(ctx, connection, getRoute(taskId), deadline);
+		if (polled.ok || !routeMissing(polled.failure)) return polled;
+		// Remembered for the rest of this run: every later poll goes straight to the POST route.
+		connection.getRouteMissing = true;
+	}
+	const polled = await requestStatus(ctx, connection, asyncRoute(taskId), deadline);
+	if (!polled.ok && routeMissing(polled.failure)) {
+		polled.failure.message = `FastRouter at this Base URL has no poll route for task ${taskId} (GET /api/v1/videos/{taskId} and POST /api/v1/getAsyncResponse both answered HTTP ${polled.failure.statusCode ?? '?'})`;
+		polled.failure.description =
+			'This task id is from FastRouter’s newer task API. Check the Base URL in the FastRouter API credentials (https://api.fastrouter.ai).';
+	}
+	return polled;
+}

@@ -1,0 +1,146 @@
+import type { IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
+
+import { redactText } from '../text/safeText';
+import { seconds } from '../text/wording';
+import { header } from './exchange';
+import { isRetryable, type RequestKind, retryAfterMs } from './retryPolicy';
+import type { ApiFailure, Connection, Sent } from './types';
+
+/**
+ * Every way a request to FastRouter can fail, in words a user can act on, each marked with what
+ * may follow: whether the request may be sent again (retryPolicy.ts), whether a create may have
+ * gone through anyway, whether the answer itself is unusable.
+ */
+
+/** One table from HTTP status (and the envelope's `code`) to what the user reads. */
+const STATUS_TEXT: Record<number, { title: string; hint: string }> = {
+	400: { title: 'FastRouter refused the request (400)', hint: 'A parameter, the model or the task ID is not valid.' },
+	401: {
+		title: 'FastRouter rejected the API key (401)',
+		hint: 'Check the API key in the FastRouter API credentials: complete, enabled and not expired.',
+	},
+	402: { title: 'Not enough FastRouter credits (402)', hint: 'Top up your FastRouter balance, then run again.' },
+	403: {
+		title: 'Blocked by FastRouter moderation (403)',
+		hint: 'The prompt or image was refused by the content policy; change it and run again.',
+	},
+	404: {
+		title: 'Task not found or expired (404)',
+		hint: 'The task ID is unknown to FastRouter, or its result has expired.',
+	},
+	429: { title: 'Rate limited by FastRouter (429)', hint: 'Too many requests; lower Max Concurrent or wait.' },
+	500: { title: 'FastRouter server error (500)', hint: 'A failure on FastRouter’s side.' },
+	502: { title: 'The model’s provider is unavailable (502)', hint: 'The provider behind this model is down.' },
+};
+
+/** What an answer's status (and body) says went wrong, or nothing for a usable answer. */
+export function statusFailure(
+	statusCode: number,
+	json: unknown,
+	headers: IN8nHttpFullResponse['headers'],
+	connection: Connection,
+	kind: RequestKind,
+): ApiFailure | undefined {
+	const body = (json && typeof json === 'object' ? json : { message: String(json ?? '') }) as JsonObject;
+	const apiError = body.error as JsonObject | undefined;
+	const reason = redactText(String(apiError?.message ?? body.message ?? ''), connection.apiKey);
+	if (statusCode >= 200 && statusCode < 300) {
+		// A task-style envelope can say "failed" with HTTP 200; the video-object shape has no `code`.
+		// Older answers write SUCCESS, newer ones success: the case carries no meaning.
+		if (typeof body.code === 'string' && body.code.toUpperCase() !== 'SUCCESS') {
+			return {
+				message: `FastRouter answered ${body.code}: ${reason || 'no reason given'}`,
+				description: 'FastRouter returned an error envelope instead of a result.',
+				statusCode,
+				retryable: isRetryable(kind, statusCode),
+				body,
+			};
+		}
+		return undefined;
+	}
+	const known = STATUS_TEXT[statusCode] ?? {
+		title: `FastRouter answered HTTP ${statusCode}`,
+		hint: 'Unexpected answer from FastRouter.',
+	};
+	return {
+		message: reason ? `${known.title}: ${reason}` : known.title,
+		description: known.hint,
+		statusCode,
+		retryable: isRetryable(kind, statusCode),
+		retryAfterMs: retryAfterMs(header(headers, 'retry-after'), Date.now()),
+		mayHaveCreated: kind === 'create' && statusCode >= 500,
+		body,
+	};
+}
+
+/** A body that could not be read or parsed: the status's own failure, or — on a 2xx — an unreadable answer. */
+export function answerFailure(
+	statusCode: number,
+	what: string,
+	headers: IN8nHttpFullResponse['headers'],
+	connection: Connection,
+	kind: RequestKind,
+): ApiFailure {
+	const accepted = statusCode >= 200 && statusCode < 300;
+	if (accepted) return unreadable(statusCode, what, kind);
+	return statusFailure(statusCode, { message: what }, headers, connection, kind) as ApiFailure;
+}
+
+/** An answer that could not be read counts as no answer: a poll may ask again, a create may not. */
+function unreadable(statusCode: number, what: string, kind: RequestKind): ApiFailure {
+	const isCreate = kind === 'create';
+	return {
+		message: isCreate
+			? `FastRouter accepted the create (HTTP ${statusCode}) but answered with ${what} instead of a task`
+			: `FastRouter answered the status check (HTTP ${statusCode}) with ${what} instead of a task status`,
+		description: 'Something between n8n and FastRouter (a proxy, a captive portal, a CDN) may have answered in its place.',
+		statusCode,
+		retryable: isRetryable(kind),
+		persistent: true,
+		mayHaveCreated: isCreate,
+	};
+}
+
+/** A Retry-After longer than the time left: reported, not slept through. */
+export function tooLongToWait(waitMs: number, deadline: number, title: string): ApiFailure {
+	const left = Math.max(0, deadline - Date.now());
+	return {
+		message: `${title}: FastRouter asked to wait ${seconds(waitMs)} (Retry-After), more than the ${seconds(left)} left`,
+		description: 'Nothing was waited out. Lower Max Concurrent, raise Max Wait, or run again later.',
+		statusCode: 429,
+		retryable: false,
+	};
+}
+
+/** No usable answer at all: never connected, no answer in time, or a redirect not followed. */
+export function networkFailure(sent: Extract<Sent, { ok: false }>, connection: Connection, kind: RequestKind): ApiFailure {
+	const host = safeHost(connection.baseUrl);
+	if (sent.redirect) {
+		return {
+			message: `FastRouter (${host}) answered with ${sent.problem}; not followed further`,
+			description: 'Check the Base URL in the FastRouter API credentials, and any proxy in front of FastRouter.',
+			retryable: isRetryable(kind, sent.statusCode),
+			persistent: true,
+			mayHaveCreated: true,
+		};
+	}
+	const sentMaybe = !sent.neverSent;
+	return {
+		message: sentMaybe
+			? `The request to FastRouter (${host}) got no usable answer: ${sent.problem}`
+			: `Could not reach FastRouter at ${host} (${sent.problem})`,
+		description: sentMaybe
+			? 'The request was sent but no answer arrived.'
+			: 'Check the Base URL in the FastRouter API credentials and the network of this n8n instance.',
+		retryable: isRetryable(kind),
+		mayHaveCreated: sentMaybe,
+	};
+}
+
+function safeHost(url: string): string {
+	try {
+		return new URL(url).host;
+	} catch {
+		return 'the configured base URL';
+	}
+}

@@ -1,0 +1,64 @@
+import type { IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
+
+/**
+ * The shapes every layer above the transport shares: what a request gave, why it failed, the
+ * video bytes a poll or a download hands on. Types only, so that the policies (retryPolicy.ts),
+ * the wording (failures.ts) and the requests (create.ts, poll.ts) import them without importing
+ * each other.
+ */
+
+/** Where FastRouter is, and the key: held only to scrub it from any text that leaves the node. */
+export interface Connection {
+	baseUrl: string;
+	apiKey: string;
+	/** Set once this run found the GET poll route missing (polling/routes.ts): later polls skip it. */
+	getRouteMissing?: boolean;
+}
+
+/** Why a request failed, in words a user can act on; never holds the API key. */
+export interface ApiFailure {
+	message: string;
+	description: string;
+	statusCode?: number;
+	/** The request may be sent again (retryPolicy.ts's isRetryable: for a poll 429, 5xx, network). */
+	retryable: boolean;
+	retryAfterMs?: number;
+	/** A create failed in a way that does not prove nothing was created (5xx, timeout, reset). */
+	mayHaveCreated?: boolean;
+	/** The answer itself is unusable (not JSON, HTML, a redirect loop): retrying rarely helps. */
+	persistent?: boolean;
+	body?: JsonObject;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; failure: ApiFailure };
+
+/** Video bytes on their way in: a poll's answer (Sora) or a download's. */
+export interface VideoStream {
+	stream: IN8nHttpFullResponse['body'];
+	contentLength?: number;
+	mimeType?: string;
+}
+
+/** What one status request answered: a JSON status, or (a finished Sora video) the MP4 itself. */
+export type PollAnswer = { kind: 'json'; json: JsonObject } | { kind: 'video'; video: VideoStream };
+
+/** One request to send. */
+export interface Target {
+	method: 'GET' | 'POST';
+	url: string;
+	body?: Record<string, unknown>;
+	accept?: string;
+}
+
+export interface Exchange {
+	response: IN8nHttpFullResponse;
+	/** Where the answer finally came from. */
+	url: string;
+	/** Whether that request carried the key. */
+	withKey: boolean;
+}
+
+/** A failure with `redirect` set came from a redirect not followed further: `statusCode` is its 3xx. */
+export type Sent =
+	| { ok: true; exchange: Exchange }
+	| { ok: false; problem: string; code?: string; neverSent?: boolean; redirect?: boolean; statusCode?: number };

@@ -1,0 +1,47 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { INPUT_IMAGE_FIELD, VIDEO_FIELDS } from '../catalog';
+import { IMAGE_SOURCE_BINARY, IMAGE_SOURCE_URL } from '../descriptions/imageFields';
+import { CUSTOM_MODEL } from '../descriptions/modelFields';
+import type { Checked } from './checked';
+import { checkCreateRequest, type CreateRequest, type RawFields } from './modelRules';
+import { signedImageUrl } from './signedImage';
+
+/** The model an item names: a catalog id, an "Other" id, or whatever an expression gave. */
+export function modelFor(ctx: IExecuteFunctions, itemIndex: number): string {
+	const chosen = String(ctx.getNodeParameter('model', itemIndex, '') ?? '').trim();
+	if (chosen !== CUSTOM_MODEL) return chosen;
+	return String(ctx.getNodeParameter('customModel', itemIndex, '') ?? '').trim();
+}
+
+/** What checking an item's request needs beyond its own parameters. */
+export interface RequestContext {
+	/** FastRouter's base URL: whether it is local decides if a local n8n may serve images. */
+	baseUrl: string;
+	/** How long a signed image link must work for this item, in seconds. */
+	imageLinkLifetimeS: (itemIndex: number) => number;
+}
+
+/**
+ * Reads and checks one item's create request; a field hidden for the chosen model reads as unset.
+ * An image from a binary field becomes a signed link to it, once the image itself passed.
+ */
+export async function createRequestFor(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	context: RequestContext,
+): Promise<Checked<CreateRequest>> {
+	const model = modelFor(ctx, itemIndex);
+	const raw: RawFields = {};
+	for (const field of VIDEO_FIELDS) {
+		// null, not undefined: n8n treats an undefined fallback as "no fallback" and throws.
+		raw[field] = ctx.getNodeParameter(field, itemIndex, null);
+	}
+	const imageSource = String(ctx.getNodeParameter('imageSource', itemIndex, IMAGE_SOURCE_URL) ?? IMAGE_SOURCE_URL);
+	if (imageSource === IMAGE_SOURCE_BINARY) {
+		const image = await signedImageUrl(ctx, itemIndex, model, context.imageLinkLifetimeS(itemIndex), context.baseUrl);
+		if (!image.ok) return image;
+		raw[INPUT_IMAGE_FIELD] = image.value;
+	}
+	return checkCreateRequest(model, raw);
+}

@@ -1,0 +1,142 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import {
+	DEFAULT_DOWNLOAD_TIMEOUT_S,
+	DEFAULT_MAX_CONCURRENT,
+	DEFAULT_MAX_VIDEO_MB,
+	DEFAULT_MAX_WAIT_S,
+	DEFAULT_ON_TIMEOUT,
+	DEFAULT_POLL_INTERVAL_S,
+	MIN_POLL_INTERVAL_S,
+	ON_TIMEOUT_CHOICES,
+} from '../descriptions/optionFields';
+import { show } from '../text/wording';
+import { type Checked, accepted, refused } from './checked';
+
+/**
+ * The Options collections' values, checked before the first create. An expression can hand the
+ * node anything: a word, NaN, Infinity, 2.5 machines, a wait no timer can hold (Node's timers
+ * stop at 2^31-1 ms, about 24.8 days, and fire at once past it). Each is refused naming the option
+ * and the value; the only value adjusted instead is a Poll Interval under 1 s, raised to 1 s as
+ * the README says.
+ */
+
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+const MB = 1024 * 1024;
+
+/** The limits of one item's download. */
+export interface DownloadSettings {
+	maxBytes: number;
+	timeoutMs: number;
+}
+
+/** One Create and Wait item's options, checked. */
+export interface WaitOptions {
+	intervalMs: number;
+	maxWaitS: number;
+	onTimeout: (typeof ON_TIMEOUT_CHOICES)[number];
+	includeRaw: boolean;
+	download: DownloadSettings;
+}
+
+export function optionsFor(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	return ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+}
+
+/** A plain number: a JS number or a numeric string as an expression gives it. */
+function asNumber(value: unknown): number | undefined {
+	if (typeof value === 'number') return value;
+	if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+	return undefined;
+}
+
+interface NumberRule {
+	label: string;
+	name: string;
+	min: number;
+	/** What 1 unit is in ms, for options that become timers. */
+	msPerUnit?: number;
+	bytesPerUnit?: number;
+	integer?: boolean;
+	/** Values under `min` are raised to it instead of refused (only where the README says so). */
+	clampBelow?: boolean;
+}
+
+function given(options: IDataObject, name: string): unknown {
+	const value = options[name];
+	return value === null || value === '' ? undefined : value;
+}
+
+export function checkNumber(options: IDataObject, rule: NumberRule, fallback: number): Checked<number> {
+	const value = given(options, rule.name);
+	if (value === undefined) return accepted(fallback);
+	const number = asNumber(value);
+	const refuse = (why: string) => refused(`"${rule.label}" (${rule.name}) ${show(value)} ${why}`);
+	if (number === undefined || Number.isNaN(number)) return refuse('is not a number');
+	if (!Number.isFinite(number)) return refuse('is not a finite number');
+	if (rule.integer && !Number.isInteger(number)) return refuse('must be a whole number');
+	if (number <= 0 || (number < rule.min && !rule.clampBelow)) return refuse(`must be at least ${rule.min}`);
+	if (rule.msPerUnit && number * rule.msPerUnit > MAX_TIMER_MS) {
+		return refuse(`is longer than a timer can wait (at most ${Math.floor(MAX_TIMER_MS / rule.msPerUnit)})`);
+	}
+	if (rule.bytesPerUnit && number * rule.bytesPerUnit > Number.MAX_SAFE_INTEGER) return refuse('is too large');
+	if (!Number.isSafeInteger(Math.ceil(number))) return refuse('is too large');
+	return accepted(Math.max(number, rule.min));
+}
+
+export function checkChoice<T extends string>(options: IDataObject, label: string, name: string, allowed: readonly T[], fallback: T): Checked<T> {
+	const value = given(options, name);
+	if (value === undefined) return accepted(fallback);
+	if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return accepted(value as T);
+	return refused(`"${label}" (${name}) ${show(value)} is not one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+}
+
+export function checkBoolean(options: IDataObject, label: string, name: string): Checked<boolean> {
+	const value = given(options, name);
+	if (value === undefined) return accepted(false);
+	if (typeof value === 'boolean') return accepted(value);
+	return refused(`"${label}" (${name}) ${show(value)} is not true or false`);
+}
+
+/** The download limits of one item, or the first option that makes no sense. */
+export function checkDownloadOptions(options: IDataObject): Checked<DownloadSettings> {
+	const size = checkNumber(options, { label: 'Max Video Size (MB)', name: 'maxVideoSize', min: 1, bytesPerUnit: MB }, DEFAULT_MAX_VIDEO_MB);
+	if (!size.ok) return size;
+	const timeout = checkNumber(
+		options,
+		{ label: 'Download Timeout (Seconds)', name: 'downloadTimeout', min: 1, msPerUnit: 1000 },
+		DEFAULT_DOWNLOAD_TIMEOUT_S,
+	);
+	if (!timeout.ok) return timeout;
+	return accepted({ maxBytes: Math.floor(size.value * MB), timeoutMs: timeout.value * 1000 });
+}
+
+/** Create and Wait's Max Concurrent: read from the first item, as it bounds the whole batch. */
+export function checkMaxConcurrent(options: IDataObject): Checked<number> {
+	return checkNumber(options, { label: 'Max Concurrent', name: 'maxConcurrent', min: 1, integer: true }, DEFAULT_MAX_CONCURRENT);
+}
+
+/** One Create and Wait item's options, or the first one that makes no sense. */
+export function checkWaitOptions(options: IDataObject): Checked<WaitOptions> {
+	const interval = checkNumber(
+		options,
+		{ label: 'Poll Interval (Seconds)', name: 'pollInterval', min: MIN_POLL_INTERVAL_S, msPerUnit: 1000, clampBelow: true },
+		DEFAULT_POLL_INTERVAL_S,
+	);
+	if (!interval.ok) return interval;
+	const maxWait = checkNumber(options, { label: 'Max Wait (Seconds)', name: 'maxWait', min: 1, msPerUnit: 1000 }, DEFAULT_MAX_WAIT_S);
+	if (!maxWait.ok) return maxWait;
+	const onTimeout = checkChoice(options, 'On Timeout', 'onTimeout', ON_TIMEOUT_CHOICES, DEFAULT_ON_TIMEOUT);
+	if (!onTimeout.ok) return onTimeout;
+	const includeRaw = checkBoolean(options, 'Include Raw Response', 'includeRawResponse');
+	if (!includeRaw.ok) return includeRaw;
+	const download = checkDownloadOptions(options);
+	if (!download.ok) return download;
+	return accepted({
+		intervalMs: interval.value * 1000,
+		maxWaitS: maxWait.value,
+		onTimeout: onTimeout.value,
+		includeRaw: includeRaw.value,
+		download: download.value,
+	});
+}
