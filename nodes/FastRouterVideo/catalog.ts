@@ -12,6 +12,7 @@
 /** The request fields a model may take, under the node's parameter names. */
 export const VIDEO_FIELDS = [
 	'prompt',
+	'negativePrompt',
 	'imageUrl',
 	'length',
 	'seconds',
@@ -44,6 +45,9 @@ export interface FieldWire {
 
 export const FIELD_WIRE: Record<VideoField, FieldWire> = {
 	prompt: { apiName: 'prompt', type: 'string', keepsWhitespace: true },
+	// FastRouter forwards it (its caching guide hashes it) to the models that read it; no model's
+	// table documents it, so only models whose fields pass through are offered it.
+	negativePrompt: { apiName: 'negative_prompt', type: 'string', keepsWhitespace: true },
 	imageUrl: { apiName: 'image', type: 'string', inputImage: true },
 	length: { apiName: 'length', type: 'number' },
 	seconds: { apiName: 'seconds', type: 'number', sendAsString: true },

@@ -685,6 +685,7 @@ describe('faults', () => {
 			pollRoutes: {},
 			apiRequests: {},
 			apiAuthFailures: 0,
+			cacheHits: 0,
 		});
 		expect(sim.tasks.size).toBe(0);
 	});

@@ -22,6 +22,12 @@
 // only in usage.credits_used, usage.user_key_credits_used or data.credit), `[sim:hosted=elsewhere]`
 // (the hosted copy on the video host's origin) or `[sim:hosted=redirect]` (the API's hosted copy
 // redirects there), `[sim:envtask=CODE]` (the create makes the task but the envelope says CODE).
+// FastRouter's response cache, as its caching guide describes it: a create with a `cache_key`
+// header (at most 128 of [A-Za-z0-9_-:.]) is matched against earlier creates with the same key,
+// model, prompt and other fields within its lifetime (`cache.expiration_time`, 60–604800 s, default
+// 57600). A hit answers the original task id with `cached: true`, no credit fields in
+// `estimate_usage`, creates no task and bills nothing (counters.cacheHits, not counters.creates);
+// polls answer the original task's record. A failed original is not served from the cache.
 
 const http = require('node:http');
 const fs = require('node:fs');
@@ -102,6 +108,7 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
  * @property {Record<string, number>} pollRoutes polls of known tasks by route ('GET videos', 'POST getAsyncResponse', 'POST getVideoResponse')
  * @property {Record<string, number>} apiRequests every API request by route, ids as `{id}`, answered or not
  * @property {number} apiAuthFailures 401s given by the API server
+ * @property {number} cacheHits creates answered from the response cache (no task created, nothing billed)
  */
 
 /**
@@ -147,6 +154,7 @@ function emptyCounters() {
 		hostedAuthHeaders: [],
 		pollRoutes: {},
 		apiRequests: {},
+		cacheHits: 0,
 	};
 }
 
@@ -361,6 +369,29 @@ function closeServer(server) {
 }
 
 /**
+ * A create's place in the response cache: no key without a `cache_key` header; a problem for a
+ * header or lifetime FastRouter would refuse.
+ * @param {http.IncomingMessage} req
+ * @param {Record<string, unknown>} body
+ * @returns {{ key?: string, lifetimeS: number, problem?: string }}
+ */
+function cacheLookup(req, body) {
+	const header = req.headers.cache_key;
+	if (header === undefined) return { lifetimeS: 0 };
+	const namespace = String(header);
+	if (!/^[A-Za-z0-9_\-:.]{1,128}$/.test(namespace)) return { lifetimeS: 0, problem: 'Invalid cache_key header' };
+	const { model, cache: settings, ...fields } = body;
+	const lifetime = /** @type {{ expiration_time?: unknown } | undefined} */ (settings)?.expiration_time ?? 57_600;
+	if (typeof lifetime !== 'number' || lifetime < 60 || lifetime > 604_800) {
+		return { lifetimeS: 0, problem: 'cache.expiration_time must be between 60 and 604800 seconds' };
+	}
+	const sorted = Object.keys(fields)
+		.sort()
+		.map((name) => [name, fields[name]]);
+	return { key: JSON.stringify([namespace, String(model).toLowerCase(), sorted]), lifetimeS: lifetime };
+}
+
+/**
  * @param {SimulatorOptions} [options]
  * @returns {Promise<Simulator>}
  */
@@ -380,6 +411,8 @@ async function startSimulator(options = {}) {
 	const faults = new Map();
 	/** @type {Map<string, number>} injected create errors given so far, by prompt */
 	const createFaultHits = new Map();
+	/** @type {Map<string, { taskId: string, expiresAt: number }>} the response cache, by lookup key */
+	const cache = new Map();
 
 	/** @param {string} prompt */
 	function faultFor(prompt) {
@@ -498,6 +531,22 @@ async function startSimulator(options = {}) {
 			if (fetched?.problem) return sendError(res, 400, fetched.problem);
 		}
 
+		const lookup = cacheLookup(req, body);
+		if (lookup.problem) return sendError(res, 400, lookup.problem);
+		const hit = lookup.key ? cache.get(lookup.key) : undefined;
+		const original = hit && hit.expiresAt > now() ? tasks.get(hit.taskId) : undefined;
+		if (original && phase(original).state !== 'failed') {
+			counters.cacheHits++;
+			return sendJson(res, 200, {
+				chat_id: `fr_${crypto.randomUUID()}`,
+				code: 'success',
+				message: 'Video generation started',
+				data: { taskId: original.taskId, status: 'processing' },
+				estimate_usage: { provider: original.provider },
+				cached: true,
+			});
+		}
+
 		const fault = faultFor(prompt);
 		const injected = fault.createError ?? (fault.envelopeError !== undefined ? 'envelope' : undefined);
 		let createError;
@@ -558,6 +607,7 @@ async function startSimulator(options = {}) {
 		};
 		tasks.set(task.taskId, task);
 		counters.creates++;
+		if (lookup.key) cache.set(lookup.key, { taskId: task.taskId, expiresAt: now() + lookup.lifetimeS * 1000 });
 
 		if (createError === 'drop') {
 			req.socket.destroy();
@@ -877,6 +927,7 @@ async function startSimulator(options = {}) {
 			/** @type {Record<string, unknown>} */ (counters)[key] = fresh[key];
 		}
 		tasks.clear();
+		cache.clear();
 		imageFetches.length = 0;
 		clearFaults();
 	}

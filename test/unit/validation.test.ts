@@ -17,6 +17,7 @@ const IMAGE = 'https://images.example.com/frame.png';
 /** A value of each field's type that no value list of the catalog holds. */
 const UNLISTED: Record<VideoField, string | number | boolean> = {
 	prompt: 'a fox',
+	negativePrompt: 'blurry',
 	imageUrl: IMAGE,
 	length: 7,
 	seconds: 7,

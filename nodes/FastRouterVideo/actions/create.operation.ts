@@ -4,7 +4,7 @@ import { checkAllItems } from '../batch/checks';
 import { CREATE_CONCURRENCY, createLimit, createOne } from '../batch/createOne';
 import { forEachItem } from '../batch/forEachItem';
 import { videoRequestProperties } from '../descriptions/modelFields';
-import { includeRawResponseOption, optionsCollection } from '../descriptions/optionFields';
+import { includeRawResponseOption, optionsCollection, requestOptionProperties } from '../descriptions/optionFields';
 import { forOperation } from '../descriptions/scope';
 import { type ItemOutcome, output } from '../output/outcome';
 import type { Connection } from '../transport/types';
@@ -16,7 +16,7 @@ import { optionsFor } from '../validation/options';
  */
 const IMAGE_LINK_LIFETIME_S = 24 * 60 * 60;
 
-const properties: INodeProperties[] = [...videoRequestProperties, optionsCollection([includeRawResponseOption])];
+const properties: INodeProperties[] = [...videoRequestProperties, optionsCollection([...requestOptionProperties, includeRawResponseOption])];
 
 export const description = forOperation('create', properties);
 

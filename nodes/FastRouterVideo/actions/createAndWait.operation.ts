@@ -11,6 +11,7 @@ import {
 	downloadProperties,
 	includeRawResponseOption,
 	optionsCollection,
+	requestOptionProperties,
 	waitOptionProperties,
 } from '../descriptions/optionFields';
 import { forOperation } from '../descriptions/scope';
@@ -33,7 +34,7 @@ const IMAGE_LINK_MARGIN_S = 600;
 const properties: INodeProperties[] = [
 	...videoRequestProperties,
 	...downloadProperties,
-	optionsCollection([includeRawResponseOption, ...downloadOptionProperties, ...waitOptionProperties]),
+	optionsCollection([...requestOptionProperties, includeRawResponseOption, ...downloadOptionProperties, ...waitOptionProperties]),
 ];
 
 export const description = forOperation('createAndWait', properties);

@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { CreatedTask, Failed } from '../output/outcome';
 import { fromApiFailure } from '../output/errors';
-import { createdButRefused, noTaskId } from '../output/taskFailures';
-import { normalizeAnswer, type NormalizedTask } from '../polling/normalize';
+import { createdButRefused, createRefused, noTaskId } from '../output/taskFailures';
+import { errorWithoutTask, normalizeAnswer, type NormalizedTask } from '../polling/normalize';
 import { excerpt } from '../text/wording';
 import { createTask } from '../transport/create';
 import { cancelled } from '../transport/exchange';
@@ -41,7 +41,7 @@ export async function createOne(
 		// A create still waiting for its turn is not sent once the run is cancelled.
 		if (ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx);
 		const sentAt = Date.now();
-		const answer = await createTask(ctx, connection, request.body, maxMs === undefined ? undefined : sentAt + maxMs);
+		const answer = await createTask(ctx, connection, request, maxMs === undefined ? undefined : sentAt + maxMs);
 		if (!answer.ok) {
 			// An answer that names a task, whatever its envelope says, means the task exists (and may be billed).
 			const taskId = answer.failure.body ? normalizeAnswer(answer.failure.body, request.model).taskId : null;
@@ -49,7 +49,10 @@ export async function createOne(
 			return { kind: 'failed', failure: createdButRefused(itemIndex, answer.failure, taskId), created: { itemIndex, taskId, status: 'unknown' } };
 		}
 		const task = normalizeAnswer(answer.value, request.model);
-		if (!task.taskId) return { kind: 'failed', failure: noTaskId(itemIndex, excerpt(JSON.stringify(answer.value))) };
+		if (!task.taskId) {
+			const error = errorWithoutTask(answer.value, request.model);
+			return { kind: 'failed', failure: error ? createRefused(itemIndex, error) : noTaskId(itemIndex, excerpt(JSON.stringify(answer.value))) };
+		}
 		return { kind: 'created', created: { itemIndex, taskId: task.taskId, status: task.status }, task, raw: answer.value, sentAt };
 	});
 }

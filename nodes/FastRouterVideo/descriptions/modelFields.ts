@@ -33,6 +33,12 @@ const FIELD_TEXT: Record<VideoField, FieldText> = {
 			'What the video should show. Required for text-to-video; optional guidance for image-to-video.',
 		rows: 4,
 	},
+	negativePrompt: {
+		displayName: 'Negative Prompt',
+		description:
+			'What the video should not show, sent as negative_prompt. FastRouter passes it to the model unchecked: models that do not read it ignore it.',
+		rows: 2,
+	},
 	imageUrl: {
 		displayName: 'Image URL',
 		description:

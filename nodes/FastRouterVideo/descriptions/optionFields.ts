@@ -17,6 +17,8 @@ export const DEFAULT_MAX_WAIT_S = 900;
 export const DEFAULT_MAX_CONCURRENT = 100;
 export const ON_TIMEOUT_CHOICES = ['error', 'output'] as const;
 export const DEFAULT_ON_TIMEOUT = 'error' as const;
+/** FastRouter's cache: its documented lifetime range and default, in seconds. */
+export const CACHE_TTL_RANGE_S = { min: 60, max: 604_800, default: 57_600 } as const;
 
 /** An operation's Options collection. */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {
@@ -31,6 +33,38 @@ export const includeRawResponseOption: INodeProperties = {
 	default: false,
 	description: 'Whether to add FastRouter’s own answer under `raw`, next to the normalized fields',
 };
+
+/**
+ * What Create and Create and Wait add to the create request: FastRouter's response cache (its
+ * `cache_key` header and `cache` body object) and fields the node has no field for.
+ */
+export const requestOptionProperties: INodeProperties[] = [
+	{
+		displayName: 'Additional Fields (JSON)',
+		name: 'additionalFields',
+		type: 'json',
+		default: '{}',
+		description:
+			'More fields for the create request, as a JSON object, merged in as written (e.g. {"fps": 24, "camera_control": {"type": "simple"}}). Sent unchecked: FastRouter passes them to the model, which may ignore or refuse them. A field the node already has (prompt, image, model…) is refused: set it in its own field.',
+	},
+	{
+		displayName: 'Cache Key',
+		name: 'cacheKey',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. product-videos',
+		description:
+			'Turns on FastRouter’s response cache for this namespace: an identical request (same model, prompt and fields) within the cache lifetime returns the video already made, unbilled. Identical rows then share one video; add a seed or vary the prompt for variations. At most 128 characters: letters, digits, _ - : .',
+	},
+	{
+		displayName: 'Cache Lifetime (Seconds)',
+		name: 'cacheTtl',
+		type: 'number',
+		typeOptions: { minValue: CACHE_TTL_RANGE_S.min, maxValue: CACHE_TTL_RANGE_S.max },
+		default: CACHE_TTL_RANGE_S.default,
+		description: 'How long FastRouter keeps a cached answer (60 s to 7 days; FastRouter’s default is 16 hours). Needs a Cache Key.',
+	},
+];
 
 /** Download Video and its output field, unscoped: the operations that may return a video include them. */
 export const downloadProperties: INodeProperties[] = [

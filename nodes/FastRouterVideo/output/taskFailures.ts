@@ -60,6 +60,15 @@ export function createdButRefused(itemIndex: number, failure: ApiFailure, taskId
 	};
 }
 
+/** A create answered 2xx with FastRouter's error and no task: nothing was created. */
+export function createRefused(itemIndex: number, error: { message: string; code: string | null }): ItemFailure {
+	return {
+		itemIndex,
+		message: `FastRouter refused the create: ${error.message}${error.code ? ` (${error.code})` : ''}`,
+		description: 'FastRouter answered with an error and named no task, so nothing was created or billed. Fix what it names and run again.',
+	};
+}
+
 /** A create accepted without a task id: something may have been created, and nothing is resent. */
 export function noTaskId(itemIndex: number, answer: string): ItemFailure {
 	return {

@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { cancelled, discard } from '../transport/exchange';
+import { isRetryable } from '../transport/retryPolicy';
 import type { Connection, VideoStream } from '../transport/types';
 import {
 	firstPoll,
@@ -15,7 +16,7 @@ import {
 	STATUS_POLICY,
 	waitPolicy,
 } from './cadence';
-import { finishedByVideo, normalizeAnswer, type NormalizedTask, notYetSeen, unknownStatusWord } from './normalize';
+import { errorWithoutTask, finishedByVideo, normalizeAnswer, type NormalizedTask, notYetSeen, unknownStatusWord } from './normalize';
 import { fetchStatus } from './routes';
 
 /**
@@ -50,6 +51,17 @@ export async function pollTask(
 	if (!fetched.ok) return { kind: 'failure', failure: fetched.failure };
 	const answer = fetched.value;
 	if (answer.kind === 'video') return { kind: 'status', task: finishedByVideo(taskId, model), video: answer.video };
+	const error = errorWithoutTask(answer.json, model);
+	if (error) {
+		const failure = {
+			message: `FastRouter answered the status check with an error: ${error.message}${error.code ? ` (${error.code})` : ''}`,
+			description: 'FastRouter’s answer carried an error and no task.',
+			statusCode: 200,
+			retryable: isRetryable('poll', 200),
+			body: answer.json,
+		};
+		return { kind: 'failure', failure };
+	}
 	const task = normalizeAnswer(answer.json, model);
 	const unknownStatus = unknownStatusWord(answer.json);
 	return {

@@ -131,6 +131,16 @@ function fromVideoObject(json: JsonObject, model: string): NormalizedTask {
 	};
 }
 
+/**
+ * FastRouter's own error in a 2xx answer: an `error` object, and no task named. FastRouter's SDK
+ * reads such an answer as an error; without a task id nothing was created.
+ */
+export function errorWithoutTask(json: JsonObject, model: string): { message: string; code: string | null } | undefined {
+	const error = objectAt(json.error);
+	if (!error || normalizeAnswer(json, model).taskId) return undefined;
+	return { message: text(error.message) ?? 'no reason given', code: text(error.code) ?? text(error.type) };
+}
+
 /** Sora's finished poll is the MP4 itself: all we know is that it is done, now. */
 export function finishedByVideo(taskId: string, model: string): NormalizedTask {
 	return { ...notYetSeen(taskId, model), status: 'succeeded', progress: 100, completedAt: new Date().toISOString() };
@@ -164,13 +174,14 @@ export function notYetSeen(taskId: string, model: string): NormalizedTask {
 export function mergeTask(created: NormalizedTask, latest: NormalizedTask): NormalizedTask {
 	const finished = latest.status === 'succeeded' || latest.status === 'failed';
 	const cached = created.cached || latest.cached;
-	// A cached result is not billed: the create's estimate does not apply to it.
+	// A cache hit is not billed: its polls answer the original task's record, whose usage is what
+	// the original cost, not a charge, and the create's estimate does not apply either.
 	const estimate = cached ? 0 : created.creditsUsed;
 	return {
 		...latest,
 		taskId: latest.taskId ?? created.taskId,
-		creditsUsed: finished ? (latest.creditsUsed ?? estimate) : estimate,
-		costUsd: finished ? (latest.costUsd ?? created.costUsd) : created.costUsd,
+		creditsUsed: cached ? 0 : finished ? (latest.creditsUsed ?? estimate) : estimate,
+		costUsd: cached ? 0 : finished ? (latest.costUsd ?? created.costUsd) : created.costUsd,
 		provider: latest.provider ?? created.provider,
 		createdAt: latest.createdAt ?? created.createdAt,
 		cached,

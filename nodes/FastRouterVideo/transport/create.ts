@@ -22,10 +22,10 @@ export const ANSWER_IDLE_MS = 30_000;
 export async function createTask(
 	ctx: IExecuteFunctions,
 	connection: Connection,
-	body: Record<string, unknown>,
+	request: { body: Record<string, unknown>; headers?: Record<string, string> },
 	deadline = Date.now() + CREATE_TIMEOUT_MS,
 ): Promise<Result<JsonObject>> {
-	const target: Target = { method: 'POST', url: `${connection.baseUrl}${API_PATHS.create}`, body };
+	const target: Target = { method: 'POST', url: `${connection.baseUrl}${API_PATHS.create}`, body: request.body, headers: request.headers };
 	for (let attempt = 0; ; attempt++) {
 		const sent = await sendOnce(ctx, target, true, deadline, CREATE_TIMEOUT_MS);
 		if (!sent.ok) return createFailure(networkFailure(sent, connection, 'create'));

@@ -68,7 +68,7 @@ export async function sendOnce(
 		method: target.method,
 		url: target.url,
 		...(target.body ? { body: target.body, json: true } : {}),
-		headers: { Accept: target.accept ?? 'application/json' },
+		headers: { ...target.headers, Accept: target.accept ?? 'application/json' },
 		encoding: 'stream',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,

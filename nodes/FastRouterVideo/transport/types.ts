@@ -48,6 +48,8 @@ export interface Target {
 	url: string;
 	body?: Record<string, unknown>;
 	accept?: string;
+	/** More request headers (FastRouter's `cache_key` on a create). */
+	headers?: Record<string, string>;
 }
 
 export interface Exchange {

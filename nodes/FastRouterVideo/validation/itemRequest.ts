@@ -3,8 +3,9 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { INPUT_IMAGE_FIELD, VIDEO_FIELDS } from '../catalog';
 import { IMAGE_SOURCE_BINARY, IMAGE_SOURCE_URL } from '../descriptions/imageFields';
 import { CUSTOM_MODEL } from '../descriptions/modelFields';
-import type { Checked } from './checked';
+import { accepted, type Checked, refused } from './checked';
 import { checkCreateRequest, type CreateRequest, type RawFields } from './modelRules';
+import { checkRequestAdditions, optionsFor } from './options';
 import { signedImageUrl } from './signedImage';
 
 /** The model an item names: a catalog id, an "Other" id, or whatever an expression gave. */
@@ -23,8 +24,9 @@ export interface RequestContext {
 }
 
 /**
- * Reads and checks one item's create request; a field hidden for the chosen model reads as unset.
- * An image from a binary field becomes a signed link to it, once the image itself passed.
+ * Reads and checks one item's create request — its fields, and what its options add (the cache,
+ * Additional Fields) — reporting every problem at once. A field hidden for the chosen model reads
+ * as unset. An image from a binary field becomes a signed link to it, once the image itself passed.
  */
 export async function createRequestFor(
 	ctx: IExecuteFunctions,
@@ -43,5 +45,9 @@ export async function createRequestFor(
 		if (!image.ok) return image;
 		raw[INPUT_IMAGE_FIELD] = image.value;
 	}
-	return checkCreateRequest(model, raw);
+	const request = checkCreateRequest(model, raw);
+	const additions = checkRequestAdditions(optionsFor(ctx, itemIndex));
+	if (!request.ok || !additions.ok) return refused(...(request.ok ? [] : request.problems), ...(additions.ok ? [] : additions.problems));
+	const { headers, body } = additions.value;
+	return accepted({ ...request.value, body: { ...request.value.body, ...body }, ...(Object.keys(headers).length ? { headers } : {}) });
 }

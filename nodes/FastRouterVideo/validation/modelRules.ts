@@ -22,7 +22,9 @@ export type RawFields = Partial<Record<VideoField, unknown>>;
 
 export interface CreateRequest {
 	model: string;
-	body: Record<string, string | number | boolean>;
+	body: Record<string, unknown>;
+	/** Sent with the create only (FastRouter's cache namespace). */
+	headers?: Record<string, string>;
 }
 
 // provider/model, as every FastRouter model id is written; catches "veo3" or a pasted display name.

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { FIELD_WIRE, VIDEO_FIELDS } from '../catalog';
 import {
+	CACHE_TTL_RANGE_S,
 	DEFAULT_DOWNLOAD_TIMEOUT_S,
 	DEFAULT_MAX_CONCURRENT,
 	DEFAULT_MAX_VIDEO_MB,
@@ -28,6 +30,12 @@ const MB = 1024 * 1024;
 export interface DownloadSettings {
 	maxBytes: number;
 	timeoutMs: number;
+}
+
+/** What an item's options add to its create request: headers, and fields merged into the body. */
+export interface RequestAdditions {
+	headers: Record<string, string>;
+	body: Record<string, unknown>;
 }
 
 /** One Create and Wait item's options, checked. */
@@ -139,4 +147,57 @@ export function checkWaitOptions(options: IDataObject): Checked<WaitOptions> {
 		includeRaw: includeRaw.value,
 		download: download.value,
 	});
+}
+
+/** FastRouter's rule for a cache namespace. */
+const CACHE_KEY_PATTERN = /^[A-Za-z0-9_\-:.]{1,128}$/;
+
+/** Fields the node sends itself: Additional Fields may not name them (nor FastRouter's `cache` object). */
+const OWN_FIELDS = new Set(['model', 'cache', ...VIDEO_FIELDS.map((field) => FIELD_WIRE[field].apiName)]);
+
+/** The cache options and Additional Fields of one item, as what they add to its create request. */
+export function checkRequestAdditions(options: IDataObject): Checked<RequestAdditions> {
+	const problems: string[] = [];
+	const headers: Record<string, string> = {};
+	const body: Record<string, unknown> = {};
+	const cacheKey = given(options, 'cacheKey');
+	const key = cacheKey === undefined ? '' : String(cacheKey).trim();
+	if (key !== '') {
+		if (CACHE_KEY_PATTERN.test(key)) headers.cache_key = key;
+		else problems.push(`"Cache Key" (cacheKey) ${show(cacheKey)} is not a FastRouter cache key (at most 128 characters of A–Z, a–z, 0–9, _ - : .)`);
+	}
+	if (given(options, 'cacheTtl') !== undefined) {
+		const ttl = checkNumber(options, { label: 'Cache Lifetime (Seconds)', name: 'cacheTtl', min: CACHE_TTL_RANGE_S.min, integer: true }, CACHE_TTL_RANGE_S.default);
+		if (!ttl.ok) problems.push(...ttl.problems);
+		else if (ttl.value > CACHE_TTL_RANGE_S.max) problems.push(`"Cache Lifetime (Seconds)" (cacheTtl) ${ttl.value} is more than FastRouter keeps a cached answer (at most ${CACHE_TTL_RANGE_S.max}, 7 days)`);
+		else if (key === '') problems.push('"Cache Lifetime (Seconds)" (cacheTtl) needs a Cache Key: without one FastRouter caches nothing');
+		else body.cache = { expiration_time: ttl.value };
+	}
+	const extra = additionalFields(given(options, 'additionalFields'));
+	if (!extra.ok) problems.push(...extra.problems);
+	else Object.assign(body, extra.value);
+	return problems.length ? refused(...problems) : accepted({ headers, body });
+}
+
+/** Additional Fields: a JSON object (text, or an object from an expression) naming none of the node's own fields. */
+function additionalFields(value: unknown): Checked<Record<string, unknown>> {
+	const label = '"Additional Fields (JSON)" (additionalFields)';
+	let parsed = value;
+	if (typeof value === 'string') {
+		if (value.trim() === '') return accepted({});
+		try {
+			parsed = JSON.parse(value);
+		} catch (error) {
+			return refused(`${label} ${show(value)} is not JSON (${(error as Error).message}): give a JSON object, e.g. {"fps": 24}`);
+		}
+	}
+	if (parsed === undefined) return accepted({});
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+		return refused(`${label} ${show(parsed)} is not a JSON object: give one, e.g. {"fps": 24}`);
+	}
+	const taken = Object.keys(parsed).filter((name) => OWN_FIELDS.has(name));
+	if (taken.length) {
+		return refused(`${label} names ${taken.map((name) => `"${name}"`).join(', ')}, which the node sets itself: use its own field (or option) instead`);
+	}
+	return accepted(parsed as Record<string, unknown>);
 }
