@@ -215,6 +215,8 @@ async function useBinaryMode(mode) {
  * @param {Array<Record<string, { data: Buffer, fileName: string, mimeType: string }>>} [options.binaries]
  *   binary fields of the input items, by item
  * @param {string} [options.instanceUrl] the n8n's own URL (WEBHOOK_URL): where signed binary links point
+ * @param {{ retryOnFail?: boolean, maxTries?: number, waitBetweenTries?: number }} [options.settings]
+ *   the node's own settings, as the editor's Settings tab stores them (Retry On Fail)
  */
 async function runNode(options) {
 	const {
@@ -230,6 +232,7 @@ async function runNode(options) {
 		binaryMode = 'default',
 		binaries = [],
 		instanceUrl = 'http://localhost:5678/',
+		settings = {},
 	} = options;
 	const base = instanceUrl.replace(/\/?$/, '/');
 	await useBinaryMode(binaryMode);
@@ -269,6 +272,7 @@ async function runNode(options) {
 		parameters,
 		credentials: Object.fromEntries(credentialNames.map((/** @type {string} */ name) => [name, { id: '1', name }])),
 		...(onError ? { onError } : {}),
+		...settings,
 	};
 	const workflow = new Workflow({
 		id: 'test-workflow',

@@ -54,6 +54,7 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
  * @typedef {object} Fault
  * @property {number} [durationMs] how long this task takes instead of the simulator's default
  * @property {string} [fail] the generation ends failed with this reason
+ * @property {number} [failTimes] only the first N tasks of this prompt fail; later ones succeed
  * @property {PollErrors} [pollErrors]
  * @property {number | 'drop'} [createError] 429/400/401/402/403/502: refused, nothing created.
  *   500: the task IS created, the answer is a 500. 'drop': created, socket destroyed unanswered.
@@ -270,7 +271,10 @@ function* videoChunks(total, limit) {
 }
 
 /**
- * Turns `[sim:key=value]` / `[sim:key]` tokens in a prompt into a Fault.
+ * Turns `[sim:key=value]` / `[sim:key]` tokens in a prompt into a Fault: `fail=reason`,
+ * `failonce=reason` (only the prompt's first task fails), `create429` (or any status: the create
+ * is refused), `createdrop` (the task is made, the connection dropped unanswered), `poll500=N`,
+ * `cut=N`, `vanish=N`, `duration=ms`, `bytes=N`, and the newer-generation tokens above.
  * @param {string} prompt
  * @returns {Fault}
  */
@@ -299,6 +303,8 @@ function parsePromptFaults(prompt) {
 		else if (key === 'expired') fault.expiredLink = value === '404' ? 404 : 403;
 		else if (key === 'noget') fault.noGetRoute = value === '405' ? 405 : 404;
 		else if (key === 'fail') fault.fail = value || 'Generation failed';
+		else if (key === 'failonce') Object.assign(fault, { fail: value || 'Generation failed', failTimes: 1 });
+		else if (key === 'createdrop') fault.createError = 'drop';
 		else if (create) fault.createError = Number(create[1]);
 		else if (n !== undefined && !valid) continue;
 		else if (poll) pollErrors = { status: Number(poll[1]), times: n ?? 1 };
@@ -413,6 +419,8 @@ async function startSimulator(options = {}) {
 	const createFaultHits = new Map();
 	/** @type {Map<string, { taskId: string, expiresAt: number }>} the response cache, by lookup key */
 	const cache = new Map();
+	/** @type {Map<string, number>} tasks created so far, by prompt (for `failTimes`) */
+	const tasksByPrompt = new Map();
 
 	/** @param {string} prompt */
 	function faultFor(prompt) {
@@ -572,6 +580,9 @@ async function startSimulator(options = {}) {
 			return sendError(res, createError, undefined, headers);
 		}
 
+		const made = (tasksByPrompt.get(prompt) ?? 0) + 1;
+		tasksByPrompt.set(prompt, made);
+		if (fault.failTimes !== undefined && made > fault.failTimes) delete fault.fail;
 		const provider = model.slice(0, model.indexOf('/'));
 		/** @type {'older' | 'newer'} */
 		const generation =
@@ -928,6 +939,7 @@ async function startSimulator(options = {}) {
 		}
 		tasks.clear();
 		cache.clear();
+		tasksByPrompt.clear();
 		imageFetches.length = 0;
 		clearFaults();
 	}

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { checkAllItems, type CheckedItem } from '../batch/checks';
-import { createLimit, createOne } from '../batch/createOne';
+import { createLimit, createOne, forgetFailedGeneration } from '../batch/createOne';
 import { forEachItem } from '../batch/forEachItem';
 import type { Limiter } from '../batch/pool';
 import { videoRequestProperties } from '../descriptions/modelFields';
@@ -103,7 +103,11 @@ async function createAndWaitItem(
 		if (onTimeout === 'output') return output({ json: { ...task, ...extra }, pairedItem: { item: itemIndex } }, created);
 		return failed(timedOut(itemIndex, task, maxWaitS, lastErrorOf(end)), created);
 	}
-	if (task.status === 'failed') return failed(generationFailed(itemIndex, task), created);
+	if (task.status === 'failed') {
+		// A retry (Retry On Fail) creates this item anew: that is what it is for.
+		forgetFailedGeneration(ctx, itemIndex);
+		return failed(generationFailed(itemIndex, task), created);
+	}
 	return { ...(await taskItem(ctx, connection, itemIndex, task, end.video, checkedOptions.value.download, extra)), created };
 }
 

@@ -9,6 +9,7 @@ import { createTask } from '../transport/create';
 import { cancelled } from '../transport/exchange';
 import type { Connection } from '../transport/types';
 import type { CreateRequest } from '../validation/modelRules';
+import { type EarlierTry, earlierTries } from './earlierTries';
 import { type Limiter, limiter } from './pool';
 
 /** Creates in flight at once, for Create as for Create and Wait: enough for a sheet, gentle on the rate limit. */
@@ -19,15 +20,19 @@ export function createLimit(): Limiter {
 	return limiter(CREATE_CONCURRENCY);
 }
 
-/** What one create gave: the task, or the item's failure (with the task, if one was created anyway). */
+/**
+ * What one create gave: the task (`again` when an earlier try of this run made it), or the item's
+ * failure — with the task if one was created anyway, and `uncertain` when a task may exist.
+ */
 export type Creation =
-	| { kind: 'created'; created: CreatedTask; task: NormalizedTask; raw: IDataObject; sentAt: number }
-	| Failed;
+	| { kind: 'created'; created: CreatedTask; task: NormalizedTask; raw: IDataObject; sentAt: number; again?: true }
+	| (Failed & { uncertain?: true });
 
 /**
  * Sends one item's create, once a slot of the run's create limit is free, and reads the task
  * from the answer. The create is never repeated once it may have reached FastRouter
- * (transport/create.ts). `maxMs` bounds it from the moment it is sent, 429 waits included.
+ * (transport/create.ts), not even by n8n's Retry On Fail (earlierTries.ts). `maxMs` bounds it from
+ * the moment it is sent, 429 waits included.
  */
 export async function createOne(
 	ctx: IExecuteFunctions,
@@ -37,22 +42,54 @@ export async function createOne(
 	itemIndex: number,
 	maxMs?: number,
 ): Promise<Creation> {
-	return await limit(async (): Promise<Creation> => {
-		// A create still waiting for its turn is not sent once the run is cancelled.
-		if (ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx);
-		const sentAt = Date.now();
-		const answer = await createTask(ctx, connection, request, maxMs === undefined ? undefined : sentAt + maxMs);
-		if (!answer.ok) {
-			// An answer that names a task, whatever its envelope says, means the task exists (and may be billed).
-			const taskId = answer.failure.body ? normalizeAnswer(answer.failure.body, request.model).taskId : null;
-			if (!taskId) return { kind: 'failed', failure: fromApiFailure(itemIndex, answer.failure) };
-			return { kind: 'failed', failure: createdButRefused(itemIndex, answer.failure, taskId), created: { itemIndex, taskId, status: 'unknown' } };
+	const tries = earlierTries(ctx);
+	const earlier = tries.get(itemIndex);
+	if (earlier) return fromEarlierTry(earlier, itemIndex, request);
+	const creation = await limit(async () => await sendCreate(ctx, connection, request, itemIndex, maxMs));
+	if (creation.kind === 'created') tries.set(itemIndex, { kind: 'created', task: creation.task, raw: creation.raw });
+	else if (creation.uncertain) tries.set(itemIndex, { kind: 'uncertain', failed: creation });
+	return creation;
+}
+
+/** A later try's Retry On Fail forgets an item whose generation failed: the retry creates it anew. */
+export function forgetFailedGeneration(ctx: IExecuteFunctions, itemIndex: number): void {
+	earlierTries(ctx).delete(itemIndex);
+}
+
+/** What an earlier try left: its task to re-attach, or its uncertain create, reported again and not resent. */
+function fromEarlierTry(earlier: EarlierTry, itemIndex: number, request: CreateRequest): Creation {
+	if (earlier.kind === 'created') {
+		const { task, raw } = earlier;
+		// Max Wait counts again from this try: a retry after a timeout waits anew for the same task.
+		return { kind: 'created', created: { itemIndex, taskId: task.taskId as string, status: task.status }, task, raw, sentAt: Date.now(), again: true };
+	}
+	const { failure, created } = earlier.failed;
+	const prompt = typeof request.body.prompt === 'string' ? `, prompt ${excerpt(request.body.prompt)}` : '';
+	const description = `${failure.description ?? ''} Retry On Fail did not send it again: the earlier try's create (model ${request.model}${prompt}) may have made a task.`.trim();
+	return { kind: 'failed', failure: { ...failure, description }, ...(created ? { created } : {}), uncertain: true };
+}
+
+/** The create itself, once its turn came. */
+async function sendCreate(ctx: IExecuteFunctions, connection: Connection, request: CreateRequest, itemIndex: number, maxMs?: number): Promise<Creation> {
+	// A create still waiting for its turn is not sent once the run is cancelled.
+	if (ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx);
+	const sentAt = Date.now();
+	const answer = await createTask(ctx, connection, request, maxMs === undefined ? undefined : sentAt + maxMs);
+	if (!answer.ok) {
+		// An answer that names a task, whatever its envelope says, means the task exists (and may be billed).
+		const taskId = answer.failure.body ? normalizeAnswer(answer.failure.body, request.model).taskId : null;
+		if (taskId) {
+			const created = { itemIndex, taskId, status: 'unknown' };
+			return { kind: 'failed', failure: createdButRefused(itemIndex, answer.failure, taskId), created, uncertain: true };
 		}
-		const task = normalizeAnswer(answer.value, request.model);
-		if (!task.taskId) {
-			const error = errorWithoutTask(answer.value, request.model);
-			return { kind: 'failed', failure: error ? createRefused(itemIndex, error) : noTaskId(itemIndex, excerpt(JSON.stringify(answer.value))) };
-		}
-		return { kind: 'created', created: { itemIndex, taskId: task.taskId, status: task.status }, task, raw: answer.value, sentAt };
-	});
+		const failure = fromApiFailure(itemIndex, answer.failure);
+		return { kind: 'failed', failure, ...(answer.failure.mayHaveCreated ? { uncertain: true as const } : {}) };
+	}
+	const task = normalizeAnswer(answer.value, request.model);
+	if (!task.taskId) {
+		const error = errorWithoutTask(answer.value, request.model);
+		if (error) return { kind: 'failed', failure: createRefused(itemIndex, error) };
+		return { kind: 'failed', failure: noTaskId(itemIndex, excerpt(JSON.stringify(answer.value))), uncertain: true };
+	}
+	return { kind: 'created', created: { itemIndex, taskId: task.taskId, status: task.status }, task, raw: answer.value, sentAt };
 }
