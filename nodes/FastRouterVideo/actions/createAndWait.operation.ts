@@ -26,7 +26,7 @@ import { redactText } from '../text/safeText';
 import { itemLabel } from '../text/wording';
 import type { Connection } from '../transport/types';
 import type { Checked } from '../validation/checked';
-import { checkMaxConcurrent, checkWaitOptions, optionsFor, type WaitOptions } from '../validation/options';
+import { checkMaxConcurrent, checkWaitOptions, optionsFor, videoDeliveryFor, type WaitOptions } from '../validation/options';
 
 /** A signed image link lives this much longer than the item's Max Wait. */
 const IMAGE_LINK_MARGIN_S = 600;
@@ -108,7 +108,8 @@ async function createAndWaitItem(
 		forgetFailedGeneration(ctx, itemIndex);
 		return failed(generationFailed(itemIndex, task), created);
 	}
-	return { ...(await taskItem(ctx, connection, itemIndex, task, end.video, checkedOptions.value.download, extra)), created };
+	const delivery = videoDeliveryFor(ctx, itemIndex, checkedOptions.value.download);
+	return { ...(await taskItem(ctx, connection, itemIndex, task, end.video, delivery, extra)), created };
 }
 
 /** A line per state change in n8n's log (and the demo's console): which item, which task, how far. */

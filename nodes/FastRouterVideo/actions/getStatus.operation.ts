@@ -12,7 +12,7 @@ import { checkTaskOnce } from '../polling/loop';
 import { discard } from '../transport/exchange';
 import type { Connection } from '../transport/types';
 import { modelFor } from '../validation/itemRequest';
-import { checkDownloadOptions, optionsFor } from '../validation/options';
+import { checkDownloadOptions, optionsFor, videoDeliveryFor } from '../validation/options';
 
 const STATUS_CONCURRENCY = 10;
 
@@ -52,6 +52,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			return failed(fromApiFailure(itemIndex, unknownStatusFailure(polled.unknownStatus), taskId));
 		}
 		const includeRaw = optionsFor(this, itemIndex).includeRawResponse === true;
-		return await taskItem(this, connection, itemIndex, polled.task, polled.video, download.value, includeRaw ? { raw: { poll: polled.raw ?? null } } : {});
+		const delivery = videoDeliveryFor(this, itemIndex, download.value);
+		return await taskItem(this, connection, itemIndex, polled.task, polled.video, delivery, includeRaw ? { raw: { poll: polled.raw ?? null } } : {});
 	});
 }

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { finishBatch } from '../batch/finish';
+import { failurePolicyOf } from '../output/errors';
 import { getConnection } from '../transport/connection';
 import * as create from './create.operation';
 import * as createAndWait from './createAndWait.operation';
@@ -22,5 +23,5 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	}
 	const connection = await getConnection(this);
 	const outcomes = await handler.execute.call(this, items, connection);
-	return [finishBatch(this, outcomes, connection.apiKey)];
+	return [finishBatch(this, outcomes, failurePolicyOf(this), connection.apiKey)];
 }

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { failureItem, toNodeError } from '../output/errors';
+import { failureItem, type FailurePolicy, toNodeError } from '../output/errors';
 import type { Failed, ItemOutcome } from '../output/outcome';
 import { redactDeep } from '../text/safeText';
 
@@ -8,15 +8,15 @@ import { redactDeep } from '../text/safeText';
  * Either every item's output, or — without Continue On Fail — the first failure as the node's
  * error, listing the tasks the run created for the other items.
  */
-export function finishBatch(ctx: IExecuteFunctions, outcomes: ItemOutcome[], secret = ''): INodeExecutionData[] {
+export function finishBatch(ctx: IExecuteFunctions, outcomes: ItemOutcome[], policy: FailurePolicy, secret = ''): INodeExecutionData[] {
 	const firstFailure = outcomes.find((outcome): outcome is Failed => outcome.kind === 'failed');
-	if (firstFailure && !ctx.continueOnFail()) {
+	if (firstFailure && !policy.continueOnFail) {
 		const created = outcomes.flatMap((outcome) => (outcome.created ? [outcome.created] : []));
 		throw toNodeError(ctx, firstFailure.failure, created, secret);
 	}
 	// A server may echo the key anywhere in its answers (raw included): none of it is output.
 	return outcomes.map((outcome) =>
-		outcome.kind === 'failed' ? failureItem(ctx, outcome.failure, secret) : redactItem(outcome.item, secret),
+		outcome.kind === 'failed' ? failureItem(outcome.failure, policy.toErrorOutput, secret) : redactItem(outcome.item, secret),
 	);
 }
 

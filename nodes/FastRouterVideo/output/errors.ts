@@ -12,15 +12,28 @@ export function fromApiFailure(itemIndex: number, failure: ApiFailure, taskId?: 
 }
 
 /**
+ * How a node's failed items come out, from its On Error setting: the node's error (stop), error
+ * items on the main output, or error items on the error output. Durable waits read it off the
+ * FastRouter Video node and hand it to their sub-execution.
+ */
+export interface FailurePolicy {
+	continueOnFail: boolean;
+	toErrorOutput: boolean;
+}
+
+export function failurePolicyOf(ctx: IExecuteFunctions): FailurePolicy {
+	return { continueOnFail: ctx.continueOnFail(), toErrorOutput: ctx.getNode().onError === 'continueErrorOutput' };
+}
+
+/**
  * With Continue On Fail: the item comes out as `{ error, taskId }`, paired to its input. Under
  * "Continue (using error output)" the id moves to `details.taskId`: n8n sends an item to the error
  * output only when its json holds nothing but `error`, `message` and `details`, and a created
  * task's id must reach that output too.
  */
-export function failureItem(ctx: IExecuteFunctions, failure: ItemFailure, secret = ''): INodeExecutionData {
+export function failureItem(failure: ItemFailure, toErrorOutput: boolean, secret = ''): INodeExecutionData {
 	const error = safeText(`${itemLabel(failure.itemIndex)}: ${failure.message}`, secret);
 	const task = failure.taskId ? { taskId: redactText(failure.taskId, secret) } : undefined;
-	const toErrorOutput = ctx.getNode().onError === 'continueErrorOutput';
 	return {
 		json: toErrorOutput ? { error, ...(task ? { details: task } : {}) } : { error, ...task },
 		pairedItem: { item: failure.itemIndex },

@@ -4,7 +4,7 @@ import { attachFinishedVideo } from '../download/attempts';
 import type { NormalizedTask } from '../polling/normalize';
 import { cancelled, discard } from '../transport/exchange';
 import type { Connection, VideoStream } from '../transport/types';
-import type { DownloadSettings } from '../validation/options';
+import type { VideoDelivery } from '../validation/options';
 import { downloadFailed } from './taskFailures';
 import { failed, type ItemOutcome, output } from './outcome';
 
@@ -15,18 +15,16 @@ export async function taskItem(
 	itemIndex: number,
 	task: NormalizedTask,
 	video: VideoStream | undefined,
-	settings: DownloadSettings,
+	delivery: VideoDelivery,
 	extra: IDataObject = {},
 ): Promise<ItemOutcome> {
-	const download = ctx.getNodeParameter('download', itemIndex, true) as boolean;
-	if (!download || task.status !== 'succeeded') {
+	if (!delivery.attach || task.status !== 'succeeded') {
 		if (video) discard(video.stream);
 		return output({ json: { ...task, ...extra }, pairedItem: { item: itemIndex } });
 	}
-	const property = (ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string) || 'data';
 	try {
-		const binary = await attachFinishedVideo(ctx, connection, task, video, settings);
-		return output({ json: { ...task, ...extra }, binary: { [property]: binary }, pairedItem: { item: itemIndex } });
+		const binary = await attachFinishedVideo(ctx, connection, task, video, delivery.limits);
+		return output({ json: { ...task, ...extra }, binary: { [delivery.binaryPropertyName]: binary }, pairedItem: { item: itemIndex } });
 	} catch (error) {
 		if (ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx);
 		return failed(downloadFailed(itemIndex, task, (error as Error).message));

@@ -38,6 +38,20 @@ export interface RequestAdditions {
 	body: Record<string, unknown>;
 }
 
+/** Whether and where a finished task's video is attached, and the limits of its download. */
+export interface VideoDelivery {
+	attach: boolean;
+	binaryPropertyName: string;
+	limits: DownloadSettings;
+}
+
+/** An item's Download Video and Put Output File in Field, with its checked download limits. */
+export function videoDeliveryFor(ctx: IExecuteFunctions, itemIndex: number, limits: DownloadSettings): VideoDelivery {
+	const attach = ctx.getNodeParameter('download', itemIndex, true) as boolean;
+	const binaryPropertyName = (ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string) || 'data';
+	return { attach, binaryPropertyName, limits };
+}
+
 /** One Create and Wait item's options, checked. */
 export interface WaitOptions {
 	intervalMs: number;
