@@ -69,8 +69,11 @@ function fromEarlierTry(earlier: EarlierTry, itemIndex: number, request: CreateR
 	return { kind: 'failed', failure: { ...failure, description }, ...(created ? { created } : {}), uncertain: true };
 }
 
-/** The create itself, once its turn came. */
-async function sendCreate(ctx: IExecuteFunctions, connection: Connection, request: CreateRequest, itemIndex: number, maxMs?: number): Promise<Creation> {
+/**
+ * The create itself, once its turn came, without the memory of earlier tries: a durable wait's
+ * Retry On Fail sends a failed generation's create again through here.
+ */
+export async function sendCreate(ctx: IExecuteFunctions, connection: Connection, request: CreateRequest, itemIndex: number, maxMs?: number): Promise<Creation> {
 	// A create still waiting for its turn is not sent once the run is cancelled.
 	if (ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx);
 	const sentAt = Date.now();

@@ -1,6 +1,5 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { ItemOutcome } from '../output/outcome';
 import { cancelled } from '../transport/exchange';
 import { mapInPool } from './pool';
 
@@ -8,17 +7,17 @@ import { mapInPool } from './pool';
  * Runs `work` for every item, at most `concurrency` at a time; outcomes keep the input order. No
  * item starts after the execution is cancelled.
  */
-export async function forEachItem<T>(
+export async function forEachItem<T, R>(
 	ctx: IExecuteFunctions,
 	entries: T[],
 	concurrency: number,
-	work: (entry: T, itemIndex: number) => Promise<ItemOutcome>,
-): Promise<ItemOutcome[]> {
+	work: (entry: T, itemIndex: number) => Promise<R>,
+): Promise<R[]> {
 	const signal = ctx.getExecutionCancelSignal();
-	const outcomes = await mapInPool(entries, concurrency, work, signal);
-	// Items the pool did not start because the run was cancelled have no outcome.
-	if ((outcomes as Array<ItemOutcome | undefined>).includes(undefined)) {
+	const results = await mapInPool(entries, concurrency, work, signal);
+	// Items the pool did not start because the run was cancelled have no result.
+	if (results.length !== entries.length || Object.keys(results).length !== entries.length) {
 		throw cancelled(ctx);
 	}
-	return outcomes;
+	return results;
 }

@@ -13,6 +13,11 @@ import type { NormalizedTask } from './normalize';
 
 /** FastRouter's own examples poll every few seconds; under 1 s only burns rate limit. */
 export const MIN_POLL_INTERVAL_MS = 1_000;
+/**
+ * A durable wait polls no more often than n8n resumes a stored wait: its wait tracker looks for due
+ * waits once a minute, so a shorter wait would only be resumed at its next look, late.
+ */
+export const DURABLE_MIN_POLL_INTERVAL_MS = 60_000;
 
 /** Retry waits double from the poll interval up to this, so a struggling API is not hammered. */
 export const MAX_BACKOFF_MS = 60_000;

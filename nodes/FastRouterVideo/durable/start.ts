@@ -1,0 +1,105 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { CheckedItem } from '../batch/checks';
+import { CREATE_CONCURRENCY, createLimit, createOne, type Creation } from '../batch/createOne';
+import { forEachItem } from '../batch/forEachItem';
+import { failurePolicyOf, toNodeError } from '../output/errors';
+import { failed, type ItemOutcome, output } from '../output/outcome';
+import { DURABLE_MIN_POLL_INTERVAL_MS, pollState } from '../polling/cadence';
+import type { Connection } from '../transport/types';
+import type { Checked } from '../validation/checked';
+import { videoDeliveryFor, type WaitOptions } from '../validation/options';
+import { whyNotDurable } from './availability';
+import { childWorkflow } from './childWorkflow';
+import { waitItem, type WaitState } from './waitState';
+
+/**
+ * Create and Wait, Wait Mode "Durable": the tasks are created here, exactly as in process, then a
+ * sub-execution waits for them (childWorkflow.ts) while this execution is stored as waiting; the
+ * worker is free, and a restart resumes both. When the sub-execution ends, n8n resumes this
+ * execution and this node's output is the sub-execution's last step's: the same items an
+ * in-process wait gives. Until then the node shows the tasks it created.
+ */
+export async function startDurableWait(
+	ctx: IExecuteFunctions,
+	connection: Connection,
+	checked: CheckedItem[],
+	optionsByItem: Array<Checked<WaitOptions>>,
+): Promise<ItemOutcome[]> {
+	const unavailable = whyNotDurable(ctx);
+	if (unavailable) throw new NodeOperationError(ctx.getNode(), unavailable, { itemIndex: 0 });
+	const policy = failurePolicyOf(ctx);
+	const limit = createLimit();
+	const creations = await forEachItem(ctx, checked, CREATE_CONCURRENCY, async (entry, itemIndex): Promise<Creation> => {
+		const options = optionsByItem[itemIndex];
+		if (entry.kind === 'failed') return entry;
+		if (!options.ok) return failed({ itemIndex, message: options.problems.join('; ') });
+		return await createOne(ctx, connection, limit, entry.request, itemIndex, options.value.maxWaitS * 1000);
+	});
+	const created = creations.flatMap((creation) => (creation.created ? [creation.created] : []));
+	// Without Continue On Fail the node fails now, naming the tasks it made: Retry On Fail, which
+	// n8n applies only before a wait, then re-attaches them instead of paying again.
+	const firstFailed = creations.find((creation) => creation.kind === 'failed');
+	if (firstFailed?.kind === 'failed' && !policy.continueOnFail) throw toNodeError(ctx, firstFailed.failure, created, connection.apiKey);
+
+	const states = creations.map((creation, itemIndex) => stateOf(ctx, creation, checked[itemIndex], optionsByItem[itemIndex], itemIndex));
+	const waiting = states.filter((state) => state.phase === 'waiting').length;
+	if (waiting === 0) return states.map(placeholder);
+	const workflow = ctx.getWorkflow();
+	let result;
+	try {
+		result = await ctx.executeWorkflow({ code: childWorkflow(ctx, waiting) }, states.map((state) => waitItem(state)), undefined, {
+			parentExecution: { executionId: ctx.getExecutionId(), workflowId: String(workflow.id), shouldResume: true },
+		});
+	} catch (error) {
+		const failure = { itemIndex: 0, message: `The durable wait could not start: ${(error as Error).message}`, description: 'No task was polled.' };
+		throw toNodeError(ctx, failure, created, connection.apiKey);
+	}
+	// The editor links the node's run to its sub-execution.
+	ctx.setMetadata({ subExecution: { executionId: result.executionId, workflowId: String(workflow.id) } });
+	// A sub-execution that ended without waiting handed back its last step's items already.
+	if (!result.waitTill) return (result.data[0] ?? []).map((item: INodeExecutionData) => output(item));
+	return states.map(placeholder);
+}
+
+/** One item as the durable wait starts it: waiting on its task, or settled (refused or failed before it). */
+function stateOf(ctx: IExecuteFunctions, creation: Creation, entry: CheckedItem, options: Checked<WaitOptions>, itemIndex: number): WaitState {
+	const node = ctx.getNode();
+	const value = options.ok ? options.value : undefined;
+	const base = {
+		v: 1 as const,
+		itemIndex,
+		parentExecutionId: ctx.getExecutionId(),
+		policy: failurePolicyOf(ctx),
+		options: {
+			intervalMs: Math.max(value?.intervalMs ?? 0, DURABLE_MIN_POLL_INTERVAL_MS),
+			maxWaitS: value?.maxWaitS ?? 0,
+			onTimeout: value?.onTimeout ?? 'error',
+			includeRaw: value?.includeRaw ?? false,
+			delivery: videoDeliveryFor(ctx, itemIndex, value?.download ?? { maxBytes: 0, timeoutMs: 0 }),
+		},
+		...(creation.created ? { created: creation.created } : {}),
+	};
+	if (creation.kind === 'failed' || !value) {
+		const failure = creation.kind === 'failed' ? creation.failure : { itemIndex, message: 'not created' };
+		return { ...base, phase: 'settled', outcome: { kind: 'failed', failure } };
+	}
+	const deadline = creation.sentAt + value.maxWaitS * 1000;
+	// n8n's own bounds for its Retry On Fail: 2 to 5 tries, 3 unless set.
+	const tries = node.retryOnFail ? Math.min(5, Math.max(2, node.maxTries || 3)) : 1;
+	return {
+		...base,
+		phase: 'waiting',
+		start: creation.task,
+		...(value.includeRaw ? { raw: creation.raw } : {}),
+		poll: { ...pollState(deadline, creation.task), nextPollAt: creation.sentAt + base.options.intervalMs },
+		...(tries > 1 && entry.kind === 'ready' ? { retry: { triesLeft: tries - 1, request: entry.request } } : {}),
+	};
+}
+
+/** What the node shows while it waits (n8n replaces it with the sub-execution's result on resume). */
+function placeholder(state: WaitState): ItemOutcome {
+	if (state.outcome?.kind === 'failed') return failed(state.outcome.failure, state.created);
+	return output({ json: { ...state.start }, pairedItem: { item: state.itemIndex } }, state.created);
+}
