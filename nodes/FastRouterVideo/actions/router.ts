@@ -16,10 +16,11 @@ const OPERATIONS = { create, getStatus, createAndWait } as const;
  */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
+	// One operation runs for the whole batch, read from the first item: an unknown one is item 0's.
 	const operation = this.getNodeParameter('operation', 0) as keyof typeof OPERATIONS;
 	const handler = OPERATIONS[operation];
 	if (!handler) {
-		throw new NodeOperationError(this.getNode(), `The operation "${String(operation)}" is not supported`);
+		throw new NodeOperationError(this.getNode(), `The operation "${String(operation)}" is not supported`, { itemIndex: 0 });
 	}
 	const connection = await getConnection(this);
 	const outcomes = await handler.execute.call(this, items, connection);

@@ -20,14 +20,15 @@ export const imageSourceProperties: INodeProperties[] = [
 		displayName: 'Image Source',
 		name: 'imageSource',
 		type: 'options',
+		// Alphabetical, as n8n's UI guidelines ask; URL stays the default.
 		options: [
-			{ name: 'URL', value: IMAGE_SOURCE_URL, description: 'A public link to a JPG or PNG' },
 			{
 				name: 'Binary Field',
 				value: IMAGE_SOURCE_BINARY,
 				description:
 					'A JPG or PNG in the input item’s binary data (HTTP Request, Google Drive, a form, Telegram…), sent to FastRouter as a link this n8n signs',
 			},
+			{ name: 'URL', value: IMAGE_SOURCE_URL, description: 'A public link to a JPG or PNG' },
 		],
 		default: IMAGE_SOURCE_URL,
 		description: 'Where the image to animate comes from (image-to-video)',

@@ -156,6 +156,8 @@ async function streamIntoStore(
 	let stopped: DownloadStopped | undefined;
 	let failEarly: (error: DownloadStopped) => void = () => undefined;
 	const failed = new Promise<never>((_resolve, reject) => (failEarly = reject));
+	// Read by the race below; once the store has won it, a later stream error has nothing left to
+	// fail and must not become an unhandled rejection.
 	failed.catch(() => undefined);
 	const stop = (why: DownloadStopped) => {
 		watcher.end();
@@ -181,6 +183,7 @@ async function streamIntoStore(
 	stream.readableFlowing = null;
 	try {
 		const storing = ctx.helpers.prepareBinaryData(video.stream as Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], fileName, VIDEO_MIME_TYPE);
+		// Likewise n8n's store when the stream fails first: the race has already taken that error.
 		storing.catch(() => undefined);
 		const binary = await Promise.race([storing, failed]);
 		if (stopped) throw stopped;

@@ -43,6 +43,7 @@ export function show(value: unknown): string {
 		try {
 			text = JSON.stringify(value) ?? String(value);
 		} catch {
+			// JSON cannot show a cycle or a BigInt inside the value; its string form still can.
 			text = String(value);
 		}
 	}

@@ -22,6 +22,7 @@ export const MAX_HOPS = 5;
 // The connection was never made: the request cannot have reached the server.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
+/** A URL's origin; undefined when it is not a URL (no origin, so never the key's: see sendFollowing). */
 export function originOf(url: string): string | undefined {
 	try {
 		return new URL(url).origin;
@@ -44,7 +45,10 @@ export function discard(body: IN8nHttpFullResponse['body']): void {
 	(body as { destroy?: () => void } | undefined)?.destroy?.();
 }
 
-/** The one error a cancelled run ends with. Not wrapping the HTTP error: it carries the request's headers, and n8n stores its cause. */
+/**
+ * The one error a cancelled run ends with. Not wrapping the HTTP error: it carries the request's
+ * headers, and n8n stores its cause. No itemIndex: the user cancelled the run, no item failed.
+ */
 export function cancelled(ctx: IExecuteFunctions): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
 }
@@ -130,7 +134,8 @@ export async function sendFollowing(
 	let target = first;
 	let keyAllowed = true;
 	for (let hop = 0; ; hop++) {
-		const withKey = keyAllowed && originOf(target.url) === keyOrigin;
+		// Two unknown origins are not the same origin: without a key origin the key is never sent.
+		const withKey = keyAllowed && keyOrigin !== undefined && originOf(target.url) === keyOrigin;
 		const sent = await sendOnce(ctx, target, withKey, deadline, maxTimeoutMs);
 		if (!sent.ok || !isRedirect(sent.exchange.response.statusCode)) return sent;
 		const { response } = sent.exchange;

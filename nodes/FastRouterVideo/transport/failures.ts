@@ -141,6 +141,7 @@ function safeHost(url: string): string {
 	try {
 		return new URL(url).host;
 	} catch {
+		// A Base URL that is not a URL is named by its role; the problem beside it says what failed.
 		return 'the configured base URL';
 	}
 }

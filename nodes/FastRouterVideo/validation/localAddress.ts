@@ -8,6 +8,7 @@ export function isLocalUrl(url: string): boolean {
 	try {
 		host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
 	} catch {
+		// Not a URL: nothing shows it is local. A broken link fails where it is used, in its own words.
 		return false;
 	}
 	if (host.includes(':')) return isLocalIpv6(host);
