@@ -15,6 +15,7 @@ import {
 	waitOptionProperties,
 } from '../descriptions/optionFields';
 import { forOperation } from '../descriptions/scope';
+import { startDurableWait } from '../durable/start';
 import { toNodeError } from '../output/errors';
 import { failed, type ItemOutcome, output } from '../output/outcome';
 import { taskItem } from '../output/taskItem';
@@ -63,6 +64,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		},
 		(itemIndex) => problemsOf(optionsByItem[itemIndex]),
 	);
+	const first = optionsByItem[0];
+	if (first?.ok && first.value.waitMode === 'durable') return await startDurableWait(this, connection, checked, optionsByItem);
 	const limit = createLimit();
 	return await forEachItem(this, checked, concurrency.value, async (entry, itemIndex) =>
 		await createAndWaitItem(this, connection, limit, entry, itemIndex, optionsByItem[itemIndex]),

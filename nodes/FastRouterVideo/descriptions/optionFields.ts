@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { MIN_POLL_INTERVAL_MS } from '../polling/cadence';
+import { DURABLE_MIN_POLL_INTERVAL_MS, MIN_POLL_INTERVAL_MS } from '../polling/cadence';
 
 /**
  * The fields about what comes back (Download Video, its output field) and every entry of the
@@ -16,9 +16,11 @@ export const DEFAULT_MAX_WAIT_S = 900;
 // A sheet of 50–100 rows runs in one wave: the whole batch waits about as long as one video.
 export const DEFAULT_MAX_CONCURRENT = 100;
 export const ON_TIMEOUT_CHOICES = ['error', 'output'] as const;
+export const WAIT_MODES = ['inProcess', 'durable'] as const;
+export const DEFAULT_WAIT_MODE = 'inProcess' as const;
 export const DEFAULT_ON_TIMEOUT = 'error' as const;
-/** FastRouter's cache: its documented lifetime range and default, in seconds. */
-export const CACHE_TTL_RANGE_S = { min: 60, max: 604_800, default: 57_600 } as const;
+/** FastRouter's cache: its documented lifetime range, in seconds (FastRouter's own default is 16 hours). */
+export const CACHE_TTL_RANGE_S = { min: 60, max: 604_800 } as const;
 
 /** An operation's Options collection. */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {
@@ -61,7 +63,7 @@ export const requestOptionProperties: INodeProperties[] = [
 		name: 'cacheTtl',
 		type: 'number',
 		typeOptions: { minValue: CACHE_TTL_RANGE_S.min, maxValue: CACHE_TTL_RANGE_S.max },
-		default: CACHE_TTL_RANGE_S.default,
+		default: 57600,
 		description: 'How long FastRouter keeps a cached answer (60 s to 7 days; FastRouter’s default is 16 hours). Needs a Cache Key.',
 	},
 ];
@@ -142,6 +144,25 @@ export const waitOptionProperties: INodeProperties[] = [
 		],
 		default: DEFAULT_ON_TIMEOUT,
 		description: 'What to do with a task still running when Max Wait is reached',
+	},
+	{
+		displayName: 'Wait Mode',
+		name: 'waitMode',
+		type: 'options',
+		options: [
+			{
+				name: 'Durable (Release the Execution While Videos Render)',
+				value: 'durable',
+				description: `The wait is stored in n8n’s database and the worker is freed; the videos come out even after an n8n restart. Needs n8n 2.41 or later. Polls at most once every ${DURABLE_MIN_POLL_INTERVAL_MS / 1000} s (n8n resumes stored waits once a minute): a shorter Poll Interval counts as ${DURABLE_MIN_POLL_INTERVAL_MS / 1000} s.`,
+			},
+			{
+				name: 'In Process',
+				value: 'inProcess',
+				description: 'The execution stays in memory, polling every Poll Interval, until every video is done',
+			},
+		],
+		default: DEFAULT_WAIT_MODE,
+		description: 'How the node waits for the videos (read from the first item, for the whole batch)',
 	},
 	{
 		displayName: 'Poll Interval (Seconds)',

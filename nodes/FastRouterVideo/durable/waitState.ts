@@ -7,8 +7,7 @@ import type { PollState } from '../polling/cadence';
 import type { NormalizedTask } from '../polling/normalize';
 import { itemLabel } from '../text/wording';
 import type { CreateRequest } from '../validation/modelRules';
-import type { WaitOptions } from '../validation/options';
-import type { VideoDelivery } from '../validation/options';
+import type { VideoDelivery, WaitOptions } from '../validation/options';
 
 /**
  * What a durable wait knows about one item, carried by the items of its sub-execution from step

@@ -11,6 +11,8 @@ import {
 	DEFAULT_POLL_INTERVAL_S,
 	MIN_POLL_INTERVAL_S,
 	ON_TIMEOUT_CHOICES,
+	DEFAULT_WAIT_MODE,
+	WAIT_MODES,
 } from '../descriptions/optionFields';
 import { show } from '../text/wording';
 import { type Checked, accepted, refused } from './checked';
@@ -59,6 +61,7 @@ export interface WaitOptions {
 	onTimeout: (typeof ON_TIMEOUT_CHOICES)[number];
 	includeRaw: boolean;
 	download: DownloadSettings;
+	waitMode: (typeof WAIT_MODES)[number];
 }
 
 export function optionsFor(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
@@ -154,12 +157,15 @@ export function checkWaitOptions(options: IDataObject): Checked<WaitOptions> {
 	if (!includeRaw.ok) return includeRaw;
 	const download = checkDownloadOptions(options);
 	if (!download.ok) return download;
+	const waitMode = checkChoice(options, 'Wait Mode', 'waitMode', WAIT_MODES, DEFAULT_WAIT_MODE);
+	if (!waitMode.ok) return waitMode;
 	return accepted({
 		intervalMs: interval.value * 1000,
 		maxWaitS: maxWait.value,
 		onTimeout: onTimeout.value,
 		includeRaw: includeRaw.value,
 		download: download.value,
+		waitMode: waitMode.value,
 	});
 }
 
@@ -181,7 +187,7 @@ export function checkRequestAdditions(options: IDataObject): Checked<RequestAddi
 		else problems.push(`"Cache Key" (cacheKey) ${show(cacheKey)} is not a FastRouter cache key (at most 128 characters of A–Z, a–z, 0–9, _ - : .)`);
 	}
 	if (given(options, 'cacheTtl') !== undefined) {
-		const ttl = checkNumber(options, { label: 'Cache Lifetime (Seconds)', name: 'cacheTtl', min: CACHE_TTL_RANGE_S.min, integer: true }, CACHE_TTL_RANGE_S.default);
+		const ttl = checkNumber(options, { label: 'Cache Lifetime (Seconds)', name: 'cacheTtl', min: CACHE_TTL_RANGE_S.min, integer: true }, CACHE_TTL_RANGE_S.min);
 		if (!ttl.ok) problems.push(...ttl.problems);
 		else if (ttl.value > CACHE_TTL_RANGE_S.max) problems.push(`"Cache Lifetime (Seconds)" (cacheTtl) ${ttl.value} is more than FastRouter keeps a cached answer (at most ${CACHE_TTL_RANGE_S.max}, 7 days)`);
 		else if (key === '') problems.push('"Cache Lifetime (Seconds)" (cacheTtl) needs a Cache Key: without one FastRouter caches nothing');

@@ -1,0 +1,56 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { type Step, STEP_TYPE_NAME } from '../FastRouterVideo/durable/childWorkflow';
+import { finishStep } from '../FastRouterVideo/durable/finishStep';
+import { pollStep } from '../FastRouterVideo/durable/pollStep';
+import { waitStep } from '../FastRouterVideo/durable/waitStep';
+import { CREDENTIAL_TYPE } from '../FastRouterVideo/transport/connection';
+
+/**
+ * The steps of FastRouter Video's durable wait (FastRouterVideo/durable/childWorkflow.ts): a node
+ * type of its own because n8n runs a sub-execution's steps as nodes. Hidden: n8n lists it in no
+ * node panel and offers it to no AI agent, and it refuses items that are not a durable wait's
+ * (durable/waitState.ts), so it does nothing on its own.
+ */
+export class FastRouterVideoWait implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'FastRouter Video Durable Wait',
+		name: STEP_TYPE_NAME,
+		icon: { light: 'file:../FastRouterVideo/fastrouter.svg', dark: 'file:../FastRouterVideo/fastrouter.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["step"] }}',
+		hidden: true,
+		description: 'A step of FastRouter Video’s durable wait, run only inside the sub-execution that node starts',
+		defaults: { name: 'FastRouter Video Durable Wait' },
+		// Not a tool: an AI agent has no use for one step of a wait.
+		usableAsTool: undefined,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Settled', 'Waiting'],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		properties: [
+			{
+				displayName: 'Step',
+				name: 'step',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Finish', value: 'finish', description: 'Hand every item back to FastRouter Video' },
+					{ name: 'Poll', value: 'poll', description: 'Check the tasks that are due' },
+					{ name: 'Wait', value: 'wait', description: 'Store the wait until the next poll is due' },
+				],
+				default: 'poll',
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const step = this.getNodeParameter('step', 0) as Step;
+		if (step === 'poll') return await pollStep(this);
+		if (step === 'finish') return await finishStep(this);
+		if (step === 'wait') return await waitStep(this);
+		throw new NodeOperationError(this.getNode(), `Unknown step "${String(step)}"`, { itemIndex: 0 });
+	}
+}
