@@ -8,7 +8,7 @@ import { route } from './actions/router';
 import { modelProperties } from './descriptions/modelFields';
 import { operationProperty } from './descriptions/operation';
 import { subtitleExpression } from './descriptions/subtitle';
-import { PANEL_DESCRIPTION, toolDescriptionProperty } from './descriptions/tool';
+import { PANEL_DESCRIPTION, toolDescriptionProperties } from './descriptions/tool';
 import { CREDENTIAL_TYPE } from './transport/connection';
 
 /**
@@ -31,7 +31,7 @@ export class FastRouterVideo implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
 		properties: [
-			toolDescriptionProperty,
+			...toolDescriptionProperties,
 			operationProperty,
 			...modelProperties,
 			...getStatus.description,

@@ -1,10 +1,15 @@
 // @ts-check
 'use strict';
 
-// An OpenAI-compatible Chat Completions stand-in for the AI-agent check: it records what n8n's
-// agent sends (the tools and their parameter schemas) and plays a scripted model. The user's
-// message carries the tool arguments as JSON after "CALL:"; the first turn calls the first tool
-// with them, the turn after the tool answered repeats the tool's answer as the final reply.
+// An OpenAI-compatible Chat Completions stand-in for the AI-agent checks: it records what n8n's
+// agent sends (the tools, their descriptions and parameter schemas, the conversation with what its
+// memory holds) and plays a scripted model, steered by the user's message:
+// - `CALL: {json}` calls the first tool with those arguments, `CALL <tool>: {json}` the tool of that
+//   name;
+// - `CHECK <tool>` calls that tool with the taskId and model of the last task named earlier in the
+//   conversation, as a model would read them back from its memory (and says it knows of none when
+//   the conversation names none);
+// - the turn after a tool answered repeats the tool's answer as the final reply ("TOOL SAID: …").
 
 const http = require('node:http');
 
@@ -30,7 +35,41 @@ function textOf(message) {
 	return '';
 }
 
-/** @param {any} body the chat completion request */
+/**
+ * The taskId and model of the last task named in these messages (a tool's JSON answer, or a reply
+ * that repeats one), newest first.
+ * @param {any[]} messages
+ */
+function lastTask(messages) {
+	for (const message of [...messages].reverse()) {
+		const text = textOf(message);
+		const taskId = /\\?"taskId\\?"\s*:\s*\\?"([^"\\]+)/.exec(text);
+		const model = /\\?"model\\?"\s*:\s*\\?"([^"\\]+)/.exec(text);
+		if (taskId) return { taskId: taskId[1], model: model?.[1] ?? '' };
+	}
+	return undefined;
+}
+
+let calls = 0;
+
+/**
+ * @param {string} name
+ * @param {string} args JSON text
+ * @returns {Reply}
+ */
+function toolCall(name, args) {
+	return { role: 'assistant', content: null, tool_calls: [{ id: `call_${++calls}`, type: 'function', function: { name, arguments: args } }] };
+}
+
+/**
+ * @typedef {{ id: string, type: string, function: { name: string, arguments: string } }} ToolCall
+ * @typedef {{ role: string, content: string | null, tool_calls?: ToolCall[] }} Reply
+ */
+
+/**
+ * @param {any} body the chat completion request
+ * @returns {Reply}
+ */
 function reply(body) {
 	const messages = /** @type {any[]} */ (body.messages ?? []);
 	const last = messages.at(-1);
@@ -38,14 +77,21 @@ function reply(body) {
 		return { role: 'assistant', content: `TOOL SAID: ${textOf(last)}` };
 	}
 	const user = [...messages].reverse().find((message) => message.role === 'user');
-	const call = /CALL:\s*(\{[\s\S]*\})/.exec(textOf(user));
-	const tool = body.tools?.[0]?.function;
-	if (!call || !tool) return { role: 'assistant', content: 'Nothing to do.' };
-	return {
-		role: 'assistant',
-		content: null,
-		tool_calls: [{ id: `call_${messages.length}`, type: 'function', function: { name: tool.name, arguments: call[1] } }],
-	};
+	const tools = /** @type {any[]} */ (body.tools ?? []).map((tool) => tool.function);
+	const call = /CALL(?:\s+([\w-]+))?:\s*(\{[\s\S]*\})/.exec(textOf(user));
+	if (call) {
+		const tool = call[1] ? tools.find((candidate) => candidate.name === call[1]) : tools[0];
+		if (!tool) return { role: 'assistant', content: `No tool ${call[1] ?? ''} among: ${tools.map((t) => t.name).join(', ')}` };
+		return toolCall(tool.name, call[2]);
+	}
+	const check = /CHECK\s+([\w-]+)/.exec(textOf(user));
+	if (check) {
+		if (!tools.some((tool) => tool.name === check[1])) return { role: 'assistant', content: `No tool ${check[1]}` };
+		const task = lastTask(messages.slice(0, messages.lastIndexOf(user)));
+		if (!task) return { role: 'assistant', content: 'I know of no video task in this conversation.' };
+		return toolCall(check[1], JSON.stringify(task));
+	}
+	return { role: 'assistant', content: 'Nothing to do.' };
 }
 
 async function startFakeLlm() {

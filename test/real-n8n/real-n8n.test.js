@@ -3,7 +3,8 @@
 
 // `npm run test:n8n`: this package, packed and installed as a community package into a real
 // n8n 2.x, running the workflows in examples/ against the FastRouter simulator — in one process
-// (`n8n execute`, `n8n start`) and in queue mode (main + worker + Redis).
+// (`n8n execute`, `n8n start`) and in queue mode (main + worker + Redis). The AI-agent example
+// runs in a chat of its own: agent-chat.test.js.
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -14,7 +15,6 @@ const path = require('node:path');
 const { installRealN8n } = require('./install');
 const { N8nInstance, packThisPackage } = require('./instance');
 const { startRedis } = require('./redis');
-const { startFakeLlm } = require('./fake-llm');
 const workflows = require('./workflows');
 const { startSimulator } = require('../simulator');
 const { startHostile } = require('../simulator/hostile');
@@ -40,20 +40,6 @@ before(async () => {
 after(async () => {
 	await sim?.close();
 });
-
-/**
- * A module of the build that was packed (`npm run test:n8n` builds first), by its path under dist/.
- * @param {string} file
- * @returns {any}
- */
-function built(file) {
-	return require(path.join(__dirname, '..', '..', 'dist', 'nodes', 'FastRouterVideo', file));
-}
-
-/** The model ids of the built catalog, as the packed package carries them. */
-function catalogModelIds() {
-	return built('catalog').MODELS.map((/** @type {{ id: string }} */ model) => model.id);
-}
 
 /** The run data of one node in an `n8n execute --rawOutput` answer. */
 function outputs(/** @type {any} */ run, /** @type {string} */ nodeName) {
@@ -203,59 +189,6 @@ describe('real n8n, one process', () => {
 		assert.equal(sim.counters.creates, 1);
 		assert.equal([...sim.tasks.values()][0].body.seconds, '8');
 		assert.deepEqual(sim.counters.videoHostAuthHeaders, []);
-	});
-
-	it('as an AI agent\'s tool: the agent sees every parameter it must fill, and its values go through validation', async () => {
-		sim.reset();
-		const llm = await startFakeLlm();
-		try {
-			const openAi = { id: 'openAiStandIn001', name: 'OpenAI (stand-in)' };
-			await n8n.importCredentials([
-				{ ...openAi, type: 'openAiApi', data: { apiKey: 'stand-in', url: llm.url } },
-			]);
-			const workflow = workflows.forCheck(workflows.loadExample('ai-agent-video-tool.json'), 'exampleAgent0001', CREDENTIAL);
-			workflows.nodeNamed(workflow, 'OpenAI Chat Model').credentials.openAiApi = openAi;
-			const calls = [
-				{ model: 'google/veo3-fast', prompt: 'A kite over a beach', length: 8, resolution: '1080p' },
-				{ model: 'google/veo3-fast', prompt: 'A kite over a lake', length: 5, resolution: '' },
-			];
-			workflows.manualStartInsteadOf(
-				workflow,
-				'When chat message received',
-				workflows.emit(calls.map((call, index) => ({ sessionId: `s${index}`, chatInput: `Make this. CALL: ${JSON.stringify(call)}` }))),
-			);
-			await n8n.importWorkflow(workflow);
-
-			const run = await n8n.execute(workflow.id);
-
-			const [answers] = outputs(run, 'AI Agent');
-			const [firstTurn] = llm.requests;
-			const tool = firstTurn.tools[0].function;
-			// The agent gets the catalog (every model and its values) from the tool's own description
-			// field; the node's description, the one line the node panel shows, is not what it reads.
-			assert.match(tool.description, /videoUrl/);
-			assert.match(tool.description, /google\/veo3-fast .*length 8/);
-			for (const model of catalogModelIds()) assert.ok(tool.description.includes(`- ${model} (`), `the agent is told about ${model}`);
-			const panelLine = new (built('FastRouterVideo.node').FastRouterVideo)().description.description;
-			assert.ok(panelLine.length <= 200 && !tool.description.includes(panelLine), panelLine);
-			assert.deepEqual(Object.keys(tool.parameters.properties).sort(), ['length', 'model', 'prompt', 'resolution']);
-			assert.deepEqual(tool.parameters.required.sort(), ['length', 'model', 'prompt', 'resolution']);
-			assert.equal(tool.parameters.properties.length.type, 'number');
-
-			// The good call made one video; the agent got its videoUrl back.
-			assert.equal(answers.length, 2);
-			const tasks = [...sim.tasks.values()];
-			assert.equal(tasks.length, 1);
-			assert.deepEqual(
-				{ model: tasks[0].model, prompt: tasks[0].prompt, length: tasks[0].body.length, resolution: tasks[0].body.resolution },
-				{ model: 'google/veo3-fast', prompt: 'A kite over a beach', length: 8, resolution: '1080p' },
-			);
-			assert.match(answers[0].json.output, new RegExp(`TOOL SAID: .*${tasks[0].taskId}.*videos/${tasks[0].taskId}\\.mp4`));
-			// The bad one never reached FastRouter; the agent was told what the model accepts.
-			assert.match(answers[1].json.output, /TOOL SAID: .*Item 1: \\"length\\" 5 is not available for google\/veo3-fast .*8 is the only value/);
-		} finally {
-			await llm.close();
-		}
 	});
 
 	it('a create whose connection is reset: the error n8n stores keeps the item, "may have been created" and no key', async () => {
