@@ -283,12 +283,13 @@ class N8nInstance {
 	}
 
 	/**
-	 * `n8n start` on free ports; resolves once the REST API is ready.
+	 * `n8n start` on free ports (the same ones again after a restart, so URLs stay valid);
+	 * resolves once the REST API is ready.
 	 * @param {NodeJS.ProcessEnv} [env]
 	 */
 	async start(env = {}) {
-		const port = await freePort();
-		const brokerPort = await freePort();
+		const port = (this.port ??= await freePort());
+		const brokerPort = (this.brokerPort ??= await freePort());
 		const child = this.spawn(
 			['start'],
 			{ N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(brokerPort), WEBHOOK_URL: `http://127.0.0.1:${port}/`, ...env },
@@ -304,12 +305,13 @@ class N8nInstance {
 	/**
 	 * `n8n worker` for queue mode; resolves once its readiness check passes.
 	 * @param {NodeJS.ProcessEnv} env
+	 * @param {number} [concurrency]
 	 */
-	async startWorker(env) {
+	async startWorker(env, concurrency = 5) {
 		const port = await freePort();
 		const brokerPort = await freePort();
 		const child = this.spawn(
-			['worker', '--concurrency=5'],
+			['worker', `--concurrency=${concurrency}`],
 			{
 				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
 				QUEUE_HEALTH_CHECK_PORT: String(port),
@@ -334,6 +336,96 @@ class N8nInstance {
 			name: 'main',
 			headers: { Origin: 'http://127.0.0.1', 'Access-Control-Request-Method': 'POST' },
 		});
+	}
+
+	/**
+	 * Kills `n8n start` (its whole process group: n8n runs its task runner as a child) with
+	 * `signal` — SIGKILL for a crash — and waits until it is gone.
+	 * @param {NodeJS.Signals} [signal]
+	 */
+	async kill(signal = 'SIGKILL') {
+		const child = this.main;
+		if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+		const gone = new Promise((resolve) => child.once('exit', resolve));
+		process.kill(-child.pid, signal);
+		await gone;
+		this.main = undefined;
+		this.session = undefined;
+	}
+
+	/**
+	 * The owner's session on the REST API, as the editor has it: set up on first use.
+	 * @returns {Promise<string>} the auth cookie
+	 */
+	async ownerSession() {
+		if (this.session) return this.session;
+		if (!this.baseUrl) throw new Error('n8n start is not running');
+		const owner = { email: 'owner@example.com', password: 'Real-n8n-check-1', firstName: 'Real', lastName: 'Check' };
+		const post = (/** @type {string} */ route, /** @type {unknown} */ body) =>
+			fetch(`${this.baseUrl}/rest/${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+		let response = await post('owner/setup', owner);
+		if (!response.ok) response = await post('login', { emailOrLdapLoginId: owner.email, password: owner.password });
+		if (!response.ok) throw new Error(`owner login: HTTP ${response.status} ${await response.text()}`);
+		const cookie = /n8n-auth=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0];
+		if (!cookie) throw new Error('owner login gave no n8n-auth cookie');
+		this.session = cookie;
+		return cookie;
+	}
+
+	/**
+	 * One REST call as the owner; the answer's `data`.
+	 * @param {string} method
+	 * @param {string} route e.g. `/executions/12`
+	 * @param {unknown} [body]
+	 * @returns {Promise<any>}
+	 */
+	async rest(method, route, body) {
+		const response = await fetch(`${this.baseUrl}/rest${route}`, {
+			method,
+			headers: { 'Content-Type': 'application/json', cookie: await this.ownerSession(), 'browser-id': 'real-n8n-check' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.text();
+		if (!response.ok) throw new Error(`${method} /rest${route}: HTTP ${response.status} ${text.slice(0, 500)}`);
+		return JSON.parse(text).data;
+	}
+
+	/**
+	 * Runs a saved workflow from its manual trigger, as the editor's "Execute workflow" does.
+	 * @param {string} workflowId
+	 * @param {string} triggerName
+	 * @returns {Promise<string>} the execution's id
+	 */
+	async runFromEditor(workflowId, triggerName) {
+		const workflowData = await this.rest('GET', `/workflows/${workflowId}`);
+		const started = await this.rest('POST', `/workflows/${workflowId}/run`, { workflowData, triggerToStartFrom: { name: triggerName } });
+		return String(started.executionId);
+	}
+
+	/**
+	 * An execution as n8n stored it: its status and its run data (unflattened).
+	 * @param {string} id
+	 * @returns {Promise<{ id: string, status: string, mode: string, waitTill: string | null, workflowData: any, data: any }>}
+	 */
+	async execution(id) {
+		const execution = await this.rest('GET', `/executions/${id}`);
+		const flatted = require(path.join(path.dirname(this.install.n8nBin), '..', '..', 'flatted'));
+		return { ...execution, data: typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data };
+	}
+
+	/**
+	 * Waits until execution `id` is no longer new, running or waiting.
+	 * @param {string} id
+	 * @param {number} [timeoutMs]
+	 */
+	async finished(id, timeoutMs = 600_000) {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const execution = await this.execution(id).catch(() => undefined);
+			if (execution && !['new', 'running', 'waiting'].includes(execution.status)) return execution;
+			if (Date.now() > deadline) throw new Error(`execution ${id} still ${execution?.status} after ${timeoutMs} ms\n${this.log('main').slice(-3000)}`);
+			await pause(2_000);
+		}
 	}
 
 	async stop() {
