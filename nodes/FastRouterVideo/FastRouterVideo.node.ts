@@ -41,6 +41,8 @@ export class FastRouterVideo implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route.call(this);
+		// Every item's failure follows the node's On Error setting, read once here.
+		const policy = { continueOnFail: this.continueOnFail(), toErrorOutput: this.getNode().onError === 'continueErrorOutput' };
+		return await route.call(this, policy);
 	}
 }

@@ -97,6 +97,12 @@ class N8nInstance {
 		this.processes = [];
 		/** @type {Record<string, string>} */
 		this.logs = {};
+		/** @type {number | undefined} `n8n start`'s ports, kept across restarts */
+		this.port = undefined;
+		/** @type {number | undefined} */
+		this.brokerPort = undefined;
+		/** @type {string | undefined} the owner's REST session cookie */
+		this.session = undefined;
 		this.env = {
 			...process.env,
 			PATH: `${install.nodeBin}${path.delimiter}${process.env.PATH}`,

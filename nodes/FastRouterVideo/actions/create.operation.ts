@@ -6,6 +6,7 @@ import { forEachItem } from '../batch/forEachItem';
 import { videoRequestProperties } from '../descriptions/modelFields';
 import { includeRawResponseOption, optionsCollection, requestOptionProperties } from '../descriptions/optionFields';
 import { forOperation } from '../descriptions/scope';
+import type { FailurePolicy } from '../output/errors';
 import { type ItemOutcome, output } from '../output/outcome';
 import type { Connection } from '../transport/types';
 import { optionsFor } from '../validation/options';
@@ -20,11 +21,8 @@ const properties: INodeProperties[] = [...videoRequestProperties, optionsCollect
 
 export const description = forOperation('create', properties);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], connection: Connection): Promise<ItemOutcome[]> {
-	const checked = await checkAllItems(this, items, {
-		baseUrl: connection.baseUrl,
-		imageLinkLifetimeS: () => IMAGE_LINK_LIFETIME_S,
-	});
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], connection: Connection, policy: FailurePolicy): Promise<ItemOutcome[]> {
+	const checked = await checkAllItems(this, items, { baseUrl: connection.baseUrl, imageLinkLifetimeS: () => IMAGE_LINK_LIFETIME_S }, policy);
 	const limit = createLimit();
 	// A Create item is its create: the pool is as wide as the create limit.
 	return await forEachItem(this, checked, CREATE_CONCURRENCY, async (entry, itemIndex): Promise<ItemOutcome> => {

@@ -16,7 +16,7 @@ import {
 } from '../descriptions/optionFields';
 import { forOperation } from '../descriptions/scope';
 import { startDurableWait } from '../durable/start';
-import { toNodeError } from '../output/errors';
+import { type FailurePolicy, toNodeError } from '../output/errors';
 import { failed, type ItemOutcome, output } from '../output/outcome';
 import { taskItem } from '../output/taskItem';
 import { generationFailed, timedOut, waitFailed } from '../output/taskFailures';
@@ -46,7 +46,7 @@ export const description = forOperation('createAndWait', properties);
  * about as long as one. Each item is created exactly once. Max Wait bounds each item's whole wait,
  * from its create on.
  */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], connection: Connection): Promise<ItemOutcome[]> {
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], connection: Connection, policy: FailurePolicy): Promise<ItemOutcome[]> {
 	const concurrency = checkMaxConcurrent(optionsFor(this, 0));
 	if (!concurrency.ok) throw toNodeError(this, { itemIndex: 0, message: concurrency.problems.join('; ') });
 	// Read and checked once per item: the checks, the image link's lifetime and the wait share them.
@@ -62,10 +62,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				return (options.ok ? options.value.maxWaitS : DEFAULT_MAX_WAIT_S) + IMAGE_LINK_MARGIN_S;
 			},
 		},
+		policy,
 		(itemIndex) => problemsOf(optionsByItem[itemIndex]),
 	);
 	const first = optionsByItem[0];
-	if (first?.ok && first.value.waitMode === 'durable') return await startDurableWait(this, connection, checked, optionsByItem);
+	if (first?.ok && first.value.waitMode === 'durable') return await startDurableWait(this, connection, policy, checked, optionsByItem);
 	const limit = createLimit();
 	return await forEachItem(this, checked, concurrency.value, async (entry, itemIndex) =>
 		await createAndWaitItem(this, connection, limit, entry, itemIndex, optionsByItem[itemIndex]),

@@ -4,7 +4,7 @@ import { forEachItem } from '../batch/forEachItem';
 import { canonicalModelId } from '../catalog';
 import { downloadOptionProperties, downloadProperties, includeRawResponseOption, optionsCollection } from '../descriptions/optionFields';
 import { forOperation } from '../descriptions/scope';
-import { fromApiFailure, toNodeError } from '../output/errors';
+import { type FailurePolicy, fromApiFailure, toNodeError } from '../output/errors';
 import { failed, type ItemOutcome } from '../output/outcome';
 import { taskItem } from '../output/taskItem';
 import { unknownStatusFailure } from '../polling/cadence';
@@ -31,12 +31,12 @@ const properties: INodeProperties[] = [
 
 export const description = forOperation('getStatus', properties);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], connection: Connection): Promise<ItemOutcome[]> {
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], connection: Connection, policy: FailurePolicy): Promise<ItemOutcome[]> {
 	// Options that make no sense are refused before anything is sent, as for the creates.
 	const settings = items.map((_item, itemIndex) => checkDownloadOptions(optionsFor(this, itemIndex)));
 	const firstBad = settings.findIndex((checked) => !checked.ok);
 	const bad = settings[firstBad];
-	if (bad && !bad.ok && !this.continueOnFail()) throw toNodeError(this, { itemIndex: firstBad, message: bad.problems.join('; ') });
+	if (bad && !bad.ok && !policy.continueOnFail) throw toNodeError(this, { itemIndex: firstBad, message: bad.problems.join('; ') });
 	return await forEachItem(this, items, STATUS_CONCURRENCY, async (_item, itemIndex): Promise<ItemOutcome> => {
 		const download = settings[itemIndex];
 		if (!download.ok) return failed({ itemIndex, message: download.problems.join('; ') });

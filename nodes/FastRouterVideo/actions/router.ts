@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { finishBatch } from '../batch/finish';
-import { failurePolicyOf } from '../output/errors';
+import type { FailurePolicy } from '../output/errors';
 import { getConnection } from '../transport/connection';
 import * as create from './create.operation';
 import * as createAndWait from './createAndWait.operation';
@@ -14,7 +14,7 @@ const OPERATIONS = { create, getStatus, createAndWait } as const;
  * Every operation works on the whole batch at once — that is how all items run in parallel — and
  * reports one outcome per item; the batch's finish turns them into output or the node's error.
  */
-export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function route(this: IExecuteFunctions, policy: FailurePolicy): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	// One operation runs for the whole batch, read from the first item: an unknown one is item 0's.
 	const operation = this.getNodeParameter('operation', 0) as keyof typeof OPERATIONS;
@@ -23,6 +23,6 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		throw new NodeOperationError(this.getNode(), `The operation "${String(operation)}" is not supported`, { itemIndex: 0 });
 	}
 	const connection = await getConnection(this);
-	const outcomes = await handler.execute.call(this, items, connection);
-	return [finishBatch(this, outcomes, failurePolicyOf(this), connection.apiKey)];
+	const outcomes = await handler.execute.call(this, items, connection, policy);
+	return [finishBatch(this, outcomes, policy, connection.apiKey)];
 }

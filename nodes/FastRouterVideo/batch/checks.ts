@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { toNodeError } from '../output/errors';
+import { type FailurePolicy, toNodeError } from '../output/errors';
 import { type Failed, failed } from '../output/outcome';
 import { createRequestFor, type RequestContext } from '../validation/itemRequest';
 import type { CreateRequest } from '../validation/modelRules';
@@ -17,6 +17,7 @@ export async function checkAllItems(
 	ctx: IExecuteFunctions,
 	items: INodeExecutionData[],
 	context: RequestContext,
+	policy: FailurePolicy,
 	optionProblems: (itemIndex: number) => string[] = () => [],
 ): Promise<CheckedItem[]> {
 	const checked: CheckedItem[] = [];
@@ -26,6 +27,6 @@ export async function checkAllItems(
 		checked.push(result.ok && problems.length === 0 ? { kind: 'ready', request: result.value } : failed({ itemIndex, message: problems.join('; ') }));
 	}
 	const firstBad = checked.find((entry): entry is Failed => entry.kind === 'failed');
-	if (firstBad && !ctx.continueOnFail()) throw toNodeError(ctx, firstBad.failure);
+	if (firstBad && !policy.continueOnFail) throw toNodeError(ctx, firstBad.failure);
 	return checked;
 }

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { CheckedItem } from '../batch/checks';
 import { CREATE_CONCURRENCY, createLimit, createOne, type Creation } from '../batch/createOne';
 import { forEachItem } from '../batch/forEachItem';
-import { failurePolicyOf, toNodeError } from '../output/errors';
+import { type FailurePolicy, toNodeError } from '../output/errors';
 import { failed, type ItemOutcome, output } from '../output/outcome';
 import { DURABLE_MIN_POLL_INTERVAL_MS, pollState } from '../polling/cadence';
 import type { Connection } from '../transport/types';
@@ -24,12 +24,12 @@ import { waitItem, type WaitState } from './waitState';
 export async function startDurableWait(
 	ctx: IExecuteFunctions,
 	connection: Connection,
+	policy: FailurePolicy,
 	checked: CheckedItem[],
 	optionsByItem: Array<Checked<WaitOptions>>,
 ): Promise<ItemOutcome[]> {
 	const unavailable = whyNotDurable(ctx);
 	if (unavailable) throw new NodeOperationError(ctx.getNode(), unavailable, { itemIndex: 0 });
-	const policy = failurePolicyOf(ctx);
 	const limit = createLimit();
 	const creations = await forEachItem(ctx, checked, CREATE_CONCURRENCY, async (entry, itemIndex): Promise<Creation> => {
 		const options = optionsByItem[itemIndex];
@@ -43,7 +43,7 @@ export async function startDurableWait(
 	const firstFailed = creations.find((creation) => creation.kind === 'failed');
 	if (firstFailed?.kind === 'failed' && !policy.continueOnFail) throw toNodeError(ctx, firstFailed.failure, created, connection.apiKey);
 
-	const states = creations.map((creation, itemIndex) => stateOf(ctx, creation, checked[itemIndex], optionsByItem[itemIndex], itemIndex));
+	const states = creations.map((creation, itemIndex) => stateOf(ctx, policy, creation, checked[itemIndex], optionsByItem[itemIndex], itemIndex));
 	const waiting = states.filter((state) => state.phase === 'waiting').length;
 	if (waiting === 0) return states.map(placeholder);
 	const workflow = ctx.getWorkflow();
@@ -64,14 +64,14 @@ export async function startDurableWait(
 }
 
 /** One item as the durable wait starts it: waiting on its task, or settled (refused or failed before it). */
-function stateOf(ctx: IExecuteFunctions, creation: Creation, entry: CheckedItem, options: Checked<WaitOptions>, itemIndex: number): WaitState {
+function stateOf(ctx: IExecuteFunctions, policy: FailurePolicy, creation: Creation, entry: CheckedItem, options: Checked<WaitOptions>, itemIndex: number): WaitState {
 	const node = ctx.getNode();
 	const value = options.ok ? options.value : undefined;
 	const base = {
 		v: 1 as const,
 		itemIndex,
 		parentExecutionId: ctx.getExecutionId(),
-		policy: failurePolicyOf(ctx),
+		policy,
 		options: {
 			intervalMs: Math.max(value?.intervalMs ?? 0, DURABLE_MIN_POLL_INTERVAL_MS),
 			maxWaitS: value?.maxWaitS ?? 0,

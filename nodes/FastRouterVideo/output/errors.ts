@@ -13,16 +13,12 @@ export function fromApiFailure(itemIndex: number, failure: ApiFailure, taskId?: 
 
 /**
  * How a node's failed items come out, from its On Error setting: the node's error (stop), error
- * items on the main output, or error items on the error output. Durable waits read it off the
- * FastRouter Video node and hand it to their sub-execution.
+ * items on the main output, or error items on the error output. The node reads it once, in its
+ * execute(), and hands it down; a durable wait hands it on to its sub-execution.
  */
 export interface FailurePolicy {
 	continueOnFail: boolean;
 	toErrorOutput: boolean;
-}
-
-export function failurePolicyOf(ctx: IExecuteFunctions): FailurePolicy {
-	return { continueOnFail: ctx.continueOnFail(), toErrorOutput: ctx.getNode().onError === 'continueErrorOutput' };
 }
 
 /**
