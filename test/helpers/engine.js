@@ -217,6 +217,8 @@ async function useBinaryMode(mode) {
  * @param {string} [options.instanceUrl] the n8n's own URL (WEBHOOK_URL): where signed binary links point
  * @param {{ retryOnFail?: boolean, maxTries?: number, waitBetweenTries?: number }} [options.settings]
  *   the node's own settings, as the editor's Settings tab stores them (Retry On Fail)
+ * @param {(executionId: string) => Promise<unknown>} [options.getRunExecutionData] what n8n's
+ *   database answers for another execution's run data (none by default: this run is alone)
  */
 async function runNode(options) {
 	const {
@@ -233,6 +235,7 @@ async function runNode(options) {
 		binaries = [],
 		instanceUrl = 'http://localhost:5678/',
 		settings = {},
+		getRunExecutionData = async () => undefined,
 	} = options;
 	const base = instanceUrl.replace(/\/?$/, '/');
 	await useBinaryMode(binaryMode);
@@ -298,7 +301,7 @@ async function runNode(options) {
 		executeWorkflow: async () => {
 			throw new Error('not available in tests');
 		},
-		getRunExecutionData: async () => undefined,
+		getRunExecutionData,
 		getRuntimeCredential: async () => undefined,
 		currentNodeExecutionIndex: 0,
 		// n8n's CLI derives these from WEBHOOK_URL (its webhook base URL), the REST one included.

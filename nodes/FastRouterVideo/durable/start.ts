@@ -53,7 +53,9 @@ export async function startDurableWait(
 			parentExecution: { executionId: ctx.getExecutionId(), workflowId: String(workflow.id), shouldResume: true },
 		});
 	} catch (error) {
-		const failure = { itemIndex: 0, message: `The durable wait could not start: ${(error as Error).message}`, description: 'No task was polled.' };
+		// Reported on the first item (with its task), the other items' tasks listed after it.
+		const first = created.find((task) => task.itemIndex === 0)?.taskId;
+		const failure = { itemIndex: 0, taskId: first, message: `The durable wait could not start: ${(error as Error).message}`, description: 'No task was polled.' };
 		throw toNodeError(ctx, failure, created, connection.apiKey);
 	}
 	// The editor links the node's run to its sub-execution.
