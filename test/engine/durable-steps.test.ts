@@ -1,14 +1,15 @@
-import type { IDataObject } from 'n8n-workflow';
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { FastRouterApi } from '../../credentials/FastRouterApi.credentials';
 import { waitItem, type WaitState } from '../../nodes/FastRouterVideo/durable/waitState';
 import { pollState } from '../../nodes/FastRouterVideo/polling/cadence';
 import type { NormalizedTask } from '../../nodes/FastRouterVideo/polling/normalize';
 import { FastRouterVideoWait } from '../../nodes/FastRouterVideoWait/FastRouterVideoWait.node';
-import { runVideoNode, SIM_KEY, videoBytes } from '../helpers/node';
+import { type RunResult, runVideoNode, SIM_KEY, videoBytes } from '../helpers/node';
 import { startSimulator, type Simulator } from '../simulator';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const engine = require('../helpers/engine') as { runNode: (options: Record<string, unknown>) => Promise<any> };
+const engine = require('../helpers/engine') as { runNode: (options: Record<string, unknown>) => Promise<RunResult & { run: { waitTill?: string } }> };
 
 // The steps of a durable wait, each run in n8n's engine on the items a sub-execution carries (the
 // sub-execution itself, its stored waits and resumes, are n8n's: test/real-n8n/durable.test.js).
@@ -81,10 +82,10 @@ describe('the poll step', () => {
 			['settled', 'output'],
 		]);
 		expect(states[0].outcome).toMatchObject({ json: { taskId: fox.taskId, status: 'succeeded' } });
-		expect(result.items.map((item: any) => videoBytes(item).length)).toEqual([32 * 1024, 32 * 1024]);
+		expect(result.items.map((item: INodeExecutionData) => videoBytes(item).length)).toEqual([32 * 1024, 32 * 1024]);
 		// Every item stays readable as what it is, should n8n hand it back early: an error item naming its task.
 		expect(result.items[0].json).toEqual({ error: expect.stringContaining(`task ${fox.taskId} finished`), details: expect.objectContaining({ taskId: fox.taskId }) });
-		expect(result.items.map((item: any) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(result.items.map((item: INodeExecutionData) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 
 	it('leaves a task that is not due alone, and sends every item to wait while one still runs', async () => {
@@ -154,7 +155,7 @@ describe('the wait step', () => {
 		const states = [waiting(fox, 0, { poll: { ...pollState(soon + 600_000, fox), nextPollAt: soon + 30_000 } }), waiting(boat, 1, { poll: { ...pollState(soon + 600_000, boat), nextPollAt: soon } })];
 		const result = await runStep('wait', states);
 		expect(result.status).toBe('waiting');
-		expect(new Date(result.run.waitTill).getTime()).toBe(soon);
+		expect(new Date(result.run.waitTill as unknown as Date).getTime()).toBe(soon);
 		expect(statesOf(result.items)).toEqual(states);
 	});
 });
@@ -169,9 +170,9 @@ describe('the finish step', () => {
 		const failure = { itemIndex: 1, taskId: boat.taskId, message: `The generation of task ${boat.taskId} failed: Content policy` };
 		const binaries = [{ data: { data: Buffer.from('not checked here'), fileName: 'fox.mp4', mimeType: 'video/mp4' } }];
 		const result = await runStep('finish', [settled(fox, 0, { kind: 'output', json: { ...fox, status: 'succeeded' } }), settled(boat, 1, { kind: 'failed', failure })], { binaries });
-		expect(result.items.map((item: any) => item.json.taskId ?? item.json.details?.taskId)).toEqual([fox.taskId, boat.taskId]);
+		expect(result.items.map((item: INodeExecutionData) => item.json.taskId ?? (item.json.details as IDataObject | undefined)?.taskId)).toEqual([fox.taskId, boat.taskId]);
 		expect(result.items[0].json).not.toHaveProperty('details');
-		expect(result.items[0].binary.data.fileName).toBe('fox.mp4');
+		expect(result.items[0].binary?.data.fileName).toBe('fox.mp4');
 		expect(result.items[1].json).toEqual({ error: `Item 2: ${failure.message}`, details: { taskId: boat.taskId } });
 	});
 

@@ -41,7 +41,7 @@ export async function pollStep(ctx: IExecuteFunctions): Promise<INodeExecutionDa
 }
 
 function isDue(state: WaitState, now: number): boolean {
-	return state.phase === 'waiting' && (state.poll?.nextPollAt ?? 0) <= now;
+	return state.phase === 'waiting' && (state.poll?.nextPollAt ?? state.recreate?.at ?? 0) <= now;
 }
 
 /**
@@ -72,7 +72,8 @@ function stopped(state: WaitState): ItemFailure {
 /** One due task: polled once, then still waiting, settled, or — with Retry On Fail — tried again. */
 async function checkTask(ctx: IExecuteFunctions, connection: Connection, state: WaitState): Promise<INodeExecutionData> {
 	const { itemIndex, options } = state;
-	const start = state.start as NonNullable<WaitState['start']>;
+	if (!state.start) return await settleOrRetry(ctx, connection, state, state.recreate?.failure ?? { itemIndex, message: 'No task was created' }, true);
+	const start = state.start;
 	const poll = state.poll as NonNullable<WaitState['poll']>;
 	const polled = await pollTask(ctx, connection, start.taskId ?? '', start.model, poll.deadline + POLL_GRACE_MS);
 	const step = nextPoll(waitPolicy(options.intervalMs), poll, polled, Date.now());
@@ -104,10 +105,10 @@ function settleFailed(state: WaitState, failure: ItemFailure): INodeExecutionDat
  */
 async function settleOrRetry(ctx: IExecuteFunctions, connection: Connection, state: WaitState, failure: ItemFailure, createAnew = false): Promise<INodeExecutionData> {
 	const retry = state.retry;
-	if (!retry || retry.triesLeft < 1 || !state.start) return settleFailed(state, failure);
+	if (!retry || retry.triesLeft < 1 || (!createAnew && !state.start)) return settleFailed(state, failure);
 	const triesLeft = retry.triesLeft - 1;
 	const maxWaitMs = state.options.maxWaitS * 1000;
-	if (!createAnew) return waitItem(restarted({ ...state, retry: { ...retry, triesLeft } }, state.start, Date.now(), maxWaitMs));
+	if (!createAnew && state.start) return waitItem(restarted({ ...state, retry: { ...retry, triesLeft } }, state.start, Date.now(), maxWaitMs));
 	const creation = await sendCreate(ctx, connection, retry.request, state.itemIndex, maxWaitMs);
 	if (creation.kind === 'failed') return settleFailed({ ...state, ...(creation.created ? { created: creation.created } : {}) }, creation.failure);
 	const renewed = { ...state, created: creation.created, ...(state.options.includeRaw ? { raw: creation.raw } : {}), retry: { ...retry, triesLeft } };
@@ -115,5 +116,7 @@ async function settleOrRetry(ctx: IExecuteFunctions, connection: Connection, sta
 }
 
 function restarted(state: WaitState, start: NonNullable<WaitState['start']>, from: number, maxWaitMs: number): WaitState {
-	return { ...state, phase: 'waiting', start, poll: { ...pollState(from + maxWaitMs, start), nextPollAt: from + state.options.intervalMs } };
+	const next: WaitState = { ...state, phase: 'waiting', start, poll: { ...pollState(from + maxWaitMs, start), nextPollAt: from + state.options.intervalMs } };
+	delete next.recreate;
+	return next;
 }

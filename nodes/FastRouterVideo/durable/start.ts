@@ -83,13 +83,18 @@ function stateOf(ctx: IExecuteFunctions, policy: FailurePolicy, creation: Creati
 		},
 		...(creation.created ? { created: creation.created } : {}),
 	};
+	// n8n's own bounds for its Retry On Fail: 2 to 5 tries, 3 unless set.
+	const tries = node.retryOnFail ? Math.min(5, Math.max(2, node.maxTries || 3)) : 1;
 	if (creation.kind === 'failed' || !value) {
 		const failure = creation.kind === 'failed' ? creation.failure : { itemIndex, message: 'not created' };
+		// Refused before anything was made (Continue On Fail): with Retry On Fail the wait sends it again.
+		if (creation.kind === 'failed' && !creation.uncertain && !creation.created && tries > 1 && entry.kind === 'ready') {
+			const recreate = { at: Date.now() + base.options.intervalMs, failure };
+			return { ...base, phase: 'waiting', recreate, retry: { triesLeft: tries - 1, request: entry.request } };
+		}
 		return { ...base, phase: 'settled', outcome: { kind: 'failed', failure } };
 	}
 	const deadline = creation.sentAt + value.maxWaitS * 1000;
-	// n8n's own bounds for its Retry On Fail: 2 to 5 tries, 3 unless set.
-	const tries = node.retryOnFail ? Math.min(5, Math.max(2, node.maxTries || 3)) : 1;
 	return {
 		...base,
 		phase: 'waiting',
@@ -100,8 +105,13 @@ function stateOf(ctx: IExecuteFunctions, policy: FailurePolicy, creation: Creati
 	};
 }
 
-/** What the node shows while it waits (n8n replaces it with the sub-execution's result on resume). */
+/**
+ * What the node shows while it waits: its tasks as created. n8n replaces these items with the
+ * sub-execution's when it resumes. None of them reads as an error: n8n would take one for a
+ * failed try and run the node again, starting a second wait.
+ */
 function placeholder(state: WaitState): ItemOutcome {
-	if (state.outcome?.kind === 'failed') return failed(state.outcome.failure, state.created);
-	return output({ json: { ...state.start }, pairedItem: { item: state.itemIndex } }, state.created);
+	const failure = state.outcome?.kind === 'failed' ? state.outcome.failure : state.recreate?.failure;
+	const json = failure ? { taskId: state.created?.taskId ?? null, status: 'failed', reason: failure.message } : { ...state.start };
+	return output({ json, pairedItem: { item: state.itemIndex } }, state.created);
 }

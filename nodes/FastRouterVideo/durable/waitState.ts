@@ -38,6 +38,8 @@ export interface WaitState {
 	poll?: PollState<NormalizedTask> & { nextPollAt: number };
 	/** Retry On Fail: tries left for this item, and the create to send again when its generation failed. */
 	retry?: { triesLeft: number; request: CreateRequest };
+	/** Retry On Fail for an item refused before anything was created: when its create is sent again, and why it failed. */
+	recreate?: { at: number; failure: ItemFailure };
 	outcome?: { kind: 'output'; json: IDataObject } | { kind: 'failed'; failure: ItemFailure };
 }
 

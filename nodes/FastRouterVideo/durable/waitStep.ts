@@ -9,7 +9,10 @@ import { readWaitStates } from './waitState';
  */
 export async function waitStep(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
-	const due = readWaitStates(ctx, items).flatMap((state) => (state.phase === 'waiting' && state.poll ? [state.poll.nextPollAt] : []));
+	const due = readWaitStates(ctx, items).flatMap((state) => {
+		const at = state.poll?.nextPollAt ?? state.recreate?.at;
+		return state.phase === 'waiting' && at !== undefined ? [at] : [];
+	});
 	await ctx.putExecutionToWait(new Date(Math.max(due.length ? Math.min(...due) : 0, Date.now() + 1000)));
 	return [items];
 }
