@@ -2,15 +2,12 @@
 // @ts-check
 'use strict';
 
-// `npm run simulator`: a local FastRouter stand-in for trying the node in n8n by hand, and for
-// other processes (a real n8n under test) that find it through SIM_READY_FILE.
+// `npm run simulator`: a local FastRouter stand-in for trying the node in n8n by hand.
 //
 // Env: SIM_PORT, SIM_VIDEO_PORT (0 = any free port), SIM_API_KEY, SIM_DURATION_MS, SIM_VIDEO_BYTES,
-// SIM_READY_FILE (JSON {baseUrl, videoBaseUrl, apiKey} written once listening),
-// SIM_COUNTERS_PATH (counters JSON kept up to date in that file), SIM_QUIET=1 (no request log),
-// SIM_GENERATION (older, newer or alternate: the API generation of prompts without [sim:gen=…]).
+// SIM_QUIET=1 (no request log), SIM_GENERATION (older, newer or alternate: the API generation of
+// prompts without [sim:gen=…]).
 
-const fs = require('node:fs');
 const { startSimulator } = require('../test/simulator');
 
 /**
@@ -36,45 +33,16 @@ function generationEnv() {
 	process.exit(2);
 }
 
-/**
- * Written to a temporary name and renamed, so a process polling for the file never reads half.
- * @param {string} file
- * @param {unknown} data
- */
-function writeAtomic(file, data) {
-	const tmp = `${file}.${process.pid}.tmp`;
-	fs.writeFileSync(tmp, JSON.stringify(data, null, 2));
-	fs.renameSync(tmp, file);
-}
-
 async function main() {
-	const readyFile = process.env.SIM_READY_FILE;
-	const countersPath = process.env.SIM_COUNTERS_PATH;
 	const quiet = process.env.SIM_QUIET === '1';
-	// A stale file from an earlier run would send waiting processes to a dead port.
-	if (readyFile) fs.rmSync(readyFile, { force: true });
-
-	/** @type {NodeJS.Timeout | undefined} */
-	let countersTimer;
-	/** @type {import('../test/simulator').Simulator | undefined} */
-	let sim;
-	const saveCounters = () => {
-		countersTimer = undefined;
-		if (countersPath && sim) writeAtomic(countersPath, sim.counters);
-	};
-
-	sim = await startSimulator({
+	const sim = await startSimulator({
 		apiKey: process.env.SIM_API_KEY || 'sim-key',
 		durationMs: numberEnv('SIM_DURATION_MS', 3000),
 		videoBytes: numberEnv('SIM_VIDEO_BYTES', 1024 * 1024),
 		generation: generationEnv(),
 		port: numberEnv('SIM_PORT', 0),
 		videoPort: numberEnv('SIM_VIDEO_PORT', 0),
-		log: (line) => {
-			if (!quiet) console.log(`${new Date().toISOString()} ${line}`);
-			// Throttled: a benchmark makes thousands of requests.
-			if (countersPath && !countersTimer) countersTimer = setTimeout(saveCounters, 200);
-		},
+		log: quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
 	});
 	const { baseUrl, videoBaseUrl, apiKey } = sim;
 
@@ -83,7 +51,6 @@ async function main() {
   video host   : ${videoBaseUrl}
   API key      : ${apiKey}
   task duration: ${numberEnv('SIM_DURATION_MS', 3000)} ms, video size: ${numberEnv('SIM_VIDEO_BYTES', 1024 * 1024)} bytes
-  counters     : GET ${baseUrl}/__sim/counters   (reset: POST ${baseUrl}/__sim/reset)
   faults       : put tokens in the prompt, e.g. [sim:fail=Content policy] [sim:duration=2000]
                  [sim:poll429=2] [sim:poll500=2] [sim:create500] [sim:cut=1] [sim:vanish=1] [sim:bytes=1000000]
 
@@ -95,17 +62,12 @@ Try:
 
 Ctrl-C to stop.
 `);
-	if (countersPath) saveCounters();
-	if (readyFile) writeAtomic(readyFile, { baseUrl, videoBaseUrl, apiKey });
 
 	let stopping = false;
 	const stop = async () => {
 		if (stopping) return;
 		stopping = true;
-		clearTimeout(countersTimer);
-		await sim?.close();
-		saveCounters();
-		if (readyFile) fs.rmSync(readyFile, { force: true });
+		await sim.close();
 		process.exit(0);
 	};
 	process.on('SIGINT', stop);

@@ -1,15 +1,10 @@
-import { CREATE, CREATE_ONLY, elapsedSince, type Hostile, POLL, runAgainst, startHostile, waitParameters } from '../helpers/hostile';
+import { CREATE, CREATE_ONLY, elapsedSince, POLL, runAgainst, useHostileServer, waitParameters } from '../helpers/hostile';
 
-// The node against a server that answers the way a broken proxy, a misconfigured CDN or a hostile
-// host might (test/simulator/hostile.js). Every test counts creates: at most one per item.
+// The node against a hostile server; the rules are numbered in test/helpers/hostile.ts. Every test
+// also checks rule 2, at most one create per item: it counts the creates.
 // This file: hung and trickling sockets, long Retry-After asks: every wait ends at its limit, saying why.
 
-let hostile: Hostile;
-beforeAll(async () => {
-	hostile = await startHostile();
-});
-afterAll(async () => await hostile.close());
-beforeEach(() => hostile.reset());
+const hostile = useHostileServer();
 
 describe('rule 6: every wait is bounded', () => {
 	it('a hung create socket ends at Max Wait as "may have been created", one create', async () => {
@@ -64,7 +59,7 @@ describe('rule 6: every wait is bounded', () => {
 	});
 });
 
-describe('rule 8: say what really happened', () => {
+describe('rule 8: say what happened', () => {
 	it('a timeout says the last status and the last error seen', async () => {
 		let polls = 0;
 		hostile.on(CREATE, ({ res }, h) => h.json(res, 200, h.accepted('task-t')));

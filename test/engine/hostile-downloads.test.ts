@@ -1,16 +1,12 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
-import { CREATE, happyPath, type Hostile, POLL, runAgainst, startHostile, waitParameters } from '../helpers/hostile';
+import { CREATE, happyPath, type Hostile, NEWER_POLL, newerFinished, newerTask, POLL, runAgainst, useHostileServer, waitParameters } from '../helpers/hostile';
 
-// The node against a server that answers the way a broken proxy, a misconfigured CDN or a hostile
-// host might (test/simulator/hostile.js). Every test counts creates: at most one per item.
-// This file: what arrives as "the video" is checked: error pages, empty files, cut transfers.
+// The node against a hostile server; the rules are numbered in test/helpers/hostile.ts. Every test
+// also checks rule 2, at most one create per item: it counts the creates.
+// This file: what arrives as "the video" is checked: error pages, empty files, cut transfers, and
+// the newer API generation's fall-back to the hosted copy.
 
-let hostile: Hostile;
-beforeAll(async () => {
-	hostile = await startHostile();
-});
-afterAll(async () => await hostile.close());
-beforeEach(() => hostile.reset());
+const hostile = useHostileServer();
 
 describe('rule 5: a stored video is a video', () => {
 	const cases: Array<[string, (h: Hostile, res: import('node:http').ServerResponse) => void, RegExp]> = [
@@ -59,6 +55,17 @@ describe('rule 5: a stored video is a video', () => {
 		const result = await runAgainst(hostile, waitParameters(), [{ prompt: 'p' }], { continueOnFail: true });
 		expect(result.items[0].json.error).toMatch(/task-empty: FastRouter reported the task finished but gave no video/);
 		expect(result.items[0].binary).toBeUndefined();
+		expect(hostile.counters.creates).toBe(1);
+	});
+
+	it('a provider link serving an error page as the video falls back to the hosted copy', async () => {
+		newerTask(hostile);
+		hostile.on(NEWER_POLL, ({ res }, h) => h.json(res, 200, newerFinished(`${h.origins.b}/page.mp4`, `${h.origins.a}/videos-content/fr_01`)));
+		hostile.on('b GET /page.mp4', ({ res }, h) => h.raw(res, 200, 'text/html', '<html><title>Link expired</title></html>'));
+		hostile.on('a GET /videos-content/fr_01', ({ res }, h) => h.mp4(res, { bytes: 30_000 }));
+		const result = await runAgainst(hostile, waitParameters(), [{ prompt: 'p' }]);
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].binary?.data?.bytes).toBe(30_000);
 		expect(hostile.counters.creates).toBe(1);
 	});
 });

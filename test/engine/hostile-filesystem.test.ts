@@ -2,21 +2,18 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-import { type Hostile, runAgainst, startHostile, waitParameters } from '../helpers/hostile';
+import { CREATE, type Hostile, POLL, runAgainst, useHostileServer, waitParameters } from '../helpers/hostile';
 
-// In n8n's filesystem binary mode (its default), a download that is stopped — by cancel or by a
-// limit — must leave no file behind, while a finished one is stored as a file.
+// The node against a hostile server; the rules are numbered in test/helpers/hostile.ts. Every test
+// also checks rule 2, at most one create per item: it counts the creates.
+// This file: in n8n's filesystem binary mode (its default), a download that is stopped — by cancel
+// or by a limit — must leave no file behind, while a finished one is stored as a file.
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { useBinaryMode } = require('../helpers/engine') as { useBinaryMode: (mode: string) => Promise<void> };
 
-let hostile: Hostile;
-beforeAll(async () => {
-	await useBinaryMode('filesystem');
-	hostile = await startHostile();
-});
-afterAll(async () => await hostile.close());
-beforeEach(() => hostile.reset());
+beforeAll(async () => await useBinaryMode('filesystem'));
+const hostile = useHostileServer();
 
 function filesUnder(dir: string): string[] {
 	let found: string[] = [];
@@ -31,12 +28,12 @@ function filesUnder(dir: string): string[] {
 const binaryFiles = () => filesUnder(process.env.N8N_USER_FOLDER as string).filter((file) => file.includes('binary'));
 
 function videoAt(route: string, serve: Parameters<Hostile['mp4']>[1]) {
-	hostile.on('POST /api/v1/videos', ({ body, res }, h) => h.json(res, 200, h.accepted(`task-${body?.prompt}`)));
-	hostile.on('POST /api/v1/getVideoResponse', ({ body, res }, h) => h.json(res, 200, h.finished(String(body?.taskId), `${h.origins.b}${route}`)));
+	hostile.on(CREATE, ({ body, res }, h) => h.json(res, 200, h.accepted(`task-${body?.prompt}`)));
+	hostile.on(POLL, ({ body, res }, h) => h.json(res, 200, h.finished(String(body?.taskId), `${h.origins.b}${route}`)));
 	hostile.on(`b GET ${route}`, ({ res }, h) => h.mp4(res, serve));
 }
 
-describe('filesystem binary mode', () => {
+describe('rule 5: a stored video is a video, in filesystem binary mode too', () => {
 	it('a finished download is a file of the video’s size', async () => {
 		videoAt('/ok.mp4', { bytes: 300_000 });
 		const before = binaryFiles().length;

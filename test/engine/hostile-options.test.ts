@@ -1,16 +1,11 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
-import { CREATE, elapsedSince, happyPath, type Hostile, POLL, runAgainst, startHostile, waitParameters } from '../helpers/hostile';
+import { CREATE, elapsedSince, happyPath, POLL, runAgainst, useHostileServer, waitParameters } from '../helpers/hostile';
 
-// The node against a server that answers the way a broken proxy, a misconfigured CDN or a hostile
-// host might (test/simulator/hostile.js). Every test counts creates: at most one per item.
+// The node against a hostile server; the rules are numbered in test/helpers/hostile.ts. Every test
+// also checks rule 2, at most one create per item: it counts the creates.
 // This file: options that make no sense, size and time limits, and cancel.
 
-let hostile: Hostile;
-beforeAll(async () => {
-	hostile = await startHostile();
-});
-afterAll(async () => await hostile.close());
-beforeEach(() => hostile.reset());
+const hostile = useHostileServer();
 
 describe('rule 6: every wait is bounded', () => {
 	it('Max Video Size stops a video larger than it, declared or not, and keeps no binary', async () => {
@@ -72,7 +67,7 @@ describe('rule 6: every wait is bounded', () => {
 	});
 });
 
-describe('rule 7: options that make no sense are refused before the first create', () => {
+describe('rule 7: nonsense options are refused before the first create', () => {
 	it.each([
 		['pollInterval', 'soon', /"Poll Interval \(Seconds\)" \(pollInterval\) soon is not a number/],
 		['pollInterval', '={{ NaN }}', /\(pollInterval\) NaN is not a number/],

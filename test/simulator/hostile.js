@@ -44,6 +44,7 @@ const FIXTURE = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'tiny.mp4
  * @property {string} apiKey
  * @property {Counters} counters
  * @property {(route: string, handler: Handler) => void} on  route: "METHOD /path" (any origin) or "a METHOD /path"
+ * @property {() => Promise<void>} listen binds both origins on free ports and fills in `origins`
  * @property {() => void} reset
  * @property {() => Promise<void>} close
  * @property {(res: http.ServerResponse, status: number, body: unknown, headers?: Record<string, string | number>) => void} json
@@ -58,10 +59,23 @@ const FIXTURE = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'tiny.mp4
  */
 
 /**
+ * A hostile server already listening.
  * @param {{ apiKey?: string }} [options]
  * @returns {Promise<Hostile>}
  */
 async function startHostile(options = {}) {
+	const hostile = createHostile(options);
+	await hostile.listen();
+	return hostile;
+}
+
+/**
+ * A hostile server not yet listening: `listen()` starts it. Lets a test file hold the object
+ * from the start (test/helpers/hostile.ts, useHostileServer).
+ * @param {{ apiKey?: string }} [options]
+ * @returns {Hostile}
+ */
+function createHostile(options = {}) {
 	const apiKey = options.apiKey ?? 'hostile-secret-key-0123456789';
 	/** @type {Counters} */
 	const counters = emptyCounters();
@@ -79,6 +93,22 @@ async function startHostile(options = {}) {
 		counters,
 		on(route, handler) {
 			routes.set(route, handler);
+		},
+		async listen() {
+			const hosts = ['127.0.0.1', '127.0.0.2'];
+			const ports = await Promise.all(
+				servers.map(
+					(server, index) =>
+						new Promise((resolve, reject) => {
+							server.once('error', reject);
+							server.listen(0, hosts[index], () => {
+								const address = server.address();
+								resolve(typeof address === 'object' && address ? address.port : 0);
+							});
+						}),
+				),
+			);
+			hostile.origins = { a: `http://${hosts[0]}:${ports[0]}`, b: `http://${hosts[1]}:${ports[1]}` };
 		},
 		reset() {
 			Object.assign(counters, emptyCounters());
@@ -231,20 +261,6 @@ async function startHostile(options = {}) {
 	}
 
 	const servers = [makeServer('a'), makeServer('b')];
-	const hosts = ['127.0.0.1', '127.0.0.2'];
-	const ports = await Promise.all(
-		servers.map(
-			(server, index) =>
-				new Promise((resolve, reject) => {
-					server.once('error', reject);
-					server.listen(0, hosts[index], () => {
-						const address = server.address();
-						resolve(typeof address === 'object' && address ? address.port : 0);
-					});
-				}),
-		),
-	);
-	hostile.origins = { a: `http://${hosts[0]}:${ports[0]}`, b: `http://${hosts[1]}:${ports[1]}` };
 	return hostile;
 }
 
@@ -253,4 +269,4 @@ function emptyCounters() {
 	return { creates: 0, polls: 0, credentials: { a: 0, b: 0 }, keySeen: { a: 0, b: 0 }, log: [] };
 }
 
-module.exports = { startHostile };
+module.exports = { startHostile, createHostile };

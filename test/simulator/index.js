@@ -234,18 +234,10 @@ function* videoPieces(total) {
 	yield FIXTURE;
 	const pad = total - FIXTURE.length;
 	if (pad <= 0) return;
-	let header;
-	if (pad <= 0xffffffff) {
-		header = Buffer.alloc(8);
-		header.writeUInt32BE(pad, 0);
-		header.write('free', 4, 'latin1');
-	} else {
-		// Over 4 GiB the 32-bit size no longer fits: size=1 means a 64-bit largesize follows.
-		header = Buffer.alloc(16);
-		header.writeUInt32BE(1, 0);
-		header.write('free', 4, 'latin1');
-		header.writeBigUInt64BE(BigInt(pad), 8);
-	}
+	// A 32-bit box size: videos up to 4 GiB (writeUInt32BE throws beyond).
+	const header = Buffer.alloc(8);
+	header.writeUInt32BE(pad, 0);
+	header.write('free', 4, 'latin1');
 	yield header;
 	let zeros = pad - header.length;
 	while (zeros > 0) {
@@ -855,7 +847,7 @@ async function startSimulator(options = {}) {
 		const url = new URL(req.url ?? '/', 'http://sim');
 		const route = `${req.method} ${url.pathname.replace(/\/+$/, '')}`;
 		const routeKey = route.replace(/^(GET \/api\/v1\/videos|\w+ \/videos-content)\/[^/]+$/, '$1/{id}');
-		if (!route.includes('/__sim/')) counters.apiRequests[routeKey] = (counters.apiRequests[routeKey] ?? 0) + 1;
+		counters.apiRequests[routeKey] = (counters.apiRequests[routeKey] ?? 0) + 1;
 		if (route === 'POST /api/v1/videos') return handleCreate(req, res);
 		if (route === 'POST /api/v1/getVideoResponse') return handlePoll(req, res, 'getVideoResponse');
 		if (route === 'POST /api/v1/getAsyncResponse') return handlePoll(req, res, 'getAsyncResponse');
@@ -863,11 +855,6 @@ async function startSimulator(options = {}) {
 		if (getVideo) return handleGetVideo(req, res, decodeURIComponent(getVideo[1]));
 		const hosted = /^GET \/videos-content\/([^/]+)$/.exec(route);
 		if (hosted) return handleHosted(req, res, decodeURIComponent(hosted[1]));
-		if (route === 'GET /__sim/counters') return sendJson(res, 200, counters);
-		if (route === 'POST /__sim/reset') {
-			reset();
-			return sendJson(res, 200, { ok: true });
-		}
 		sendJson(res, 404, {
 			error: { message: `No route for ${req.method} ${url.pathname}`, type: 'not_found', code: 'route_not_found', status: 404 },
 		});
@@ -933,7 +920,7 @@ async function startSimulator(options = {}) {
 
 	function reset() {
 		const fresh = emptyCounters();
-		// Zeroed in place: tests and the script hold on to this very object.
+		// Zeroed in place: tests hold on to this very object.
 		for (const key of /** @type {(keyof Counters)[]} */ (Object.keys(fresh))) {
 			/** @type {Record<string, unknown>} */ (counters)[key] = fresh[key];
 		}
