@@ -128,3 +128,32 @@ describe('rule 8: say what happened', () => {
 		expect(hostile.counters.creates).toBe(0);
 	});
 });
+
+describe('rule 8: say what happened — FastRouter’s error object in a 2xx answer is reported in its words', () => {
+	const budget = { error: { message: 'Monthly budget of this key exceeded', type: 'budget_error', code: 'budget_exceeded' } };
+
+	it('a create answered 200 with an error and no task is FastRouter refusing it: its words, nothing created', async () => {
+		hostile.on(CREATE, ({ res }, h) => h.json(res, 200, budget));
+		const result = await runAgainst(hostile, { operation: 'create', model: 'google/veo3', prompt: '={{ $json.prompt }}' }, [{ prompt: 'p' }], { continueOnFail: true });
+		expect(result.items[0].json.error).toBe('Item 1: FastRouter refused the create: Monthly budget of this key exceeded (budget_exceeded)');
+		expect(result.items[0].json.taskId).toBeUndefined();
+		expect(hostile.counters.creates).toBe(1);
+	});
+
+	it('a create answered 200 with an error that names a task is still that task', async () => {
+		hostile.on(CREATE, ({ res }, h) => h.json(res, 200, { ...h.accepted('task-kept'), ...budget }));
+		const result = await runAgainst(hostile, { operation: 'create', model: 'google/veo3', prompt: 'p' }, [{}], { continueOnFail: true });
+		expect(result.items[0].json).toMatchObject({ taskId: 'task-kept' });
+	});
+
+	it('a status check answered 200 with an error and no task fails the wait in FastRouter’s words, with the task id', async () => {
+		hostile.on(CREATE, ({ res }, h) => h.json(res, 200, h.accepted('task-1')));
+		hostile.on(POLL, ({ res }, h) => h.json(res, 200, budget));
+		const result = await runAgainst(hostile, waitParameters(), [{ prompt: 'p' }], { continueOnFail: true });
+		expect(result.items[0].json).toMatchObject({
+			error: 'Item 1: FastRouter answered the status check with an error: Monthly budget of this key exceeded (budget_exceeded) (task task-1)',
+			taskId: 'task-1',
+		});
+		expect(hostile.counters.creates).toBe(1);
+	});
+});

@@ -1,24 +1,15 @@
-import { CREATE, type Hostile, POLL, runAgainst, startHostile } from '../helpers/hostile';
 import { runVideoNode, videoBytes } from '../helpers/node';
 import { startSimulator, type Simulator } from '../simulator';
 
 // What the create request carries beyond the model's fields: FastRouter's response cache, a
-// negative prompt, Additional Fields (JSON); and FastRouter's error object in a 2xx answer.
+// negative prompt, Additional Fields (JSON).
 
 let sim: Simulator;
-let hostile: Hostile;
 beforeAll(async () => {
 	sim = await startSimulator({ durationMs: 300, videoBytes: 64 * 1024 });
-	hostile = await startHostile();
 });
-afterAll(async () => {
-	await sim.close();
-	await hostile.close();
-});
-beforeEach(() => {
-	sim.reset();
-	hostile.reset();
-});
+afterAll(async () => await sim.close());
+beforeEach(() => sim.reset());
 
 const WAIT = { operation: 'createAndWait', model: 'google/veo3', prompt: '={{ $json.prompt }}' };
 
@@ -120,34 +111,5 @@ describe('Additional Fields (JSON)', () => {
 	it('reports every problem of an item at once: its fields and its options', async () => {
 		const result = await runVideoNode(sim, { operation: 'create', model: 'google/veo3', prompt: 'p', length: 5, options: { additionalFields: '[]', cacheKey: 'no way' } });
 		expect(result.error?.message).toMatch(/"length" 5 is not available.*; "Cache Key".*; "Additional Fields/);
-	});
-});
-
-describe('FastRouter’s error object in a 2xx answer', () => {
-	const budget = { error: { message: 'Monthly budget of this key exceeded', type: 'budget_error', code: 'budget_exceeded' } };
-
-	it('a create answered 200 with an error and no task is FastRouter refusing it: its words, nothing created', async () => {
-		hostile.on(CREATE, ({ res }, h) => h.json(res, 200, budget));
-		const result = await runAgainst(hostile, { operation: 'create', model: 'google/veo3', prompt: '={{ $json.prompt }}' }, [{ prompt: 'p' }], { continueOnFail: true });
-		expect(result.items[0].json.error).toBe('Item 1: FastRouter refused the create: Monthly budget of this key exceeded (budget_exceeded)');
-		expect(result.items[0].json.taskId).toBeUndefined();
-		expect(hostile.counters.creates).toBe(1);
-	});
-
-	it('a create answered 200 with an error that names a task is still that task', async () => {
-		hostile.on(CREATE, ({ res }, h) => h.json(res, 200, { ...h.accepted('task-kept'), ...budget }));
-		const result = await runAgainst(hostile, { operation: 'create', model: 'google/veo3', prompt: 'p' }, [{}], { continueOnFail: true });
-		expect(result.items[0].json).toMatchObject({ taskId: 'task-kept' });
-	});
-
-	it('a status check answered 200 with an error and no task fails the wait in FastRouter’s words, with the task id', async () => {
-		hostile.on(CREATE, ({ res }, h) => h.json(res, 200, h.accepted('task-1')));
-		hostile.on(POLL, ({ res }, h) => h.json(res, 200, budget));
-		const result = await runAgainst(hostile, { ...WAIT, options: { pollInterval: 1, maxWait: 5 } }, [{ prompt: 'p' }], { continueOnFail: true });
-		expect(result.items[0].json).toMatchObject({
-			error: 'Item 1: FastRouter answered the status check with an error: Monthly budget of this key exceeded (budget_exceeded) (task task-1)',
-			taskId: 'task-1',
-		});
-		expect(hostile.counters.creates).toBe(1);
 	});
 });
