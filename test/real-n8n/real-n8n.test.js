@@ -11,6 +11,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { execFileSync } = require('node:child_process');
 
 const { installRealN8n } = require('./install');
 const { N8nInstance, packThisPackage } = require('./instance');
@@ -92,7 +93,19 @@ describe('real n8n, one process', () => {
 		assert.equal(manifest.devDependencies, undefined);
 		assert.equal(manifest.peerDependencies, undefined);
 		const installed = fs.readdirSync(path.join(n8n.package.packageDir));
-		assert.deepEqual(installed.sort(), ['LICENSE', 'README.md', 'dist', 'package.json'].sort());
+		assert.deepEqual(installed.sort(), ['LICENSE', 'README.md', 'dist', 'index.js', 'package.json'].sort());
+		// The package's own entry point gives the node and credential classes, with n8n-workflow
+		// resolved as n8n resolves it for community packages (its own copy, through NODE_PATH).
+		const exported = execFileSync(
+			install.node,
+			['-e', 'const p = require(process.argv[1]); console.log(JSON.stringify(Object.entries(p).map(([k, C]) => [k, new C().description?.name ?? new C().name])))', n8n.package.packageDir],
+			{ env: { ...process.env, NODE_PATH: path.join(path.dirname(install.n8nBin), '..', '..') }, encoding: 'utf8' },
+		);
+		assert.deepEqual(JSON.parse(exported), [
+			['FastRouterVideo', 'fastRouterVideo'],
+			['FastRouterVideoWait', 'fastRouterVideoWait'],
+			['FastRouterApi', 'fastRouterApi'],
+		]);
 	});
 
 	it('Google Sheets rows → Create and Wait → Google Drive: videos as binary, bad rows on the error output', async () => {
