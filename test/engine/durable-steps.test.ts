@@ -6,6 +6,7 @@ import { waitItem, type WaitState } from '../../nodes/FastRouterVideo/durable/wa
 import { pollState } from '../../nodes/FastRouterVideo/polling/cadence';
 import type { NormalizedTask } from '../../nodes/FastRouterVideo/polling/normalize';
 import { FastRouterVideoWait } from '../../nodes/FastRouterVideoWait/FastRouterVideoWait.node';
+import { POLL, useHostileServer } from '../helpers/hostile';
 import { type RunResult, runVideoNode, SIM_KEY, videoBytes } from '../helpers/node';
 import { startSimulator, type Simulator } from '../simulator';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -14,6 +15,7 @@ const engine = require('../helpers/engine') as { runNode: (options: Record<strin
 // The steps of a durable wait, each run in n8n's engine on the items a sub-execution carries (the
 // sub-execution itself, its stored waits and resumes, are n8n's: test/real-n8n/durable.test.js).
 
+const hostile = useHostileServer();
 let sim: Simulator;
 beforeAll(async () => {
 	sim = await startSimulator({ durationMs: 200, videoBytes: 32 * 1024 });
@@ -133,6 +135,25 @@ describe('the poll step', () => {
 		const result = await runStep('poll', [waiting(fox, 0)], { getRunExecutionData: stoppedParent });
 		expect(sim.counters.polls).toEqual({});
 		expect(statesOf(result.items)[0].outcome).toMatchObject({ kind: 'failed', failure: { message: `The execution that started this wait (${PARENT}) was stopped; task ${fox.taskId} was left on FastRouter` } });
+	});
+
+	it('stores nothing of the key a server echoes: the items n8n keeps with the sub-execution are redacted', async () => {
+		const key = hostile.apiKey;
+		hostile.on(POLL, ({ body, res }, h) => h.json(res, 200, { ...h.running(String(body?.taskId)), note: `seen ${key}` }));
+		const task = { taskId: `task-${key}`, model: 'google/veo3', status: 'queued' } as unknown as NormalizedTask;
+		const result = await engine.runNode({
+			nodeType: new FastRouterVideoWait(),
+			credentialTypes: { fastRouterApi: new FastRouterApi() },
+			credentials: { fastRouterApi: { apiKey: key, baseUrl: hostile.origins.a } },
+			parameters: { step: 'poll' },
+			items: [waitItem({ ...waiting(task, 0), options: { ...waiting(task, 0).options, includeRaw: true }, raw: { echoed: key } }).json],
+			getRunExecutionData: waitingParent,
+		});
+		expect(result.errorItems).toHaveLength(1);
+		// The input here is made up with the key in it; what the step stored of its run is not.
+		const stepRun = (result.run as unknown as { data: { resultData: { runData: IDataObject } } }).data.resultData.runData['Node Under Test'];
+		expect(JSON.stringify(stepRun)).not.toContain(key);
+		expect(JSON.stringify(result.errorItems)).toContain('[redacted]');
 	});
 
 	it('refuses items that are not a durable wait’s: the step does nothing on its own', async () => {

@@ -21,7 +21,7 @@ export function finishBatch(ctx: IExecuteFunctions, outcomes: ItemOutcome[], pol
 }
 
 /** The item's json and its binaries' names (a file is named for its task id), without the key. */
-function redactItem(item: INodeExecutionData, secret: string): INodeExecutionData {
+export function redactItem(item: INodeExecutionData, secret: string): INodeExecutionData {
 	const binary = item.binary
 		? Object.fromEntries(
 				Object.entries(item.binary).map(([name, entry]) => [name, { ...redactDeep({ ...entry, data: '' }, secret), data: entry.data }]),

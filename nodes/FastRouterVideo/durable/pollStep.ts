@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { sendCreate } from '../batch/createOne';
+import { redactItem } from '../batch/finish';
 import { mapInPool } from '../batch/pool';
 import type { ItemFailure } from '../output/outcome';
 import { generationFailed, timedOut, waitFailed } from '../output/taskFailures';
@@ -27,15 +28,17 @@ export async function pollStep(ctx: IExecuteFunctions): Promise<INodeExecutionDa
 	const states = readWaitStates(ctx, items);
 	const now = Date.now();
 	const due = states.some((state) => isDue(state, now));
+	const connection = await getConnection(ctx);
 	let next = items;
 	if (due && (await parentStopped(ctx, states[0].parentExecutionId))) {
 		next = states.map((state, index) => (state.phase === 'waiting' ? settleFailed(state, stopped(state)) : items[index]));
 	} else if (due) {
-		const connection = await getConnection(ctx);
 		const checked = await mapInPool(items, POLL_CONCURRENCY, async (item, index) => (isDue(states[index], now) ? await checkTask(ctx, connection, states[index]) : item), ctx.getExecutionCancelSignal());
 		if (Object.keys(checked).length !== items.length) throw cancelled(ctx);
 		next = checked;
 	}
+	// n8n stores these items with the sub-execution: whatever FastRouter echoed of the key is cut out.
+	next = next.map((item) => redactItem(item, connection.apiKey));
 	const waiting = readWaitStates(ctx, next).some((state) => state.phase === 'waiting');
 	return waiting ? [[], next] : [next, []];
 }

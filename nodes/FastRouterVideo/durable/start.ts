@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { CheckedItem } from '../batch/checks';
 import { CREATE_CONCURRENCY, createLimit, createOne, type Creation } from '../batch/createOne';
+import { redactItem } from '../batch/finish';
 import { forEachItem } from '../batch/forEachItem';
 import { type FailurePolicy, toNodeError } from '../output/errors';
 import { failed, type ItemOutcome, output } from '../output/outcome';
@@ -49,7 +50,9 @@ export async function startDurableWait(
 	const workflow = ctx.getWorkflow();
 	let result;
 	try {
-		result = await ctx.executeWorkflow({ code: childWorkflow(ctx, waiting) }, states.map((state) => waitItem(state)), undefined, {
+		// n8n stores these items with the sub-execution: whatever FastRouter echoed of the key is cut out.
+		const childItems = states.map((state) => redactItem(waitItem(state), connection.apiKey));
+		result = await ctx.executeWorkflow({ code: childWorkflow(ctx, waiting) }, childItems, undefined, {
 			parentExecution: { executionId: ctx.getExecutionId(), workflowId: String(workflow.id), shouldResume: true },
 		});
 	} catch (error) {
