@@ -98,7 +98,9 @@ describe('the n8n editor (real browser)', () => {
 			assert.ok(entry.description.length > 0 && entry.description.length <= MAX_PANEL_DESCRIPTION, entry.description);
 			assert.doesNotMatch(entry.description, /\n/);
 		}
-		await editor.search('FastRouter');
+		// The durable wait's steps are a node type of the package too, hidden from the panel.
+		const all = await editor.search('FastRouter');
+		assert.deepEqual(all.filter((item) => /FastRouter/.test(item.name)).map((item) => item.name), [NODE]);
 		await editor.screenshot(shot('node-panel.png'));
 	});
 
@@ -153,6 +155,7 @@ describe('the n8n editor (real browser)', () => {
 		const found = await editor.search('FastRouter');
 		const entry = found.find((item) => item.name === `${NODE} Tool`);
 		assert.ok(entry, `the tools list FastRouter Video Tool; they listed: ${found.map((item) => item.name).join(', ') || 'nothing'}`);
+		assert.deepEqual(found.filter((item) => /FastRouter/.test(item.name)).map((item) => item.name), [`${NODE} Tool`], 'no tool of the durable wait’s steps');
 		assert.ok(entry.description.length <= MAX_PANEL_DESCRIPTION, entry.description);
 		await editor.page.locator('[data-test-id="node-creator-item-name"]', { hasText: `${NODE} Tool` }).first().click();
 		await editor.page.locator('[data-test-id="parameter-input-toolDescription"]').waitFor();
