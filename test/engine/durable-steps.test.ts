@@ -217,6 +217,13 @@ describe('Wait Mode "Durable", started in this engine (which runs no sub-executi
 		expect(sim.counters.polls).toEqual({});
 	});
 
+	it('with nothing left to wait for, gives the failures themselves, under Continue On Fail', async () => {
+		sim.setFault('broke', { createError: 402 });
+		const result = await runVideoNode(sim, { operation: 'createAndWait', model: 'google/veo3', prompt: '={{ $json.prompt }}', options: { waitMode: 'durable' } }, [{ prompt: 'broke' }, { prompt: 'broke' }], { continueOnFail: true });
+		expect(result.items.map((item) => item.json.error)).toEqual([expect.stringMatching(/^Item 1: Not enough FastRouter credits/), expect.stringMatching(/^Item 2: Not enough FastRouter credits/)]);
+		expect(sim.counters.creates).toBe(0);
+	});
+
 	it('refuses bad options before anything is created, as in process', async () => {
 		const result = await runVideoNode(sim, { operation: 'createAndWait', model: 'google/veo3', prompt: 'p', options: { waitMode: 'later' } });
 		expect(result.error?.message).toMatch(/^Item 1: "Wait Mode" \(waitMode\) later is not one of "inProcess", "durable"/);

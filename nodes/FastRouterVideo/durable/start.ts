@@ -6,7 +6,7 @@ import { CREATE_CONCURRENCY, createLimit, createOne, type Creation } from '../ba
 import { redactItem } from '../batch/finish';
 import { forEachItem } from '../batch/forEachItem';
 import { type FailurePolicy, toNodeError } from '../output/errors';
-import { failed, type ItemOutcome, output } from '../output/outcome';
+import { type Failed, failed, type ItemOutcome, output } from '../output/outcome';
 import { DURABLE_MIN_POLL_INTERVAL_MS, pollState } from '../polling/cadence';
 import type { Connection } from '../transport/types';
 import type { Checked } from '../validation/checked';
@@ -46,7 +46,8 @@ export async function startDurableWait(
 
 	const states = creations.map((creation, itemIndex) => stateOf(ctx, policy, creation, checked[itemIndex], optionsByItem[itemIndex], itemIndex));
 	const waiting = states.filter((state) => state.phase === 'waiting').length;
-	if (waiting === 0) return states.map(placeholder);
+	// Nothing to wait for: every item was refused or failed (with Continue On Fail), and that is final.
+	if (waiting === 0) return creations.filter((creation): creation is Failed => creation.kind === 'failed');
 	const workflow = ctx.getWorkflow();
 	let result;
 	try {
