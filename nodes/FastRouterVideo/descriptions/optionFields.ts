@@ -170,6 +170,6 @@ export const waitOptionProperties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: MIN_POLL_INTERVAL_S },
 		default: DEFAULT_POLL_INTERVAL_S,
-		description: `How often each running task is checked: at least every 1 s (a smaller value counts as 1), or in Wait Mode "Durable" every ${DURABLE_MIN_POLL_INTERVAL_MS / 1000} s`,
+		description: `How often each running task is checked. The shortest interval is 1 s, or ${DURABLE_MIN_POLL_INTERVAL_MS / 1000} s in Wait Mode "Durable": a smaller value counts as that.`,
 	},
 ];
