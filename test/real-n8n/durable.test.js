@@ -96,11 +96,11 @@ after(() => {
 const secondsSince = (from, to) => Math.round((new Date(to ?? Date.now()).getTime() - from) / 100) / 10;
 
 /**
- * Kills n8n at the moment `ready` says, restarts it on the same ports, and records when.
+ * Kills `n8n start` with SIGKILL (its whole process group) once `blocker` has no objection left.
  * @param {Lab} lab
  * @param {() => Promise<string | undefined>} blocker why it is not time yet (undefined: time)
  */
-async function killAndRestart(lab, blocker, timeoutMs = 180_000) {
+async function killWhen(lab, blocker, timeoutMs = 180_000) {
 	let last = 'not asked';
 	await lab.until(
 		'the moment to kill n8n',
@@ -235,7 +235,7 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			const { parent, child } = seen;
 			// The kill: R2's and R2e's polls are in flight (4 held polls); R1 has polled once and
 			// waits for its second poll; nothing else runs.
-			const { killedAt } = await killAndRestart(lab, async () => {
+			const { killedAt } = await killWhen(lab, async () => {
 				if ((lab.sim?.counters.pollsInFlight ?? 0) < 4) return `polls in flight: ${lab.sim?.counters.pollsInFlight}`;
 				if (lab.polls('R1').some((count) => count < 1)) return 'R1 not polled yet';
 				return await busy(lab, [child.R2, child.R2e]);
@@ -458,7 +458,7 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 				new RegExp(`^${parent.P3}\\n${parent.P3}\\n`, 'm'),
 			);
 			lab.say(`holding the rows of execution ${parent.P3}`);
-			const { killedAt } = await killAndRestart(lab, async () => {
+			const { killedAt } = await killWhen(lab, async () => {
 				if ((lab.sim?.counters.pollsInFlight ?? 0) < 2) return `polls in flight: ${lab.sim?.counters.pollsInFlight}`;
 				if (lab.polls('PR1').some((count) => count < 1)) return 'PR1 not polled yet';
 				const status = pg.query(`select status from execution_entity where id = '${child.P3}'`);
