@@ -683,6 +683,8 @@ describe('faults', () => {
 			apiRequests: {},
 			apiAuthFailures: 0,
 			cacheHits: 0,
+			pollsHeld: 0,
+			pollsInFlight: 0,
 		});
 		expect(sim.tasks.size).toBe(0);
 	});
@@ -721,6 +723,40 @@ describe('prompt tokens', () => {
 		const created500 = await create(sim, { model: VEO, prompt: 'x [sim:create500]' });
 		expect(created500.res.status).toBe(500);
 		expect(sim.counters.creates).toBe(3);
+	});
+
+	test('[sim:pollhang=ms] holds every poll that long, counted in flight; a client that hangs up is let go', async () => {
+		expect(parsePromptFaults('[sim:pollhang=5000]')).toEqual({ pollHangMs: 5000 });
+		const sim = await start({ durationMs: 0 });
+		const taskId = taskIdOf((await create(sim, { model: VEO, prompt: 'slow answers [sim:pollhang=400]' })).json);
+		const started = Date.now();
+		const held = pollJson(sim, taskId, VEO);
+		await sleep(100);
+		expect(sim.counters.pollsInFlight).toBe(1);
+		const { json } = await held;
+		expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+		expect(json.data.status).toBe('succeed');
+		expect(sim.counters).toMatchObject({ pollsHeld: 1, pollsInFlight: 0 });
+
+		const aborted = new AbortController();
+		const answered = post(sim, '/api/v1/getVideoResponse', { taskId, model: VEO });
+		const hungUp = fetch(`${sim.baseUrl}/api/v1/getVideoResponse`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${KEY}` },
+			body: JSON.stringify({ taskId, model: VEO }),
+			signal: aborted.signal,
+		}).then(
+			() => 'answered',
+			() => 'hung up',
+		);
+		await sleep(100);
+		expect(sim.counters.pollsInFlight).toBe(2);
+		aborted.abort();
+		expect(await hungUp).toBe('hung up');
+		await sleep(50);
+		expect(sim.counters.pollsInFlight).toBe(1);
+		expect((await answered).status).toBe(200);
+		expect(sim.counters).toMatchObject({ pollsHeld: 3, pollsInFlight: 0 });
 	});
 });
 

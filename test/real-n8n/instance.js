@@ -411,10 +411,12 @@ class N8nInstance {
 	/**
 	 * An execution as n8n stored it: its status and its run data (unflattened).
 	 * @param {string} id
-	 * @returns {Promise<{ id: string, status: string, mode: string, waitTill: string | null, workflowData: any, data: any }>}
+	 * @returns {Promise<{ id: string, status: string, mode: string, startedAt: string, stoppedAt: string | null, waitTill: string | null, workflowData: any, data: any }>}
 	 */
 	async execution(id) {
 		const execution = await this.rest('GET', `/executions/${id}`);
+		// n8n answers 200 without data for an execution it does not have (e.g. deleted).
+		if (!execution) throw new Error(`execution ${id}: n8n has none`);
 		const flatted = require(path.join(path.dirname(this.install.n8nBin), '..', '..', 'flatted'));
 		return { ...execution, data: typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data };
 	}

@@ -167,6 +167,46 @@ for (const entry of MATRIX.filter((candidate) => !only || only.includes(candidat
 			assert.ok(Object.values(sim.counters.createsByPrompt).every((count) => count === 1));
 		});
 
+		// Durable waits need n8n 2.41 (durable/availability.ts): 1.x hands a resumed node its own
+		// input instead of its sub-execution's result, 2.0–2.40 cannot end a parent whose
+		// sub-execution died. There the node must refuse before it creates anything (a create is
+		// paid for), saying why. On 2.41.1, durable.test.js runs durable waits themselves.
+		it('Wait Mode "Durable" refuses before anything is created, naming n8n 2.41', { skip: entry.examples ? 'durable.test.js runs durable waits on this version' : false }, async () => {
+			sim.reset();
+			const workflow = {
+				id: `matrixDurable${entry.version.replace(/\./g, '')}`.slice(0, 16),
+				name: 'Durable wait on an older n8n',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				nodes: [
+					{ id: 'd1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{ id: 'd2', name: 'Rows', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: workflows.emit([{ prompt: 'A red fox' }, { prompt: 'A boat at sea' }]) } },
+					{
+						id: 'd3',
+						name: 'FastRouter Video',
+						type: `${n8n.package.manifest.name}.fastRouterVideo`,
+						typeVersion: 1,
+						position: [440, 0],
+						parameters: { operation: 'createAndWait', model: 'google/veo3', prompt: '={{ $json.prompt }}', options: { waitMode: 'durable' } },
+						credentials: { fastRouterApi: CREDENTIAL },
+					},
+				],
+				connections: {
+					Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
+					Rows: { main: [[{ node: 'FastRouter Video', type: 'main', index: 0 }]] },
+				},
+			};
+			await importWorkflow(n8n, workflow);
+
+			const run = await n8n.executeFailing(workflow.id);
+
+			const error = run.data.resultData.error;
+			assert.equal(run.data.resultData.lastNodeExecuted, 'FastRouter Video');
+			assert.match(error.message, /^Wait Mode "Durable" needs n8n 2\.41 or later/);
+			assert.match(error.message, /Choose Wait Mode "In Process"/);
+			assert.equal(sim.counters.createRequests, 0);
+		});
+
 		describe('image-to-video from a binary field (n8n start serves the signed link)', () => {
 			// n8n 2.0.x's CLI cannot activate an imported workflow (its import writes no workflow
 			// history, and publishing needs it), so there the webhook's trigger is replaced by a

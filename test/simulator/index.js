@@ -63,6 +63,8 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
  * @property {string} [envelopeError] create answers 200 with a non-SUCCESS envelope, nothing created
  * @property {number} [cutDownload] the first N transfers of the video bytes are cut short
  * @property {number} [vanishAfterPolls] after N polls the task is gone (404)
+ * @property {number} [pollHangMs] every poll of the task is answered only after this many ms (a
+ *   poll in flight, e.g. while n8n is killed); a client that hangs up meanwhile gets nothing
  * @property {number} [videoBytes] size of this task's video
  * @property {'older' | 'newer'} [generation] which API generation answers for this task
  * @property {boolean} [cached] newer: the create answers `cached: true`, nothing billed
@@ -110,6 +112,8 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
  * @property {Record<string, number>} apiRequests every API request by route, ids as `{id}`, answered or not
  * @property {number} apiAuthFailures 401s given by the API server
  * @property {number} cacheHits creates answered from the response cache (no task created, nothing billed)
+ * @property {number} pollsHeld polls held back by `[sim:pollhang=ms]`, in all
+ * @property {number} pollsInFlight of those, how many are held right now (neither answered nor hung up on)
  */
 
 /**
@@ -156,6 +160,8 @@ function emptyCounters() {
 		pollRoutes: {},
 		apiRequests: {},
 		cacheHits: 0,
+		pollsHeld: 0,
+		pollsInFlight: 0,
 	};
 }
 
@@ -266,7 +272,8 @@ function* videoChunks(total, limit) {
  * Turns `[sim:key=value]` / `[sim:key]` tokens in a prompt into a Fault: `fail=reason`,
  * `failonce=reason` (only the prompt's first task fails), `create429` (or any status: the create
  * is refused), `createdrop` (the task is made, the connection dropped unanswered), `poll500=N`,
- * `cut=N`, `vanish=N`, `duration=ms`, `bytes=N`, and the newer-generation tokens above.
+ * `cut=N`, `vanish=N`, `duration=ms`, `bytes=N`, `pollhang=ms` (every poll answers after ms), and
+ * the newer-generation tokens above.
  * @param {string} prompt
  * @returns {Fault}
  */
@@ -305,6 +312,7 @@ function parsePromptFaults(prompt) {
 		else if (n === undefined) continue;
 		else if (key === 'duration') fault.durationMs = n;
 		else if (key === 'bytes') fault.videoBytes = n;
+		else if (key === 'pollhang') fault.pollHangMs = n;
 	}
 	if (pollErrors) fault.pollErrors = pollErrors.status === 429 ? { ...pollErrors, retryAfter: 1 } : pollErrors;
 	return fault;
@@ -740,13 +748,43 @@ async function startSimulator(options = {}) {
 		return task;
 	}
 
+	/** @type {Set<http.ServerResponse>} polls held back right now (`[sim:pollhang=ms]`) */
+	const heldPolls = new Set();
+
+	/**
+	 * `[sim:pollhang=ms]`: the poll's answer waits `ms`. Resolves true when it may be sent, false
+	 * when the client hung up first (a killed n8n): nothing is sent then.
+	 * @param {http.ServerResponse} res
+	 * @param {Task} task
+	 * @returns {Promise<boolean>}
+	 */
+	function holdPoll(res, task) {
+		const ms = task.fault.pollHangMs;
+		if (!ms) return Promise.resolve(true);
+		counters.pollsHeld++;
+		heldPolls.add(res);
+		counters.pollsInFlight = heldPolls.size;
+		return new Promise((resolve) => {
+			const release = (/** @type {boolean} */ answer) => {
+				clearTimeout(timer);
+				res.off('close', hungUp);
+				heldPolls.delete(res);
+				counters.pollsInFlight = heldPolls.size;
+				resolve(answer);
+			};
+			const hungUp = () => release(false);
+			const timer = setTimeout(() => release(!res.destroyed), ms);
+			res.on('close', hungUp);
+		});
+	}
+
 	/**
 	 * GET /api/v1/videos/{taskId}: the newer generation's recommended poll.
 	 * @param {http.IncomingMessage} req
 	 * @param {http.ServerResponse} res
 	 * @param {string} taskId
 	 */
-	function handleGetVideo(req, res, taskId) {
+	async function handleGetVideo(req, res, taskId) {
 		if (!authorized(req, res)) return;
 		const known = tasks.get(taskId);
 		if (known?.fault.noGetRoute) {
@@ -758,7 +796,7 @@ async function startSimulator(options = {}) {
 		}
 		if (known && known.generation !== 'newer') return sendError(res, 404);
 		const task = pollableTask(res, taskId, 'GET videos');
-		if (task) sendJson(res, 200, newerPollAnswer(task));
+		if (task && (await holdPoll(res, task))) sendJson(res, 200, newerPollAnswer(task));
 	}
 
 	/**
@@ -794,7 +832,7 @@ async function startSimulator(options = {}) {
 		// The older route knows only older tasks; getAsyncResponse knows both, fr_ ones without a model.
 		if (known?.generation === 'newer' && route === 'getVideoResponse') return sendError(res, 404);
 		const task = pollableTask(res, body.taskId, `POST ${route}`);
-		if (!task) return;
+		if (!task || !(await holdPoll(res, task))) return;
 		const { fault } = task;
 		if (task.generation === 'newer') return sendJson(res, 200, newerPollAnswer(task));
 		if (body.model !== task.model) {
