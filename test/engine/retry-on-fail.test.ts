@@ -13,7 +13,8 @@ beforeAll(async () => {
 afterAll(async () => await sim.close());
 beforeEach(() => sim.reset());
 
-const RETRY = { settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 } };
+// n8n reads a waitBetweenTries of 0 as its default, 1000 ms: 1 ms keeps the tries back to back.
+const RETRY = { settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 1 } };
 const WAIT = { operation: 'createAndWait', model: 'google/veo3', prompt: '={{ $json.prompt }}', options: { pollInterval: 1 } };
 
 describe('Retry On Fail, Create and Wait', () => {
@@ -56,9 +57,10 @@ describe('Retry On Fail, Create and Wait', () => {
 		expect(sim.counters.createsByPrompt).toEqual({ 'slow [sim:duration=2500]': 1 });
 	});
 
-	it('without Retry On Fail nothing is remembered across runs: a second run creates again', async () => {
-		await runVideoNode(sim, WAIT, [{ prompt: 'a fox' }]);
-		await runVideoNode(sim, WAIT, [{ prompt: 'a fox' }]);
+	it('nothing is remembered across runs: a second run of the same items creates again', async () => {
+		const create = { operation: 'create', model: 'google/veo3', prompt: '={{ $json.prompt }}' };
+		await runVideoNode(sim, create, [{ prompt: 'a fox' }], RETRY);
+		await runVideoNode(sim, create, [{ prompt: 'a fox' }], RETRY);
 		expect(sim.counters.createsByPrompt).toEqual({ 'a fox': 2 });
 	});
 });
