@@ -79,7 +79,8 @@ describe('Create and Wait', () => {
 	it('each fault gives its own per-item outcome with Continue On Fail; the other items still succeed', async () => {
 		sim.setFault('fails veo', { fail: 'Veo could not render this' });
 		sim.setFault('fails sora', { fail: 'Sora moderation' });
-		sim.setFault('vanishes', { vanishAfterPolls: 1 });
+		// Still rendering when it vanishes, however late a loaded machine gets to its first poll.
+		sim.setFault('vanishes', { vanishAfterPolls: 1, durationMs: 60_000 });
 		sim.setFault('cut once', { cutDownload: 1 });
 		sim.setFault('cut sora', { cutDownload: 1 });
 		sim.setFault('created then 500', { createError: 500 });
