@@ -3,6 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { MODELS } from '../../nodes/FastRouterVideo/catalog';
 import { runVideoNode } from '../helpers/node';
 import { startSimulator, type Simulator } from '../simulator';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { png } = require('../helpers/images') as { png: (width: number, height: number) => Buffer };
 
 /** Validation happens in the node, before any create: the simulator must count zero creates. */
 let sim: Simulator;
@@ -159,5 +161,22 @@ describe('validation before any spend', () => {
 		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(result.items[0].json.taskId).toEqual(expect.any(String));
 		expect(sim.counters.createsByPrompt).toEqual({ 'ok 1': 1, 'ok 3': 1 });
+	});
+});
+
+// This file never switches n8n's binary data mode: it stays "default", which keeps binaries inline,
+// in memory (n8n 1.x's default too), and n8n cannot sign a link to such a binary.
+describe('image from a binary field, binaries kept in memory', () => {
+	it('is refused before any create, saying which binary data mode to set', async () => {
+		const result = await runVideoNode(
+			sim,
+			{ operation: 'createAndWait', model: 'google/veo3', imageSource: 'binary', imageBinaryPropertyName: 'data', prompt: 'p' },
+			[{}],
+			{ binaries: [{ data: { data: png(96, 54), fileName: 'frame.png', mimeType: 'image/png' } }] },
+		);
+		expect(result.error?.message).toBe(
+			'Item 1: "imageSource" binary: this n8n keeps binary data in memory, and n8n signs links only to stored binary data. Set N8N_DEFAULT_BINARY_DATA_MODE to filesystem (or database, s3), or choose Image Source "URL" and give a public image URL',
+		);
+		expect(sim.counters.createRequests).toBe(0);
 	});
 });
