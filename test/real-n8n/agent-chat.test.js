@@ -18,7 +18,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { installRealN8n } = require('./install');
-const { N8nInstance, packThisPackage } = require('./instance');
+const { N8nInstance, packThisPackage, pause } = require('./instance');
 const { startFakeLlm } = require('./fake-llm');
 const workflows = require('./workflows');
 const { startSimulator } = require('../simulator');
@@ -41,9 +41,6 @@ let llm;
 let n8n;
 /** @type {string} */
 let chatUrl;
-
-/** @param {number} ms */
-const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A module of the build that was packed (`npm run test:n8n` builds first), by its path under dist/.

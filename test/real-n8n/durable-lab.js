@@ -9,15 +9,12 @@
 const crypto = require('node:crypto');
 const http = require('node:http');
 
-const { N8nInstance } = require('./instance');
+const { N8nInstance, pause } = require('./instance');
 const { startSimulator } = require('../simulator');
 
 const SIM_KEY = 'sim-key';
 const VIDEO_BYTES = 96 * 1024;
 const NODE_NAME = 'FastRouter Video';
-
-/** @param {number} ms */
-const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const TERMINAL = ['success', 'error', 'crashed', 'canceled'];
 
@@ -342,4 +339,4 @@ function outputOf(execution, name, output = 0) {
 	return /** @type {any[]} */ (runs.at(-1)?.data?.main?.[output] ?? []);
 }
 
-module.exports = { Lab, runsOf, outputOf, pause, VIDEO_BYTES, NODE_NAME, TERMINAL };
+module.exports = { Lab, runsOf, outputOf, VIDEO_BYTES, NODE_NAME, TERMINAL };

@@ -53,10 +53,10 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { installRealN8n } = require('./install');
-const { packThisPackage } = require('./instance');
+const { packThisPackage, pause } = require('./instance');
 const { startRedis } = require('./redis');
 const { startPostgres } = require('./postgres');
-const { Lab, runsOf, outputOf, pause, VIDEO_BYTES, NODE_NAME, TERMINAL } = require('./durable-lab');
+const { Lab, runsOf, outputOf, VIDEO_BYTES, NODE_NAME, TERMINAL } = require('./durable-lab');
 
 /**
  * R1's renders, longer than one durable interval (60 s), and its Poll Interval: one poll 90 s in
@@ -188,6 +188,63 @@ function assertReadMp4s(execution, node, prompts) {
 	return read;
 }
 
+/**
+ * What n8n 2.41 does with a parent whose sub-execution died mid-step: it marks the sub-execution
+ * crashed and its sweep resumes the parent with the items the sub-execution last stored — the
+ * wait step's, each an error item naming its task (durable/waitState.ts).
+ * @param {Lab} lab
+ * @param {Record<string, any>} seen the scenario's record
+ * @param {string} key
+ * @param {string[]} rows the scenario's rows
+ * @param {number} output where the items come out
+ */
+function assertPollInFlightEnding(lab, seen, key, rows, output) {
+	assert.equal(seen.children[key].status, 'crashed');
+	const done = seen.ended[key];
+	assert.equal(done.status, 'success', JSON.stringify(done.data?.resultData?.error));
+	const taskIds = lab.taskIds(rows);
+	assert.equal(lab.tasks(key).length, 2, 'one task per row, none created again');
+	const items = outputOf(done, NODE_NAME, output);
+	assert.deepEqual(outputOf(done, NODE_NAME, 1 - output), []);
+	assert.deepEqual(items.map((item) => item.json.details?.taskId), taskIds, JSON.stringify(items.map((item) => item.json)));
+	items.forEach((item, index) => {
+		assert.match(item.json.error, new RegExp(`^Item ${index + 1}: FastRouter Video’s durable wait for task ${taskIds[index]} was cut short .*Get Status`));
+	});
+	// Within a few minutes of the restart, and nothing polled those tasks again.
+	assert.ok(secondsSince(seen.restartedAt, done.stoppedAt) < 240, `${secondsSince(seen.restartedAt, done.stoppedAt)} s after the restart`);
+	assert.deepEqual(seen.pollsAtKill[key], [1, 1]);
+	assert.deepEqual(seen.pollsAtEnd[key], [1, 1]);
+}
+
+/**
+ * Retry On Fail (a): the second row's generation failed once and was created anew; both MP4s
+ * reach the next node; 1 + 2 creates.
+ * @param {Lab} lab
+ * @param {string} key
+ * @param {any} execution
+ * @param {string[]} rows
+ */
+function assertCreatedAnew(lab, key, execution, rows) {
+	assert.equal(execution.status, 'success', JSON.stringify(execution.data?.resultData?.error));
+	assertReadMp4s(execution, 'Check', rows);
+	assert.deepEqual(lab.creates(key), { [rows[0]]: 1, [rows[1]]: 2 });
+}
+
+/**
+ * Retry On Fail (b): the second row's create connection dropped after its task was made; every
+ * try fails, and neither create is sent again: 1 + 1 creates.
+ * @param {Lab} lab
+ * @param {string} key
+ * @param {any} execution
+ * @param {string[]} rows
+ */
+function assertDroppedCreate(lab, key, execution, rows) {
+	assert.equal(execution.status, 'error');
+	assert.match(execution.data.resultData.error.message, /^Item 2: .*may have been created; not retried to avoid a double charge/);
+	assert.deepEqual(lab.creates(key), Object.fromEntries(rows.map((row) => [row, 1])));
+	assert.equal(lab.tasks(key).length, 2, 'the dropped create made its task');
+}
+
 describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () => {
 	describe('SQLite: SIGKILL while waiting and while polling; binaries; failures; stops; Retry On Fail', { concurrency: 1 }, () => {
 		/** @type {Lab} */
@@ -302,37 +359,12 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 		});
 
 		it('SIGKILL while a poll is in flight: the sub-execution dies, the parent still ends, naming both task ids (On Error "Stop": on its main output)', () => {
-			assertPollInFlightEnding('R2', 0);
+			assertPollInFlightEnding(lab, seen, 'R2', rows.R2, 0);
 		});
 
 		it('the same with "Continue (using error output)": both items on the error output', () => {
-			assertPollInFlightEnding('R2e', 1);
+			assertPollInFlightEnding(lab, seen, 'R2e', rows.R2e, 1);
 		});
-
-		/**
-		 * What n8n 2.41 does with a parent whose sub-execution died mid-step: it marks the
-		 * sub-execution crashed and its sweep resumes the parent with the items the sub-execution
-		 * last stored — the wait step's, each an error item naming its task (durable/waitState.ts).
-		 * @param {'R2' | 'R2e'} key
-		 * @param {number} output where the items come out
-		 */
-		function assertPollInFlightEnding(key, output) {
-			assert.equal(seen.children[key].status, 'crashed');
-			const done = seen.ended[key];
-			assert.equal(done.status, 'success', JSON.stringify(done.data?.resultData?.error));
-			const taskIds = lab.taskIds(rows[key]);
-			assert.equal(lab.tasks(key).length, 2, 'one task per row, none created again');
-			const items = outputOf(done, NODE_NAME, output);
-			assert.deepEqual(outputOf(done, NODE_NAME, 1 - output), []);
-			assert.deepEqual(items.map((item) => item.json.details?.taskId), taskIds, JSON.stringify(items.map((item) => item.json)));
-			items.forEach((item, index) => {
-				assert.match(item.json.error, new RegExp(`^Item ${index + 1}: FastRouter Video’s durable wait for task ${taskIds[index]} was cut short .*Get Status`));
-			});
-			// Within a few minutes of the restart, and nothing polled those tasks again.
-			assert.ok(secondsSince(seen.restartedAt, done.stoppedAt) < 240, `${secondsSince(seen.restartedAt, done.stoppedAt)} s after the restart`);
-			assert.deepEqual(seen.pollsAtKill[key], [1, 1]);
-			assert.deepEqual(seen.pollsAtEnd[key], [1, 1]);
-		}
 
 		it('binary data: with saveDataSuccessExecution "none" the parent is not kept, yet the next node reads the MP4 and the one after uploads it', () => {
 			assert.equal(seen.ended.B1.status, 'deleted', 'the workflow’s own setting applied to the parent');
@@ -392,33 +424,18 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 		});
 
 		it('Retry On Fail, durable (a): the poll step creates a failed generation anew; both MP4s, 1 + 2 creates', () => {
-			const done = seen.ended.RDa;
-			assert.equal(done.status, 'success', JSON.stringify(done.data?.resultData?.error));
-			assertReadMp4s(done, 'Check', rows.RDa);
-			assert.deepEqual(lab.creates('RDa'), { [rows.RDa[0]]: 1, [rows.RDa[1]]: 2 });
+			assertCreatedAnew(lab, 'RDa', seen.ended.RDa, rows.RDa);
 		});
 
 		it('Retry On Fail, durable (b): a dropped create fails every try of n8n’s retry, before any wait; 1 + 1 creates', () => {
-			assertDroppedCreate('RDb');
+			assertDroppedCreate(lab, 'RDb', seen.ended.RDb, rows.RDb);
 			assert.deepEqual(seen.list.RDb.map((/** @type {any} */ row) => row.mode), ['webhook'], 'no sub-execution was started');
 		});
 
 		it('Retry On Fail, in process (a) and (b): the same', () => {
-			const done = seen.ended.RIa;
-			assert.equal(done.status, 'success', JSON.stringify(done.data?.resultData?.error));
-			assertReadMp4s(done, 'Check', rows.RIa);
-			assert.deepEqual(lab.creates('RIa'), { [rows.RIa[0]]: 1, [rows.RIa[1]]: 2 });
-			assertDroppedCreate('RIb');
+			assertCreatedAnew(lab, 'RIa', seen.ended.RIa, rows.RIa);
+			assertDroppedCreate(lab, 'RIb', seen.ended.RIb, rows.RIb);
 		});
-
-		/** @param {string} key */
-		function assertDroppedCreate(key) {
-			const done = seen.ended[key];
-			assert.equal(done.status, 'error');
-			assert.match(done.data.resultData.error.message, /^Item 2: .*may have been created; not retried to avoid a double charge/);
-			assert.deepEqual(lab.creates(key), Object.fromEntries(rows[/** @type {keyof typeof rows} */ (key)].map((row) => [row, 1])));
-			assert.equal(lab.tasks(key).length, 2, 'the dropped create made its task');
-		}
 	});
 
 	describe('PostgreSQL: SIGKILL while waiting, while polling, and between the sub-execution’s end and the parent’s resume', { concurrency: 1 }, () => {
@@ -511,13 +528,7 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 		});
 
 		it('SIGKILL while a poll is in flight: the parent ends, naming both task ids', () => {
-			assert.equal(seen.children.PR2.status, 'crashed');
-			const done = seen.ended.PR2;
-			assert.equal(done.status, 'success');
-			const taskIds = lab.taskIds(rows.PR2);
-			assert.deepEqual(outputOf(done, NODE_NAME).map((item) => item.json.details?.taskId), taskIds);
-			assert.ok(secondsSince(seen.restartedAt, done.stoppedAt) < 240);
-			assert.deepEqual(seen.pollsAtEnd.PR2, [1, 1]);
+			assertPollInFlightEnding(lab, seen, 'PR2', rows.PR2, 0);
 		});
 
 		it('n8n dies after the sub-execution ended and before the parent resumed: 2.41’s sweep resumes it, and the nodes after FastRouter Video get both MP4s', (t) => {
@@ -640,12 +651,8 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 		});
 
 		it('Retry On Fail in queue mode, durable: (a) both MP4s, 1 + 2 creates; (b) fails every try, 1 + 1 creates', () => {
-			assert.equal(seen.QRa.status, 'success', JSON.stringify(seen.QRa.data?.resultData?.error));
-			assertReadMp4s(seen.QRa, 'Check', retryRows.QRa);
-			assert.deepEqual(lab.creates('QRa'), { [retryRows.QRa[0]]: 1, [retryRows.QRa[1]]: 2 });
-			assert.equal(seen.QRb.status, 'error');
-			assert.match(seen.QRb.data.resultData.error.message, /^Item 2: .*may have been created; not retried to avoid a double charge/);
-			assert.deepEqual(lab.creates('QRb'), { [retryRows.QRb[0]]: 1, [retryRows.QRb[1]]: 1 });
+			assertCreatedAnew(lab, 'QRa', seen.QRa, retryRows.QRa);
+			assertDroppedCreate(lab, 'QRb', seen.QRb, retryRows.QRb);
 			assert.match(lab.n8n.log('worker'), new RegExp(`Worker finished execution ${seen.retryParents.QRa} `));
 		});
 	});

@@ -467,4 +467,4 @@ class N8nInstance {
 	}
 }
 
-module.exports = { N8nInstance, packThisPackage, freePort, REPO };
+module.exports = { N8nInstance, packThisPackage, freePort, pause, REPO };
