@@ -3,15 +3,14 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { type Step, STEP_TYPE_NAME } from '../FastRouterVideo/durable/childWorkflow';
 import { finishStep } from '../FastRouterVideo/durable/finishStep';
-import { pollStep } from '../FastRouterVideo/durable/pollStep';
-import { waitStep } from '../FastRouterVideo/durable/waitStep';
+import { legacyPollStep, legacyWaitStep, watchStep } from '../FastRouterVideo/durable/watchStep';
 import { CREDENTIAL_TYPE } from '../FastRouterVideo/transport/connection';
 
 /**
  * The steps of FastRouter Video's durable wait (FastRouterVideo/durable/childWorkflow.ts): a node
  * type of its own because n8n runs a sub-execution's steps as nodes. Hidden: n8n lists it in no
  * node panel and offers it to no AI agent, and it refuses items that are not a durable wait's
- * (durable/waitState.ts), so it does nothing on its own.
+ * (durable/store.ts), so it does nothing on its own.
  */
 export class FastRouterVideoWait implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,8 +26,10 @@ export class FastRouterVideoWait implements INodeType {
 		// Not a tool: an AI agent has no use for one step of a wait.
 		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
+		// The watch step: 1 loops back to itself after a park, 2 leads to the finish. (Waits stored
+		// by version 1 wired their poll step the other way round: 1 settled, 2 waiting.)
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Settled', 'Waiting'],
+		outputNames: ['Waiting', 'Settled'],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
 		properties: [
 			{
@@ -38,19 +39,21 @@ export class FastRouterVideoWait implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Finish', value: 'finish', description: 'Hand every item back to FastRouter Video' },
-					{ name: 'Poll', value: 'poll', description: 'Check the tasks that are due' },
-					{ name: 'Wait', value: 'wait', description: 'Store the wait until the next poll is due' },
+					{ name: 'Poll (Version 1)', value: 'poll', description: 'Check the tasks that are due, in a wait stored by version 1' },
+					{ name: 'Wait (Version 1)', value: 'wait', description: 'Store a version 1 wait until the next poll is due' },
+					{ name: 'Watch', value: 'watch', description: 'Check the tasks that are due, then store the wait until the next one' },
 				],
-				default: 'poll',
+				default: 'watch',
 			},
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const step = this.getNodeParameter('step', 0) as Step;
-		if (step === 'poll') return await pollStep(this);
+		if (step === 'watch') return await watchStep(this);
 		if (step === 'finish') return await finishStep(this);
-		if (step === 'wait') return await waitStep(this);
+		if (step === 'poll') return await legacyPollStep(this);
+		if (step === 'wait') return await legacyWaitStep(this);
 		throw new NodeOperationError(this.getNode(), `Unknown step "${String(step)}"`, { itemIndex: 0 });
 	}
 }

@@ -24,14 +24,12 @@ const fromCore = (/** @type {string} */ name) => require(require.resolve(name, {
 const { Container } = fromCore('@n8n/di');
 const { Logger } = fromCore('@n8n/backend-common');
 const { WorkflowExecute, ExecutionLifecycleHooks, BinaryDataService } = require('n8n-core');
-const {
-	Workflow,
-	ICredentialsHelper,
-	NodeHelpers,
-	isExpression,
-} = require('n8n-workflow');
+const { Workflow, ICredentialsHelper, NodeHelpers, isExpression, createRunExecutionData } = require('n8n-workflow');
+
+const { SubExecutions, ExecuteWorkflowTrigger, patchParent, stringify } = require('./sub-executions');
 
 const INPUT_NODE_TYPE = 'test.input';
+const EXECUTION_ID = 'test-execution';
 const NODE_NAME = 'Node Under Test';
 
 /** Emits the items it is given: the workflow's first node, standing for a Sheets or CMS trigger. */
@@ -75,10 +73,23 @@ class TestInput {
 	}
 }
 
+/**
+ * The input node under another type name, with that node's parameters: a Webhook or a Schedule
+ * Trigger as the node under test sees the trigger that started its run.
+ * @param {string} type
+ */
+function inputAs(type, parameters = {}) {
+	const input = new TestInput();
+	// n8n keeps only the parameters a node type declares: the trigger's own are declared here.
+	const own = Object.keys(parameters).map((name) => ({ displayName: name, name, type: 'string', default: '' }));
+	input.description = { ...input.description, name: type, properties: [...input.description.properties, ...own] };
+	return input;
+}
+
 /** @param {Record<string, any>} nodeTypes type name → node class instance */
 function nodeTypeRegistry(nodeTypes) {
 	/** @type {Record<string, any>} */
-	const all = { [INPUT_NODE_TYPE]: new TestInput(), ...nodeTypes };
+	const all = { [INPUT_NODE_TYPE]: new TestInput(), 'n8n-nodes-base.executeWorkflowTrigger': new ExecuteWorkflowTrigger(), ...nodeTypes };
 	return {
 		getByName: (/** @type {string} */ type) => all[type],
 		getByNameAndVersion: (/** @type {string} */ type, /** @type {number} */ version) =>
@@ -219,41 +230,77 @@ async function useBinaryMode(mode) {
  *   the node's own settings, as the editor's Settings tab stores them (Retry On Fail)
  * @param {(executionId: string) => Promise<unknown>} [options.getRunExecutionData] what n8n's
  *   database answers for another execution's run data (none by default: this run is alone)
+ * @param {import('n8n-workflow').WorkflowExecuteMode} [options.mode] how n8n started the run
+ *   (`manual` by default, as from the editor; `trigger`, `webhook`, `integrated`…)
+ * @param {{ type: string, parameters?: Record<string, unknown> }} [options.trigger] the node that
+ *   started the run, as the node under test sees it: the input node under that type, with these
+ *   parameters (e.g. a Webhook's `responseMode`)
+ * @param {import('n8n-workflow').RelatedExecution} [options.parentExecution] the run is a
+ *   sub-execution of this one (an Execute Workflow caller)
+ * @param {object} [options.durable] run sub-executions as n8n does (sub-executions.js): the wait
+ *   step's node type, the clock the test moves, where the wait tracker's minute starts
+ * @param {Record<string, any>} [options.durable.nodeTypes]
+ * @param {{ now: () => number, set: (ms: number) => void }} [options.durable.clock]
+ * @param {number} [options.durable.tickPhase]
+ * @param {(executionId: string, subExecutions: any) => void} [options.durable.onResume]
  */
 async function runNode(options) {
-	const {
-		nodeType,
-		credentialTypes = {},
-		credentials = {},
-		parameters,
-		items = [{}],
-		continueOnFail = false,
-		onError = continueOnFail ? 'continueRegularOutput' : undefined,
-		onStart,
-		onLog,
-		binaryMode = 'default',
-		binaries = [],
-		instanceUrl = 'http://localhost:5678/',
-		settings = {},
-		getRunExecutionData = async () => undefined,
-	} = options;
-	const base = instanceUrl.replace(/\/?$/, '/');
+	const { nodeType, items = [{}], onStart, onLog, binaryMode = 'default', mode = 'manual', durable } = options;
 	await useBinaryMode(binaryMode);
 	installLogger(onLog);
 
 	const typeName = nodeType.description.name;
-	const nodeTypes = nodeTypeRegistry({ [typeName]: nodeType });
+	const triggerType = options.trigger?.type ?? INPUT_NODE_TYPE;
+	const nodeTypes = nodeTypeRegistry({ [typeName]: nodeType, [triggerType]: inputAs(triggerType, options.trigger?.parameters), ...(durable?.nodeTypes ?? {}) });
+	const workflowData = workflowDataFor(options, typeName, triggerType, items);
+	const workflow = workflowOf(workflowData, nodeTypes);
+
+	const subExecutions = durable
+		? new SubExecutions({
+				nodeTypes,
+				clock: durable.clock ?? { now: () => Date.now(), set: () => {} },
+				tickPhase: durable.tickPhase,
+				hooks: (executionId) => hooksFor(executionId).hooks,
+				additionalData: (executionId, hooks) => additionalDataFor(options, executionId, hooks, subExecutions),
+				onResume: (executionId) => durable.onResume?.(executionId, subExecutions),
+			})
+		: undefined;
+	const { hooks, finished } = hooksFor(EXECUTION_ID);
+	const initial = firstRunData(options, workflow);
+	// n8n stores an execution as it starts: a sub-execution can read what its caller asked of it.
+	subExecutions?.stored.set(EXECUTION_ID, { workflowData, data: stringify(initial ?? {}), status: 'running', ...(options.parentExecution ? { parentExecutionId: options.parentExecution.executionId } : {}) });
+	const execution = new WorkflowExecute(additionalDataFor(options, EXECUTION_ID, hooks, subExecutions), mode, initial);
+	const running = initial ? execution.processRunExecutionData(workflow) : execution.run({ workflow, startNode: workflow.getNode('Input') ?? undefined });
+	onStart?.(() => running.cancel());
+	/** @type {any} */
+	let run;
+	try {
+		run = await running;
+	} catch (error) {
+		// A cancelled run rejects; the engine still reports what it has through the hook.
+		run = await Promise.race([finished, new Promise((resolve) => setTimeout(() => resolve(undefined), 2000))]);
+		if (!run) throw error;
+	}
+	if (subExecutions && run.status === 'waiting') run = await resumeParent(options, subExecutions, workflowData, nodeTypes, run);
+	return { ...resultOf(run), ...(subExecutions ? { subExecutions } : {}) };
+}
+
+/** The saved workflow: the input node (or the trigger it stands for) feeding the node under test. */
+function workflowDataFor(/** @type {any} */ options, /** @type {string} */ typeName, /** @type {string} */ triggerType, /** @type {any[]} */ items) {
+	const { nodeType, parameters, binaries = [], settings = {}, continueOnFail = false } = options;
+	const onError = options.onError ?? (continueOnFail ? 'continueRegularOutput' : undefined);
 	const credentialNames = (nodeType.description.credentials ?? []).map((/** @type {any} */ c) => c.name);
 	const inputNode = {
 		id: 'input',
 		name: 'Input',
-		type: INPUT_NODE_TYPE,
+		type: triggerType,
 		typeVersion: 1,
 		position: /** @type {[number, number]} */ ([0, 0]),
 		parameters: {
+			...(options.trigger?.parameters ?? {}),
 			items: JSON.stringify(items),
 			binaries: JSON.stringify(
-				binaries.map((fields) =>
+				binaries.map((/** @type {Record<string, any>} */ fields) =>
 					Object.fromEntries(
 						Object.entries(fields).map(([field, file]) => [
 							field,
@@ -268,40 +315,64 @@ async function runNode(options) {
 		id: 'under-test',
 		name: NODE_NAME,
 		type: typeName,
-		typeVersion: Array.isArray(nodeType.description.version)
-			? nodeType.description.version.at(-1)
-			: nodeType.description.version,
+		typeVersion: Array.isArray(nodeType.description.version) ? nodeType.description.version.at(-1) : nodeType.description.version,
 		position: /** @type {[number, number]} */ ([200, 0]),
 		parameters,
 		credentials: Object.fromEntries(credentialNames.map((/** @type {string} */ name) => [name, { id: '1', name }])),
 		...(onError ? { onError } : {}),
 		...settings,
 	};
-	const workflow = new Workflow({
+	return {
 		id: 'test-workflow',
 		name: 'Test',
 		nodes: [inputNode, nodeUnderTest],
 		connections: { Input: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] } },
-		active: false,
-		nodeTypes,
 		settings: { executionOrder: 'v1' },
-	});
+	};
+}
 
-	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', /** @type {any} */ ({ id: 'test-workflow', nodes: [], connections: {} }));
+/** @param {any} workflowData @param {any} nodeTypes */
+function workflowOf(workflowData, nodeTypes) {
+	return new Workflow({ ...workflowData, active: false, nodeTypes });
+}
+
+/** A sub-execution's first run data (its trigger holding the caller's items), or n8n's default. */
+function firstRunData(/** @type {any} */ options, /** @type {any} */ workflow) {
+	if (!options.parentExecution) return undefined;
+	return createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node: workflow.getNode('Input'), data: { main: [[{ json: {} }]] }, source: null }] },
+		parentExecution: options.parentExecution,
+	});
+}
+
+/** An execution's lifecycle hooks, and its end as the hooks report it. @param {string} executionId */
+function hooksFor(executionId) {
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, /** @type {any} */ ({ id: 'test-workflow', nodes: [], connections: {} }));
 	/** @type {(run: any) => void} */
 	let onFinished = () => {};
 	const finished = new Promise((resolve) => (onFinished = resolve));
 	hooks.addHandler('workflowExecuteAfter', (/** @type {any} */ run) => onFinished(run));
+	return { hooks, finished };
+}
 
-	/** @type {any} */
-	const additionalData = {
+/**
+ * What n8n's CLI hands the engine for one execution.
+ * @param {any} options @param {string} executionId @param {any} hooks @param {SubExecutions | undefined} subExecutions
+ * @returns {any}
+ */
+function additionalDataFor(options, executionId, hooks, subExecutions) {
+	const { credentialTypes = {}, credentials = {}, instanceUrl = 'http://localhost:5678/', getRunExecutionData = async () => undefined } = options;
+	const base = instanceUrl.replace(/\/?$/, '/');
+	return {
 		credentialsHelper: new CredentialsHelper(credentialTypes, credentials),
 		hooks,
-		executionId: 'test-execution',
-		executeWorkflow: async () => {
-			throw new Error('not available in tests');
-		},
-		getRunExecutionData,
+		executionId,
+		executeWorkflow: subExecutions
+			? async (/** @type {any[]} */ ...args) => await subExecutions.executeWorkflow(args[0], args[1], args[2])
+			: async () => {
+					throw new Error('not available in tests');
+				},
+		getRunExecutionData: async (/** @type {string} */ id) => (await subExecutions?.read(id)) ?? (await getRunExecutionData(id)),
 		getRuntimeCredential: async () => undefined,
 		currentNodeExecutionIndex: 0,
 		// n8n's CLI derives these from WEBHOOK_URL (its webhook base URL), the REST one included.
@@ -318,20 +389,30 @@ async function runNode(options) {
 		variables: {},
 		logAiEvent: () => {},
 	};
+}
 
-	const execution = new WorkflowExecute(additionalData, 'manual');
-	const running = execution.run({ workflow, startNode: workflow.getNode('Input') ?? undefined });
-	onStart?.(() => running.cancel());
-	/** @type {any} */
-	let run;
-	try {
-		run = await running;
-	} catch (error) {
-		// A cancelled run rejects; the engine still reports what it has through the hook.
-		run = await Promise.race([finished, new Promise((resolve) => setTimeout(() => resolve(undefined), 2000))]);
-		if (!run) throw error;
-	}
-	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
+/**
+ * The parent parked on its sub-execution: stored, the sub-execution driven to its end, then the
+ * parent read back, patched with the result and resumed, as n8n 2.41 does it.
+ * @param {any} options @param {SubExecutions} subExecutions @param {any} workflowData @param {any} nodeTypes @param {any} run
+ */
+async function resumeParent(options, subExecutions, workflowData, nodeTypes, run) {
+	subExecutions.store(EXECUTION_ID, workflowData, run);
+	const ended = (await subExecutions.settle()).find((entry) => entry.parentExecutionId === EXECUTION_ID);
+	const stored = subExecutions.stored.get(EXECUTION_ID);
+	if (!ended || !stored || stored.status !== 'waiting') return run;
+	const { hooks } = hooksFor(EXECUTION_ID);
+	const data = patchParent(stored.data, ended.run);
+	const resumed = await new WorkflowExecute(additionalDataFor(options, EXECUTION_ID, hooks, subExecutions), options.mode ?? 'manual', data).processRunExecutionData(
+		workflowOf(workflowData, nodeTypes),
+	);
+	subExecutions.store(EXECUTION_ID, workflowData, resumed);
+	return resumed;
+}
+
+/** @param {any} run */
+function resultOf(run) {
+	const taskData = run.data.resultData.runData[NODE_NAME]?.at(-1);
 	return {
 		run,
 		status: run.status,

@@ -7,6 +7,7 @@ import type { Limiter } from '../batch/pool';
 import { videoRequestProperties } from '../descriptions/modelFields';
 import {
 	DEFAULT_MAX_WAIT_S,
+	DEFAULT_WAIT_MODE,
 	downloadOptionProperties,
 	downloadProperties,
 	includeRawResponseOption,
@@ -16,13 +17,13 @@ import {
 } from '../descriptions/optionFields';
 import { forOperation } from '../descriptions/scope';
 import { startDurableWait } from '../durable/start';
+import { planWait, type WaitPlan } from '../durable/waitMode';
 import { type FailurePolicy, toNodeError } from '../output/errors';
 import { failed, type ItemOutcome, output } from '../output/outcome';
-import { taskItem } from '../output/taskItem';
-import { generationFailed, timedOut, waitFailed } from '../output/taskFailures';
-import { lastErrorOf } from '../polling/cadence';
+import { publishSummary, type RunSummary } from '../output/runSummary';
+import { judgeWait } from '../output/waitEnd';
 import { waitForTask } from '../polling/loop';
-import { mergeTask, type NormalizedTask } from '../polling/normalize';
+import type { NormalizedTask } from '../polling/normalize';
 import { redactText } from '../text/safeText';
 import { itemLabel } from '../text/wording';
 import type { Connection } from '../transport/types';
@@ -65,12 +66,17 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		policy,
 		(itemIndex) => problemsOf(optionsByItem[itemIndex]),
 	);
+	// Where the batch waits is decided for the whole batch, from the first item, before any create.
 	const first = optionsByItem[0];
-	if (first?.ok && first.value.waitMode === 'durable') return await startDurableWait(this, connection, policy, checked, optionsByItem);
+	const plan = await planWait(this, first?.ok ? first.value.waitMode : DEFAULT_WAIT_MODE);
+	if (!plan.ok) throw toNodeError(this, { itemIndex: 0, message: plan.problems.join('; ') });
+	if (plan.value.mode === 'durable') return await startDurableWait(this, connection, policy, checked, optionsByItem, plan.value);
 	const limit = createLimit();
-	return await forEachItem(this, checked, concurrency.value, async (entry, itemIndex) =>
+	const outcomes = await forEachItem(this, checked, concurrency.value, async (entry, itemIndex) =>
 		await createAndWaitItem(this, connection, limit, entry, itemIndex, optionsByItem[itemIndex]),
 	);
+	publishSummary(this, inProcessSummary(plan.value, outcomes), connection.apiKey);
+	return outcomes;
 }
 
 function problemsOf(checked: Checked<unknown>): string[] {
@@ -91,29 +97,32 @@ async function createAndWaitItem(
 	const { intervalMs, maxWaitS, onTimeout, includeRaw } = checkedOptions.value;
 	const creation = await createOne(ctx, connection, limit, entry.request, itemIndex, maxWaitS * 1000);
 	if (creation.kind === 'failed') return creation;
-	const start = creation.task;
-	const end = await waitForTask(ctx, connection, start, {
+	const end = await waitForTask(ctx, connection, creation.task, {
 		intervalMs,
 		deadline: creation.sentAt + maxWaitS * 1000,
 		keepVideoStream: ctx.getNodeParameter('download', itemIndex, true) as boolean,
 		onUpdate: (task) => report(ctx, itemIndex, task, connection),
 	});
 	const extra = includeRaw ? { raw: { create: creation.raw } } : {};
-	// The node's error lists this task with the latest status the wait saw.
-	const created = { ...creation.created, status: end.task.status };
-	if (end.kind === 'failed') return failed(waitFailed(itemIndex, end.failure, start.taskId), created);
-	const task: NormalizedTask = mergeTask(start, end.task);
-	if (end.kind === 'timeout') {
-		if (onTimeout === 'output') return output({ json: { ...task, ...extra }, pairedItem: { item: itemIndex } }, created);
-		return failed(timedOut(itemIndex, task, maxWaitS, lastErrorOf(end)), created);
-	}
-	if (task.status === 'failed') {
-		// A retry (Retry On Fail) creates this item anew: that is what it is for.
-		forgetFailedGeneration(ctx, itemIndex);
-		return failed(generationFailed(itemIndex, task), created);
-	}
 	const delivery = videoDeliveryFor(ctx, itemIndex, checkedOptions.value.download);
-	return { ...(await taskItem(ctx, connection, itemIndex, task, end.video, delivery, extra)), created };
+	const verdict = await judgeWait(ctx, connection, itemIndex, creation.task, end, { maxWaitS, onTimeout, delivery, extra });
+	// The node's error lists this task with the latest status the wait saw.
+	const created = { ...creation.created, status: verdict.task.status };
+	if (verdict.kind === 'output') return output(verdict.item, created);
+	// A retry (Retry On Fail) creates a failed generation anew: that is what it is for.
+	if (verdict.retry === 'createAnew') forgetFailedGeneration(ctx, itemIndex);
+	return failed(verdict.failure, created);
+}
+
+/** The executions list's summary of an in-process wait, once every item has its outcome. */
+function inProcessSummary(plan: WaitPlan, outcomes: ItemOutcome[]): RunSummary {
+	return {
+		wait: `in process (${plan.asked === 'auto' ? `Automatic: ${plan.why}` : 'chosen'})`,
+		videos: outcomes.map((outcome) => ({
+			state: outcome.kind === 'output' ? 'done' : outcome.created ? 'failed' : 'not created',
+			taskId: outcome.created?.taskId,
+		})),
+	};
 }
 
 /** A line per state change in n8n's log (and the demo's console): which item, which task, how far. */

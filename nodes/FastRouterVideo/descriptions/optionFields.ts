@@ -16,8 +16,8 @@ export const DEFAULT_MAX_WAIT_S = 900;
 // A sheet of 50–100 rows runs in one wave: the whole batch waits about as long as one video.
 export const DEFAULT_MAX_CONCURRENT = 100;
 export const ON_TIMEOUT_CHOICES = ['error', 'output'] as const;
-export const WAIT_MODES = ['inProcess', 'durable'] as const;
-export const DEFAULT_WAIT_MODE = 'inProcess' as const;
+export const WAIT_MODES = ['auto', 'inProcess', 'durable'] as const;
+export const DEFAULT_WAIT_MODE = 'auto' as const;
 export const DEFAULT_ON_TIMEOUT = 'error' as const;
 /** FastRouter's cache: its documented lifetime range, in seconds (FastRouter's own default is 16 hours). */
 export const CACHE_TTL_RANGE_S = { min: 60, max: 604_800 } as const;
@@ -151,18 +151,24 @@ export const waitOptionProperties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{
+				name: 'Automatic',
+				value: 'auto',
+				description:
+					'Durable when nobody waits for this run’s answer (a schedule, an app trigger, a webhook that has already answered) and n8n is 2.41 or later; in process for a manual run, an AI agent’s tool, a webhook, form or chat that answers with the result, and older n8n',
+			},
+			{
 				name: 'Durable (Release the Execution While Videos Render)',
 				value: 'durable',
-				description: `The wait is stored in n8n’s database and the worker is freed; the videos come out even after an n8n restart. Needs n8n 2.41 or later. Polls at most once every ${DURABLE_MIN_POLL_INTERVAL_MS / 1000} s (n8n resumes stored waits once a minute): a shorter Poll Interval counts as ${DURABLE_MIN_POLL_INTERVAL_MS / 1000} s.`,
+				description: `The wait is stored in n8n’s database and the worker is freed; the videos come out even after an n8n restart. Needs n8n 2.41 or later, and a run whose caller does not wait for its answer. Polls at most once every ${DURABLE_MIN_POLL_INTERVAL_MS / 1000} s (n8n resumes stored waits once a minute): a shorter Poll Interval counts as ${DURABLE_MIN_POLL_INTERVAL_MS / 1000} s.`,
 			},
 			{
 				name: 'In Process',
 				value: 'inProcess',
-				description: 'The execution stays in memory, polling every Poll Interval, until every video is done',
+				description: 'The execution stays in memory, polling every Poll Interval, until every video is done; a restart of n8n loses the wait',
 			},
 		],
 		default: DEFAULT_WAIT_MODE,
-		description: 'How the node waits for the videos (read from the first item, for the whole batch)',
+		description: 'How the node waits for the videos (read from the first item, for the whole batch). The executions list says which way each run waited.',
 	},
 	{
 		displayName: 'Poll Interval (Seconds)',

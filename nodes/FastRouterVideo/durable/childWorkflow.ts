@@ -1,22 +1,24 @@
 import type { IConnections, IExecuteFunctions, INode, IWorkflowBase, IWorkflowSettings } from 'n8n-workflow';
 
 /**
- * The sub-execution a durable wait runs in, as an inline workflow: n8n stores it with each wait,
+ * The sub-execution a durable wait runs in, as an inline workflow: n8n stores it with each park,
  * resumes it after a restart and, when it ends, resumes the FastRouter Video node's execution with
  * the output of its last step:
  *
- *   start ─▶ poll ─(all settled)──▶ <the node's name>  (finish: the node's output, or its error)
- *             ▲  └─(some waiting)─▶ wait ─┐  (stores the wait until the next poll is due)
- *             └───────────────────────────┘
+ *   start ─▶ watch ─(all settled)──▶ <the node's name>  (finish: the node's output, or its error)
+ *             ▲  │
+ *             └──┘ (some still running: stores the wait until the next poll is due)
  *
- * On a resume n8n does not run the step that asked to wait again: it passes its items on, so the
- * wait step's one output leads back to poll.
+ * The watch step parks the sub-execution itself. On the resume n8n does not run it again but
+ * passes its input on, through its first output — back into the watch step, which then polls.
+ * One step per park keeps what n8n records of the loop as small as it can be.
  */
 
 /** The hidden node type of the steps (FastRouterVideoWait.node.ts). */
 export const STEP_TYPE_NAME = 'fastRouterVideoWait';
 
-export type Step = 'poll' | 'wait' | 'finish';
+/** The steps; `poll` and `wait` are the two that version 1 waits (package 0.1.0) were stored with. */
+export type Step = 'watch' | 'finish' | 'poll' | 'wait';
 
 /**
  * What the sub-execution's own settings say, whatever the calling workflow's are: it may be called
@@ -43,10 +45,10 @@ export function childWorkflow(ctx: IExecuteFunctions, videos: number): IWorkflow
 	const node = ctx.getNode();
 	// The package's prefix as n8n loaded it: `n8n-nodes-fastrouter.` (or `CUSTOM.` from a custom folder).
 	const stepType = `${node.type.slice(0, node.type.lastIndexOf('.') + 1)}${STEP_TYPE_NAME}`;
-	const name = { start: `${node.name} · start`, poll: `${node.name} · poll`, wait: `${node.name} · wait`, finish: node.name };
+	const name = { start: `${node.name} · start`, watch: `${node.name} · watch`, finish: node.name };
 	const step = (step: Step, x: number): INode => ({
 		id: `${node.id}-${step}`,
-		name: name[step],
+		name: name[step as 'watch' | 'finish'],
 		type: stepType,
 		typeVersion: 1,
 		position: [x, 0],
@@ -56,15 +58,13 @@ export function childWorkflow(ctx: IExecuteFunctions, videos: number): IWorkflow
 	});
 	const nodes: INode[] = [
 		{ id: `${node.id}-start`, name: name.start, type: 'n8n-nodes-base.executeWorkflowTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		step('poll', 220),
-		step('wait', 440),
-		step('finish', 660),
+		step('watch', 220),
+		step('finish', 440),
 	];
 	const to = (target: string) => [{ node: target, type: 'main' as const, index: 0 }];
 	const connections: IConnections = {
-		[name.start]: { main: [to(name.poll)] },
-		[name.poll]: { main: [to(name.finish), to(name.wait)] },
-		[name.wait]: { main: [to(name.poll)] },
+		[name.start]: { main: [to(name.watch)] },
+		[name.watch]: { main: [to(name.watch), to(name.finish)] },
 	};
 	const workflowName = ctx.getWorkflow().name ?? 'Workflow';
 	return {

@@ -2,8 +2,10 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { finishBatch } from '../batch/finish';
 import { failed, type ItemOutcome, output } from '../output/outcome';
+import { publishSummary } from '../output/runSummary';
 import { getConnection } from '../transport/connection';
-import { readWaitStates } from './waitState';
+import { loadWait } from './store';
+import { type ItemWait, summaryOf } from './waitState';
 
 /**
  * The finish step, the sub-execution's last: one item per item of the FastRouter Video node's
@@ -13,17 +15,17 @@ import { readWaitStates } from './waitState';
  * with that error.
  */
 export async function finishStep(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = ctx.getInputData();
-	const states = readWaitStates(ctx, items);
-	const outcomes = states.map((state, index): ItemOutcome => {
-		const outcome = state.outcome;
-		if (outcome?.kind === 'output') {
-			const binary = items[index].binary;
-			return output({ json: outcome.json, ...(binary ? { binary } : {}), pairedItem: { item: state.itemIndex } }, state.created);
-		}
-		const failure = outcome?.failure ?? { itemIndex: state.itemIndex, taskId: state.created?.taskId, message: 'The durable wait ended before this task did' };
-		return failed(failure, state.created);
-	});
+	const wait = loadWait(ctx, ctx.getInputData());
 	const { apiKey } = await getConnection(ctx);
-	return [finishBatch(ctx, outcomes, states[0]?.policy ?? { continueOnFail: false, toErrorOutput: false }, apiKey)];
+	publishSummary(ctx, summaryOf(wait), apiKey);
+	return [finishBatch(ctx, wait.items.map(outcomeOf), wait.policy, apiKey)];
+}
+
+function outcomeOf(entry: ItemWait): ItemOutcome {
+	if (entry.phase === 'done') {
+		return output({ json: entry.json, ...(entry.binary ? { binary: entry.binary } : {}), pairedItem: { item: entry.item } }, entry.created);
+	}
+	if (entry.phase === 'failed') return failed(entry.failure, entry.created);
+	// Only a wait cut short ends with an item still open.
+	return failed({ itemIndex: entry.item, taskId: entry.created?.taskId, message: 'The durable wait ended before this task did' }, entry.created);
 }

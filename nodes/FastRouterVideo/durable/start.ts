@@ -1,5 +1,4 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { CheckedItem } from '../batch/checks';
 import { CREATE_CONCURRENCY, createLimit, createOne, type Creation } from '../batch/createOne';
@@ -7,16 +6,19 @@ import { redactItem } from '../batch/finish';
 import { forEachItem } from '../batch/forEachItem';
 import { type FailurePolicy, toNodeError } from '../output/errors';
 import { type Failed, failed, type ItemOutcome, output } from '../output/outcome';
-import { DURABLE_MIN_POLL_INTERVAL_MS, pollState } from '../polling/cadence';
+import { publishSummary } from '../output/runSummary';
+import { DURABLE_MIN_POLL_INTERVAL_MS } from '../polling/cadence';
 import type { Connection } from '../transport/types';
 import type { Checked } from '../validation/checked';
 import { videoDeliveryFor, type WaitOptions } from '../validation/options';
-import { whyNotDurable } from './availability';
 import { childWorkflow } from './childWorkflow';
-import { waitItem, type WaitState } from './waitState';
+import { startItem } from './store';
+import { type DurableWait, isOpen, type ItemWait, type StoredTerms, summaryOf, WAIT_VERSION } from './waitState';
+import type { WaitPlan } from './waitMode';
+import { waitingFor } from './watchStep';
 
 /**
- * Create and Wait, Wait Mode "Durable": the tasks are created here, exactly as in process, then a
+ * Create and Wait, waiting durably: the tasks are created here, exactly as in process, then a
  * sub-execution waits for them (childWorkflow.ts) while this execution is stored as waiting; the
  * worker is free, and a restart resumes both. When the sub-execution ends, n8n resumes this
  * execution and this node's output is the sub-execution's last step's: the same items an
@@ -28,9 +30,8 @@ export async function startDurableWait(
 	policy: FailurePolicy,
 	checked: CheckedItem[],
 	optionsByItem: Array<Checked<WaitOptions>>,
+	plan: WaitPlan,
 ): Promise<ItemOutcome[]> {
-	const unavailable = whyNotDurable(ctx);
-	if (unavailable) throw new NodeOperationError(ctx.getNode(), unavailable, { itemIndex: 0 });
 	const limit = createLimit();
 	const creations = await forEachItem(ctx, checked, CREATE_CONCURRENCY, async (entry, itemIndex): Promise<Creation> => {
 		const options = optionsByItem[itemIndex];
@@ -44,16 +45,15 @@ export async function startDurableWait(
 	const firstFailed = creations.find((creation) => creation.kind === 'failed');
 	if (firstFailed?.kind === 'failed' && !policy.continueOnFail) throw toNodeError(ctx, firstFailed.failure, created, connection.apiKey);
 
-	const states = creations.map((creation, itemIndex) => stateOf(ctx, policy, creation, checked[itemIndex], optionsByItem[itemIndex], itemIndex));
-	const waiting = states.filter((state) => state.phase === 'waiting').length;
+	const wait = waitOf(ctx, policy, plan, creations, checked, optionsByItem);
+	const waiting = wait.items.filter(isOpen).length;
 	// Nothing to wait for: every item was refused or failed (with Continue On Fail), and that is final.
 	if (waiting === 0) return creations.filter((creation): creation is Failed => creation.kind === 'failed');
 	const workflow = ctx.getWorkflow();
 	let result;
 	try {
-		// n8n stores these items with the sub-execution: whatever FastRouter echoed of the key is cut out.
-		const childItems = states.map((state) => redactItem(waitItem(state), connection.apiKey));
-		result = await ctx.executeWorkflow({ code: childWorkflow(ctx, waiting) }, childItems, undefined, {
+		// n8n stores this item with the sub-execution: whatever FastRouter echoed of the key is cut out.
+		result = await ctx.executeWorkflow({ code: childWorkflow(ctx, waiting) }, [redactItem(startItem(wait), connection.apiKey)], undefined, {
 			parentExecution: { executionId: ctx.getExecutionId(), workflowId: String(workflow.id), shouldResume: true },
 		});
 	} catch (error) {
@@ -62,51 +62,58 @@ export async function startDurableWait(
 		const failure = { itemIndex: 0, taskId: first, message: `The durable wait could not start: ${(error as Error).message}`, description: 'No task was polled.' };
 		throw toNodeError(ctx, failure, created, connection.apiKey);
 	}
-	// The editor links the node's run to its sub-execution.
+	// The editor links the node's run to its sub-execution; the executions list says where the wait is.
 	ctx.setMetadata({ subExecution: { executionId: result.executionId, workflowId: String(workflow.id) } });
+	publishSummary(ctx, { ...summaryOf(wait), wait: `${wait.how} in sub-execution ${result.executionId}` }, connection.apiKey);
 	// A sub-execution that ended without waiting handed back its last step's items already.
 	if (!result.waitTill) return (result.data[0] ?? []).map((item: INodeExecutionData) => output(item));
-	return states.map(placeholder);
+	return wait.items.map(placeholder);
+}
+
+/** The wait as the sub-execution starts it: one entry per item, waiting on its task or settled. */
+function waitOf(
+	ctx: IExecuteFunctions,
+	policy: FailurePolicy,
+	plan: WaitPlan,
+	creations: Creation[],
+	checked: CheckedItem[],
+	optionsByItem: Array<Checked<WaitOptions>>,
+): DurableWait {
+	const terms: StoredTerms[] = [];
+	const termsIndex = new Map<string, number>();
+	const items = creations.map((creation, itemIndex): ItemWait => {
+		const stored = termsOf(ctx, optionsByItem[itemIndex], itemIndex);
+		const key = JSON.stringify(stored);
+		if (!termsIndex.has(key)) termsIndex.set(key, terms.push(stored) - 1);
+		return itemOf(ctx, creation, checked[itemIndex], stored, termsIndex.get(key) as number, itemIndex);
+	});
+	return { v: WAIT_VERSION, parentExecutionId: ctx.getExecutionId(), policy, how: `durable (${plan.asked === 'auto' ? `Automatic: ${plan.why}` : 'chosen'})`, terms, items };
+}
+
+function termsOf(ctx: IExecuteFunctions, options: Checked<WaitOptions>, itemIndex: number): StoredTerms {
+	const value = options.ok ? options.value : undefined;
+	return {
+		intervalMs: Math.max(value?.intervalMs ?? 0, DURABLE_MIN_POLL_INTERVAL_MS),
+		maxWaitS: value?.maxWaitS ?? 0,
+		onTimeout: value?.onTimeout ?? 'error',
+		includeRaw: value?.includeRaw ?? false,
+		delivery: videoDeliveryFor(ctx, itemIndex, value?.download ?? { maxBytes: 0, timeoutMs: 0 }),
+	};
 }
 
 /** One item as the durable wait starts it: waiting on its task, or settled (refused or failed before it). */
-function stateOf(ctx: IExecuteFunctions, policy: FailurePolicy, creation: Creation, entry: CheckedItem, options: Checked<WaitOptions>, itemIndex: number): WaitState {
+function itemOf(ctx: IExecuteFunctions, creation: Creation, entry: CheckedItem, terms: StoredTerms, termsIndex: number, itemIndex: number): ItemWait {
 	const node = ctx.getNode();
-	const value = options.ok ? options.value : undefined;
-	const base = {
-		v: 1 as const,
-		itemIndex,
-		parentExecutionId: ctx.getExecutionId(),
-		policy,
-		options: {
-			intervalMs: Math.max(value?.intervalMs ?? 0, DURABLE_MIN_POLL_INTERVAL_MS),
-			maxWaitS: value?.maxWaitS ?? 0,
-			onTimeout: value?.onTimeout ?? 'error',
-			includeRaw: value?.includeRaw ?? false,
-			delivery: videoDeliveryFor(ctx, itemIndex, value?.download ?? { maxBytes: 0, timeoutMs: 0 }),
-		},
-		...(creation.created ? { created: creation.created } : {}),
-	};
 	// n8n's own bounds for its Retry On Fail: 2 to 5 tries, 3 unless set.
 	const tries = node.retryOnFail ? Math.min(5, Math.max(2, node.maxTries || 3)) : 1;
-	if (creation.kind === 'failed' || !value) {
-		const failure = creation.kind === 'failed' ? creation.failure : { itemIndex, message: 'not created' };
+	const retry = tries > 1 && entry.kind === 'ready' ? { triesLeft: tries - 1, request: entry.request } : undefined;
+	const base = { item: itemIndex, terms: termsIndex, ...(creation.created ? { created: creation.created } : {}) };
+	if (creation.kind === 'failed') {
 		// Refused before anything was made (Continue On Fail): with Retry On Fail the wait sends it again.
-		if (creation.kind === 'failed' && !creation.uncertain && !creation.created && tries > 1 && entry.kind === 'ready') {
-			const recreate = { at: Date.now() + base.options.intervalMs, failure };
-			return { ...base, phase: 'waiting', recreate, retry: { triesLeft: tries - 1, request: entry.request } };
-		}
-		return { ...base, phase: 'settled', outcome: { kind: 'failed', failure } };
+		if (!creation.uncertain && !creation.created && retry) return { ...base, phase: 'recreate', at: Date.now() + terms.intervalMs, failure: creation.failure, retry };
+		return { ...base, phase: 'failed', failure: creation.failure };
 	}
-	const deadline = creation.sentAt + value.maxWaitS * 1000;
-	return {
-		...base,
-		phase: 'waiting',
-		start: creation.task,
-		...(value.includeRaw ? { raw: creation.raw } : {}),
-		poll: { ...pollState(deadline, creation.task), nextPollAt: creation.sentAt + base.options.intervalMs },
-		...(tries > 1 && entry.kind === 'ready' ? { retry: { triesLeft: tries - 1, request: entry.request } } : {}),
-	};
+	return waitingFor(base, creation.task, creation.sentAt, terms.maxWaitS, terms.intervalMs, retry, terms.includeRaw ? creation.raw : undefined);
 }
 
 /**
@@ -114,8 +121,10 @@ function stateOf(ctx: IExecuteFunctions, policy: FailurePolicy, creation: Creati
  * sub-execution's when it resumes. None of them reads as an error: n8n would take one for a
  * failed try and run the node again, starting a second wait.
  */
-function placeholder(state: WaitState): ItemOutcome {
-	const failure = state.outcome?.kind === 'failed' ? state.outcome.failure : state.recreate?.failure;
-	const json = failure ? { taskId: state.created?.taskId ?? null, status: 'failed', reason: failure.message } : { ...state.start };
-	return output({ json, pairedItem: { item: state.itemIndex } }, state.created);
+function placeholder(entry: ItemWait): ItemOutcome {
+	const json =
+		entry.phase === 'waiting'
+			? { ...entry.task }
+			: { taskId: entry.created?.taskId ?? null, status: 'failed', reason: entry.phase === 'failed' || entry.phase === 'recreate' ? entry.failure.message : '' };
+	return output({ json, pairedItem: { item: entry.item } }, entry.created);
 }

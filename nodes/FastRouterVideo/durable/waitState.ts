@@ -1,84 +1,94 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IBinaryData, IDataObject } from 'n8n-workflow';
 
 import type { FailurePolicy } from '../output/errors';
 import type { CreatedTask, ItemFailure } from '../output/outcome';
 import type { PollState } from '../polling/cadence';
+import type { RunSummary, VideoState } from '../output/runSummary';
 import type { NormalizedTask } from '../polling/normalize';
-import { itemLabel } from '../text/wording';
 import type { CreateRequest } from '../validation/modelRules';
-import type { VideoDelivery, WaitOptions } from '../validation/options';
+import type { VideoDelivery } from '../validation/options';
 
 /**
- * What a durable wait knows about one item, carried by the items of its sub-execution from step
- * to step (n8n stores them with every wait). Each item is shaped as an error item — `{ error,
- * details }` and nothing else — that names its task: should n8n die while the sub-execution
- * works, n8n hands the last items it stored back to the FastRouter Video node (2.41's resume of
- * parents whose sub-execution ended), and they then read as what they are, an item whose wait
- * was cut short, with its task id, on the error output when the node has one.
+ * What a durable wait knows, stored with its sub-execution (durable/store.ts keeps it in the
+ * sub-execution's own context, written over at every park, so what n8n stores grows with the
+ * videos and not with the parks).
+ *
+ * Its shape is a promise to every later version of this package: a wait stored by this version may
+ * be resumed by the next one after an update. Rule (docs/durable-waits.md): a change that an older
+ * stored state cannot be read into is a new `v`, and `readWait` keeps reading every earlier `v`
+ * (test/fixtures/durable/ holds one stored wait of each); what it cannot read, the wait ends, naming
+ * its tasks.
  */
+export const WAIT_VERSION = 2;
 
-const KEY = 'fastRouterVideoWait';
-const VERSION = 1;
+/** How an item is waited for; the items of a batch mostly share one, stored once (`terms`). */
+export interface StoredTerms {
+	intervalMs: number;
+	maxWaitS: number;
+	onTimeout: 'error' | 'output';
+	includeRaw: boolean;
+	delivery: VideoDelivery;
+}
 
-export interface WaitState {
-	v: typeof VERSION;
-	itemIndex: number;
+/** Retry On Fail, as the wait applies it: tries left, and the create to send again. */
+export interface StoredRetry {
+	triesLeft: number;
+	request: CreateRequest;
+}
+
+/** Where a waiting task's polls stand: the in-process cadence's state, and when it is next looked at. */
+export type StoredPoll = PollState<NormalizedTask> & { nextPollAt: number; lastPollAt: number };
+
+interface ItemBase {
+	/** The FastRouter Video node's input item this is for. */
+	item: number;
+	/** Index into `terms`. */
+	terms: number;
+	/** The task this run created for the item, if any, with its latest status: the node's error lists it. */
+	created?: CreatedTask;
+}
+
+/** One item of the wait, in exactly one of its phases. */
+export type ItemWait =
+	/** Its task is running: polled when `poll.nextPollAt` comes (the create's answer in `raw` with Include Raw Response). */
+	| (ItemBase & { phase: 'waiting'; task: NormalizedTask; poll: StoredPoll; raw?: IDataObject; retry?: StoredRetry })
+	/** Refused before anything was created, under Retry On Fail: its create is sent again at `at`. */
+	| (ItemBase & { phase: 'recreate'; at: number; failure: ItemFailure; retry: StoredRetry })
+	/** Done: the output item's json, and its video (a reference into n8n's binary data). */
+	| (ItemBase & { phase: 'done'; json: IDataObject; binary?: Record<string, IBinaryData> })
+	/** Failed for good: the failure, as the node's On Error then gives it. */
+	| (ItemBase & { phase: 'failed'; failure: ItemFailure });
+
+export type Phase = ItemWait['phase'];
+
+export interface DurableWait {
+	v: typeof WAIT_VERSION;
 	/** The execution to resume: the one whose FastRouter Video node started this wait. */
 	parentExecutionId: string;
 	/** The FastRouter Video node's On Error setting. */
 	policy: FailurePolicy;
-	options: Pick<WaitOptions, 'intervalMs' | 'maxWaitS' | 'onTimeout' | 'includeRaw'> & { delivery: VideoDelivery };
-	/** Settled: done waiting (its outcome); waiting: polled when `poll.nextPollAt` comes. */
-	phase: 'waiting' | 'settled';
-	created?: CreatedTask;
-	/** The create's task; `poll.latest` is its latest state. */
-	start?: NormalizedTask;
-	raw?: IDataObject;
-	poll?: PollState<NormalizedTask> & { nextPollAt: number };
-	/** Retry On Fail: tries left for this item, and the create to send again when its generation failed. */
-	retry?: { triesLeft: number; request: CreateRequest };
-	/** Retry On Fail for an item refused before anything was created: when its create is sent again, and why it failed. */
-	recreate?: { at: number; failure: ItemFailure };
-	outcome?: { kind: 'output'; json: IDataObject } | { kind: 'failed'; failure: ItemFailure };
+	/** How this run waits and why, as the executions list says it: `durable (Automatic: a trigger run)`. */
+	how: string;
+	terms: StoredTerms[];
+	items: ItemWait[];
 }
 
-/** An item of the sub-execution: the state, readable as an error item should it ever leave early. */
-export function waitItem(state: WaitState, binary?: INodeExecutionData['binary']): INodeExecutionData {
-	const taskId = state.created?.taskId;
-	return {
-		json: { error: interruptedText(state), details: { ...(taskId ? { taskId } : {}), [KEY]: state as unknown as IDataObject } },
-		...(binary ? { binary } : {}),
-		pairedItem: { item: state.itemIndex },
+export function isOpen(item: ItemWait): item is Extract<ItemWait, { phase: 'waiting' | 'recreate' }> {
+	return item.phase === 'waiting' || item.phase === 'recreate';
+}
+
+/** The task id an item's failure or output is about, for what users read. */
+export function taskIdOf(item: ItemWait): string | undefined {
+	if (item.phase === 'waiting') return item.task.taskId ?? undefined;
+	return item.created?.taskId ?? (item.phase === 'failed' ? (item.failure.taskId ?? undefined) : undefined);
+}
+
+/** The wait as the executions list shows it (output/runSummary.ts). */
+export function summaryOf(wait: DurableWait): RunSummary {
+	const stateOf = (entry: ItemWait): VideoState => {
+		if (entry.phase === 'done') return 'done';
+		if (entry.phase === 'failed') return entry.created ? 'failed' : 'not created';
+		return 'waiting';
 	};
-}
-
-function interruptedText(state: WaitState): string {
-	const item = itemLabel(state.itemIndex);
-	const taskId = state.created?.taskId;
-	if (state.outcome?.kind === 'failed') return `${item}: ${state.outcome.failure.message}`;
-	if (!taskId) return `${item}: FastRouter Video’s durable wait was cut short`;
-	if (state.outcome?.kind === 'output') {
-		return `${item}: task ${taskId} finished, but n8n stopped before FastRouter Video’s durable wait handed it back: run Get Status with task ID ${taskId}`;
-	}
-	return `${item}: FastRouter Video’s durable wait for task ${taskId} was cut short (n8n stopped while it was checking the task); it may still finish: run Get Status with task ID ${taskId}`;
-}
-
-/**
- * The states of a step's input items. The steps run only inside the sub-execution FastRouter
- * Video starts: anything else is refused, saying so.
- */
-export function readWaitStates(ctx: IExecuteFunctions, items: INodeExecutionData[]): WaitState[] {
-	return items.map((item, index) => {
-		const details = item.json.details as IDataObject | undefined;
-		const state = details?.[KEY] as WaitState | undefined;
-		if (!state || state.v !== VERSION || typeof state.parentExecutionId !== 'string') {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				'This is an internal step of FastRouter Video’s durable wait: it runs only inside the sub-execution that node starts',
-				{ itemIndex: index, description: 'Use FastRouter Video with Create and Wait and Wait Mode "Durable" instead.' },
-			);
-		}
-		return state;
-	});
+	return { wait: `${wait.how}, for execution ${wait.parentExecutionId}`, videos: wait.items.map((entry) => ({ state: stateOf(entry), taskId: taskIdOf(entry) })) };
 }

@@ -56,9 +56,14 @@ export function redactText(text: string, secret: string): string {
 	return result;
 }
 
-/** A copy of any JSON-like value with the key cut out of every string, keys included. */
+/**
+ * Any JSON-like value with the key cut out of every string, keys included: a copy where the key
+ * occurs, the value itself where it does not (n8n stores an object it sees twice once, so a durable
+ * wait's unchanged state costs nothing when stored again).
+ */
 export function redactDeep<T>(value: T, secret: string): T {
-	if (secretForms(secret).length === 0) return value;
+	const forms = secretForms(secret);
+	if (forms.length === 0 || !mentions(value, forms)) return value;
 	const walk = (node: unknown): unknown => {
 		if (typeof node === 'string') return redactText(node, secret);
 		if (Array.isArray(node)) return node.map(walk);
@@ -68,6 +73,16 @@ export function redactDeep<T>(value: T, secret: string): T {
 		return node;
 	};
 	return walk(value) as T;
+}
+
+/** Whether any string in the value, keys included, holds one of the forms. */
+function mentions(value: unknown, forms: string[]): boolean {
+	if (typeof value === 'string') return forms.some((form) => value.includes(form));
+	if (Array.isArray(value)) return value.some((inner) => mentions(inner, forms));
+	if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+		return Object.entries(value).some(([key, inner]) => mentions(key, forms) || mentions(inner, forms));
+	}
+	return false;
 }
 
 /** Both at once: what every error text goes through. */

@@ -1,0 +1,53 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { lastErrorOf } from '../polling/cadence';
+import type { WaitEnd } from '../polling/loop';
+import { mergeTask, type NormalizedTask } from '../polling/normalize';
+import type { Connection } from '../transport/types';
+import type { VideoDelivery } from '../validation/options';
+import type { ItemFailure } from './outcome';
+import { generationFailed, timedOut, waitFailed } from './taskFailures';
+import { taskItem } from './taskItem';
+
+/**
+ * What a finished wait gives for one item — the one definition both wait modes use, in process
+ * (actions/createAndWait.operation.ts) and durable (durable/watchStep.ts): the video, the task
+ * itself (On Timeout "Output Task"), or a failure that says what Retry On Fail would do about it.
+ */
+export type WaitVerdict =
+	| { kind: 'output'; item: INodeExecutionData; task: NormalizedTask }
+	/**
+	 * `createAnew`: the generation failed, so a retry creates the item again — that is what the
+	 * retry is for. `waitAgain`: the task may still finish (a timeout, a wait or download that
+	 * failed), so a retry waits for the same task instead of paying for another.
+	 */
+	| { kind: 'failed'; failure: ItemFailure; task: NormalizedTask; retry: 'createAnew' | 'waitAgain' };
+
+/** How one item's wait ends, as its options say. */
+export interface WaitTerms {
+	maxWaitS: number;
+	onTimeout: 'error' | 'output';
+	delivery: VideoDelivery;
+	/** Added to the output item's json (the create's raw answer, with Include Raw Response). */
+	extra: IDataObject;
+}
+
+export async function judgeWait(
+	ctx: IExecuteFunctions,
+	connection: Connection,
+	itemIndex: number,
+	start: NormalizedTask,
+	end: WaitEnd,
+	terms: WaitTerms,
+): Promise<WaitVerdict> {
+	const task = mergeTask(start, end.task);
+	if (end.kind === 'failed') return { kind: 'failed', failure: waitFailed(itemIndex, end.failure, start.taskId), task, retry: 'waitAgain' };
+	if (end.kind === 'timeout') {
+		if (terms.onTimeout === 'output') return { kind: 'output', item: { json: { ...task, ...terms.extra }, pairedItem: { item: itemIndex } }, task };
+		return { kind: 'failed', failure: timedOut(itemIndex, task, terms.maxWaitS, lastErrorOf(end)), task, retry: 'waitAgain' };
+	}
+	if (task.status === 'failed') return { kind: 'failed', failure: generationFailed(itemIndex, task), task, retry: 'createAnew' };
+	const outcome = await taskItem(ctx, connection, itemIndex, task, end.video, terms.delivery, terms.extra);
+	if (outcome.kind === 'failed') return { kind: 'failed', failure: outcome.failure, task, retry: 'waitAgain' };
+	return { kind: 'output', item: outcome.item, task };
+}
