@@ -24,6 +24,8 @@ const fromCore = (/** @type {string} */ name) => require(require.resolve(name, {
 const { Container } = fromCore('@n8n/di');
 const { Logger } = fromCore('@n8n/backend-common');
 const { WorkflowExecute, ExecutionLifecycleHooks, BinaryDataService } = require('n8n-core');
+const { SsrfProtectionConfig } = fromCore('@n8n/config');
+const { DnsResolver, OutboundHttp, SsrfProtectionService } = fromCore('@n8n/backend-network');
 const { Workflow, ICredentialsHelper, NodeHelpers, isExpression, createRunExecutionData } = require('n8n-workflow');
 
 const { SubExecutions, ExecuteWorkflowTrigger, patchParent, stringify } = require('./sub-executions');
@@ -190,6 +192,39 @@ function installLogger(onLog) {
 	const logger = { error: log, warn: log, info: log, debug: log };
 	logger.scoped = () => logger;
 	Container.set(Logger, logger);
+}
+
+/**
+ * n8n's SSRF protection (n8n 2.12+), set as n8n sets it from N8N_SSRF_PROTECTION_ENABLED,
+ * N8N_SSRF_ALLOWED_HOSTNAMES, N8N_SSRF_ALLOWED_IP_RANGES and N8N_SSRF_BLOCKED_HOSTNAMES, for the
+ * requests this process sends from now on. n8n reads those variables once, into its
+ * SsrfProtectionConfig; SsrfProtectionService compiles its lists when it is built, and
+ * OutboundHttp — which n8n's HTTP helpers take from the DI container for every request — holds
+ * that service. So the config is changed in place and both services are built anew, into the
+ * container: n8n's own code, switched per test instead of once per process. A list entry n8n
+ * cannot read throws here (n8n would only log it) so that a test cannot silently run unprotected.
+ *
+ * @param {{ enabled: boolean, allowedHostnames?: string[], allowedIpRanges?: string[], blockedHostnames?: string[] }} settings
+ * @returns {{ blocked: { phase: string, reason: string }[], allowed: { phase: string }[] }} what the
+ *   service reports from now on: every check it refused ('ssrf.blocked') and every one it passed
+ */
+function useSsrfProtection(settings) {
+	const config = Container.get(SsrfProtectionConfig);
+	Object.assign(config, { allowedHostnames: [], allowedIpRanges: [], blockedHostnames: [], ...settings });
+	const refuse = (/** @type {string} */ message) => {
+		throw new Error(message);
+	};
+	/** @type {any} */
+	const logger = { error: refuse, warn: refuse, info: () => {}, debug: () => {} };
+	logger.scoped = () => logger;
+	const service = new SsrfProtectionService(config, Container.get(DnsResolver), logger);
+	/** @type {{ blocked: { phase: string, reason: string }[], allowed: { phase: string }[] }} */
+	const checks = { blocked: [], allowed: [] };
+	service.events.on('ssrf.blocked', (/** @type {{ phase: string, reason: string }} */ event) => checks.blocked.push(event));
+	service.events.on('ssrf.allowed', (/** @type {{ phase: string }} */ event) => checks.allowed.push(event));
+	Container.set(SsrfProtectionService, service);
+	Container.set(OutboundHttp, new OutboundHttp(service, config, logger));
+	return checks;
 }
 
 let binaryModeReady = '';
@@ -468,7 +503,7 @@ async function testCredential(credentialType, values) {
 	return { status: 'OK', message: 'Connection successful!' };
 }
 
-module.exports = { runNode, testCredential, useBinaryMode };
+module.exports = { runNode, testCredential, useBinaryMode, useSsrfProtection };
 
 /**
  * The bytes of an output binary as a stream, whichever binary mode stored it.

@@ -7,7 +7,30 @@ import { FastRouterVideo } from '../../nodes/FastRouterVideo/FastRouterVideo.nod
 const engine = require('./engine') as {
 	runNode: (options: Record<string, unknown>) => Promise<RunResult>;
 	testCredential: (type: unknown, values: IDataObject) => Promise<{ status: 'OK' | 'Error'; message: string }>;
+	useSsrfProtection: (settings: SsrfSettings) => SsrfChecks;
 };
+
+/** n8n's SSRF protection settings, as its N8N_SSRF_* variables give them (lists split at commas). */
+export interface SsrfSettings {
+	enabled: boolean;
+	allowedHostnames?: string[];
+	allowedIpRanges?: string[];
+	blockedHostnames?: string[];
+}
+
+/** What n8n's SSRF protection reported: each check it refused (`reason`: blocked_ip, blocked_hostname) and each it passed. */
+export interface SsrfChecks {
+	blocked: Array<{ phase: string; reason: string }>;
+	allowed: Array<{ phase: string }>;
+}
+
+/**
+ * Switches n8n's SSRF protection for this test file's later requests (engine.js says how); returns
+ * what n8n's protection reports from then on: a request it refuses is one `blocked` check.
+ */
+export function useSsrfProtection(settings: SsrfSettings): SsrfChecks {
+	return engine.useSsrfProtection(settings);
+}
 
 export interface RunResult {
 	status: string;

@@ -168,10 +168,11 @@ class N8nInstance {
 	/**
 	 * `n8n execute --rawOutput` prints the finished run; the JSON starts at its first line of `{`.
 	 * @param {string} workflowId
+	 * @param {NodeJS.ProcessEnv} [env] settings for this run only
 	 * @returns {Promise<any>}
 	 */
-	async execute(workflowId) {
-		const stdout = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput']);
+	async execute(workflowId, env = {}) {
+		const stdout = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], env);
 		const start = stdout.search(/^\{/m);
 		if (start < 0) throw new Error(`n8n execute printed no JSON:\n${stdout.slice(-4000)}`);
 		return JSON.parse(stdout.slice(start));
@@ -181,12 +182,13 @@ class N8nInstance {
 	 * A run expected to fail: `n8n execute` then logs the whole run after "Execution error:" and
 	 * exits non-zero. Returns that run (what n8n keeps of the execution).
 	 * @param {string} workflowId
+	 * @param {NodeJS.ProcessEnv} [env] settings for this run only
 	 * @returns {Promise<any>}
 	 */
-	async executeFailing(workflowId) {
+	async executeFailing(workflowId, env = {}) {
 		const output = await new Promise((resolve) => {
 			const child = spawn(this.install.node, [this.install.n8nBin, 'execute', `--id=${workflowId}`, '--rawOutput'], {
-				env: this.env,
+				env: { ...this.env, ...env },
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
 			let stdout = '';

@@ -245,6 +245,66 @@ describe('real n8n, one process', () => {
 		}
 	});
 
+	it("n8n's SSRF protection on: an allowed host gives its MP4, a blocked one is never sent and says so", async () => {
+		// One `n8n execute` with the protection on and one simulator under two names: `localhost`,
+		// allowed by N8N_SSRF_ALLOWED_HOSTNAMES, and 127.0.0.1, which nothing allows (n8n checks an
+		// IP address in a URL against N8N_SSRF_ALLOWED_IP_RANGES only). The simulator's video links
+		// name localhost too, so the allowed item's download passes the same check.
+		const ssrfKey = 'ssrf-check-key-4c1d';
+		const ssrfSim = await startSimulator({ apiKey: ssrfKey, durationMs: 1_500, videoBytes: VIDEO_BYTES, hostname: 'localhost' });
+		try {
+			const allowed = { id: 'fastRouterSsrfOk1', name: 'FastRouter (localhost, allowed)' };
+			const blocked = { id: 'fastRouterSsrfNo1', name: 'FastRouter (127.0.0.1, not allowed)' };
+			const blockedBaseUrl = ssrfSim.baseUrl.replace('localhost', '127.0.0.1');
+			await n8n.importCredentials([
+				{ ...allowed, type: 'fastRouterApi', data: { apiKey: ssrfKey, baseUrl: ssrfSim.baseUrl } },
+				{ ...blocked, type: 'fastRouterApi', data: { apiKey: ssrfKey, baseUrl: blockedBaseUrl } },
+			]);
+			const type = `${n8n.package.manifest.name}.fastRouterVideo`;
+			/** @param {string} prompt */
+			const createAndWait = (prompt) => ({ operation: 'createAndWait', model: 'google/veo3', prompt, options: { pollInterval: 1 } });
+			const workflow = {
+				id: 'ssrfProtection01',
+				name: "Behind n8n's SSRF protection",
+				active: false,
+				settings: { executionOrder: 'v1' },
+				nodes: [
+					{ id: 's1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{ id: 's2', name: 'Allowed', type, typeVersion: 1, position: [220, 0], parameters: createAndWait('Allowed by name'), credentials: { fastRouterApi: allowed } },
+					{ id: 's3', name: 'Blocked', type, typeVersion: 1, position: [440, 0], parameters: createAndWait('Never sent'), credentials: { fastRouterApi: blocked } },
+				],
+				connections: {
+					Start: { main: [[{ node: 'Allowed', type: 'main', index: 0 }]] },
+					Allowed: { main: [[{ node: 'Blocked', type: 'main', index: 0 }]] },
+				},
+			};
+			await n8n.importWorkflow(workflow);
+
+			const run = await n8n.executeFailing(workflow.id, { N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_HOSTNAMES: 'localhost' });
+
+			const [[video]] = run.data.resultData.runData.Allowed[0].data.main;
+			assert.equal(video.json.status, 'succeeded');
+			assert.ok(video.json.videoUrl.startsWith(ssrfSim.videoBaseUrl), video.json.videoUrl);
+			assert.equal(video.binary.data.mimeType, 'video/mp4');
+			assertMp4OnDisk(n8n, video.binary.data);
+
+			const refusal = `Item 1: n8n's SSRF protection blocked the request to ${new URL(blockedBaseUrl).host} (a restricted IP address) before sending it; allow it in N8N_SSRF_ALLOWED_IP_RANGES`;
+			const stored = [run.data.resultData.error, run.data.resultData.runData.Blocked[0].error];
+			for (const error of stored) {
+				assert.equal(error.message, refusal);
+				assert.match(error.description, /^Nothing was sent to FastRouter, so no task was created or billed/);
+				assert.doesNotMatch(`${error.message} ${error.description}`, /may have been created|double charge/);
+			}
+			assert.ok(!JSON.stringify(run).includes(ssrfKey), 'the API key is nowhere in the stored run');
+			// The allowed item's create, once; the blocked one never reached the simulator.
+			assert.deepEqual(ssrfSim.counters.createsByPrompt, { 'Allowed by name': 1 });
+			assert.equal(ssrfSim.counters.createRequests, 1);
+			assert.equal(ssrfSim.counters.downloads, 1);
+		} finally {
+			await ssrfSim.close();
+		}
+	});
+
 	describe('webhook: prompt in, MP4 out (n8n start)', () => {
 		before(async () => {
 			const workflow = workflows.forCheck(

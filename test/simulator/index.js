@@ -123,6 +123,9 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
  * @property {number} [videoBytes] size of each served video, default 1 MiB
  * @property {number} [port] API server port, 0 (default) picks a free one
  * @property {number} [videoPort] video host port, 0 (default) picks a free one
+ * @property {string} [hostname] the host name its URLs (base URL, video and hosted copy links) give,
+ *   default '127.0.0.1'; it listens on 127.0.0.1 whatever it is. 'localhost' puts its videos on a
+ *   name that n8n's SSRF allow-list (N8N_SSRF_ALLOWED_HOSTNAMES) can allow while 127.0.0.1 stays blocked
  * @property {() => number} [now] clock in ms, default Date.now (tests may drive progress with it)
  * @property {(line: string) => void} [log] called with one line per finished request
  * @property {'older' | 'newer' | 'alternate'} [generation] the API generation of tasks whose
@@ -408,6 +411,7 @@ async function startSimulator(options = {}) {
 	const now = options.now ?? Date.now;
 	const log = options.log;
 	const defaultGeneration = options.generation ?? 'older';
+	const hostname = options.hostname ?? '127.0.0.1';
 	let alternation = 0;
 
 	const counters = emptyCounters();
@@ -984,8 +988,8 @@ async function startSimulator(options = {}) {
 	let closing;
 	/** @type {Simulator} */
 	const sim = {
-		baseUrl: `http://127.0.0.1:${apiPort}`,
-		videoBaseUrl: `http://127.0.0.1:${videoPort}`,
+		baseUrl: `http://${hostname}:${apiPort}`,
+		videoBaseUrl: `http://${hostname}:${videoPort}`,
 		apiKey,
 		counters,
 		tasks,

@@ -5,7 +5,7 @@ import { codeInWords } from '../text/safeText';
 import { seconds } from '../text/wording';
 import { beforeDeadline } from './bounded';
 import { CREDENTIAL_TYPE } from './connection';
-import type { Sent, Target } from './types';
+import type { Sent, SsrfBlock, Target } from './types';
 
 /**
  * One HTTP exchange, on time and without leaking the key. n8n follows redirects by itself and,
@@ -100,22 +100,77 @@ export async function sendOnce(
 		return { ok: true, exchange: { response: timed.value, url: target.url, withKey } };
 	} catch (error) {
 		if (isCancellation(error) || ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx);
-		const cause = error as { code?: string; cause?: { code?: string }; message?: string };
-		const code = cause.cause?.code ?? cause.code;
-		// ECONNABORTED is the HTTP client's own timeout, set to the same instant as the deadline
-		// above: whichever fires first, the user reads the same words.
-		if (code === 'ECONNABORTED') {
-			return { ok: false, code, problem: `no answer arrived within ${seconds(Math.min(remaining, maxTimeoutMs))}` };
+		return unanswered(error, target.url, Math.min(remaining, maxTimeoutMs));
+	}
+}
+
+/** Why a request got no answer, in words; nothing is taken from the error but its code and message. */
+function unanswered(error: unknown, url: string, timeoutMs: number): Extract<Sent, { ok: false }> {
+	const blocked = ssrfBlockOf(error, url);
+	if (blocked) return { ok: false, problem: "refused by n8n's SSRF protection", neverSent: true, blocked };
+	const cause = error as { code?: string; cause?: { code?: string }; message?: string };
+	const code = cause.cause?.code ?? cause.code;
+	// ECONNABORTED is the HTTP client's own timeout, set to the same instant as the deadline
+	// above: whichever fires first, the user reads the same words.
+	if (code === 'ECONNABORTED') return { ok: false, code, problem: `no answer arrived within ${seconds(timeoutMs)}` };
+	if (code === 'ETIMEDOUT') return { ok: false, code, problem: `no answer arrived in time (${codeInWords(code)})` };
+	return {
+		ok: false,
+		code,
+		neverSent: code !== undefined && NOT_SENT_CODES.has(code),
+		problem: code ? codeInWords(code) : (cause.message ?? 'network error'),
+	};
+}
+
+/**
+ * n8n's SSRF protection (n8n 2.12+, `N8N_SSRF_PROTECTION_ENABLED`) refuses a request before it
+ * sends it, with @n8n/backend-network's SsrfBlockedIpError (a restricted IP address: `ip`, and
+ * `hostname` when n8n names it) or SsrfBlockedHostnameError (a hostname on
+ * N8N_SSRF_BLOCKED_HOSTNAMES: `hostname`). They carry no code, and node code cannot import them,
+ * so they are known by class name, wherever they sit in the chain of causes:
+ * httpRequestWithAuthentication wraps them in a NodeApiError, and a refusal at connect time (a
+ * name that resolved elsewhere a moment earlier) reaches the HTTP client, which wraps it in an
+ * AxiosError of the same name. The innermost one is n8n's own, with the address. n8n without SSRF
+ * protection throws neither.
+ */
+const SSRF_REFUSALS = new Map<string, SsrfBlock['refused']>([
+	['SsrfBlockedIpError', 'ip'],
+	['SsrfBlockedHostnameError', 'hostname'],
+]);
+/** Deeper than any wrapping n8n does; the bound only guards against a cycle of causes. */
+const MAX_CAUSES = 8;
+
+export function ssrfBlockOf(error: unknown, url: string): SsrfBlock | undefined {
+	let found: SsrfBlock | undefined;
+	let level = error;
+	for (let depth = 0; depth < MAX_CAUSES && typeof level === 'object' && level !== null; depth++) {
+		const { name, ip, hostname, cause } = level as { name?: unknown; ip?: unknown; hostname?: unknown; cause?: unknown };
+		const refused = typeof name === 'string' ? SSRF_REFUSALS.get(name) : undefined;
+		if (refused) {
+			const named = refused === 'ip' ? ip : hostname;
+			const address = typeof named === 'string' && named !== '' ? named : found?.address;
+			found = { host: hostOf(url), refused, address, ipLiteral: refused === 'ip' && address !== undefined && address === hostnameOf(url) };
 		}
-		if (code === 'ETIMEDOUT') {
-			return { ok: false, code, problem: `no answer arrived in time (${codeInWords(code)})` };
-		}
-		return {
-			ok: false,
-			code,
-			neverSent: code !== undefined && NOT_SENT_CODES.has(code),
-			problem: code ? codeInWords(code) : (cause.message ?? 'network error'),
-		};
+		level = cause;
+	}
+	return found;
+}
+
+/** A URL's host and port, as the request named it. */
+function hostOf(url: string): string {
+	try {
+		return new URL(url).host;
+	} catch {
+		return 'its address';
+	}
+}
+
+/** A URL's hostname, an IPv6 address without its brackets (as n8n's SSRF errors give it). */
+function hostnameOf(url: string): string | undefined {
+	try {
+		return new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+	} catch {
+		return undefined;
 	}
 }
 

@@ -4,7 +4,7 @@ import { redactText } from '../text/safeText';
 import { seconds } from '../text/wording';
 import { header } from './exchange';
 import { isRetryable, type RequestKind, retryAfterMs } from './retryPolicy';
-import type { ApiFailure, Connection, Sent } from './types';
+import type { ApiFailure, Connection, Sent, SsrfBlock } from './types';
 
 /**
  * Every way a request to FastRouter can fail, in words a user can act on, each marked with what
@@ -124,6 +124,7 @@ export function networkFailure(sent: Extract<Sent, { ok: false }>, connection: C
 			mayHaveCreated: true,
 		};
 	}
+	if (sent.blocked) return ssrfFailure(sent.blocked, kind);
 	const sentMaybe = !sent.neverSent;
 	return {
 		message: sentMaybe
@@ -144,4 +145,44 @@ function safeHost(url: string): string {
 		// A Base URL that is not a URL is named by its role; the problem beside it says what failed.
 		return 'the configured base URL';
 	}
+}
+
+/** What a refusal by n8n's SSRF protection means for each kind of request: nothing left n8n. */
+const NOTHING_SENT: Record<RequestKind, string> = {
+	create: 'Nothing was sent to FastRouter, so no task was created or billed: run the item again once the address is allowed.',
+	poll: 'Nothing was sent to FastRouter.',
+	download: 'Nothing was fetched.',
+};
+
+/**
+ * n8n refused the address itself: not retried (the same address gets the same refusal) and, for
+ * a create, certain that nothing was created — the request never left n8n.
+ */
+function ssrfFailure(block: SsrfBlock, kind: RequestKind): ApiFailure {
+	return {
+		message: ssrfBlockedText(block),
+		description: `${NOTHING_SENT[kind]} n8n's SSRF protection (N8N_SSRF_PROTECTION_ENABLED) refuses loopback and private addresses, and hostnames on N8N_SSRF_BLOCKED_HOSTNAMES, unless they are allowed; these are environment variables of the n8n instance, set by whoever runs it.`,
+		retryable: false,
+		mayHaveCreated: false,
+	};
+}
+
+/** The refusal in words: the address as n8n names it, and the setting that allows it. */
+export function ssrfBlockedText(block: SsrfBlock): string {
+	const { host, refused, address, ipLiteral } = block;
+	let why: string;
+	let allow: string;
+	if (refused === 'hostname') {
+		// An allowed hostname outranks a blocked one in n8n's checks.
+		why = `the hostname ${address ?? host} is blocked`;
+		allow = 'N8N_SSRF_ALLOWED_HOSTNAMES';
+	} else if (ipLiteral) {
+		// n8n checks an IP address in a URL against IP ranges only.
+		why = 'a restricted IP address';
+		allow = 'N8N_SSRF_ALLOWED_IP_RANGES';
+	} else {
+		why = address ? `it resolves to the restricted IP address ${address}` : 'a restricted IP address';
+		allow = 'N8N_SSRF_ALLOWED_HOSTNAMES (the hostname) or N8N_SSRF_ALLOWED_IP_RANGES (the address)';
+	}
+	return `n8n's SSRF protection blocked the request to ${host} (${why}) before sending it; allow it in ${allow}`;
 }

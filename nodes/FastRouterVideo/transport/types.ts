@@ -60,7 +60,25 @@ export interface Exchange {
 	withKey: boolean;
 }
 
-/** A failure with `redirect` set came from a redirect not followed further: `statusCode` is its 3xx. */
+/**
+ * n8n's SSRF protection (n8n 2.12+) refused a request before sending it: where the request was
+ * for, and what n8n's error named.
+ */
+export interface SsrfBlock {
+	/** The host (and port) of the URL the request was for. */
+	host: string;
+	/** n8n refused a restricted IP address (the host's, or the one it resolves to) or a hostname on its deny-list. */
+	refused: 'ip' | 'hostname';
+	/** The IP address or hostname n8n's error names. */
+	address?: string;
+	/** The URL names the refused IP address itself: only an IP range can allow it, not a hostname. */
+	ipLiteral: boolean;
+}
+
+/**
+ * A failure with `redirect` set came from a redirect not followed further: `statusCode` is its 3xx.
+ * One with `blocked` was refused by n8n's SSRF protection, and never sent.
+ */
 export type Sent =
 	| { ok: true; exchange: Exchange }
-	| { ok: false; problem: string; code?: string; neverSent?: boolean; redirect?: boolean; statusCode?: number };
+	| { ok: false; problem: string; code?: string; neverSent?: boolean; redirect?: boolean; statusCode?: number; blocked?: SsrfBlock };
