@@ -3,7 +3,10 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { FastRouterApi } from '../../credentials/FastRouterApi.credentials';
 import { FastRouterVideo } from '../../nodes/FastRouterVideo/FastRouterVideo.node';
 import { FastRouterVideoWait } from '../../nodes/FastRouterVideoWait/FastRouterVideoWait.node';
-import { CREATE, POLL, useHostileServer } from '../helpers/hostile';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { CREATE, happyPath, POLL, useHostileServer } from '../helpers/hostile';
 import { type RunResult, SIM_KEY, videoBytes } from '../helpers/node';
 import { startSimulator, type Simulator } from '../simulator';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -210,6 +213,17 @@ describe('Automatic: durable where nobody waits, in process where somebody does'
 		waitedInProcess(underWebhook);
 	});
 
+	it('an AI agent’s tool (n8n’s `…Tool` copy of the node) waits in process, even in a run nobody else waits on; Durable is refused there before any create', async () => {
+		const tool = new FastRouterVideo();
+		tool.description = { ...tool.description, name: 'fastRouterVideoTool' };
+		const asTool = { nodeType: tool, ...SCHEDULE };
+		waitedInProcess(await runDurably(quick, ['a fox'], asTool));
+		sim.reset();
+		const refused = await runDurably({ ...quick, options: { waitMode: 'durable' } }, ['a fox'], asTool);
+		expect(refused.error?.message).toMatch(/^Item 1: Wait Mode "Durable" cannot release an AI agent’s tool call: the agent waits for the answer/);
+		expect(sim.counters.createRequests).toBe(0);
+	});
+
 	it('Wait Mode "In Process" is obeyed in a run that could wait durably', async () => {
 		const result = await runDurably({ ...quick, options: { pollInterval: 1, waitMode: 'inProcess' } }, ['a fox']);
 		waitedInProcess(result);
@@ -261,5 +275,34 @@ describe('the key', () => {
 		expect(stored.length).toBeGreaterThan(1000);
 		expect(stored).not.toContain(key);
 		expect(JSON.stringify(result.items)).not.toContain(key);
+	});
+});
+
+describe('a wait stored by an earlier version resumes after the package is updated', () => {
+	// test/fixtures/durable/: sub-executions as n8n stored them at their first park — v1 by package
+	// 0.1.0 (one item per video, a separate wait step), v2 by this version. Every later version must
+	// read them, or end them naming their tasks (docs/durable-waits.md, "Changing the stored state").
+	it.each(['v1-parked.json', 'v2-parked.json'])('%s: resumed by this version, each task is polled and both MP4s come out, paired with their rows', async (fixture) => {
+		const stored = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'durable', fixture), 'utf8'));
+		happyPath(hostile);
+		jest.setSystemTime(new Date(stored.waitTill).getTime());
+		const { run, output } = await engine.resumeStored({
+			stored,
+			nodeTypes: { fastRouterVideoWait: new FastRouterVideoWait() },
+			credentialTypes: { fastRouterApi: new FastRouterApi() },
+			credentials: { fastRouterApi: { apiKey: hostile.apiKey, baseUrl: hostile.origins.a } },
+			clock,
+			// The execution that started the wait, still waiting for it in n8n's database.
+			getRunExecutionData: async () => ({ resultData: { runData: {} } }),
+		});
+		expect(run.status).toBe('success');
+		expect(output.map((item: INodeExecutionData) => [item.json.status, videoBytes(item).length > 0, item.pairedItem])).toEqual([
+			['succeeded', true, { item: 0 }],
+			['succeeded', true, { item: 1 }],
+		]);
+		// The tasks the fixture's wait had created, each polled once, none created again.
+		const tasks = JSON.stringify(stored).match(/task[0-9a-f]{24}/g) ?? [];
+		expect(output.map((item: INodeExecutionData) => item.json.taskId)).toEqual([...new Set(tasks)]);
+		expect(hostile.counters.creates).toBe(0);
 	});
 });

@@ -28,7 +28,7 @@ const { SsrfProtectionConfig } = fromCore('@n8n/config');
 const { DnsResolver, OutboundHttp, SsrfProtectionService } = fromCore('@n8n/backend-network');
 const { Workflow, ICredentialsHelper, NodeHelpers, isExpression, createRunExecutionData } = require('n8n-workflow');
 
-const { SubExecutions, ExecuteWorkflowTrigger, patchParent, stringify } = require('./sub-executions');
+const { SubExecutions, ExecuteWorkflowTrigger, patchParent, stringify, lastOutput } = require('./sub-executions');
 
 const INPUT_NODE_TYPE = 'test.input';
 const EXECUTION_ID = 'test-execution';
@@ -445,6 +445,35 @@ async function resumeParent(options, subExecutions, workflowData, nodeTypes, run
 	return resumed;
 }
 
+/**
+ * Resumes a sub-execution as stored by a durable wait (test/fixtures/durable/): n8n after an update
+ * of this package, resuming a wait an earlier version parked. Returns its end, and the output it
+ * would hand the node's execution.
+ * @param {object} options
+ * @param {{ workflowData: any, data: string, waitTill: string }} options.stored
+ * @param {Record<string, any>} options.nodeTypes the wait step's node type
+ * @param {Record<string, any>} [options.credentialTypes]
+ * @param {Record<string, Record<string, unknown>>} [options.credentials]
+ * @param {{ now: () => number, set: (ms: number) => void }} options.clock
+ * @param {(executionId: string) => Promise<unknown>} [options.getRunExecutionData] the execution that started the wait, as stored
+ */
+async function resumeStored(options) {
+	installLogger();
+	const nodeTypes = nodeTypeRegistry(options.nodeTypes);
+	/** @type {SubExecutions} */
+	const subExecutions = new SubExecutions({
+		nodeTypes,
+		clock: options.clock,
+		hooks: (executionId) => hooksFor(executionId).hooks,
+		additionalData: (executionId, hooks) => additionalDataFor(options, executionId, hooks, subExecutions),
+	});
+	const waitTill = new Date(options.stored.waitTill).getTime();
+	subExecutions.stored.set('stored-1', { workflowData: options.stored.workflowData, data: options.stored.data, status: 'waiting', waitTill: new Date(waitTill) });
+	subExecutions.parks.push({ executionId: 'stored-1', at: waitTill, resumeAt: waitTill, bytes: options.stored.data.length });
+	const [ended] = await subExecutions.settle();
+	return { run: ended?.run, output: lastOutput(ended?.run ?? { data: { resultData: { runData: {} } } })?.main?.[0] ?? [] };
+}
+
 /** @param {any} run */
 function resultOf(run) {
 	const taskData = run.data.resultData.runData[NODE_NAME]?.at(-1);
@@ -503,7 +532,7 @@ async function testCredential(credentialType, values) {
 	return { status: 'OK', message: 'Connection successful!' };
 }
 
-module.exports = { runNode, testCredential, useBinaryMode, useSsrfProtection };
+module.exports = { runNode, resumeStored, testCredential, useBinaryMode, useSsrfProtection };
 
 /**
  * The bytes of an output binary as a stream, whichever binary mode stored it.

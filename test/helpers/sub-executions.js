@@ -185,4 +185,4 @@ function patchParent(storedParent, childRun) {
 	return data;
 }
 
-module.exports = { SubExecutions, ExecuteWorkflowTrigger, patchParent, trackerResumesAt, stringify, parse };
+module.exports = { SubExecutions, ExecuteWorkflowTrigger, patchParent, lastOutput, trackerResumesAt, stringify, parse };

@@ -44,7 +44,8 @@ return out;`;
 /**
  * @typedef {object} WorkflowSpec
  * @property {string} key short name; the webhook path and the prompts' prefix
- * @property {'durable' | 'inProcess'} [waitMode]
+ * @property {'auto' | 'durable' | 'inProcess'} [waitMode] left unset by default: Automatic, which waits durably in these webhook runs
+ * @property {'onReceived' | 'lastNode'} [responseMode] the webhook's (onReceived: answered at once)
  * @property {Record<string, unknown>} [options] the node's Options (Max Wait, Poll Interval…)
  * @property {Record<string, unknown>} [nodeSettings] the node's Settings tab: retryOnFail, maxTries, waitBetweenTries, onError
  * @property {Record<string, unknown>} [settings] the workflow's settings
@@ -120,11 +121,11 @@ class Lab {
 	 * @param {WorkflowSpec} spec
 	 */
 	async addWorkflow(spec) {
-		const { key, waitMode = 'durable', options = {}, nodeSettings = {}, settings = {}, after = 'check' } = spec;
+		const { key, waitMode, responseMode = 'onReceived', options = {}, nodeSettings = {}, settings = {}, after = 'check' } = spec;
 		const path = `durable-${key.toLowerCase()}`;
 		/** @type {any[]} */
 		const nodes = [
-			{ id: crypto.randomUUID(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: crypto.randomUUID(), parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} } },
+			{ id: crypto.randomUUID(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: crypto.randomUUID(), parameters: { httpMethod: 'POST', path, responseMode, ...(responseMode === 'lastNode' ? { responseData: 'firstEntryBinary' } : {}), options: {} } },
 			{ id: crypto.randomUUID(), name: 'Rows', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: 'return $input.first().json.body.prompts.map((prompt) => ({ json: { prompt } }));' } },
 			{
 				id: crypto.randomUUID(),
@@ -132,7 +133,7 @@ class Lab {
 				type: `${this.n8n.package.manifest.name}.fastRouterVideo`,
 				typeVersion: 1,
 				position: [440, 0],
-				parameters: { operation: 'createAndWait', model: 'google/veo3', prompt: '={{ $json.prompt }}', options: { waitMode, maxWait: 900, ...options } },
+				parameters: { operation: 'createAndWait', model: 'google/veo3', prompt: '={{ $json.prompt }}', options: { ...(waitMode ? { waitMode } : {}), maxWait: 900, ...options } },
 				credentials: { fastRouterApi: this.credential },
 				...nodeSettings,
 			},
@@ -186,7 +187,8 @@ class Lab {
 		});
 		await this.n8n.rest('POST', `/workflows/${created.id}/activate`, { versionId: created.versionId });
 		await this.n8n.waitForWebhook(path);
-		this.workflows[key] = { id: String(created.id), path, waits: waitMode === 'durable' };
+		// Automatic waits durably here only when the webhook has answered already.
+		this.workflows[key] = { id: String(created.id), path, waits: waitMode === 'durable' || (!waitMode && responseMode === 'onReceived') };
 		return this.workflows[key];
 	}
 
@@ -196,13 +198,74 @@ class Lab {
 	 * @param {string[]} prompts
 	 */
 	async trigger(key, prompts) {
+		const { response, body } = await this.call(key, prompts);
+		if (!response.ok) throw new Error(`webhook ${key}: HTTP ${response.status} ${body.toString().slice(0, 300)}`);
+	}
+
+	/**
+	 * Calls a workflow's webhook and waits for its answer, whatever it is (a webhook answering when
+	 * the last node finishes answers with the video).
+	 * @param {string} key
+	 * @param {string[]} prompts
+	 */
+	async call(key, prompts) {
 		const response = await fetch(`${this.n8n.baseUrl}/webhook/${this.workflows[key].path}`, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json' },
 			body: JSON.stringify({ prompts }),
 		});
-		const text = await response.text();
-		if (!response.ok) throw new Error(`webhook ${key}: HTTP ${response.status} ${text.slice(0, 300)}`);
+		return { response, body: Buffer.from(await response.arrayBuffer()) };
+	}
+
+	/**
+	 * A workflow called by another, and that other started by a Schedule Trigger (every minute):
+	 * Schedule → Rows (the prompts) → Execute Workflow (waiting for it) → After, calling
+	 * Execute Workflow Trigger → FastRouter Video (Wait Mode left unset) → Check. The schedule is
+	 * switched off again once it has started one execution.
+	 * @param {string} key
+	 * @param {string[]} prompts
+	 */
+	async addScheduledCaller(key, prompts) {
+		const node = (/** @type {string} */ name, /** @type {string} */ type, /** @type {number} */ typeVersion, /** @type {Record<string, unknown>} */ parameters, x = 0) => ({ id: crypto.randomUUID(), name, type, typeVersion, position: [x, 0], parameters });
+		const sub = await this.n8n.rest('POST', '/workflows', {
+			name: `Durable ${key} (sub-workflow)`,
+			nodes: [
+				node('Start', 'n8n-nodes-base.executeWorkflowTrigger', 1.1, { inputSource: 'passthrough' }),
+				{ ...node(NODE_NAME, `${this.n8n.package.manifest.name}.fastRouterVideo`, 1, { operation: 'createAndWait', model: 'google/veo3', prompt: '={{ $json.prompt }}', options: { maxWait: 900 } }, 220), credentials: { fastRouterApi: this.credential } },
+				node('Check', 'n8n-nodes-base.code', 2, { jsCode: READ_MP4 }, 440),
+			],
+			connections: { Start: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] }, [NODE_NAME]: { main: [[{ node: 'Check', type: 'main', index: 0 }]] } },
+			active: false,
+			settings: { executionOrder: 'v1', callerPolicy: 'workflowsFromSameOwner' },
+		});
+		const inputs = { mappingMode: 'defineBelow', value: {}, matchingColumns: [], schema: [], attemptToConvertTypes: false, convertFieldsToString: true };
+		const caller = await this.n8n.rest('POST', '/workflows', {
+			name: `Durable ${key}`,
+			nodes: [
+				node('Schedule', 'n8n-nodes-base.scheduleTrigger', 1.2, { rule: { interval: [{ field: 'minutes', minutesInterval: 1 }] } }),
+				node('Rows', 'n8n-nodes-base.code', 2, { jsCode: `return ${JSON.stringify(prompts)}.map((prompt) => ({ json: { prompt } }));` }, 220),
+				node('Call', 'n8n-nodes-base.executeWorkflow', 1.3, { source: 'database', workflowId: { __rl: true, value: String(sub.id), mode: 'id' }, workflowInputs: inputs, mode: 'once', options: { waitForSubWorkflow: true } }, 440),
+				node('After', 'n8n-nodes-base.code', 2, { jsCode: READ_MP4 }, 660),
+			],
+			connections: {
+				Schedule: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
+				Rows: { main: [[{ node: 'Call', type: 'main', index: 0 }]] },
+				Call: { main: [[{ node: 'After', type: 'main', index: 0 }]] },
+			},
+			active: false,
+			settings: { executionOrder: 'v1' },
+		});
+		// n8n publishes a workflow only once the sub-workflows it calls are published.
+		await this.n8n.rest('POST', `/workflows/${sub.id}/activate`, { versionId: sub.versionId });
+		this.workflows[key] = { id: String(caller.id), path: '', waits: false };
+		this.workflows[`${key}-sub`] = { id: String(sub.id), path: '', waits: true };
+		await this.n8n.rest('POST', `/workflows/${caller.id}/activate`, { versionId: caller.versionId });
+		const [parent] = await this.until(`the schedule of ${key} to fire`, async () => {
+			const rows = (await this.list(key)).filter((row) => row.mode === 'trigger');
+			return rows.length ? rows.map((row) => row.id) : undefined;
+		}, 90_000);
+		await this.n8n.rest('POST', `/workflows/${caller.id}/deactivate`, {});
+		return parent;
 	}
 
 	/**

@@ -67,6 +67,8 @@ const LONG = 120_000;
 const R1_INTERVAL_S = 90;
 /** R2's Poll Interval: its (held) poll is in flight from 75 s to 130 s in, across the kill at ~90 s. */
 const R2_INTERVAL_S = 75;
+/** Longer than one durable interval: a caller answered at the park would get no video. */
+const LAST_NODE_RENDER = 70_000;
 /** A render shorter than one durable interval: done at the first poll. */
 const SHORT = 30_000;
 /** Longer than any scenario: only a stop or a crash ends its wait. */
@@ -117,6 +119,30 @@ async function killWhen(lab, blocker, timeoutMs = 180_000) {
 	await lab.n8n.kill('SIGKILL');
 	lab.say('n8n killed (SIGKILL)');
 	return { killedAt };
+}
+
+/**
+ * Starts `work` now; its result or error is taken later with `outcome`.
+ * @template T
+ * @param {() => Promise<T>} work
+ * @returns {Promise<{ value?: T, error?: unknown }>}
+ */
+function settled(work) {
+	return work().then(
+		(value) => ({ value }),
+		(error) => ({ error }),
+	);
+}
+
+/**
+ * @template T
+ * @param {Promise<{ value?: T, error?: unknown }>} started
+ * @returns {Promise<T>}
+ */
+async function outcome(started) {
+	const { value, error } = await started;
+	if (error) throw error;
+	return /** @type {T} */ (value);
 }
 
 /**
@@ -204,12 +230,12 @@ function assertPollInFlightEnding(lab, seen, key, rows, output) {
 	assert.equal(done.status, 'success', JSON.stringify(done.data?.resultData?.error));
 	const taskIds = lab.taskIds(rows);
 	assert.equal(lab.tasks(key).length, 2, 'one task per row, none created again');
+	// One item for the batch (what the sub-execution last stored), naming every task.
 	const items = outputOf(done, NODE_NAME, output);
 	assert.deepEqual(outputOf(done, NODE_NAME, 1 - output), []);
-	assert.deepEqual(items.map((item) => item.json.details?.taskId), taskIds, JSON.stringify(items.map((item) => item.json)));
-	items.forEach((item, index) => {
-		assert.match(item.json.error, new RegExp(`^Item ${index + 1}: FastRouter Video’s durable wait for task ${taskIds[index]} was cut short .*Get Status`));
-	});
+	assert.equal(items.length, 1, JSON.stringify(items.map((item) => item.json)));
+	assert.match(items[0].json.error, /^FastRouter Video’s durable wait for 2 videos was cut short: n8n stopped while it was checking them\..*run Get Status with each task ID/);
+	assert.deepEqual(items[0].json.details.tasks, taskIds.map((taskId, index) => `Item ${index + 1}: task ${taskId}`));
 	// Within a few minutes of the restart, and nothing polled those tasks again.
 	assert.ok(secondsSince(seen.restartedAt, done.stoppedAt) < 240, `${secondsSince(seen.restartedAt, done.stoppedAt)} s after the restart`);
 	assert.deepEqual(seen.pollsAtKill[key], [1, 1]);
@@ -264,6 +290,9 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			RDb: [`RDb a fox [sim:duration=${SHORT}]`, 'RDb a boat [sim:createdrop]'],
 			RIa: ['RIa a fox [sim:duration=2000]', 'RIa a boat [sim:duration=2000] [sim:failonce=Content policy violation]'],
 			RIb: ['RIb a fox [sim:duration=2000]', 'RIb a boat [sim:createdrop]'],
+			WL: [`WL a comet [sim:duration=${LAST_NODE_RENDER}]`],
+			WLd: ['WLd a comet'],
+			SW: [`SW a fox [sim:duration=${SHORT}]`, `SW a boat [sim:duration=${SHORT}]`],
 		};
 
 		before(async () => {
@@ -277,12 +306,16 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			await lab.addWorkflow({ key: 'B1', after: 'upload', settings: { saveDataSuccessExecution: 'none', saveDataErrorExecution: 'all' } });
 			await lab.addWorkflow({ key: 'E1', nodeSettings: { onError: 'continueErrorOutput' } });
 			await lab.addWorkflow({ key: 'E2' });
-			await lab.addWorkflow({ key: 'S1', after: 'none' });
+			await lab.addWorkflow({ key: 'S1', after: 'none', waitMode: 'durable' });
 			await lab.addWorkflow({ key: 'S2', after: 'none' });
 			await lab.addWorkflow({ key: 'RDa', nodeSettings: RETRY });
 			await lab.addWorkflow({ key: 'RDb', nodeSettings: RETRY });
 			await lab.addWorkflow({ key: 'RIa', waitMode: 'inProcess', options: { pollInterval: 1 }, nodeSettings: RETRY });
 			await lab.addWorkflow({ key: 'RIb', waitMode: 'inProcess', options: { pollInterval: 1 }, nodeSettings: RETRY });
+			// A webhook that answers when the last node finishes, with the video: Automatic waits in
+			// process; Durable chosen there is refused before any create.
+			await lab.addWorkflow({ key: 'WL', responseMode: 'lastNode', options: { pollInterval: 5 } });
+			await lab.addWorkflow({ key: 'WLd', responseMode: 'lastNode', waitMode: 'durable' });
 			seen.parent = {};
 			seen.child = {};
 
@@ -303,12 +336,22 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			lab.say(`n8n killed ${secondsSince(startedAt, killedAt)} s after the workflows started, started again ${secondsSince(killedAt, seen.restartedAt)} s later`);
 
 			// After the restart (n8n's startup recovery done): the scenarios the kill is not about.
+			// Both take a minute or more: they go on while the others start (settled, so that a
+			// failure is reported where it is awaited below).
+			const lastNode = settled(async () => {
+				const started = Date.now();
+				const answer = await lab.call('WL', rows.WL);
+				return { ...answer, seconds: secondsSince(started, Date.now()) };
+			});
+			const scheduled = settled(async () => await lab.addScheduledCaller('SW', rows.SW));
+			seen.WLd = await lab.call('WLd', rows.WLd);
 			await startAll(lab, rows, ['B1', 'E1', 'E2', 'S1', 'S2', 'RDa'], seen);
 			// Stops, while both wait (pitfall 4): S1's parent, S2's sub-execution.
 			seen.stopParent = await lab.n8n.rest('POST', `/executions/${parent.S1}/stop`);
 			seen.stopChild = await lab.n8n.rest('POST', `/executions/${child.S2}/stop`);
 			seen.stoppedAt = Date.now();
 
+			parent.SW = await outcome(scheduled);
 			seen.ended = {};
 			await Promise.all(
 				Object.entries(parent).map(async ([key, id]) => {
@@ -316,10 +359,16 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 					lab.say(`${key} (${id}) ended: ${seen.ended[key].status}`);
 				}),
 			);
+			seen.WL = await outcome(lastNode);
+			seen.WLexecutions = await lab.list('WL');
+			seen.SWsub = (await lab.list('SW-sub')).map((row) => row.id);
+			seen.SWsubWait = await Promise.all(seen.SWsub.map(async (/** @type {string} */ id) => (await lab.execution(id))?.customData?.FastRouter_wait));
 			seen.children = {};
 			for (const [key, id] of Object.entries(child)) seen.children[key] = await lab.ended(id, 120_000);
 			seen.list = {};
-			for (const key of ['R1', 'RDb', 'RIa']) seen.list[key] = await lab.list(key);
+			for (const key of ['R1', 'RDb', 'RIa', 'WLd']) seen.list[key] = await lab.list(key);
+			seen.WLdExecution = await lab.ended(seen.list.WLd[0].id);
+			seen.custom = { R1: seen.ended.R1.customData, R1child: (await lab.execution(seen.child.R1))?.customData };
 			// A durable interval later: nothing polls the tasks of stopped or dead waits.
 			await pause(62_000);
 			seen.pollsAtEnd = { S1: lab.polls('S1'), S2: lab.polls('S2'), R2: lab.polls('R2'), R2e: lab.polls('R2e') };
@@ -356,6 +405,56 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			assert.deepEqual(run.metadata.subExecution, { executionId: childId, workflowId: lab.workflows.R1.id });
 			// Child → parent: the sub-execution knows the execution it resumes.
 			assert.equal(String(stored.data.parentExecution?.executionId), seen.parent.R1);
+		});
+
+		it('the executions list says how each waited: "durable (Automatic: …)" with the sub-execution on the parent, the videos done on the sub-execution', () => {
+			const childId = seen.child.R1;
+			const [fox, boat] = lab.taskIds(rows.R1);
+			assert.deepEqual(seen.custom.R1, {
+				FastRouter_videos: '0/2 done, 2 waiting',
+				FastRouter_wait: `durable (Automatic: "Webhook" answered at once) in sub-execution ${childId}`,
+				FastRouter_tasks: `${fox} ${boat}`,
+			});
+			assert.deepEqual(seen.custom.R1child, {
+				FastRouter_videos: '2/2 done',
+				FastRouter_wait: `durable (Automatic: "Webhook" answered at once), for execution ${seen.parent.R1}`,
+				FastRouter_tasks: `${fox} ${boat}`,
+			});
+		});
+
+		it('a webhook answering when the last node finishes, Wait Mode untouched: it answers with the MP4 after a 70 s render (in process)', () => {
+			const { response, body, seconds } = seen.WL;
+			assert.equal(response.status, 200, body.toString().slice(0, 300));
+			assert.match(String(response.headers.get('content-type')), /video\/mp4/);
+			assert.equal(body.length, VIDEO_BYTES);
+			assert.equal(body.subarray(4, 8).toString('latin1'), 'ftyp');
+			assert.ok(seconds >= LAST_NODE_RENDER / 1000, `${seconds} s`);
+			assert.deepEqual(seen.WLexecutions.map((/** @type {any} */ row) => row.mode), ['webhook'], 'no sub-execution');
+			assert.deepEqual(lab.creates('WL'), { [rows.WL[0]]: 1 });
+		});
+
+		it('the same webhook with Durable chosen: refused before any create, saying why', () => {
+			const { response, body } = seen.WLd;
+			// n8n answers a failed run "Error in workflow"; the execution keeps the node's error.
+			assert.equal(response.status, 500, body.toString());
+			assert.equal(seen.WLdExecution.status, 'error');
+			assert.match(seen.WLdExecution.data.resultData.error.message, /^Item 1: Wait Mode "Durable" cannot be used here: "Webhook" answers its caller when the last node finishes: n8n would answer at the park, without the videos/);
+			assert.deepEqual(lab.creates('WLd'), {});
+		});
+
+		it('a schedule calling a sub-workflow that waits for it: the sub-workflow’s FastRouter Video waits durably (Automatic), the caller’s next node reads both MP4s', () => {
+			const done = seen.ended.SW;
+			assert.equal(done.status, 'success', JSON.stringify(done.data?.resultData?.error));
+			const read = outputOf(done, 'After').map((item) => item.json);
+			assert.deepEqual(read.map((item) => [item.bytes, item.ftyp, item.readError]), [[VIDEO_BYTES, 'ftyp', null], [VIDEO_BYTES, 'ftyp', null]]);
+			assert.deepEqual(read.map((item) => item.taskId), lab.taskIds(rows.SW));
+			assert.deepEqual(lab.creates('SW'), Object.fromEntries(rows.SW.map((row) => [row, 1])));
+			// The sub-workflow's run, and the durable wait it started inside it.
+			assert.equal(seen.SWsub.length, 2, `the sub-workflow's execution and its durable wait: ${seen.SWsub}`);
+			assert.ok(
+				seen.SWsubWait.some((/** @type {string | undefined} */ wait) => /^durable \(Automatic: a sub-workflow of a trigger run started by "Schedule"\) in sub-execution \d+$/.test(wait ?? '')),
+				JSON.stringify(seen.SWsubWait),
+			);
 		});
 
 		it('SIGKILL while a poll is in flight: the sub-execution dies, the parent still ends, naming both task ids (On Error "Stop": on its main output)', () => {

@@ -24,6 +24,8 @@ const { NORMALIZED_KEYS } = require('../helpers/expectations');
 const SIM_KEY = 'sim-key';
 const CREDENTIAL = { id: 'fastRouterSim001', name: 'FastRouter (simulator)' };
 const VIDEO_BYTES = 256 * 1024;
+/** Longer than one durable wait's minute: a caller answered at a park would get no video. */
+const CALLER_RENDER_MS = 70_000;
 
 /** @type {ReturnType<typeof installRealN8n>} */
 let install;
@@ -318,15 +320,17 @@ describe('real n8n, one process', () => {
 			await n8n.waitForWebhook('fastrouter-video');
 		});
 
-		it('answers a prompt with the MP4 itself', async () => {
+		it('answers a prompt with the MP4 itself, after a render longer than a durable wait’s minute (Wait Mode untouched: it waits in process for its caller)', async () => {
 			sim.reset();
+			const started = Date.now();
 			const response = await fetch(`${n8n.baseUrl}/webhook/fastrouter-video`, {
 				method: 'POST',
 				headers: { 'Content-Type': 'application/json' },
-				body: JSON.stringify({ prompt: 'A paper plane over a city' }),
+				body: JSON.stringify({ prompt: `A paper plane over a city [sim:duration=${CALLER_RENDER_MS}]` }),
 			});
 			const body = Buffer.from(await response.arrayBuffer());
 			assert.equal(response.status, 200, body.toString().slice(0, 500));
+			assert.ok(Date.now() - started >= CALLER_RENDER_MS, 'the answer came after the render');
 			assert.match(String(response.headers.get('content-type')), /video\/mp4/);
 			assert.equal(body.length, VIDEO_BYTES);
 			assert.equal(body.subarray(4, 8).toString('latin1'), 'ftyp');
