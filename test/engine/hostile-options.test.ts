@@ -86,6 +86,24 @@ describe('rule 7: nonsense options are refused before the first create', () => {
 		expect(hostile.counters.creates).toBe(0);
 	});
 
+	it.each([
+		['create', { operation: 'create', model: 'google/veo3', prompt: 'p' }],
+		['createAndWait', { operation: 'createAndWait', model: 'google/veo3', prompt: 'p' }],
+		['getStatus', { operation: 'getStatus', model: 'google/veo3', taskId: 't' }],
+	])('%s refuses Include Raw Response "yes" (an expression’s word), as every operation reads options the same way', async (_operation, parameters) => {
+		happyPath(hostile);
+		const result = await runAgainst(hostile, { ...parameters, options: { includeRawResponse: '={{ "yes" }}' } }, [{ prompt: 'p' }]);
+		expect(result.error?.message).toBe('Item 1: "Include Raw Response" (includeRawResponse) yes is not true or false');
+		expect(hostile.counters.creates + hostile.counters.polls).toBe(0);
+	});
+
+	it('Download Video given as a word by an expression is refused, not read as "on"', async () => {
+		happyPath(hostile);
+		const result = await runAgainst(hostile, { operation: 'getStatus', model: 'google/veo3', taskId: 't', download: '={{ "no" }}' });
+		expect(result.error?.message).toBe('Item 1: "Download Video" (download) no is not true or false');
+		expect(hostile.counters.polls).toBe(0);
+	});
+
 	it('Get Status refuses a nonsense Max Video Size before polling', async () => {
 		const result = await runAgainst(hostile, { operation: 'getStatus', model: 'google/veo3', taskId: 't', options: { maxVideoSize: 'lots' } });
 		expect(result.error?.message).toMatch(/^Item 1: "Max Video Size \(MB\)" \(maxVideoSize\) lots is not a number/);

@@ -413,7 +413,7 @@ class N8nInstance {
 	/**
 	 * An execution as n8n stored it: its status and its run data (unflattened).
 	 * @param {string} id
-	 * @returns {Promise<{ id: string, status: string, mode: string, startedAt: string, stoppedAt: string | null, waitTill: string | null, workflowData: any, data: any }>}
+	 * @returns {Promise<{ id: string, status: string, mode: string, startedAt: string, stoppedAt: string | null, waitTill: string | null, workflowData: any, data: any, customData?: Record<string, string> }>}
 	 */
 	async execution(id) {
 		const execution = await this.rest('GET', `/executions/${id}`);

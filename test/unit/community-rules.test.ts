@@ -134,7 +134,7 @@ describe('option lists (options-sorted-alphabetically)', () => {
 
 describe('node errors (node-operation-error-itemindex)', () => {
 	/** Errors about the whole run, not one item: naming an item would send the user to the wrong row. */
-	const RUN_LEVEL = new Set(['nodes/FastRouterVideo/transport/exchange.ts cancelled']);
+	const RUN_LEVEL = new Set(['nodes/FastRouterVideo/errors/nodeErrors.ts cancelled']);
 
 	it('every NodeOperationError and NodeApiError names the item it is about', () => {
 		const missing: string[] = [];

@@ -1,17 +1,6 @@
-import {
-	firstPoll,
-	lastErrorOf,
-	type NextStep,
-	nextPoll,
-	type Poll,
-	type PollPolicy,
-	pollState,
-	STATUS_MAX_WAIT_MS,
-	STATUS_POLICY,
-	waitPolicy,
-} from '../../nodes/FastRouterVideo/polling/cadence';
+import { firstPoll, lastErrorOf, type NextStep, nextPoll, type Poll, type PollPolicy, pollState, STATUS_MAX_WAIT_MS, STATUS_POLICY, waitPolicy } from '../../nodes/FastRouterVideo/polling/cadence';
 import { isRetryable } from '../../nodes/FastRouterVideo/transport/retryPolicy';
-import type { ApiFailure } from '../../nodes/FastRouterVideo/transport/types';
+import type { ApiFailure } from '../../nodes/FastRouterVideo/errors/failure';
 
 /**
  * The poll loop's decisions, run against a fake clock: each sleep moves the clock on by what was

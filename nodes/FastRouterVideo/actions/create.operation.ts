@@ -1,15 +1,15 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { checkAllItems } from '../batch/checks';
-import { CREATE_CONCURRENCY, createLimit, createOne } from '../batch/createOne';
+import { createLimit, createOne } from '../batch/createOne';
 import { forEachItem } from '../batch/forEachItem';
 import { videoRequestProperties } from '../descriptions/modelFields';
 import { includeRawResponseOption, optionsCollection, requestOptionProperties } from '../descriptions/optionFields';
 import { forOperation } from '../descriptions/scope';
-import type { FailurePolicy } from '../output/errors';
+import type { FailurePolicy } from '../errors/failure';
 import { type ItemOutcome, output } from '../output/outcome';
+import { REQUESTS_AT_ONCE } from '../settings/limits';
 import type { Connection } from '../transport/types';
-import { optionsFor } from '../validation/options';
 
 /**
  * Nothing waits here, and FastRouter may fetch the image only once the task leaves its queue:
@@ -22,15 +22,14 @@ const properties: INodeProperties[] = [...videoRequestProperties, optionsCollect
 export const description = forOperation('create', properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], connection: Connection, policy: FailurePolicy): Promise<ItemOutcome[]> {
-	const checked = await checkAllItems(this, items, { baseUrl: connection.baseUrl, imageLinkLifetimeS: () => IMAGE_LINK_LIFETIME_S }, policy);
+	const checked = await checkAllItems(this, items, 'create', () => ({ baseUrl: connection.baseUrl, imageLinkLifetimeS: () => IMAGE_LINK_LIFETIME_S }), policy);
 	const limit = createLimit();
 	// A Create item is its create: the pool is as wide as the create limit.
-	return await forEachItem(this, checked, CREATE_CONCURRENCY, async (entry, itemIndex): Promise<ItemOutcome> => {
+	return await forEachItem(this, checked, REQUESTS_AT_ONCE, async (entry, itemIndex): Promise<ItemOutcome> => {
 		if (entry.kind === 'failed') return entry;
 		const result = await createOne(this, connection, limit, entry.request, itemIndex);
 		if (result.kind === 'failed') return result;
-		const includeRaw = optionsFor(this, itemIndex).includeRawResponse === true;
-		const json = { ...result.task, ...(includeRaw ? { raw: { create: result.raw } } : {}) };
+		const json = { ...result.task, ...(entry.options.includeRaw ? { raw: { create: result.raw } } : {}) };
 		return output({ json, pairedItem: { item: itemIndex } }, result.created);
 	});
 }

@@ -5,30 +5,22 @@ import { createLimit, createOne, forgetFailedGeneration } from '../batch/createO
 import { forEachItem } from '../batch/forEachItem';
 import type { Limiter } from '../batch/pool';
 import { videoRequestProperties } from '../descriptions/modelFields';
-import {
-	DEFAULT_MAX_WAIT_S,
-	DEFAULT_WAIT_MODE,
-	downloadOptionProperties,
-	downloadProperties,
-	includeRawResponseOption,
-	optionsCollection,
-	requestOptionProperties,
-	waitOptionProperties,
-} from '../descriptions/optionFields';
+import { downloadOptionProperties, downloadProperties, includeRawResponseOption, optionsCollection, requestOptionProperties, waitOptionProperties } from '../descriptions/optionFields';
 import { forOperation } from '../descriptions/scope';
 import { startDurableWait } from '../durable/start';
 import { planWait, type WaitPlan } from '../durable/waitMode';
-import { type FailurePolicy, toNodeError } from '../output/errors';
+import type { FailurePolicy } from '../errors/failure';
+import { toNodeError } from '../errors/nodeErrors';
 import { failed, type ItemOutcome, output } from '../output/outcome';
 import { publishSummary, type RunSummary } from '../output/runSummary';
 import { judgeWait } from '../output/waitEnd';
 import { waitForTask } from '../polling/loop';
 import type { NormalizedTask } from '../polling/normalize';
+import { DEFAULT_MAX_WAIT_S } from '../settings/limits';
 import { redactText } from '../text/safeText';
 import { itemLabel } from '../text/wording';
 import type { Connection } from '../transport/types';
-import type { Checked } from '../validation/checked';
-import { checkMaxConcurrent, checkWaitOptions, optionsFor, videoDeliveryFor, type WaitOptions } from '../validation/options';
+import { readBatchOptions } from '../validation/options';
 
 /** A signed image link lives this much longer than the item's Max Wait. */
 const IMAGE_LINK_MARGIN_S = 600;
@@ -45,67 +37,43 @@ export const description = forOperation('createAndWait', properties);
  * Validates every item (its fields and its options), then creates and waits for all of them at
  * once (up to Max Concurrent; the creates through the same limit as Create's): 50 videos take
  * about as long as one. Each item is created exactly once. Max Wait bounds each item's whole wait,
- * from its create on.
+ * from its create on. Where the batch waits — in process or durably — is decided before any create.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], connection: Connection, policy: FailurePolicy): Promise<ItemOutcome[]> {
-	const concurrency = checkMaxConcurrent(optionsFor(this, 0));
-	if (!concurrency.ok) throw toNodeError(this, { itemIndex: 0, message: concurrency.problems.join('; ') });
-	// Read and checked once per item: the checks, the image link's lifetime and the wait share them.
-	const optionsByItem = items.map((_, itemIndex) => checkWaitOptions(optionsFor(this, itemIndex)));
-	const checked = await checkAllItems(
-		this,
-		items,
-		{
-			baseUrl: connection.baseUrl,
-			// The link outlives the whole wait: FastRouter may fetch the image late, or again.
-			imageLinkLifetimeS: (itemIndex) => {
-				const options = optionsByItem[itemIndex];
-				return (options.ok ? options.value.maxWaitS : DEFAULT_MAX_WAIT_S) + IMAGE_LINK_MARGIN_S;
-			},
+	const batch = readBatchOptions(this);
+	if (!batch.ok) throw toNodeError(this, { itemIndex: 0, message: batch.problems.join('; ') });
+	const checked = await checkAllItems(this, items, 'createAndWait', (options) => ({
+		baseUrl: connection.baseUrl,
+		// The link outlives the whole wait: FastRouter may fetch the image late, or again.
+		imageLinkLifetimeS: (itemIndex) => {
+			const checkedOptions = options[itemIndex];
+			return (checkedOptions.ok ? (checkedOptions.value.wait?.maxWaitS ?? DEFAULT_MAX_WAIT_S) : DEFAULT_MAX_WAIT_S) + IMAGE_LINK_MARGIN_S;
 		},
-		policy,
-		(itemIndex) => problemsOf(optionsByItem[itemIndex]),
-	);
-	// Where the batch waits is decided for the whole batch, from the first item, before any create.
-	const first = optionsByItem[0];
-	const plan = await planWait(this, first?.ok ? first.value.waitMode : DEFAULT_WAIT_MODE);
+	}), policy);
+	const plan = await planWait(this, batch.value.waitMode);
 	if (!plan.ok) throw toNodeError(this, { itemIndex: 0, message: plan.problems.join('; ') });
-	if (plan.value.mode === 'durable') return await startDurableWait(this, connection, policy, checked, optionsByItem, plan.value);
+	if (plan.value.mode === 'durable') return await startDurableWait(this, connection, policy, checked, plan.value);
 	const limit = createLimit();
-	const outcomes = await forEachItem(this, checked, concurrency.value, async (entry, itemIndex) =>
-		await createAndWaitItem(this, connection, limit, entry, itemIndex, optionsByItem[itemIndex]),
-	);
+	const outcomes = await forEachItem(this, checked, batch.value.maxConcurrent, async (entry, itemIndex) => await createAndWaitItem(this, connection, limit, entry, itemIndex));
 	publishSummary(this, inProcessSummary(plan.value, outcomes), connection.apiKey);
 	return outcomes;
 }
 
-function problemsOf(checked: Checked<unknown>): string[] {
-	return checked.ok ? [] : checked.problems;
-}
-
 /** One item: its create, its wait, its video. */
-async function createAndWaitItem(
-	ctx: IExecuteFunctions,
-	connection: Connection,
-	limit: Limiter,
-	entry: CheckedItem,
-	itemIndex: number,
-	checkedOptions: Checked<WaitOptions>,
-): Promise<ItemOutcome> {
+async function createAndWaitItem(ctx: IExecuteFunctions, connection: Connection, limit: Limiter, entry: CheckedItem, itemIndex: number): Promise<ItemOutcome> {
 	if (entry.kind === 'failed') return entry;
-	if (!checkedOptions.ok) return failed({ itemIndex, message: checkedOptions.problems.join('; ') });
-	const { intervalMs, maxWaitS, onTimeout, includeRaw } = checkedOptions.value;
+	const { includeRaw, delivery, wait } = entry.options as Required<CheckedItem & { kind: 'ready' }>['options'];
+	const { intervalMs, maxWaitS, onTimeout } = wait as NonNullable<typeof wait>;
 	const creation = await createOne(ctx, connection, limit, entry.request, itemIndex, maxWaitS * 1000);
 	if (creation.kind === 'failed') return creation;
 	const end = await waitForTask(ctx, connection, creation.task, {
 		intervalMs,
 		deadline: creation.sentAt + maxWaitS * 1000,
-		keepVideoStream: ctx.getNodeParameter('download', itemIndex, true) as boolean,
+		keepVideoStream: delivery?.attach ?? true,
 		onUpdate: (task) => report(ctx, itemIndex, task, connection),
 	});
 	const extra = includeRaw ? { raw: { create: creation.raw } } : {};
-	const delivery = videoDeliveryFor(ctx, itemIndex, checkedOptions.value.download);
-	const verdict = await judgeWait(ctx, connection, itemIndex, creation.task, end, { maxWaitS, onTimeout, delivery, extra });
+	const verdict = await judgeWait(ctx, connection, itemIndex, creation.task, end, { maxWaitS, onTimeout, delivery: delivery as NonNullable<typeof delivery>, extra });
 	// The node's error lists this task with the latest status the wait saw.
 	const created = { ...creation.created, status: verdict.task.status };
 	if (verdict.kind === 'output') return output(verdict.item, created);

@@ -4,17 +4,17 @@ import { forEachItem } from '../batch/forEachItem';
 import { canonicalModelId } from '../catalog';
 import { downloadOptionProperties, downloadProperties, includeRawResponseOption, optionsCollection } from '../descriptions/optionFields';
 import { forOperation } from '../descriptions/scope';
-import { type FailurePolicy, fromApiFailure, toNodeError } from '../output/errors';
+import type { FailurePolicy } from '../errors/failure';
+import { failFast, fromApiFailure } from '../errors/nodeErrors';
 import { failed, type ItemOutcome } from '../output/outcome';
 import { taskItem } from '../output/taskItem';
 import { unknownStatusFailure } from '../polling/cadence';
 import { checkTaskOnce } from '../polling/loop';
+import { REQUESTS_AT_ONCE } from '../settings/limits';
 import { discard } from '../transport/exchange';
 import type { Connection } from '../transport/types';
 import { modelFor } from '../validation/itemRequest';
-import { checkDownloadOptions, optionsFor, videoDeliveryFor } from '../validation/options';
-
-const STATUS_CONCURRENCY = 10;
+import { readItemOptions } from '../validation/options';
 
 const properties: INodeProperties[] = [
 	{
@@ -33,13 +33,14 @@ export const description = forOperation('getStatus', properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], connection: Connection, policy: FailurePolicy): Promise<ItemOutcome[]> {
 	// Options that make no sense are refused before anything is sent, as for the creates.
-	const settings = items.map((_item, itemIndex) => checkDownloadOptions(optionsFor(this, itemIndex)));
-	const firstBad = settings.findIndex((checked) => !checked.ok);
-	const bad = settings[firstBad];
-	if (bad && !bad.ok && !policy.continueOnFail) throw toNodeError(this, { itemIndex: firstBad, message: bad.problems.join('; ') });
-	return await forEachItem(this, items, STATUS_CONCURRENCY, async (_item, itemIndex): Promise<ItemOutcome> => {
-		const download = settings[itemIndex];
-		if (!download.ok) return failed({ itemIndex, message: download.problems.join('; ') });
+	const checked = items.map((_item, itemIndex) => {
+		const options = readItemOptions(this, itemIndex, 'getStatus');
+		return options.ok ? { kind: 'ready' as const, options: options.value } : failed({ itemIndex, message: options.problems.join('; ') });
+	});
+	failFast(this, checked, policy);
+	return await forEachItem(this, checked, REQUESTS_AT_ONCE, async (entry, itemIndex): Promise<ItemOutcome> => {
+		if (entry.kind === 'failed') return entry;
+		const { delivery, includeRaw } = entry.options;
 		const taskId = String(this.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
 		// The older poll route needs the model exactly as the task was created with it.
 		const model = canonicalModelId(modelFor(this, itemIndex));
@@ -51,8 +52,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			if (polled.video) discard(polled.video.stream);
 			return failed(fromApiFailure(itemIndex, unknownStatusFailure(polled.unknownStatus), taskId));
 		}
-		const includeRaw = optionsFor(this, itemIndex).includeRawResponse === true;
-		const delivery = videoDeliveryFor(this, itemIndex, download.value);
-		return await taskItem(this, connection, itemIndex, polled.task, polled.video, delivery, includeRaw ? { raw: { poll: polled.raw ?? null } } : {});
+		const extra = includeRaw ? { raw: { poll: polled.raw ?? null } } : {};
+		return await taskItem(this, connection, itemIndex, polled.task, polled.video, delivery as NonNullable<typeof delivery>, extra);
 	});
 }

@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { finishBatch } from '../batch/finish';
-import type { FailurePolicy } from '../output/errors';
 import { getConnection } from '../transport/connection';
+import type { FailurePolicy } from '../errors/failure';
 import * as create from './create.operation';
 import * as createAndWait from './createAndWait.operation';
 import * as getStatus from './getStatus.operation';

@@ -1,32 +1,38 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { type FailurePolicy, toNodeError } from '../output/errors';
-import { type Failed, failed } from '../output/outcome';
+import type { Failed, FailurePolicy } from '../errors/failure';
+import { failFast } from '../errors/nodeErrors';
+import { failed } from '../output/outcome';
+import type { ItemOptions } from '../settings/itemSettings';
+import type { Checked } from '../validation/checked';
 import { createRequestFor, type RequestContext } from '../validation/itemRequest';
 import type { CreateRequest } from '../validation/modelRules';
+import { type OptionScope, readItemOptions } from '../validation/options';
 
-/** An item checked before any create: its request, or why it cannot be sent. */
-export type CheckedItem = { kind: 'ready'; request: CreateRequest } | Failed;
+/** An item checked before any create: its request and its options, or why it cannot be sent. */
+export type CheckedItem = { kind: 'ready'; request: CreateRequest; options: ItemOptions } | Failed;
 
 /**
- * Checks every item before the first create is sent: without Continue On Fail one bad row stops
- * the node with nothing created; with it, bad rows become error items and the rest go on.
- * `optionProblems` adds what an item's options got wrong, checked beside its fields.
+ * Checks every item before the first create is sent — its fields against its model and its
+ * options, every problem at once — and stops the node on the first bad one unless Continue On
+ * Fail: then bad rows become error items and the rest go on.
  */
 export async function checkAllItems(
 	ctx: IExecuteFunctions,
 	items: INodeExecutionData[],
-	context: RequestContext,
+	scope: OptionScope,
+	context: (options: Checked<ItemOptions>[]) => RequestContext,
 	policy: FailurePolicy,
-	optionProblems: (itemIndex: number) => string[] = () => [],
 ): Promise<CheckedItem[]> {
+	const options = items.map((_, itemIndex) => readItemOptions(ctx, itemIndex, scope));
+	const requestContext = context(options);
 	const checked: CheckedItem[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const result = await createRequestFor(ctx, itemIndex, context);
-		const problems = [...(result.ok ? [] : result.problems), ...optionProblems(itemIndex)];
-		checked.push(result.ok && problems.length === 0 ? { kind: 'ready', request: result.value } : failed({ itemIndex, message: problems.join('; ') }));
+		const itemOptions = options[itemIndex];
+		const request = await createRequestFor(ctx, itemIndex, requestContext, itemOptions.ok ? itemOptions.value.request : undefined);
+		if (request.ok && itemOptions.ok) checked.push({ kind: 'ready', request: request.value, options: itemOptions.value });
+		else checked.push(failed({ itemIndex, message: [...(request.ok ? [] : request.problems), ...(itemOptions.ok ? [] : itemOptions.problems)].join('; ') }));
 	}
-	const firstBad = checked.find((entry): entry is Failed => entry.kind === 'failed');
-	if (firstBad && !policy.continueOnFail) throw toNodeError(ctx, firstBad.failure);
+	failFast(ctx, checked, policy);
 	return checked;
 }

@@ -1,23 +1,20 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { CreatedTask, Failed } from '../output/outcome';
-import { fromApiFailure } from '../output/errors';
 import { createdButRefused, createRefused, noTaskId } from '../output/taskFailures';
 import { errorWithoutTask, normalizeAnswer, type NormalizedTask } from '../polling/normalize';
 import { excerpt } from '../text/wording';
 import { createTask } from '../transport/create';
-import { cancelled } from '../transport/exchange';
 import type { Connection } from '../transport/types';
 import type { CreateRequest } from '../validation/modelRules';
+import { REQUESTS_AT_ONCE } from '../settings/limits';
 import { type EarlierTry, earlierTries } from './earlierTries';
 import { type Limiter, limiter } from './pool';
-
-/** Creates in flight at once, for Create as for Create and Wait: enough for a sheet, gentle on the rate limit. */
-export const CREATE_CONCURRENCY = 10;
+import type { CreatedTask, Failed } from '../errors/failure';
+import { cancelled, fromApiFailure } from '../errors/nodeErrors';
 
 /** The gate every create of one run goes through. */
 export function createLimit(): Limiter {
-	return limiter(CREATE_CONCURRENCY);
+	return limiter(REQUESTS_AT_ONCE);
 }
 
 /**

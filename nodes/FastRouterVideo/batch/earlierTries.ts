@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { Failed } from '../output/outcome';
 import type { NormalizedTask } from '../polling/normalize';
+import type { Failed } from '../errors/failure';
 
 /**
  * What earlier tries of this node run created, per item, so that n8n's Retry On Fail never pays

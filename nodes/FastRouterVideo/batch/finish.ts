@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { failureItem, type FailurePolicy, toNodeError } from '../output/errors';
-import type { Failed, ItemOutcome } from '../output/outcome';
+import type { FailurePolicy } from '../errors/failure';
+import { failFast, failureItem } from '../errors/nodeErrors';
+import type { ItemOutcome } from '../output/outcome';
 import { redactDeep } from '../text/safeText';
 
 /**
@@ -9,11 +10,7 @@ import { redactDeep } from '../text/safeText';
  * error, listing the tasks the run created for the other items.
  */
 export function finishBatch(ctx: IExecuteFunctions, outcomes: ItemOutcome[], policy: FailurePolicy, secret = ''): INodeExecutionData[] {
-	const firstFailure = outcomes.find((outcome): outcome is Failed => outcome.kind === 'failed');
-	if (firstFailure && !policy.continueOnFail) {
-		const created = outcomes.flatMap((outcome) => (outcome.created ? [outcome.created] : []));
-		throw toNodeError(ctx, firstFailure.failure, created, secret);
-	}
+	failFast(ctx, outcomes, policy, secret);
 	// A server may echo the key anywhere in its answers (raw included): none of it is output.
 	return outcomes.map((outcome) =>
 		outcome.kind === 'failed' ? failureItem(outcome.failure, policy.toErrorOutput, secret) : redactItem(outcome.item, secret),

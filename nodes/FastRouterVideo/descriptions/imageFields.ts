@@ -1,14 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { INPUT_IMAGE_FIELD, MODELS, offeredField } from '../catalog';
+import { IMAGE_SOURCE_BINARY, IMAGE_SOURCE_URL } from '../settings/parameterValues';
 
 /**
  * Where the image to animate comes from: a public link (Image URL), or an image in the item's
  * binary data that n8n signs a link to (validation/signedImage.ts checks it and signs it).
  */
-
-export const IMAGE_SOURCE_URL = 'url';
-export const IMAGE_SOURCE_BINARY = 'binary';
 
 // Models the catalog knows take no image (text-to-video only): no image source for them. Models
 // known only in part may take one, and are offered it as they are offered Image URL.

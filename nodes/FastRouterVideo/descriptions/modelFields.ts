@@ -11,10 +11,9 @@ import {
 	VIDEO_FIELDS,
 	type VideoField,
 } from '../catalog';
-import { IMAGE_SOURCE_BINARY, imageSourceProperties } from './imageFields';
+import { CUSTOM_MODEL, IMAGE_SOURCE_BINARY } from '../settings/parameterValues';
+import { imageSourceProperties } from './imageFields';
 
-/** The `model` choice that reveals the free-text `customModel` field. */
-export const CUSTOM_MODEL = 'custom';
 
 /** How the editor shows each field (how it is sent is the catalog's FIELD_WIRE). */
 interface FieldText {

@@ -1,26 +1,25 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DURABLE_MIN_POLL_INTERVAL_MS, MIN_POLL_INTERVAL_MS } from '../polling/cadence';
+import {
+	CACHE_TTL_RANGE_S,
+	DEFAULT_CACHE_TTL_S,
+	DEFAULT_DOWNLOAD_TIMEOUT_S,
+	DEFAULT_MAX_CONCURRENT,
+	DEFAULT_MAX_VIDEO_MB,
+	DEFAULT_MAX_WAIT_S,
+	DEFAULT_POLL_INTERVAL_S,
+	DURABLE_MIN_POLL_INTERVAL_MS,
+	MIN_POLL_INTERVAL_MS,
+} from '../settings/limits';
+import { DEFAULT_ON_TIMEOUT, DEFAULT_WAIT_MODE } from '../settings/parameterValues';
 
 /**
  * The fields about what comes back (Download Video, its output field) and every entry of the
- * operations' Options collections, with their defaults: validation/options.ts checks the values
- * against the same defaults and limits.
+ * operations' Options collections, with the defaults and bounds the run checks them against
+ * (settings/).
  */
 
-export const DEFAULT_MAX_VIDEO_MB = 4096;
-export const DEFAULT_DOWNLOAD_TIMEOUT_S = 1800;
-export const DEFAULT_POLL_INTERVAL_S = 5;
-export const MIN_POLL_INTERVAL_S = MIN_POLL_INTERVAL_MS / 1000;
-export const DEFAULT_MAX_WAIT_S = 900;
-// A sheet of 50–100 rows runs in one wave: the whole batch waits about as long as one video.
-export const DEFAULT_MAX_CONCURRENT = 100;
-export const ON_TIMEOUT_CHOICES = ['error', 'output'] as const;
-export const WAIT_MODES = ['auto', 'inProcess', 'durable'] as const;
-export const DEFAULT_WAIT_MODE = 'auto' as const;
-export const DEFAULT_ON_TIMEOUT = 'error' as const;
-/** FastRouter's cache: its documented lifetime range, in seconds (FastRouter's own default is 16 hours). */
-export const CACHE_TTL_RANGE_S = { min: 60, max: 604_800 } as const;
+const MIN_POLL_INTERVAL_S = MIN_POLL_INTERVAL_MS / 1000;
 
 /** An operation's Options collection. */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {
@@ -63,7 +62,7 @@ export const requestOptionProperties: INodeProperties[] = [
 		name: 'cacheTtl',
 		type: 'number',
 		typeOptions: { minValue: CACHE_TTL_RANGE_S.min, maxValue: CACHE_TTL_RANGE_S.max },
-		default: 57600,
+		default: DEFAULT_CACHE_TTL_S,
 		description: 'How long FastRouter keeps a cached answer (60 s to 7 days; FastRouter’s default is 16 hours). Needs a Cache Key.',
 	},
 ];

@@ -1,7 +1,7 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
 
 import { MODELS } from '../catalog';
-import { CUSTOM_MODEL } from './modelFields';
+import { CUSTOM_MODEL } from '../settings/parameterValues';
 
 /**
  * The canvas line under the node, in words ("Create and Wait: Google Veo 3") rather than the

@@ -1,16 +1,16 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { CheckedItem } from '../batch/checks';
-import { CREATE_CONCURRENCY, createLimit, createOne, type Creation } from '../batch/createOne';
+import { createLimit, createOne, type Creation } from '../batch/createOne';
 import { redactItem } from '../batch/finish';
 import { forEachItem } from '../batch/forEachItem';
-import { type FailurePolicy, toNodeError } from '../output/errors';
-import { type Failed, failed, type ItemOutcome, output } from '../output/outcome';
+import type { Failed, FailurePolicy } from '../errors/failure';
+import { failFast, toNodeError } from '../errors/nodeErrors';
+import { type ItemOutcome, output } from '../output/outcome';
 import { publishSummary } from '../output/runSummary';
-import { DURABLE_MIN_POLL_INTERVAL_MS } from '../polling/cadence';
+import type { ItemOptions } from '../settings/itemSettings';
+import { DURABLE_MIN_POLL_INTERVAL_MS, REQUESTS_AT_ONCE } from '../settings/limits';
 import type { Connection } from '../transport/types';
-import type { Checked } from '../validation/checked';
-import { videoDeliveryFor, type WaitOptions } from '../validation/options';
 import { childWorkflow } from './childWorkflow';
 import { startItem } from './store';
 import { type DurableWait, isOpen, type ItemWait, type StoredTerms, summaryOf, WAIT_VERSION } from './waitState';
@@ -29,23 +29,19 @@ export async function startDurableWait(
 	connection: Connection,
 	policy: FailurePolicy,
 	checked: CheckedItem[],
-	optionsByItem: Array<Checked<WaitOptions>>,
 	plan: WaitPlan,
 ): Promise<ItemOutcome[]> {
 	const limit = createLimit();
-	const creations = await forEachItem(ctx, checked, CREATE_CONCURRENCY, async (entry, itemIndex): Promise<Creation> => {
-		const options = optionsByItem[itemIndex];
+	const creations = await forEachItem(ctx, checked, REQUESTS_AT_ONCE, async (entry, itemIndex): Promise<Creation> => {
 		if (entry.kind === 'failed') return entry;
-		if (!options.ok) return failed({ itemIndex, message: options.problems.join('; ') });
-		return await createOne(ctx, connection, limit, entry.request, itemIndex, options.value.maxWaitS * 1000);
+		return await createOne(ctx, connection, limit, entry.request, itemIndex, (entry.options.wait?.maxWaitS ?? 0) * 1000);
 	});
-	const created = creations.flatMap((creation) => (creation.created ? [creation.created] : []));
 	// Without Continue On Fail the node fails now, naming the tasks it made: Retry On Fail, which
 	// n8n applies only before a wait, then re-attaches them instead of paying again.
-	const firstFailed = creations.find((creation) => creation.kind === 'failed');
-	if (firstFailed?.kind === 'failed' && !policy.continueOnFail) throw toNodeError(ctx, firstFailed.failure, created, connection.apiKey);
+	failFast(ctx, creations, policy, connection.apiKey);
+	const created = creations.flatMap((creation) => (creation.created ? [creation.created] : []));
 
-	const wait = waitOf(ctx, policy, plan, creations, checked, optionsByItem);
+	const wait = waitOf(ctx, policy, plan, creations, checked);
 	const waiting = wait.items.filter(isOpen).length;
 	// Nothing to wait for: every item was refused or failed (with Continue On Fail), and that is final.
 	if (waiting === 0) return creations.filter((creation): creation is Failed => creation.kind === 'failed');
@@ -71,18 +67,12 @@ export async function startDurableWait(
 }
 
 /** The wait as the sub-execution starts it: one entry per item, waiting on its task or settled. */
-function waitOf(
-	ctx: IExecuteFunctions,
-	policy: FailurePolicy,
-	plan: WaitPlan,
-	creations: Creation[],
-	checked: CheckedItem[],
-	optionsByItem: Array<Checked<WaitOptions>>,
-): DurableWait {
+function waitOf(ctx: IExecuteFunctions, policy: FailurePolicy, plan: WaitPlan, creations: Creation[], checked: CheckedItem[]): DurableWait {
 	const terms: StoredTerms[] = [];
 	const termsIndex = new Map<string, number>();
 	const items = creations.map((creation, itemIndex): ItemWait => {
-		const stored = termsOf(ctx, optionsByItem[itemIndex], itemIndex);
+		const entry = checked[itemIndex];
+		const stored = termsOf(entry.kind === 'ready' ? entry.options : undefined);
 		const key = JSON.stringify(stored);
 		if (!termsIndex.has(key)) termsIndex.set(key, terms.push(stored) - 1);
 		return itemOf(ctx, creation, checked[itemIndex], stored, termsIndex.get(key) as number, itemIndex);
@@ -90,14 +80,14 @@ function waitOf(
 	return { v: WAIT_VERSION, parentExecutionId: ctx.getExecutionId(), policy, how: `durable (${plan.asked === 'auto' ? `Automatic: ${plan.why}` : 'chosen'})`, terms, items };
 }
 
-function termsOf(ctx: IExecuteFunctions, options: Checked<WaitOptions>, itemIndex: number): StoredTerms {
-	const value = options.ok ? options.value : undefined;
+/** An item's wait, as stored: the checked options (none for an item refused before its create). */
+function termsOf(options: ItemOptions | undefined): StoredTerms {
 	return {
-		intervalMs: Math.max(value?.intervalMs ?? 0, DURABLE_MIN_POLL_INTERVAL_MS),
-		maxWaitS: value?.maxWaitS ?? 0,
-		onTimeout: value?.onTimeout ?? 'error',
-		includeRaw: value?.includeRaw ?? false,
-		delivery: videoDeliveryFor(ctx, itemIndex, value?.download ?? { maxBytes: 0, timeoutMs: 0 }),
+		intervalMs: Math.max(options?.wait?.intervalMs ?? 0, DURABLE_MIN_POLL_INTERVAL_MS),
+		maxWaitS: options?.wait?.maxWaitS ?? 0,
+		onTimeout: options?.wait?.onTimeout ?? 'error',
+		includeRaw: options?.includeRaw ?? false,
+		delivery: options?.delivery ?? { attach: false, binaryPropertyName: 'data', limits: { maxBytes: 0, timeoutMs: 0 } },
 	};
 }
 

@@ -1,12 +1,11 @@
 import type { IBinaryData, IDataObject } from 'n8n-workflow';
 
-import type { FailurePolicy } from '../output/errors';
-import type { CreatedTask, ItemFailure } from '../output/outcome';
 import type { PollState } from '../polling/cadence';
 import type { RunSummary, VideoState } from '../output/runSummary';
 import type { NormalizedTask } from '../polling/normalize';
 import type { CreateRequest } from '../validation/modelRules';
-import type { VideoDelivery } from '../validation/options';
+import type { VideoDelivery } from '../settings/itemSettings';
+import type { CreatedTask, FailurePolicy, ItemFailure } from '../errors/failure';
 
 /**
  * What a durable wait knows, stored with its sub-execution (durable/store.ts keeps it in the

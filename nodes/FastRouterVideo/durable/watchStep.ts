@@ -2,20 +2,19 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { sendCreate } from '../batch/createOne';
 import { mapInPool } from '../batch/pool';
-import type { ItemFailure } from '../output/outcome';
 import { publishSummary } from '../output/runSummary';
 import { judgeWait } from '../output/waitEnd';
-import { DURABLE_MIN_POLL_INTERVAL_MS, nextPoll, POLL_GRACE_MS, pollState, waitPolicy } from '../polling/cadence';
+import { nextPoll, POLL_GRACE_MS, pollState, waitPolicy } from '../polling/cadence';
 import { pollTask, type WaitEnd } from '../polling/loop';
 import type { NormalizedTask } from '../polling/normalize';
+import { DURABLE_MIN_POLL_INTERVAL_MS, REQUESTS_AT_ONCE } from '../settings/limits';
 import { getConnection } from '../transport/connection';
-import { cancelled, discard } from '../transport/exchange';
+import { discard } from '../transport/exchange';
 import type { Connection } from '../transport/types';
 import { loadWait, passedItem, saveWait } from './store';
 import { type DurableWait, isOpen, type ItemWait, type StoredRetry, summaryOf } from './waitState';
-
-/** Tasks checked at once in one step, as Get Status checks them. */
-const POLL_CONCURRENCY = 10;
+import type { ItemFailure } from '../errors/failure';
+import { cancelled } from '../errors/nodeErrors';
 
 /**
  * n8n resumes a stored wait no sooner than this after it parks (its wait tracker looks for due
@@ -65,7 +64,7 @@ function isDue(entry: ItemWait, wait: DurableWait, now: number): boolean {
 async function advanceDue(ctx: IExecuteFunctions, connection: Connection, wait: DurableWait, due: boolean[]): Promise<ItemWait[]> {
 	const advanced = await mapInPool(
 		wait.items,
-		POLL_CONCURRENCY,
+		REQUESTS_AT_ONCE,
 		async (entry, index) => (due[index] && isOpen(entry) ? await advanceItem(ctx, connection, wait, entry) : entry),
 		ctx.getExecutionCancelSignal(),
 	);

@@ -1,7 +1,6 @@
 import type { NormalizedTask } from '../polling/normalize';
-import type { ApiFailure } from '../transport/types';
-import { fromApiFailure } from './errors';
-import type { ItemFailure } from './outcome';
+import type { ApiFailure, ItemFailure } from '../errors/failure';
+import { fromApiFailure } from '../errors/nodeErrors';
 
 /**
  * What an item's failure says once its task exists: the task id always, and what the user can do

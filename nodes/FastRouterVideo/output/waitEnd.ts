@@ -4,10 +4,10 @@ import { lastErrorOf } from '../polling/cadence';
 import type { WaitEnd } from '../polling/loop';
 import { mergeTask, type NormalizedTask } from '../polling/normalize';
 import type { Connection } from '../transport/types';
-import type { VideoDelivery } from '../validation/options';
-import type { ItemFailure } from './outcome';
+import type { VideoDelivery } from '../settings/itemSettings';
 import { generationFailed, timedOut, waitFailed } from './taskFailures';
 import { taskItem } from './taskItem';
+import type { ItemFailure } from '../errors/failure';
 
 /**
  * What a finished wait gives for one item — the one definition both wait modes use, in process

@@ -1,23 +1,17 @@
 import type { JsonObject } from 'n8n-workflow';
 
+import { MIN_POLL_INTERVAL_MS } from '../settings/limits';
 import { doubling } from '../transport/retryPolicy';
-import type { ApiFailure, VideoStream } from '../transport/types';
+import type { VideoStream } from '../transport/types';
 import { seconds } from '../text/wording';
 import type { NormalizedTask } from './normalize';
+import type { ApiFailure } from '../errors/failure';
 
 /**
  * When the next poll comes, and when polling ends: pure decisions from what the last poll gave
  * and the time, shared by Create and Wait's wait and Get Status's one look (loop.ts runs them).
  * Whether a failed poll may be repeated at all is the transport's retry policy (`retryable`).
  */
-
-/** FastRouter's own examples poll every few seconds; under 1 s only burns rate limit. */
-export const MIN_POLL_INTERVAL_MS = 1_000;
-/**
- * A durable wait polls no more often than n8n resumes a stored wait: its wait tracker looks for due
- * waits once a minute, so a shorter wait would only be resumed at its next look, late.
- */
-export const DURABLE_MIN_POLL_INTERVAL_MS = 60_000;
 
 /** Retry waits double from the poll interval up to this, so a struggling API is not hammered. */
 export const MAX_BACKOFF_MS = 60_000;

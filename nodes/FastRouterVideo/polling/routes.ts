@@ -2,7 +2,8 @@ import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 
 import { API_PATHS } from '../transport/connection';
 import { type PollRoute, requestStatus } from '../transport/poll';
-import type { ApiFailure, Connection, PollAnswer, Result } from '../transport/types';
+import type { Connection, PollAnswer, Result } from '../transport/types';
+import type { ApiFailure } from '../errors/failure';
 
 /**
  * Where a task is polled, chosen by its id — the answers tell the API generations apart, so no

@@ -6,7 +6,8 @@ import { API_PATHS } from './connection';
 import { discard, header, isRedirect, sendOnce } from './exchange';
 import { answerFailure, networkFailure, statusFailure, tooLongToWait } from './failures';
 import { createRetry, retryAfterMs } from './retryPolicy';
-import type { ApiFailure, Connection, Result, Target } from './types';
+import type { Connection, Result, Target } from './types';
+import type { ApiFailure } from '../errors/failure';
 
 /**
  * The create: the one request that costs credits. It is sent once; after it may have reached

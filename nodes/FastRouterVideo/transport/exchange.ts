@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
+import { cancelled, isCancellation } from '../errors/nodeErrors';
 import { codeInWords } from '../text/safeText';
 import { seconds } from '../text/wording';
 import { beforeDeadline } from './bounded';
@@ -43,19 +43,6 @@ export function isRedirect(statusCode: number): boolean {
 /** Closes a response stream nobody will read, so its socket is freed. */
 export function discard(body: IN8nHttpFullResponse['body']): void {
 	(body as { destroy?: () => void } | undefined)?.destroy?.();
-}
-
-/**
- * The one error a cancelled run ends with. Not wrapping the HTTP error: it carries the request's
- * headers, and n8n stores its cause. No itemIndex: the user cancelled the run, no item failed.
- */
-export function cancelled(ctx: IExecuteFunctions): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
-}
-
-export function isCancellation(error: unknown): boolean {
-	const name = (error as { name?: string } | undefined)?.name ?? '';
-	return name === 'AbortError' || name === 'CanceledError' || name === 'ExecutionCancelledError';
 }
 
 /** One request, redirects not followed, answered by the deadline or reported as unanswered. */

@@ -4,7 +4,8 @@ import { redactText } from '../text/safeText';
 import { seconds } from '../text/wording';
 import { header } from './exchange';
 import { isRetryable, type RequestKind, retryAfterMs } from './retryPolicy';
-import type { ApiFailure, Connection, Sent, SsrfBlock } from './types';
+import type { Connection, Sent, SsrfBlock } from './types';
+import type { ApiFailure } from '../errors/failure';
 
 /**
  * Every way a request to FastRouter can fail, in words a user can act on, each marked with what

@@ -1,5 +1,7 @@
 import type { IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
 
+import type { ApiFailure } from '../errors/failure';
+
 /**
  * The shapes every layer above the transport shares: what a request gave, why it failed, the
  * video bytes a poll or a download hands on. Types only, so that the policies (retryPolicy.ts),
@@ -13,21 +15,6 @@ export interface Connection {
 	apiKey: string;
 	/** Set once this run found the GET poll route missing (polling/routes.ts): later polls skip it. */
 	getRouteMissing?: boolean;
-}
-
-/** Why a request failed, in words a user can act on; never holds the API key. */
-export interface ApiFailure {
-	message: string;
-	description: string;
-	statusCode?: number;
-	/** The request may be sent again (retryPolicy.ts's isRetryable: for a poll 429, 5xx, network). */
-	retryable: boolean;
-	retryAfterMs?: number;
-	/** A create failed in a way that does not prove nothing was created (5xx, timeout, reset). */
-	mayHaveCreated?: boolean;
-	/** The answer itself is unusable (not JSON, HTML, a redirect loop): retrying rarely helps. */
-	persistent?: boolean;
-	body?: JsonObject;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; failure: ApiFailure };

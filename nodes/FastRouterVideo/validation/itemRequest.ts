@@ -1,11 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { INPUT_IMAGE_FIELD, VIDEO_FIELDS } from '../catalog';
-import { IMAGE_SOURCE_BINARY, IMAGE_SOURCE_URL } from '../descriptions/imageFields';
-import { CUSTOM_MODEL } from '../descriptions/modelFields';
-import { accepted, type Checked, refused } from './checked';
+import type { RequestAdditions } from '../settings/itemSettings';
+import { CUSTOM_MODEL, IMAGE_SOURCE_BINARY, IMAGE_SOURCE_URL } from '../settings/parameterValues';
+import { accepted, type Checked } from './checked';
 import { checkCreateRequest, type CreateRequest, type RawFields } from './modelRules';
-import { checkRequestAdditions, optionsFor } from './options';
 import { signedImageUrl } from './signedImage';
 
 /** The model an item names: a catalog id, an "Other" id, or whatever an expression gave. */
@@ -24,14 +23,15 @@ export interface RequestContext {
 }
 
 /**
- * Reads and checks one item's create request — its fields, and what its options add (the cache,
- * Additional Fields) — reporting every problem at once. A field hidden for the chosen model reads
- * as unset. An image from a binary field becomes a signed link to it, once the image itself passed.
+ * Reads and checks one item's create request — its fields, with what its checked options add (the
+ * cache, Additional Fields) — reporting every problem at once. A field hidden for the chosen model
+ * reads as unset. An image from a binary field becomes a signed link to it, once the image passed.
  */
 export async function createRequestFor(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	context: RequestContext,
+	additions: RequestAdditions = { headers: {}, body: {} },
 ): Promise<Checked<CreateRequest>> {
 	const model = modelFor(ctx, itemIndex);
 	const raw: RawFields = {};
@@ -46,8 +46,7 @@ export async function createRequestFor(
 		raw[INPUT_IMAGE_FIELD] = image.value;
 	}
 	const request = checkCreateRequest(model, raw);
-	const additions = checkRequestAdditions(optionsFor(ctx, itemIndex));
-	if (!request.ok || !additions.ok) return refused(...(request.ok ? [] : request.problems), ...(additions.ok ? [] : additions.problems));
-	const { headers, body } = additions.value;
+	if (!request.ok) return request;
+	const { headers, body } = additions;
 	return accepted({ ...request.value, body: { ...request.value.body, ...body }, ...(Object.keys(headers).length ? { headers } : {}) });
 }

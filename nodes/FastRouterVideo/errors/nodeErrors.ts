@@ -3,22 +3,16 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { redactDeep, redactText, safeText } from '../text/safeText';
 import { itemLabel } from '../text/wording';
-import type { ApiFailure } from '../transport/types';
-import type { CreatedTask, ItemFailure } from './outcome';
+import type { ApiFailure, CreatedTask, Failed, FailurePolicy, ItemFailure } from './failure';
+
+/**
+ * The errors the node ends with, and the items a failure becomes: every one named for its item,
+ * its text safe to store, its task listed.
+ */
 
 export function fromApiFailure(itemIndex: number, failure: ApiFailure, taskId?: string | null): ItemFailure {
 	const task = taskId ? ` (task ${taskId})` : '';
 	return { itemIndex, message: `${failure.message}${task}`, description: failure.description, taskId, api: failure };
-}
-
-/**
- * How a node's failed items come out, from its On Error setting: the node's error (stop), error
- * items on the main output, or error items on the error output. The node reads it once, in its
- * execute(), and hands it down; a durable wait hands it on to its sub-execution.
- */
-export interface FailurePolicy {
-	continueOnFail: boolean;
-	toErrorOutput: boolean;
 }
 
 /**
@@ -71,4 +65,31 @@ export function toNodeError(
 		});
 	}
 	return new NodeOperationError(ctx.getNode(), message, { description, itemIndex: failure.itemIndex });
+}
+
+/**
+ * The one decision "stop at the first failure unless Continue On Fail": without it, the first
+ * failed entry becomes the node's error, naming every task the run created for the others; with
+ * it, nothing is thrown and each failure becomes that item's error item later.
+ */
+export function failFast(ctx: IExecuteFunctions, entries: ReadonlyArray<{ kind: string; created?: CreatedTask }>, policy: FailurePolicy, secret = ''): void {
+	if (policy.continueOnFail) return;
+	const first = entries.find((entry): entry is Failed => entry.kind === 'failed');
+	if (!first) return;
+	const created = entries.flatMap((entry) => (entry.created ? [entry.created] : []));
+	throw toNodeError(ctx, first.failure, created, secret);
+}
+
+/**
+ * The one error a cancelled run ends with. Not wrapping the HTTP error: it carries the request's
+ * headers, and n8n stores its cause. No itemIndex: the user cancelled the run, no item failed.
+ */
+export function cancelled(ctx: IExecuteFunctions): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
+}
+
+/** Whether an error is the HTTP client's (or n8n's) own word for a cancelled request. */
+export function isCancellation(error: unknown): boolean {
+	const name = (error as { name?: string } | undefined)?.name ?? '';
+	return name === 'AbortError' || name === 'CanceledError' || name === 'ExecutionCancelledError';
 }

@@ -1,0 +1,33 @@
+/**
+ * The values the editor and the run share: every option's default and bounds, the poll-interval
+ * floors, and how much the node asks of FastRouter at once. The editor's fields (descriptions/)
+ * show them; the checks (validation/), the wait (polling/, durable/) and the download obey them.
+ */
+
+/** FastRouter's own examples poll every few seconds; under 1 s only burns rate limit. */
+export const MIN_POLL_INTERVAL_MS = 1_000;
+/**
+ * A durable wait polls no more often than n8n resumes a stored wait: its wait tracker looks for due
+ * waits once a minute, so a shorter wait would only be resumed at its next look, late.
+ */
+export const DURABLE_MIN_POLL_INTERVAL_MS = 60_000;
+export const DEFAULT_POLL_INTERVAL_S = 5;
+
+export const DEFAULT_MAX_WAIT_S = 900;
+export const DEFAULT_MAX_VIDEO_MB = 4096;
+export const DEFAULT_DOWNLOAD_TIMEOUT_S = 1800;
+/** A sheet of 50–100 rows runs in one wave: the whole batch waits about as long as one video. */
+export const DEFAULT_MAX_CONCURRENT = 100;
+
+/**
+ * Requests of one kind the node has in flight to FastRouter at once, per run: creates, Get Status's
+ * looks, a durable wait's polls. Enough for a sheet, gentle on FastRouter's rate limit.
+ */
+export const REQUESTS_AT_ONCE = 10;
+
+/** Node's timers stop at 2^31-1 ms (about 24.8 days) and fire at once past it. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** FastRouter's cache: its documented lifetime range, in seconds (FastRouter's own default is 16 hours). */
+export const CACHE_TTL_RANGE_S = { min: 60, max: 604_800 } as const;
+export const DEFAULT_CACHE_TTL_S = 57_600;
