@@ -180,7 +180,123 @@ class Editor {
 	 * @param {string} nodeName
 	 */
 	async canvasText(nodeName) {
-		return await this.page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`).innerText();
+		return await this.canvasNode(nodeName).innerText();
+	}
+
+	/** @param {string} nodeName */
+	canvasNode(nodeName) {
+		return this.page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`);
+	}
+
+	/**
+	 * Clicks the canvas's "Execute workflow" and waits until the run is over, as the canvas shows
+	 * it: `lastNode` marked succeeded, or with issues (a failed run), in a workflow that has not
+	 * run in this tab yet. Returns the execution's id, from the editor's own request that started
+	 * the run.
+	 * @param {string} lastNode
+	 * @returns {Promise<{ executionId: string, status: 'success' | 'issues' }>}
+	 */
+	async executeWorkflow(lastNode, timeoutMs = 60_000) {
+		const started = this.page.waitForResponse(
+			(response) => response.request().method() === 'POST' && /\/rest\/workflows\/[^/]+\/run$/.test(new URL(response.url()).pathname),
+		);
+		await this.page.locator('[data-test-id="execute-workflow-button"]').click();
+		const response = await started;
+		const body = await response.json();
+		if (!response.ok() || !body?.data?.executionId) throw new Error(`the editor's run request: HTTP ${response.status()} ${JSON.stringify(body)}`);
+		const ended = this.canvasNode(lastNode).locator('[data-test-id="canvas-node-status-success"], [data-test-id="node-issues"]');
+		await ended.first().waitFor({ timeout: timeoutMs });
+		const status = (await ended.first().getAttribute('data-test-id')) === 'canvas-node-status-success' ? 'success' : 'issues';
+		return { executionId: String(body.data.executionId), status };
+	}
+
+	/**
+	 * Opens a node's panel (NDV) from the canvas with a double click.
+	 * @param {string} nodeName
+	 */
+	async openNode(nodeName) {
+		await this.canvasNode(nodeName).dblclick();
+		await this.page.locator('[data-test-id="ndv"]').waitFor();
+	}
+
+	/** The open node panel's output side. */
+	outputPanel() {
+		return this.page.locator('[data-test-id="ndv"] [data-test-id="output-panel"]');
+	}
+
+	/**
+	 * The output panel in one of its views: Schema, Table, JSON or Binary.
+	 * @param {'schema' | 'table' | 'json' | 'binary'} mode
+	 */
+	async showOutputAs(mode) {
+		const button = `[data-test-id="ndv-run-data-display-mode"] [data-test-id="radio-button-${mode}"]`;
+		await this.outputPanel().locator(button).click();
+		await this.outputPanel().locator(`${button}[aria-checked="true"]`).waitFor();
+	}
+
+	/**
+	 * The output's items as its Table view shows them: one row per item, keyed by column.
+	 * @returns {Promise<Array<Record<string, string>>>}
+	 */
+	async outputTable() {
+		await this.showOutputAs('table');
+		const table = this.outputPanel().locator('[data-test-id="ndv-data-container"] table');
+		await table.locator('tbody tr').first().waitFor();
+		// In the browser; `any` for its elements, as the type check has no DOM library.
+		return await table.evaluate((element) => {
+			const headers = [...element.querySelectorAll('thead th')].map((cell) => /** @type {any} */ (cell).innerText.trim());
+			return [...element.querySelectorAll('tbody tr')].map((row) =>
+				Object.fromEntries(
+					[...row.querySelectorAll('td')]
+						.map((cell, index) => [headers[index], /** @type {any} */ (cell).innerText.trim()])
+						.filter(([header]) => header),
+				),
+			);
+		});
+	}
+
+	/**
+	 * The output's Binary view: one card per binary property of the item shown, with what it
+	 * lists (File Name, Mime Type…) keyed by its labels.
+	 * @returns {Promise<Array<{ property: string, fields: Record<string, string> }>>}
+	 */
+	async outputBinaryCards() {
+		await this.showOutputAs('binary');
+		const cards = this.outputPanel().locator('[data-test-id^="ndv-binary-data_"]');
+		await cards.first().waitFor();
+		const found = [];
+		for (const card of await cards.all()) {
+			const [property = '', ...lines] = (await card.innerText()).split('\n').map((line) => line.trim()).filter(Boolean);
+			/** @type {Record<string, string>} */
+			const fields = {};
+			lines.forEach((line, index) => {
+				if (line.endsWith(':') && lines[index + 1] !== undefined) fields[line.slice(0, -1)] = lines[index + 1];
+			});
+			found.push({ property, fields });
+		}
+		return found;
+	}
+
+	/**
+	 * Clicks "View" on a Binary card and waits until the browser has read the video it shows.
+	 * @param {number} index the card
+	 * @returns {Promise<{ src: string, width: number, height: number, duration: number }>}
+	 */
+	async viewBinaryVideo(index = 0, timeoutMs = 15_000) {
+		await this.outputPanel().locator(`[data-test-id="ndv-binary-data_${index}"] [data-test-id="ndv-view-binary-data"]`).click();
+		const video = this.outputPanel().locator('video');
+		await video.waitFor({ timeout: timeoutMs });
+		// HAVE_METADATA: the browser fetched the file from n8n and found a video track in it.
+		await this.page.waitForFunction(
+			(element) => /** @type {any} */ (element).readyState >= 1 || /** @type {any} */ (element).error !== null,
+			await video.elementHandle(),
+			{ timeout: timeoutMs },
+		);
+		return await video.evaluate((element) => {
+			const media = /** @type {any} */ (element);
+			if (media.error) throw new Error(`the browser could not play ${media.currentSrc}: media error ${media.error.code} ${media.error.message}`);
+			return { src: media.currentSrc, width: media.videoWidth, height: media.videoHeight, duration: media.duration };
+		});
 	}
 
 	/** @param {string | undefined} file */

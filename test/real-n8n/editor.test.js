@@ -3,7 +3,8 @@
 
 // The n8n editor, as a user meets the node: Debian's Chromium (playwright-core) against a real
 // n8n with this package installed as a community package. Finding the node in the panel, adding
-// it, the fields each model shows, the cost notices, the canvas subtitle and the AI Agent's tool.
+// it, the fields each model shows, the cost notices, the canvas subtitle, the AI Agent's tool, and a
+// manual run that shows the video in the node's output.
 // With FASTROUTER_SCREENSHOTS=<folder> (`npm run screenshot` sets docs/) it also saves the
 // README's screenshots from the same steps.
 
@@ -165,5 +166,71 @@ describe('the n8n editor (real browser)', () => {
 		}
 		assert.match(forTheAgent, /openai\/sora-2-pro .*seconds 4\|8\|12/);
 		await editor.closeNodePanel();
+	});
+
+	it('a manual run from the editor waits in process (Wait Mode Automatic) and shows the MP4 in the node’s output', async () => {
+		const creates = sim.counters.creates;
+		const id = await editor.createWorkflow({
+			name: 'One video, run by hand',
+			nodes: [
+				{ id: 'c0ffee00-0000-4000-8000-000000000011', name: TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 'c0ffee00-0000-4000-8000-000000000012',
+					name: NODE,
+					type: `${n8n.package.manifest.name}.fastRouterVideo`,
+					typeVersion: 1,
+					position: [220, 0],
+					// Wait Mode left unset: Automatic, the default.
+					parameters: { operation: 'createAndWait', model: 'google/veo3', prompt: 'A red fox in fresh snow, slow pan', options: {} },
+					credentials: { fastRouterApi: CREDENTIAL },
+				},
+			],
+			connections: { [TRIGGER]: { main: [[{ node: NODE, type: 'main', index: 0 }]] } },
+		});
+		try {
+			await editor.openWorkflow(id, 2);
+			const run = await editor.executeWorkflow(NODE);
+
+			// What n8n stored for the run the editor started (the editor's owner session reads it).
+			n8n.session = `n8n-auth=${editor.auth}`;
+			const execution = await n8n.finished(run.executionId, 30_000);
+			const failure = execution.data.resultData.error?.message;
+			assert.equal(run.status, 'success', `the canvas marks ${NODE} as run (n8n stored: ${execution.status} ${failure ?? ''})`);
+			assert.equal(execution.status, 'success', failure);
+			assert.equal(execution.mode, 'manual');
+			assert.equal(/** @type {any} */ (execution).customData?.FastRouter_wait, 'in process (Automatic: a manual run)');
+			const stored = execution.data.resultData.runData[NODE][0].data.main[0];
+			assert.equal(stored.length, 1);
+			const { taskId } = stored[0].json;
+			assert.equal(stored[0].json.status, 'succeeded');
+			assert.equal(stored[0].binary?.data?.mimeType, 'video/mp4');
+			assert.equal(stored[0].binary.data.fileName, `${taskId}.mp4`);
+			assert.equal(sim.counters.creates - creates, 1, 'exactly one create');
+
+			// What the user sees on opening the node: the item, and the MP4 in the Binary view.
+			await editor.openNode(NODE);
+			const rows = await editor.outputTable();
+			assert.equal(rows.length, 1);
+			assert.equal(rows[0].taskId, taskId);
+			assert.equal(rows[0].status, 'succeeded');
+			const cards = await editor.outputBinaryCards();
+			assert.deepEqual(
+				cards.map(({ property, fields }) => ({ property, fileName: fields['File Name'], mimeType: fields['Mime Type'] })),
+				[{ property: 'data', fileName: `${taskId}.mp4`, mimeType: 'video/mp4' }],
+			);
+			// "View" plays it: the browser reads the video n8n stored with this execution.
+			const video = await editor.viewBinaryVideo(0);
+			const source = new URL(video.src);
+			assert.equal(source.pathname, '/rest/binary-data');
+			assert.match(source.searchParams.get('id') ?? '', new RegExp(`/executions/${run.executionId}/binary_data/`));
+			assert.equal(source.searchParams.get('fileName'), `${taskId}.mp4`);
+			assert.ok(video.width > 0 && video.duration > 0, `a video track: ${JSON.stringify(video)}`);
+			await editor.closeNodePanel();
+		} catch (error) {
+			const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'editor-manual-run-')), 'failure.png');
+			await editor.page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+			/** @type {Error} */ (error).message += `\n(screenshot: ${file})`;
+			throw error;
+		}
 	});
 });
