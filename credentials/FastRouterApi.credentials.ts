@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { MODELS } from '../nodes/FastRouterVideo/catalog';
-import { API_PATHS, DEFAULT_BASE_URL } from '../nodes/FastRouterVideo/transport/connection';
+import { API_PATHS, DEFAULT_BASE_URL } from '../nodes/FastRouterVideo/settings/fastRouter';
 
 /** A task id no real task can have: polling it proves the key without creating (or paying for) anything. */
 export const CREDENTIAL_PROBE_TASK_ID = 'n8n-credential-test-0000';

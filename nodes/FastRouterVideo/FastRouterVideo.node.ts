@@ -9,7 +9,7 @@ import { modelProperties } from './descriptions/modelFields';
 import { operationProperty } from './descriptions/operation';
 import { subtitleExpression } from './descriptions/subtitle';
 import { PANEL_DESCRIPTION, toolDescriptionProperties } from './descriptions/tool';
-import { CREDENTIAL_TYPE } from './transport/connection';
+import { CREDENTIAL_TYPE } from './settings/fastRouter';
 
 /**
  * FastRouter Video: text-to-video and image-to-video through FastRouter.ai. What the editor shows

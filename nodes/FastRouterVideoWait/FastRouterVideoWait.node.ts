@@ -4,7 +4,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { type Step, STEP_TYPE_NAME } from '../FastRouterVideo/durable/childWorkflow';
 import { finishStep } from '../FastRouterVideo/durable/finishStep';
 import { legacyPollStep, legacyWaitStep, watchStep } from '../FastRouterVideo/durable/watchStep';
-import { CREDENTIAL_TYPE } from '../FastRouterVideo/transport/connection';
+import { CREDENTIAL_TYPE } from '../FastRouterVideo/settings/fastRouter';
 
 /**
  * The steps of FastRouter Video's durable wait (FastRouterVideo/durable/childWorkflow.ts): a node

@@ -1,4 +1,4 @@
-import { firstPoll, lastErrorOf, type NextStep, nextPoll, type Poll, type PollPolicy, pollState, STATUS_MAX_WAIT_MS, STATUS_POLICY, waitPolicy } from '../../nodes/FastRouterVideo/polling/cadence';
+import { firstPoll, lastErrorOf, type PollDecision, nextPoll, type Poll, type PollPolicy, pollState, STATUS_MAX_WAIT_MS, STATUS_POLICY, waitPolicy } from '../../nodes/FastRouterVideo/polling/cadence';
 import { isRetryable } from '../../nodes/FastRouterVideo/transport/retryPolicy';
 import type { ApiFailure } from '../../nodes/FastRouterVideo/errors/failure';
 
@@ -34,7 +34,7 @@ function htmlPage(): Poll<Task> {
 function drive(policy: PollPolicy, deadline: number, answers: Array<Poll<Task>>, pollMs = 0, start: Task = { status: 'queued', progress: null }) {
 	let now = T0;
 	const sleeps: number[] = [];
-	let step: NextStep<Task> = firstPoll(policy, pollState(deadline, start), now);
+	let step: PollDecision<Task> = firstPoll(policy, pollState(deadline, start), now);
 	let polls = 0;
 	while (step.kind === 'sleep') {
 		sleeps.push(step.ms);
@@ -82,7 +82,7 @@ describe('the wait (Create and Wait)', () => {
 			lastFailure: (rateLimited as { failure: ApiFailure }).failure,
 			refusedWait: { askedMs: 3_600_000, leftMs: 10_000 },
 		});
-		expect(lastErrorOf(end as Extract<NextStep<Task>, { kind: 'timeout' }>)).toBe(
+		expect(lastErrorOf(end as Extract<PollDecision<Task>, { kind: 'timeout' }>)).toBe(
 			'Rate limited by FastRouter (429): slow down; FastRouter asked to wait 3600 s (Retry-After), more than the 10 s left',
 		);
 	});
@@ -128,7 +128,7 @@ describe('the wait (Create and Wait)', () => {
 		const providerDown = failing(502, 'The model’s provider is unavailable (502): provider down');
 		const { end } = drive(waitPolicy(1000), T0 + 3000, [providerDown, running(40), running(40)], 0);
 		expect(end).toEqual({ kind: 'timeout', task: { status: 'processing', progress: 40 }, lastFailure: (providerDown as { failure: ApiFailure }).failure });
-		expect(lastErrorOf(end as Extract<NextStep<Task>, { kind: 'timeout' }>)).toBe('The model’s provider is unavailable (502): provider down');
+		expect(lastErrorOf(end as Extract<PollDecision<Task>, { kind: 'timeout' }>)).toBe('The model’s provider is unavailable (502): provider down');
 	});
 
 	it('a deadline already passed ends it before any poll, with the task as created', () => {

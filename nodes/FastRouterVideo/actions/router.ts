@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { finishBatch } from '../batch/finish';
-import { getConnection } from '../transport/connection';
+import { getConnection } from '../transport/exchange';
 import type { FailurePolicy } from '../errors/failure';
 import * as create from './create.operation';
 import * as createAndWait from './createAndWait.operation';

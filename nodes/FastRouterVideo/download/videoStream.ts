@@ -1,6 +1,7 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import { readBody, type StopReason, watch } from '../transport/bounded';
+import { readBody } from '../transport/answer';
+import { type StopReason, watch } from '../transport/watch';
 import type { VideoStream } from '../transport/types';
 import { codeInWords } from '../text/safeText';
 import { excerpt, kb, seconds } from '../text/wording';

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { finishBatch } from '../batch/finish';
 import { failed, type ItemOutcome, output } from '../output/outcome';
 import { publishSummary } from '../output/runSummary';
-import { getConnection } from '../transport/connection';
+import { getConnection } from '../transport/exchange';
 import { loadWait } from './store';
 import { type ItemWait, summaryOf } from './waitState';
 

@@ -8,7 +8,7 @@ import { nextPoll, POLL_GRACE_MS, pollState, waitPolicy } from '../polling/caden
 import { pollTask, type WaitEnd } from '../polling/loop';
 import type { NormalizedTask } from '../polling/normalize';
 import { DURABLE_MIN_POLL_INTERVAL_MS, REQUESTS_AT_ONCE } from '../settings/limits';
-import { getConnection } from '../transport/connection';
+import { getConnection } from '../transport/exchange';
 import { discard } from '../transport/exchange';
 import type { Connection } from '../transport/types';
 import { loadWait, passedItem, saveWait } from './store';
@@ -77,14 +77,14 @@ async function advanceItem(ctx: IExecuteFunctions, connection: Connection, wait:
 	if (entry.phase === 'recreate') return await tryAgain(ctx, connection, wait, entry, entry.failure, 'createAnew');
 	const terms = wait.terms[entry.terms];
 	const polled = await pollTask(ctx, connection, entry.task.taskId ?? '', entry.task.model, entry.poll.deadline + POLL_GRACE_MS);
-	const step = nextPoll(waitPolicy(terms.intervalMs), entry.poll, polled, Date.now());
+	const decision = nextPoll(waitPolicy(terms.intervalMs), entry.poll, polled, Date.now());
 	const video = polled.kind === 'status' ? polled.video : undefined;
-	if (step.kind !== 'answered' && video) discard(video.stream);
-	if (step.kind === 'sleep') {
+	if (decision.kind !== 'answered' && video) discard(video.stream);
+	if (decision.kind === 'sleep') {
 		const at = Date.now();
-		return { ...entry, poll: { ...step.state, nextPollAt: at + step.ms, lastPollAt: at } };
+		return { ...entry, poll: { ...decision.state, nextPollAt: at + decision.ms, lastPollAt: at } };
 	}
-	const end: WaitEnd = step.kind === 'answered' ? { kind: 'finished', task: step.task, video } : step;
+	const end: WaitEnd = decision.kind === 'answered' ? { kind: 'finished', task: decision.task, video } : decision;
 	const extra = terms.includeRaw ? { raw: { create: entry.raw ?? null } } : {};
 	const verdict = await judgeWait(ctx, connection, entry.item, entry.task, end, { ...terms, extra });
 	const latest = { ...entry, ...(entry.created ? { created: { ...entry.created, status: verdict.task.status } } : {}) };

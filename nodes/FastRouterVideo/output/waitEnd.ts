@@ -36,18 +36,19 @@ export async function judgeWait(
 	ctx: IExecuteFunctions,
 	connection: Connection,
 	itemIndex: number,
-	start: NormalizedTask,
+	task: NormalizedTask,
 	end: WaitEnd,
 	terms: WaitTerms,
 ): Promise<WaitVerdict> {
-	const task = mergeTask(start, end.task);
-	if (end.kind === 'failed') return { kind: 'failed', failure: waitFailed(itemIndex, end.failure, start.taskId), task, retry: 'waitAgain' };
+	// The create's figures (its cost, the cache) with the latest poll's state.
+	const latest = mergeTask(task, end.task);
+	if (end.kind === 'failed') return { kind: 'failed', failure: waitFailed(itemIndex, end.failure, task.taskId), task: latest, retry: 'waitAgain' };
 	if (end.kind === 'timeout') {
-		if (terms.onTimeout === 'output') return { kind: 'output', item: { json: { ...task, ...terms.extra }, pairedItem: { item: itemIndex } }, task };
-		return { kind: 'failed', failure: timedOut(itemIndex, task, terms.maxWaitS, lastErrorOf(end)), task, retry: 'waitAgain' };
+		if (terms.onTimeout === 'output') return { kind: 'output', item: { json: { ...latest, ...terms.extra }, pairedItem: { item: itemIndex } }, task: latest };
+		return { kind: 'failed', failure: timedOut(itemIndex, latest, terms.maxWaitS, lastErrorOf(end)), task: latest, retry: 'waitAgain' };
 	}
-	if (task.status === 'failed') return { kind: 'failed', failure: generationFailed(itemIndex, task), task, retry: 'createAnew' };
-	const outcome = await taskItem(ctx, connection, itemIndex, task, end.video, terms.delivery, terms.extra);
-	if (outcome.kind === 'failed') return { kind: 'failed', failure: outcome.failure, task, retry: 'waitAgain' };
-	return { kind: 'output', item: outcome.item, task };
+	if (latest.status === 'failed') return { kind: 'failed', failure: generationFailed(itemIndex, latest), task: latest, retry: 'createAnew' };
+	const outcome = await taskItem(ctx, connection, itemIndex, latest, end.video, terms.delivery, terms.extra);
+	if (outcome.kind === 'failed') return { kind: 'failed', failure: outcome.failure, task: latest, retry: 'waitAgain' };
+	return { kind: 'output', item: outcome.item, task: latest };
 }

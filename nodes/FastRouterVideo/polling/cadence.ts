@@ -76,14 +76,14 @@ export function pollState<T>(deadline: number, latest: T): PollState<T> {
 }
 
 /** What the loop does next. */
-export type NextStep<T> =
+export type PollDecision<T> =
 	| { kind: 'sleep'; ms: number; state: PollState<T> }
 	/** The task is done (`until: 'done'`) or answered (`until: 'answered'`). */
 	| { kind: 'answered'; task: T }
 	| { kind: 'failed'; failure: ApiFailure; task: T }
 	| { kind: 'timeout'; task: T; lastFailure?: ApiFailure; refusedWait?: { askedMs: number; leftMs: number } };
 
-export type TimedOut<T> = Extract<NextStep<T>, { kind: 'timeout' }>;
+export type TimedOut<T> = Extract<PollDecision<T>, { kind: 'timeout' }>;
 
 /** A status word the node does not know, as a failure that names it. */
 export function unknownStatusFailure(word: string): ApiFailure {
@@ -95,14 +95,14 @@ export function unknownStatusFailure(word: string): ApiFailure {
 }
 
 /** Before the first poll. */
-export function firstPoll<T>(policy: PollPolicy, state: PollState<T>, now: number): NextStep<T> {
+export function firstPoll<T>(policy: PollPolicy, state: PollState<T>, now: number): PollDecision<T> {
 	if (policy.until === 'answered') return { kind: 'sleep', ms: 0, state };
 	// The task was just created: nothing to see before one interval.
 	return pause(policy, state, policy.intervalMs, undefined, now);
 }
 
 /** After a poll gave `poll` at `now`: poll again after a pause, or end and how. */
-export function nextPoll<T extends { status: string }>(policy: PollPolicy, state: PollState<T>, poll: Poll<T>, now: number): NextStep<T> {
+export function nextPoll<T extends { status: string }>(policy: PollPolicy, state: PollState<T>, poll: Poll<T>, now: number): PollDecision<T> {
 	const polls = state.polls + 1;
 	if (poll.kind === 'failure') {
 		const { failure } = poll;
@@ -124,9 +124,9 @@ export function nextPoll<T extends { status: string }>(policy: PollPolicy, state
 }
 
 /** A pause of `ms` (of which `askedMs` is a Retry-After), or the end if it does not fit. */
-function pause<T>(policy: PollPolicy, state: PollState<T>, ms: number, askedMs: number | undefined, now: number): NextStep<T> {
+function pause<T>(policy: PollPolicy, state: PollState<T>, ms: number, askedMs: number | undefined, now: number): PollDecision<T> {
 	const leftMs = state.deadline - now;
-	const timeout = (refusedWait?: { askedMs: number; leftMs: number }): NextStep<T> => ({
+	const timeout = (refusedWait?: { askedMs: number; leftMs: number }): PollDecision<T> => ({
 		kind: 'timeout',
 		task: state.latest,
 		lastFailure: state.lastFailure,

@@ -4,7 +4,7 @@ import { sleep } from 'n8n-workflow';
 import { discard } from '../transport/exchange';
 import { isRetryable } from '../transport/retryPolicy';
 import type { Connection, VideoStream } from '../transport/types';
-import { firstPoll, type NextStep, nextPoll, type Poll, POLL_GRACE_MS, type PollPolicy, pollState, STATUS_MAX_WAIT_MS, STATUS_POLICY, waitPolicy } from './cadence';
+import { firstPoll, type PollDecision, nextPoll, type Poll, POLL_GRACE_MS, type PollPolicy, pollState, STATUS_MAX_WAIT_MS, STATUS_POLICY, waitPolicy } from './cadence';
 import { errorWithoutTask, finishedByVideo, normalizeAnswer, type NormalizedTask, notYetSeen, unknownStatusWord } from './normalize';
 import { fetchStatus } from './routes';
 import { cancelled } from '../errors/nodeErrors';
@@ -27,7 +27,7 @@ export interface WaitSettings {
 /** How a wait ended; a timeout keeps the last failure it saw (cadence.ts's lastErrorOf words it). */
 export type WaitEnd =
 	| { kind: 'finished'; task: NormalizedTask; video?: VideoStream }
-	| Extract<NextStep<NormalizedTask>, { kind: 'timeout' | 'failed' }>;
+	| Extract<PollDecision<NormalizedTask>, { kind: 'timeout' | 'failed' }>;
 
 /** One poll of a task, normalized. */
 export async function pollTask(
@@ -70,10 +70,10 @@ export async function pollTask(
 export async function waitForTask(
 	ctx: IExecuteFunctions,
 	connection: Connection,
-	start: NormalizedTask,
+	task: NormalizedTask,
 	settings: WaitSettings,
 ): Promise<WaitEnd> {
-	const { end, last } = await runPolls(ctx, connection, start, waitPolicy(settings.intervalMs), settings.deadline, settings.onUpdate);
+	const { end, last } = await runPolls(ctx, connection, task, waitPolicy(settings.intervalMs), settings.deadline, settings.onUpdate);
 	const video = last?.kind === 'status' ? last.video : undefined;
 	if (end.kind !== 'answered') {
 		if (video) discard(video.stream);
@@ -101,29 +101,29 @@ export async function checkTaskOnce(ctx: IExecuteFunctions, connection: Connecti
 async function runPolls(
 	ctx: IExecuteFunctions,
 	connection: Connection,
-	start: NormalizedTask,
+	task: NormalizedTask,
 	policy: PollPolicy,
 	deadline: number,
 	onUpdate?: (task: NormalizedTask) => void,
-): Promise<{ end: Exclude<NextStep<NormalizedTask>, { kind: 'sleep' }>; last?: Poll }> {
+): Promise<{ end: Exclude<PollDecision<NormalizedTask>, { kind: 'sleep' }>; last?: Poll }> {
 	const signal = ctx.getExecutionCancelSignal();
-	const taskId = start.taskId ?? '';
+	const taskId = task.taskId ?? '';
 	// Past the deadline the wait still polls once (cadence.ts), so a timed-out item reports its latest state.
 	const pollDeadline = deadline + (policy.until === 'done' ? POLL_GRACE_MS : 0);
-	let step = firstPoll(policy, pollState(deadline, start), Date.now());
+	let decision = firstPoll(policy, pollState(deadline, task), Date.now());
 	let last: Poll | undefined;
-	while (step.kind === 'sleep') {
+	while (decision.kind === 'sleep') {
 		if (last?.kind === 'status' && last.video) discard(last.video.stream);
-		if (step.ms > 0) await sleep(step.ms, signal);
+		if (decision.ms > 0) await sleep(decision.ms, signal);
 		// Hosts before n8n 2.34 ignore the signal in sleep.
 		if (signal?.aborted) throw cancelled(ctx);
-		const { state } = step;
-		last = await pollTask(ctx, connection, taskId, start.model, pollDeadline);
-		step = nextPoll(policy, state, last, Date.now());
-		if (last.kind === 'status' && step.kind !== 'failed') {
+		const { state } = decision;
+		last = await pollTask(ctx, connection, taskId, task.model, pollDeadline);
+		decision = nextPoll(policy, state, last, Date.now());
+		if (last.kind === 'status' && decision.kind !== 'failed') {
 			const seen = state.latest;
 			if (last.task.status !== seen.status || last.task.progress !== seen.progress) onUpdate?.(last.task);
 		}
 	}
-	return { end: step, last };
+	return { end: decision, last };
 }

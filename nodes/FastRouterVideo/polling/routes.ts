@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 
-import { API_PATHS } from '../transport/connection';
+import { API_PATHS } from '../settings/fastRouter';
 import { type PollRoute, requestStatus } from '../transport/poll';
 import type { Connection, PollAnswer, Result } from '../transport/types';
 import type { ApiFailure } from '../errors/failure';

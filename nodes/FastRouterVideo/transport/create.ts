@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { jsonObjectFrom, readBody } from './bounded';
-import { API_PATHS } from './connection';
+import { jsonObjectFrom, readBody } from './answer';
+import { API_PATHS } from '../settings/fastRouter';
 import { discard, header, isRedirect, sendOnce } from './exchange';
 import { answerFailure, networkFailure, statusFailure, tooLongToWait } from './failures';
 import { createRetry, retryAfterMs } from './retryPolicy';

@@ -3,9 +3,9 @@ import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } fro
 import { cancelled, isCancellation } from '../errors/nodeErrors';
 import { codeInWords } from '../text/safeText';
 import { seconds } from '../text/wording';
-import { beforeDeadline } from './bounded';
-import { CREDENTIAL_TYPE } from './connection';
-import type { Sent, SsrfBlock, Target } from './types';
+import { beforeDeadline } from './watch';
+import { CREDENTIAL_TYPE, normalizeBaseUrl } from '../settings/fastRouter';
+import type { Connection, Sent, SsrfBlock, Target } from './types';
 
 /**
  * One HTTP exchange, on time and without leaking the key. n8n follows redirects by itself and,
@@ -15,6 +15,12 @@ import type { Sent, SsrfBlock, Target } from './types';
  * - a poll or a FastRouter-hosted download follows it here, hop by hop: with the key only while
  *   it stays on the base URL's origin, without it everywhere else, and never more than MAX_HOPS.
  */
+
+/** Where this run's FastRouter is, from the node's FastRouter API credential, and its key. */
+export async function getConnection(ctx: IExecuteFunctions): Promise<Connection> {
+	const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(CREDENTIAL_TYPE);
+	return { baseUrl: normalizeBaseUrl(credentials.baseUrl), apiKey: credentials.apiKey ?? '' };
+}
 
 /** Enough for http→https plus a CDN hand-off; a loop ends here. */
 export const MAX_HOPS = 5;

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { jsonObjectFrom, readBody } from './bounded';
+import { jsonObjectFrom, readBody } from './answer';
 import { ANSWER_IDLE_MS } from './create';
 import { header, originOf, sendFollowing } from './exchange';
 import { answerFailure, networkFailure, statusFailure } from './failures';

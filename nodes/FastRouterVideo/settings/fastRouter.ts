@@ -1,10 +1,6 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-
-import type { Connection } from './types';
-
 /**
- * Where FastRouter is and what its paths are: the node and the credential's Test read them here.
- * The key is sent to the Base URL's origin only (exchange.ts).
+ * Where FastRouter is and what its paths are: the node, its requests and the credential's Test read
+ * them here. The key is sent to the Base URL's origin only (transport/exchange.ts).
  */
 
 export const CREDENTIAL_TYPE = 'fastRouterApi';
@@ -25,9 +21,4 @@ export const API_PATHS = {
 /** A base URL as users paste it: spaces and trailing slashes do not matter. */
 export function normalizeBaseUrl(baseUrl: string | undefined): string {
 	return (baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
-}
-
-export async function getConnection(ctx: IExecuteFunctions): Promise<Connection> {
-	const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(CREDENTIAL_TYPE);
-	return { baseUrl: normalizeBaseUrl(credentials.baseUrl), apiKey: credentials.apiKey ?? '' };
 }
