@@ -10,7 +10,7 @@ import { MODELS } from '../nodes/FastRouterVideo/catalog';
 import { API_PATHS, DEFAULT_BASE_URL } from '../nodes/FastRouterVideo/settings/fastRouter';
 
 /** A task id no real task can have: polling it proves the key without creating (or paying for) anything. */
-export const CREDENTIAL_PROBE_TASK_ID = 'n8n-credential-test-0000';
+const CREDENTIAL_PROBE_TASK_ID = 'n8n-credential-test-0000';
 
 export class FastRouterApi implements ICredentialType {
 	name = 'fastRouterApi';

@@ -8,7 +8,7 @@ export const PANEL_DESCRIPTION =
 	'Generate videos from a prompt or an image with Veo, Sora, Runway, Seedance and more through FastRouter.ai';
 
 /** The operations, as stored in workflows (descriptions/operation.ts). */
-export type ToolOperation = 'create' | 'createAndWait' | 'getStatus';
+type ToolOperation = 'create' | 'createAndWait' | 'getStatus';
 
 /** How long a render takes, in the words every text uses. */
 const RENDER_TIME = '2 to 15 minutes, depending on the model, the length and FastRouter’s load';

@@ -7,7 +7,7 @@ import { isRetryable } from '../transport/retryPolicy';
 import type { Connection, VideoStream } from '../transport/types';
 
 /** One place the finished video can be fetched from, and whether the API key may go with it. */
-export interface VideoSource {
+interface VideoSource {
 	url: string;
 	withKey: boolean;
 }

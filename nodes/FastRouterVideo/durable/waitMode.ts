@@ -13,7 +13,7 @@ import { type Checked, accepted, refused } from '../validation/checked';
  * measured in n8n 2.41.1.
  */
 
-export type WaitModeOption = 'auto' | 'inProcess' | 'durable';
+type WaitModeOption = 'auto' | 'inProcess' | 'durable';
 
 export interface WaitPlan {
 	mode: 'durable' | 'inProcess';

@@ -36,7 +36,7 @@ export interface StoredRetry {
 }
 
 /** Where a waiting task's polls stand: the in-process cadence's state, and when it is next looked at. */
-export type StoredPoll = PollState<NormalizedTask> & { nextPollAt: number; lastPollAt: number };
+type StoredPoll = PollState<NormalizedTask> & { nextPollAt: number; lastPollAt: number };
 
 interface ItemBase {
 	/** The FastRouter Video node's input item this is for. */
@@ -57,8 +57,6 @@ export type ItemWait =
 	| (ItemBase & { phase: 'done'; json: IDataObject; binary?: Record<string, IBinaryData> })
 	/** Failed for good: the failure, as the node's On Error then gives it. */
 	| (ItemBase & { phase: 'failed'; failure: ItemFailure });
-
-export type Phase = ItemWait['phase'];
 
 export interface DurableWait {
 	v: typeof WAIT_VERSION;

@@ -30,7 +30,7 @@ type OpenItem = Extract<ItemWait, { phase: 'waiting' | 'recreate' }>;
  * each finished video in n8n's binary data, applies Max Wait, On Timeout and Retry On Fail, and
  * stores the state. `open`: some task still runs.
  */
-export async function advanceWait(ctx: IExecuteFunctions): Promise<{ wait: DurableWait; open: boolean; item: INodeExecutionData }> {
+async function advanceWait(ctx: IExecuteFunctions): Promise<{ wait: DurableWait; open: boolean; item: INodeExecutionData }> {
 	const input = ctx.getInputData();
 	const wait = loadWait(ctx, input);
 	const connection = await getConnection(ctx);
@@ -48,7 +48,7 @@ export async function advanceWait(ctx: IExecuteFunctions): Promise<{ wait: Durab
 }
 
 /** When the wait must be resumed: its earliest due poll, but never sooner than n8n can resume it. */
-export function parkUntil(wait: DurableWait, now: number): Date {
+function parkUntil(wait: DurableWait, now: number): Date {
 	const due = wait.items.flatMap((entry) => (entry.phase === 'waiting' ? [entry.poll.nextPollAt] : entry.phase === 'recreate' ? [entry.at] : []));
 	return new Date(Math.max(now + RESUME_FLOOR_MS, due.length ? Math.min(...due) : 0));
 }

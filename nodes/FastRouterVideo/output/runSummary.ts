@@ -10,7 +10,7 @@ import { redactText } from '../text/safeText';
  * error for longer ones (it truncates only at 512).
  */
 
-export const SUMMARY_KEYS = { videos: 'FastRouter_videos', wait: 'FastRouter_wait', tasks: 'FastRouter_tasks' } as const;
+const SUMMARY_KEYS = { videos: 'FastRouter_videos', wait: 'FastRouter_wait', tasks: 'FastRouter_tasks' } as const;
 
 const MAX_VALUE_CHARS = 255;
 
@@ -23,7 +23,7 @@ export interface RunSummary {
 }
 
 /** `3/10 done, 1 failed, 6 waiting`. */
-export function videosLine(videos: RunSummary['videos']): string {
+function videosLine(videos: RunSummary['videos']): string {
 	const count = (state: VideoState) => videos.filter((video) => video.state === state).length;
 	const parts = [`${count('done')}/${videos.length} done`];
 	for (const state of ['failed', 'waiting', 'not created'] as const) if (count(state)) parts.push(`${count(state)} ${state}`);
@@ -31,7 +31,7 @@ export function videosLine(videos: RunSummary['videos']): string {
 }
 
 /** The task ids, as many as fit; the rest counted. A search for an id finds its run. */
-export function tasksLine(videos: RunSummary['videos']): string {
+function tasksLine(videos: RunSummary['videos']): string {
 	const ids = videos.flatMap((video) => (video.taskId ? [video.taskId] : []));
 	let line = '';
 	for (let index = 0; index < ids.length; index++) {

@@ -14,7 +14,7 @@ import type { ItemFailure } from '../errors/failure';
  * (actions/createAndWait.operation.ts) and durable (durable/watchStep.ts): the video, the task
  * itself (On Timeout "Output Task"), or a failure that says what Retry On Fail would do about it.
  */
-export type WaitVerdict =
+type WaitVerdict =
 	| { kind: 'output'; item: INodeExecutionData; task: NormalizedTask }
 	/**
 	 * `createAnew`: the generation failed, so a retry creates the item again — that is what the
@@ -24,7 +24,7 @@ export type WaitVerdict =
 	| { kind: 'failed'; failure: ItemFailure; task: NormalizedTask; retry: 'createAnew' | 'waitAgain' };
 
 /** How one item's wait ends, as its options say. */
-export interface WaitTerms {
+interface WaitTerms {
 	maxWaitS: number;
 	onTimeout: 'error' | 'output';
 	delivery: VideoDelivery;

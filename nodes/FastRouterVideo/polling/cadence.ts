@@ -14,16 +14,16 @@ import type { ApiFailure } from '../errors/failure';
  */
 
 /** Retry waits double from the poll interval up to this, so a struggling API is not hammered. */
-export const MAX_BACKOFF_MS = 60_000;
+const MAX_BACKOFF_MS = 60_000;
 /** Answers the node cannot use (an unknown status word, HTML, a redirect loop) end the wait after this many in a row. */
-export const UNUSABLE_LIMIT = 3;
+const UNUSABLE_LIMIT = 3;
 /** A status check started just before Max Wait may take this long to answer. */
 export const POLL_GRACE_MS = 1_000;
 
 /** Get Status: one look at a task; a 429/5xx/network blip is tried this many times in all. */
-export const STATUS_ATTEMPTS = 3;
+const STATUS_ATTEMPTS = 3;
 /** Get Status pauses 1 s, then 2 s: a blip passes, and the look still answers within seconds. */
-export const STATUS_RETRY_BASE_MS = 1_000;
+const STATUS_RETRY_BASE_MS = 1_000;
 /** One look at a task, its retries included, is over within this (the download has its own limits). */
 export const STATUS_MAX_WAIT_MS = 90_000;
 
@@ -83,7 +83,7 @@ export type PollDecision<T> =
 	| { kind: 'failed'; failure: ApiFailure; task: T }
 	| { kind: 'timeout'; task: T; lastFailure?: ApiFailure; refusedWait?: { askedMs: number; leftMs: number } };
 
-export type TimedOut<T> = Extract<PollDecision<T>, { kind: 'timeout' }>;
+type TimedOut<T> = Extract<PollDecision<T>, { kind: 'timeout' }>;
 
 /** A status word the node does not know, as a failure that names it. */
 export function unknownStatusFailure(word: string): ApiFailure {

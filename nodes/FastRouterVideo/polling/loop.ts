@@ -15,7 +15,7 @@ import { cancelled } from '../errors/nodeErrors';
  * is one poll, normalized (routes.ts finds the route, the transport sends it).
  */
 
-export interface WaitSettings {
+interface WaitSettings {
 	intervalMs: number;
 	/** Absolute time (ms since epoch) after which the task is reported as timed out. */
 	deadline: number;

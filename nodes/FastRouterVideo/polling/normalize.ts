@@ -10,7 +10,7 @@ import type { IDataObject, JsonObject } from 'n8n-workflow';
  * `cached` for a result served from its cache.
  */
 
-export type TaskStatus = 'queued' | 'processing' | 'succeeded' | 'failed';
+type TaskStatus = 'queued' | 'processing' | 'succeeded' | 'failed';
 
 export interface NormalizedTask extends IDataObject {
 	taskId: string | null;

@@ -15,7 +15,7 @@ import type { ApiFailure } from '../errors/failure';
 
 const NEWER_ID = /^fr_/i;
 
-export function isNewerTaskId(taskId: string): boolean {
+function isNewerTaskId(taskId: string): boolean {
 	return NEWER_ID.test(taskId);
 }
 
@@ -39,7 +39,7 @@ function asyncRoute(taskId: string): PollRoute {
  * FastRouter, a deployment without the GET route); a 405 means the path exists but not for GET,
  * whoever says it. Either way the task may well exist, and the POST route can still find it.
  */
-export function routeMissing(failure: ApiFailure): boolean {
+function routeMissing(failure: ApiFailure): boolean {
 	if (failure.statusCode === 405) return true;
 	if (failure.statusCode !== 404) return false;
 	const error = (failure.body as JsonObject | undefined)?.error;

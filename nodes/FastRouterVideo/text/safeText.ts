@@ -38,7 +38,7 @@ export function codeInWords(code: string): string {
 }
 
 /** Text n8n will show as written: codes become words, other look-alikes are broken invisibly. */
-export function keepWording(text: string): string {
+function keepWording(text: string): string {
 	return text
 		.replace(CODE_PATTERN, (code) => CODE_WORDS[code])
 		.replace(ANYWHERE, (match) => `${match[0]}${WORD_JOINER}${match.slice(1)}`);

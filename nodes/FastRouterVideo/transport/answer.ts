@@ -10,16 +10,16 @@ import { watch } from './watch';
  */
 
 /** FastRouter's JSON answers are a few KB; a megabyte is already not an answer. */
-export const MAX_ANSWER_BYTES = 1024 * 1024;
+const MAX_ANSWER_BYTES = 1024 * 1024;
 
 interface StreamLike {
 	on(event: string, listener: (...args: never[]) => void): unknown;
 	destroy?: (error?: Error) => void;
 }
 
-export type BodyRead = { ok: true; bytes: Buffer } | { ok: false; problem: string };
+type BodyRead = { ok: true; bytes: Buffer } | { ok: false; problem: string };
 
-export interface ReadLimits {
+interface ReadLimits {
 	maxBytes?: number;
 	/** ms since epoch */
 	deadline: number;
@@ -72,7 +72,7 @@ export async function readBody(body: IN8nHttpFullResponse['body'], limits: ReadL
 	});
 }
 
-export type JsonRead = { ok: true; json: JsonObject } | { ok: false; what: string };
+type JsonRead = { ok: true; json: JsonObject } | { ok: false; what: string };
 
 /** A JSON object, or words for what came instead. */
 export function jsonObjectFrom(bytes: Buffer, contentType: string): JsonRead {

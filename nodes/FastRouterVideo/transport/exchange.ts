@@ -23,7 +23,7 @@ export async function getConnection(ctx: IExecuteFunctions): Promise<Connection>
 }
 
 /** Enough for http→https plus a CDN hand-off; a loop ends here. */
-export const MAX_HOPS = 5;
+const MAX_HOPS = 5;
 
 // The connection was never made: the request cannot have reached the server.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);

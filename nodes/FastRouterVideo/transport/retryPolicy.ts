@@ -38,13 +38,13 @@ export function doubling(baseMs: number, failuresBefore: number, capMs = Infinit
 }
 
 /** 429s on one create that are waited out: FastRouter created nothing, so a few patient tries are safe. */
-export const CREATE_RATE_LIMIT_RETRIES = 3;
+const CREATE_RATE_LIMIT_RETRIES = 3;
 /** When a 429 carries no Retry-After: wait this long, doubling each time. */
-export const RATE_LIMIT_FALLBACK_MS = 2_000;
+const RATE_LIMIT_FALLBACK_MS = 2_000;
 /** Honour Retry-After up to this; longer asks are reported, not silently waited out. */
-export const MAX_RETRY_AFTER_MS = 120_000;
+const MAX_RETRY_AFTER_MS = 120_000;
 
-export type CreateRetry = { kind: 'retry'; waitMs: number } | { kind: 'report' } | { kind: 'tooLong'; waitMs: number };
+type CreateRetry = { kind: 'retry'; waitMs: number } | { kind: 'report' } | { kind: 'tooLong'; waitMs: number };
 
 /**
  * After a create's `attempt`-th answer (0: the first) came back `statusCode`: send it again after
@@ -60,7 +60,7 @@ export function createRetry(statusCode: number, attempt: number, retryAfter: num
 /** A GET is safe to repeat: a download cut short is tried this many times in all. */
 export const DOWNLOAD_ATTEMPTS = 3;
 /** The pause before the second attempt, doubling after: 1 s, then 2 s. */
-export const DOWNLOAD_RETRY_BASE_MS = 1_000;
+const DOWNLOAD_RETRY_BASE_MS = 1_000;
 
 /** The pause before download attempt `attempt` (1: the first, no pause). */
 export function downloadPause(attempt: number): number {

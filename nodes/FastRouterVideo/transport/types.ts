@@ -39,7 +39,7 @@ export interface Target {
 	headers?: Record<string, string>;
 }
 
-export interface Exchange {
+interface Exchange {
 	response: IN8nHttpFullResponse;
 	/** Where the answer finally came from. */
 	url: string;

@@ -12,7 +12,7 @@ const TICK_MS = 100;
 /** Why a watch ended something: the run was cancelled, the deadline passed, or no data came for too long. */
 export type StopReason = 'cancelled' | 'deadline' | 'idle';
 
-export interface WatchLimits {
+interface WatchLimits {
 	/** ms since epoch */
 	deadline: number;
 	/** No activity (`touch`) for this long stops it. */
@@ -20,7 +20,7 @@ export interface WatchLimits {
 	signal?: AbortSignal;
 }
 
-export interface Watch {
+interface Watch {
 	/** Data arrived: the idle limit counts from now. */
 	touch(): void;
 	/** Finished on its own: `onStop` will not be called. */
@@ -61,7 +61,7 @@ export function watch(limits: WatchLimits, onStop: (reason: StopReason) => void)
 	};
 }
 
-export type Timed<T> = { ok: true; value: T } | { ok: false };
+type Timed<T> = { ok: true; value: T } | { ok: false };
 
 /**
  * The value of `promise`, or `{ ok: false }` once `deadline` (ms since epoch) has passed or the

@@ -3,9 +3,9 @@
  * the header (PNG's IHDR chunk, JPEG's SOF marker). The file name and mime type are not trusted.
  */
 
-export type ImageFormat = 'PNG' | 'JPG';
+type ImageFormat = 'PNG' | 'JPG';
 
-export type ImageHeader =
+type ImageHeader =
 	| { ok: true; format: ImageFormat; width: number; height: number }
 	| { ok: false; problem: string };
 
