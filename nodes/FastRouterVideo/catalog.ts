@@ -41,21 +41,26 @@ export interface FieldWire {
 	inputImage?: true;
 	/** Sent exactly as written, spaces included (a prompt); other text is trimmed. */
 	keepsWhitespace?: true;
+	/**
+	 * What the video shows rather than how much of it there is: FastRouter bills by the model and
+	 * the video's duration and resolution, so a create's price does not depend on it (Max Credits).
+	 */
+	content?: true;
 }
 
 export const FIELD_WIRE: Record<VideoField, FieldWire> = {
-	prompt: { apiName: 'prompt', type: 'string', keepsWhitespace: true },
+	prompt: { apiName: 'prompt', type: 'string', keepsWhitespace: true, content: true },
 	// FastRouter forwards it (its caching guide hashes it) to the models that read it; no model's
 	// table documents it, so only models whose fields pass through are offered it.
-	negativePrompt: { apiName: 'negative_prompt', type: 'string', keepsWhitespace: true },
-	imageUrl: { apiName: 'image', type: 'string', inputImage: true },
+	negativePrompt: { apiName: 'negative_prompt', type: 'string', keepsWhitespace: true, content: true },
+	imageUrl: { apiName: 'image', type: 'string', inputImage: true, content: true },
 	length: { apiName: 'length', type: 'number' },
 	seconds: { apiName: 'seconds', type: 'number', sendAsString: true },
 	resolution: { apiName: 'resolution', type: 'string' },
 	aspectRatio: { apiName: 'aspectRatio', type: 'string' },
 	size: { apiName: 'size', type: 'string' },
 	mode: { apiName: 'mode', type: 'string' },
-	seed: { apiName: 'seed', type: 'number' },
+	seed: { apiName: 'seed', type: 'number', content: true },
 	generateAudio: { apiName: 'generateAudio', type: 'boolean' },
 };
 

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { FastRouterApi } from '../../credentials/FastRouterApi.credentials';
@@ -101,6 +102,8 @@ describe('a durable wait, start to end, in n8n’s engine', () => {
 			FastRouter_videos: '1/2 done, 1 failed',
 			FastRouter_wait: 'durable (Automatic: a trigger run), for execution test-execution',
 			FastRouter_tasks: ids.join(' '),
+			// What the creates cost as FastRouter reported them (the simulator: 4 credits for 5 s; FastRouter's older answers give no USD).
+			FastRouter_cost: '2 videos, 8 credits',
 		});
 	});
 

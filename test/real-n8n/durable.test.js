@@ -410,15 +410,18 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 		it('the executions list says how each waited: "durable (Automatic: …)" with the sub-execution on the parent, the videos done on the sub-execution', () => {
 			const childId = seen.child.R1;
 			const [fox, boat] = lab.taskIds(rows.R1);
+			// The simulator's creates of 5 s videos cost 4 credits each.
 			assert.deepEqual(seen.custom.R1, {
 				FastRouter_videos: '0/2 done, 2 waiting',
 				FastRouter_wait: `durable (Automatic: "Webhook" answered at once) in sub-execution ${childId}`,
 				FastRouter_tasks: `${fox} ${boat}`,
+				FastRouter_cost: '2 videos, 8 credits',
 			});
 			assert.deepEqual(seen.custom.R1child, {
 				FastRouter_videos: '2/2 done',
 				FastRouter_wait: `durable (Automatic: "Webhook" answered at once), for execution ${seen.parent.R1}`,
 				FastRouter_tasks: `${fox} ${boat}`,
+				FastRouter_cost: '2 videos, 8 credits',
 			});
 		});
 

@@ -1,24 +1,24 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { checkAllItems, type CheckedItem } from '../batch/checks';
-import { createLimit, createOne, forgetFailedGeneration } from '../batch/createOne';
+import { createGate, type CreateGate, createOne, forgetFailedGeneration } from '../batch/createOne';
 import { forEachItem } from '../batch/forEachItem';
-import type { Limiter } from '../batch/pool';
 import { videoRequestProperties } from '../descriptions/modelFields';
-import { downloadOptionProperties, downloadProperties, includeRawResponseOption, optionsCollection, requestOptionProperties, waitOptionProperties } from '../descriptions/optionFields';
+import { downloadOptionProperties, downloadProperties, includeRawResponseOption, maxCreditsOption, optionsCollection, requestOptionProperties, waitOptionProperties } from '../descriptions/optionFields';
 import { forOperation } from '../descriptions/scope';
 import { startDurableWait } from '../durable/start';
 import { planWait, type WaitPlan } from '../durable/waitMode';
 import type { FailurePolicy } from '../errors/failure';
 import { toNodeError } from '../errors/nodeErrors';
 import { failed, type ItemOutcome, output } from '../output/outcome';
-import { publishSummary, type RunSummary } from '../output/runSummary';
+import { hintCost, publishSummary, type RunSummary } from '../output/runSummary';
 import { judgeWait } from '../output/waitEnd';
 import { waitForTask } from '../polling/loop';
 import type { NormalizedTask } from '../polling/normalize';
 import { DEFAULT_MAX_WAIT_S } from '../settings/limits';
 import { redactText } from '../text/safeText';
 import { itemLabel } from '../text/wording';
+import { forItem } from '../transport/trace';
 import type { Connection } from '../transport/types';
 import { readBatchOptions } from '../validation/options';
 
@@ -28,7 +28,7 @@ const IMAGE_LINK_MARGIN_S = 600;
 const properties: INodeProperties[] = [
 	...videoRequestProperties,
 	...downloadProperties,
-	optionsCollection([...requestOptionProperties, includeRawResponseOption, ...downloadOptionProperties, ...waitOptionProperties]),
+	optionsCollection([...requestOptionProperties, maxCreditsOption, includeRawResponseOption, ...downloadOptionProperties, ...waitOptionProperties]),
 ];
 
 export const description = forOperation('createAndWait', properties);
@@ -52,19 +52,22 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	}), policy);
 	const plan = await planWait(this, batch.value.waitMode);
 	if (!plan.ok) throw toNodeError(this, { itemIndex: 0, message: plan.problems.join('; ') });
-	if (plan.value.mode === 'durable') return await startDurableWait(this, connection, policy, checked, plan.value);
-	const limit = createLimit();
-	const outcomes = await forEachItem(this, checked, batch.value.maxConcurrent, async (entry, itemIndex) => await createAndWaitItem(this, connection, limit, entry, itemIndex));
-	publishSummary(this, inProcessSummary(plan.value, outcomes), connection.apiKey);
+	const gate = createGate(this, batch.value.maxCredits);
+	if (plan.value.mode === 'durable') return await startDurableWait(this, connection, policy, checked, plan.value, gate);
+	const outcomes = await forEachItem(this, checked, batch.value.maxConcurrent, async (entry, itemIndex) => await createAndWaitItem(this, connection, gate, entry, itemIndex));
+	const summary = inProcessSummary(plan.value, outcomes, gate);
+	publishSummary(this, summary, connection.apiKey);
+	hintCost(this, summary);
 	return outcomes;
 }
 
 /** One item: its create, its wait, its video. */
-async function createAndWaitItem(ctx: IExecuteFunctions, connection: Connection, limit: Limiter, entry: CheckedItem, itemIndex: number): Promise<ItemOutcome> {
+async function createAndWaitItem(ctx: IExecuteFunctions, runConnection: Connection, gate: CreateGate, entry: CheckedItem, itemIndex: number): Promise<ItemOutcome> {
 	if (entry.kind === 'failed') return entry;
+	const connection = forItem(runConnection, itemIndex);
 	const { includeRaw, delivery, wait } = entry.options as Required<CheckedItem & { kind: 'ready' }>['options'];
 	const { intervalMs, maxWaitS, onTimeout } = wait as NonNullable<typeof wait>;
-	const creation = await createOne(ctx, connection, limit, entry.request, itemIndex, maxWaitS * 1000);
+	const creation = await createOne(ctx, connection, gate, entry.request, itemIndex, maxWaitS * 1000);
 	if (creation.kind === 'failed') return creation;
 	const end = await waitForTask(ctx, connection, creation.task, {
 		intervalMs,
@@ -83,13 +86,15 @@ async function createAndWaitItem(ctx: IExecuteFunctions, connection: Connection,
 }
 
 /** The executions list's summary of an in-process wait, once every item has its outcome. */
-function inProcessSummary(plan: WaitPlan, outcomes: ItemOutcome[]): RunSummary {
+function inProcessSummary(plan: WaitPlan, outcomes: ItemOutcome[], gate: CreateGate): RunSummary {
 	return {
 		wait: `in process (${plan.asked === 'auto' ? `Automatic: ${plan.why}` : 'chosen'})`,
 		videos: outcomes.map((outcome) => ({
 			state: outcome.kind === 'output' ? 'done' : outcome.created ? 'failed' : 'not created',
 			taskId: outcome.created?.taskId,
+			costUsd: outcome.kind === 'output' ? (outcome.item.json.costUsd as number | null | undefined) : undefined,
 		})),
+		credits: gate.credits.state,
 	};
 }
 

@@ -12,6 +12,7 @@ import { unknownStatusFailure } from '../polling/cadence';
 import { checkTaskOnce } from '../polling/loop';
 import { REQUESTS_AT_ONCE } from '../settings/limits';
 import { discard } from '../transport/exchange';
+import { forItem } from '../transport/trace';
 import type { Connection } from '../transport/types';
 import { modelFor } from '../validation/itemRequest';
 import { readItemOptions } from '../validation/options';
@@ -45,7 +46,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		// The older poll route needs the model exactly as the task was created with it.
 		const model = canonicalModelId(modelFor(this, itemIndex));
 		if (!taskId) return failed({ itemIndex, message: '"taskId" is empty: give the task ID that Create returned' });
-		const polled = await checkTaskOnce(this, connection, taskId, model);
+		const itemConnection = forItem(connection, itemIndex);
+		const polled = await checkTaskOnce(this, itemConnection, taskId, model);
 		if (polled.kind === 'failure') return failed(fromApiFailure(itemIndex, polled.failure, taskId));
 		// One look answers what it sees: a status the node does not know is reported at once.
 		if (polled.unknownStatus !== undefined) {
@@ -53,6 +55,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			return failed(fromApiFailure(itemIndex, unknownStatusFailure(polled.unknownStatus), taskId));
 		}
 		const extra = includeRaw ? { raw: { poll: polled.raw ?? null } } : {};
-		return await taskItem(this, connection, itemIndex, polled.task, polled.video, delivery as NonNullable<typeof delivery>, extra);
+		return await taskItem(this, itemConnection, itemIndex, polled.task, polled.video, delivery as NonNullable<typeof delivery>, extra);
 	});
 }

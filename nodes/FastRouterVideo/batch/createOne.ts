@@ -1,20 +1,26 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import type { CreatedTask, Failed } from '../errors/failure';
+import { cancelled, fromApiFailure } from '../errors/nodeErrors';
 import { createdButRefused, createRefused, noTaskId } from '../output/taskFailures';
 import { errorWithoutTask, normalizeAnswer, type NormalizedTask } from '../polling/normalize';
+import { REQUESTS_AT_ONCE } from '../settings/limits';
 import { excerpt } from '../text/wording';
 import { createTask } from '../transport/create';
 import type { Connection } from '../transport/types';
 import type { CreateRequest } from '../validation/modelRules';
-import { REQUESTS_AT_ONCE } from '../settings/limits';
-import { type EarlierTry, earlierTries } from './earlierTries';
+import type { CreditLimit } from './creditLimit';
+import { creditLimitOf, type EarlierTry, earlierTries } from './earlierTries';
 import { type Limiter, limiter } from './pool';
-import type { CreatedTask, Failed } from '../errors/failure';
-import { cancelled, fromApiFailure } from '../errors/nodeErrors';
 
-/** The gate every create of one run goes through. */
-export function createLimit(): Limiter {
-	return limiter(REQUESTS_AT_ONCE);
+/** What every create of one node run goes through: free slots, and the run's credits (and their limit). */
+export interface CreateGate {
+	slots: Limiter;
+	credits: CreditLimit;
+}
+
+export function createGate(ctx: IExecuteFunctions, maxCredits?: number): CreateGate {
+	return { slots: limiter(REQUESTS_AT_ONCE), credits: creditLimitOf(ctx, maxCredits) };
 }
 
 /**
@@ -26,15 +32,15 @@ export type Creation =
 	| (Failed & { uncertain?: true });
 
 /**
- * Sends one item's create, once a slot of the run's create limit is free, and reads the task
- * from the answer. The create is never repeated once it may have reached FastRouter
+ * Sends one item's create, once the run's credit limit allows it and a slot is free, and reads the
+ * task from the answer. The create is never repeated once it may have reached FastRouter
  * (transport/create.ts), not even by n8n's Retry On Fail (earlierTries.ts). `maxMs` bounds it from
  * the moment it is sent, 429 waits included.
  */
 export async function createOne(
 	ctx: IExecuteFunctions,
 	connection: Connection,
-	limit: Limiter,
+	gate: CreateGate,
 	request: CreateRequest,
 	itemIndex: number,
 	maxMs?: number,
@@ -42,10 +48,28 @@ export async function createOne(
 	const tries = earlierTries(ctx);
 	const earlier = tries.get(itemIndex);
 	if (earlier) return fromEarlierTry(earlier, itemIndex, request);
-	const creation = await limit(async () => await sendCreate(ctx, connection, request, itemIndex, maxMs));
+	const creation = await createWithin(gate.credits, itemIndex, request, async () => await gate.slots(async () => await sendCreate(ctx, connection, request, itemIndex, maxMs)));
 	if (creation.kind === 'created') tries.set(itemIndex, { kind: 'created', task: creation.task, raw: creation.raw });
 	else if (creation.uncertain) tries.set(itemIndex, { kind: 'uncertain', failed: creation });
 	return creation;
+}
+
+/**
+ * A create through the run's credits: refused when it would not fit the limit, else sent, and what
+ * FastRouter reported it cost counted (settled even when the send fails or is cancelled).
+ */
+export async function createWithin(credits: CreditLimit | undefined, itemIndex: number, request: CreateRequest, send: () => Promise<Creation>): Promise<Creation> {
+	if (!credits) return await send();
+	const allowance = await credits.allow(itemIndex, request);
+	if (allowance.kind === 'refused') return { kind: 'failed', failure: allowance.failure };
+	let creation: Creation | undefined;
+	try {
+		creation = await send();
+		return creation;
+	} finally {
+		const made = creation?.kind === 'created' || creation?.created !== undefined || (creation?.kind === 'failed' && creation.uncertain === true);
+		allowance.settle({ made: creation === undefined ? false : made, ...(creation?.kind === 'created' ? { task: creation.task } : {}) });
+	}
 }
 
 /** A later try's Retry On Fail forgets an item whose generation failed: the retry creates it anew. */

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { NormalizedTask } from '../polling/normalize';
+import { CreditLimit, freshCredits } from './creditLimit';
 import type { Failed } from '../errors/failure';
 
 /**
@@ -18,16 +19,37 @@ import type { Failed } from '../errors/failure';
  */
 export type EarlierTry = { kind: 'created'; task: NormalizedTask; raw: IDataObject } | { kind: 'uncertain'; failed: Failed };
 
-const runs = new WeakMap<object, Map<number, EarlierTry>>();
+/** What a node run remembers across its tries: each item's create, and the credits its creates used. */
+interface RunMemory {
+	tries: Map<number, EarlierTry>;
+	credits?: CreditLimit;
+}
 
-/** This node run's memory of its earlier tries (empty on the first try, and where n8n keeps no record). */
-export function earlierTries(ctx: IExecuteFunctions): Map<number, EarlierTry> {
+const runs = new WeakMap<object, RunMemory>();
+
+/** This node run's memory (empty on the first try, and a fresh one where n8n keeps no record). */
+function runMemory(ctx: IExecuteFunctions): RunMemory {
 	const run = typeof ctx.getExecuteData === 'function' ? (ctx.getExecuteData() as object | undefined) : undefined;
-	if (!run) return new Map();
-	let tries = runs.get(run);
-	if (!tries) {
-		tries = new Map();
-		runs.set(run, tries);
+	if (!run) return { tries: new Map() };
+	let memory = runs.get(run);
+	if (!memory) {
+		memory = { tries: new Map() };
+		runs.set(run, memory);
 	}
-	return tries;
+	return memory;
+}
+
+/** This node run's memory of its earlier tries. */
+export function earlierTries(ctx: IExecuteFunctions): Map<number, EarlierTry> {
+	return runMemory(ctx).tries;
+}
+
+/**
+ * This node run's credits — what its creates cost, and Max Credits per Run if set — kept across
+ * Retry On Fail's tries: a retry's creates count against what the earlier tries used.
+ */
+export function creditLimitOf(ctx: IExecuteFunctions, maxCredits: number | undefined): CreditLimit {
+	const memory = runMemory(ctx);
+	memory.credits ??= new CreditLimit(freshCredits(maxCredits ?? null));
+	return memory.credits;
 }

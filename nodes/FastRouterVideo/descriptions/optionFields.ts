@@ -67,6 +67,18 @@ export const requestOptionProperties: INodeProperties[] = [
 	},
 ];
 
+/** Create and Create and Wait: a ceiling on what one run of the node may spend. */
+export const maxCreditsOption: INodeProperties = {
+	displayName: 'Max Credits per Run',
+	name: 'maxCredits',
+	type: 'number',
+	typeOptions: { minValue: 0, numberPrecision: 2 },
+	default: '',
+	placeholder: 'No limit',
+	description:
+		'Creates no video that could take this run’s credits past this number, counted from what FastRouter reports for each create (a cache hit counts 0; Retry On Fail’s and a durable wait’s re-creates count too). Items that do not fit are not created: each fails naming the limit. The first create of each kind (model, duration, resolution…) is sent while any credit is left, to learn its price, so it alone can pass the limit. Empty: no limit.',
+};
+
 /** Download Video and its output field, unscoped: the operations that may return a video include them. */
 export const downloadProperties: INodeProperties[] = [
 	{

@@ -4,6 +4,7 @@ import type { NormalizedTask } from '../polling/normalize';
 import { discard, header, originOf, sendFollowing } from '../transport/exchange';
 import { ssrfBlockedText } from '../transport/failures';
 import { isRetryable } from '../transport/retryPolicy';
+import { traceHeaders } from '../transport/trace';
 import type { Connection, VideoStream } from '../transport/types';
 
 /** One place the finished video can be fetched from, and whether the API key may go with it. */
@@ -47,7 +48,8 @@ function sameOrigin(url: string, baseUrl: string): boolean {
  */
 export async function openUrl(ctx: IExecuteFunctions, connection: Connection, url: string, deadline: number, withKey = false): Promise<Opened> {
 	const keyOrigin = withKey ? originOf(connection.baseUrl) : undefined;
-	const sent = await sendFollowing(ctx, { method: 'GET', url, accept: 'video/*, */*' }, keyOrigin, deadline, deadline - Date.now());
+	const target = { method: 'GET' as const, url, accept: 'video/*, */*', keyOriginHeaders: traceHeaders(connection.trace) };
+	const sent = await sendFollowing(ctx, target, keyOrigin, deadline, deadline - Date.now());
 	// n8n's SSRF protection refused the address: asking again gets the same refusal.
 	if (!sent.ok && sent.blocked) return { kind: 'stop', problem: ssrfBlockedText(sent.blocked) };
 	if (!sent.ok) return { kind: isRetryable('download', sent.statusCode) ? 'retry' : 'stop', problem: `the video host gave no video: ${sent.problem}` };

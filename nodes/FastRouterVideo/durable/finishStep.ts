@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { finishBatch } from '../batch/finish';
 import { failed, type ItemOutcome, output } from '../output/outcome';
-import { publishSummary } from '../output/runSummary';
+import { hintCost, publishSummary } from '../output/runSummary';
 import { getConnection } from '../transport/exchange';
 import { loadWait } from './store';
 import { type ItemWait, summaryOf } from './waitState';
@@ -17,7 +17,9 @@ import { type ItemWait, summaryOf } from './waitState';
 export async function finishStep(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const wait = loadWait(ctx, ctx.getInputData());
 	const { apiKey } = await getConnection(ctx);
-	publishSummary(ctx, summaryOf(wait), apiKey);
+	const summary = summaryOf(wait);
+	publishSummary(ctx, summary, apiKey);
+	hintCost(ctx, summary);
 	return [finishBatch(ctx, wait.items.map(outcomeOf), wait.policy, apiKey)];
 }
 

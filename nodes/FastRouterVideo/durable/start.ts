@@ -1,15 +1,16 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { CheckedItem } from '../batch/checks';
-import { createLimit, createOne, type Creation } from '../batch/createOne';
+import { type CreateGate, createOne, type Creation } from '../batch/createOne';
 import { redactItem } from '../batch/finish';
 import { forEachItem } from '../batch/forEachItem';
 import type { Failed, FailurePolicy } from '../errors/failure';
 import { failFast, toNodeError } from '../errors/nodeErrors';
 import { type ItemOutcome, output } from '../output/outcome';
-import { publishSummary } from '../output/runSummary';
+import { hintCost, publishSummary } from '../output/runSummary';
 import type { ItemOptions } from '../settings/itemSettings';
 import { DURABLE_MIN_POLL_INTERVAL_MS, REQUESTS_AT_ONCE } from '../settings/limits';
+import { forItem } from '../transport/trace';
 import type { Connection } from '../transport/types';
 import { childWorkflow } from './childWorkflow';
 import { startItem } from './store';
@@ -30,18 +31,18 @@ export async function startDurableWait(
 	policy: FailurePolicy,
 	checked: CheckedItem[],
 	plan: WaitPlan,
+	gate: CreateGate,
 ): Promise<ItemOutcome[]> {
-	const limit = createLimit();
 	const creations = await forEachItem(ctx, checked, REQUESTS_AT_ONCE, async (entry, itemIndex): Promise<Creation> => {
 		if (entry.kind === 'failed') return entry;
-		return await createOne(ctx, connection, limit, entry.request, itemIndex, (entry.options.wait?.maxWaitS ?? 0) * 1000);
+		return await createOne(ctx, forItem(connection, itemIndex), gate, entry.request, itemIndex, (entry.options.wait?.maxWaitS ?? 0) * 1000);
 	});
 	// Without Continue On Fail the node fails now, naming the tasks it made: Retry On Fail, which
 	// n8n applies only before a wait, then re-attaches them instead of paying again.
 	failFast(ctx, creations, policy, connection.apiKey);
 	const created = creations.flatMap((creation) => (creation.created ? [creation.created] : []));
 
-	const wait = waitOf(ctx, policy, plan, creations, checked);
+	const wait = { ...waitOf(ctx, policy, plan, creations, checked), credits: gate.credits.state };
 	const waiting = wait.items.filter(isOpen).length;
 	// Nothing to wait for: every item was refused or failed (with Continue On Fail), and that is final.
 	if (waiting === 0) return creations.filter((creation): creation is Failed => creation.kind === 'failed');
@@ -60,7 +61,9 @@ export async function startDurableWait(
 	}
 	// The editor links the node's run to its sub-execution; the executions list says where the wait is.
 	ctx.setMetadata({ subExecution: { executionId: result.executionId, workflowId: String(workflow.id) } });
-	publishSummary(ctx, { ...summaryOf(wait), wait: `${wait.how} in sub-execution ${result.executionId}` }, connection.apiKey);
+	const summary = { ...summaryOf(wait), wait: `${wait.how} in sub-execution ${result.executionId}` };
+	publishSummary(ctx, summary, connection.apiKey);
+	hintCost(ctx, summary, `Waiting durably in sub-execution ${result.executionId}, which shows the progress: `);
 	// A sub-execution that ended without waiting handed back its last step's items already.
 	if (!result.waitTill) return (result.data[0] ?? []).map((item: INodeExecutionData) => output(item));
 	return wait.items.map(placeholder);
@@ -77,7 +80,7 @@ function waitOf(ctx: IExecuteFunctions, policy: FailurePolicy, plan: WaitPlan, c
 		if (!termsIndex.has(key)) termsIndex.set(key, terms.push(stored) - 1);
 		return itemOf(ctx, creation, checked[itemIndex], stored, termsIndex.get(key) as number, itemIndex);
 	});
-	return { v: WAIT_VERSION, parentExecutionId: ctx.getExecutionId(), policy, how: `durable (${plan.asked === 'auto' ? `Automatic: ${plan.why}` : 'chosen'})`, terms, items };
+	return { v: WAIT_VERSION, parentExecutionId: ctx.getExecutionId(), node: ctx.getNode().name, policy, how: `durable (${plan.asked === 'auto' ? `Automatic: ${plan.why}` : 'chosen'})`, terms, items };
 }
 
 /** An item's wait, as stored: the checked options (none for an item refused before its create). */

@@ -5,6 +5,7 @@ import type { RunSummary, VideoState } from '../output/runSummary';
 import type { NormalizedTask } from '../polling/normalize';
 import type { CreateRequest } from '../validation/modelRules';
 import type { VideoDelivery } from '../settings/itemSettings';
+import type { CreditState } from '../settings/itemSettings';
 import type { CreatedTask, FailurePolicy, ItemFailure } from '../errors/failure';
 
 /**
@@ -62,12 +63,16 @@ export interface DurableWait {
 	v: typeof WAIT_VERSION;
 	/** The execution to resume: the one whose FastRouter Video node started this wait. */
 	parentExecutionId: string;
+	/** That node's name: FastRouter's trace names its spans after it. */
+	node?: string;
 	/** The FastRouter Video node's On Error setting. */
 	policy: FailurePolicy;
 	/** How this run waits and why, as the executions list says it: `durable (Automatic: a trigger run)`. */
 	how: string;
 	terms: StoredTerms[];
 	items: ItemWait[];
+	/** Max Credits per Run: what the node's run has used, so that the wait's re-creates count against it too. */
+	credits?: CreditState;
 }
 
 export function isOpen(item: ItemWait): item is Extract<ItemWait, { phase: 'waiting' | 'recreate' }> {
@@ -87,5 +92,9 @@ export function summaryOf(wait: DurableWait): RunSummary {
 		if (entry.phase === 'failed') return entry.created ? 'failed' : 'not created';
 		return 'waiting';
 	};
-	return { wait: `${wait.how}, for execution ${wait.parentExecutionId}`, videos: wait.items.map((entry) => ({ state: stateOf(entry), taskId: taskIdOf(entry) })) };
+	return {
+		wait: `${wait.how}, for execution ${wait.parentExecutionId}`,
+		videos: wait.items.map((entry) => ({ state: stateOf(entry), taskId: taskIdOf(entry), costUsd: entry.phase === 'done' ? (entry.json.costUsd as number | null | undefined) : undefined })),
+		credits: wait.credits ?? { limit: null, spent: 0, videos: 0, cached: 0, refused: 0, prices: {}, unpriced: [] },
+	};
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { sendCreate } from '../batch/createOne';
+import { createWithin, sendCreate } from '../batch/createOne';
+import { CreditLimit } from '../batch/creditLimit';
 import { mapInPool } from '../batch/pool';
 import { publishSummary } from '../output/runSummary';
 import { judgeWait } from '../output/waitEnd';
@@ -8,8 +9,8 @@ import { nextPoll, POLL_GRACE_MS, pollState, waitPolicy } from '../polling/caden
 import { pollTask, type WaitEnd } from '../polling/loop';
 import type { NormalizedTask } from '../polling/normalize';
 import { DURABLE_MIN_POLL_INTERVAL_MS, REQUESTS_AT_ONCE } from '../settings/limits';
-import { getConnection } from '../transport/exchange';
-import { discard } from '../transport/exchange';
+import { discard, getConnection } from '../transport/exchange';
+import { forItem } from '../transport/trace';
 import type { Connection } from '../transport/types';
 import { loadWait, passedItem, saveWait } from './store';
 import { type DurableWait, isOpen, type ItemWait, type StoredRetry, summaryOf } from './waitState';
@@ -33,13 +34,14 @@ type OpenItem = Extract<ItemWait, { phase: 'waiting' | 'recreate' }>;
 async function advanceWait(ctx: IExecuteFunctions): Promise<{ wait: DurableWait; open: boolean; item: INodeExecutionData }> {
 	const input = ctx.getInputData();
 	const wait = loadWait(ctx, input);
-	const connection = await getConnection(ctx);
+	// The trace of the execution the wait works for, as its creates had.
+	const connection = await getConnection(ctx, wait.node ? { executionId: wait.parentExecutionId, nodeName: wait.node } : undefined);
 	const now = Date.now();
 	const due = wait.items.map((entry) => isDue(entry, wait, now));
 	let items = wait.items;
 	if (due.some(Boolean)) {
 		if (await parentStopped(ctx, wait.parentExecutionId)) items = items.map((entry) => (isOpen(entry) ? failedFor(entry, stopped(entry, wait)) : entry));
-		else items = await advanceDue(ctx, connection, wait, due);
+		else items = await advanceDue(ctx, connection, wait, due, wait.credits ? new CreditLimit(wait.credits) : undefined);
 	}
 	const stored = saveWait(ctx, { ...wait, items }, connection.apiKey);
 	const open = stored.items.some(isOpen);
@@ -61,20 +63,29 @@ function isDue(entry: ItemWait, wait: DurableWait, now: number): boolean {
 	return nextPollAt <= now || (nextPollAt < now + RESUME_FLOOR_MS && now - lastPollAt >= wait.terms[entry.terms].intervalMs / 2);
 }
 
-async function advanceDue(ctx: IExecuteFunctions, connection: Connection, wait: DurableWait, due: boolean[]): Promise<ItemWait[]> {
+async function advanceDue(ctx: IExecuteFunctions, connection: Connection, wait: DurableWait, due: boolean[], credits: CreditLimit | undefined): Promise<ItemWait[]> {
 	const advanced = await mapInPool(
 		wait.items,
 		REQUESTS_AT_ONCE,
-		async (entry, index) => (due[index] && isOpen(entry) ? await advanceItem(ctx, connection, wait, entry) : entry),
+		async (entry, index) => (due[index] && isOpen(entry) ? await advanceItem(ctx, { connection, wait, credits }, entry) : entry),
 		ctx.getExecutionCancelSignal(),
 	);
 	if (Object.keys(advanced).length !== wait.items.length) throw cancelled(ctx);
 	return advanced;
 }
 
+/** What one step works with: where FastRouter is, the wait, and the run's credit limit (if any). */
+interface StepContext {
+	connection: Connection;
+	wait: DurableWait;
+	credits: CreditLimit | undefined;
+}
+
 /** One due item: its task polled once, then still waiting, settled, or — with Retry On Fail — tried again. */
-async function advanceItem(ctx: IExecuteFunctions, connection: Connection, wait: DurableWait, entry: OpenItem): Promise<ItemWait> {
-	if (entry.phase === 'recreate') return await tryAgain(ctx, connection, wait, entry, entry.failure, 'createAnew');
+async function advanceItem(ctx: IExecuteFunctions, step: StepContext, entry: OpenItem): Promise<ItemWait> {
+	const { wait } = step;
+	const connection = forItem(step.connection, entry.item);
+	if (entry.phase === 'recreate') return await tryAgain(ctx, step, entry, entry.failure, 'createAnew');
 	const terms = wait.terms[entry.terms];
 	const polled = await pollTask(ctx, connection, entry.task.taskId ?? '', entry.task.model, entry.poll.deadline + POLL_GRACE_MS);
 	const decision = nextPoll(waitPolicy(terms.intervalMs), entry.poll, polled, Date.now());
@@ -92,7 +103,7 @@ async function advanceItem(ctx: IExecuteFunctions, connection: Connection, wait:
 		const { item, terms: termsIndex, created } = latest;
 		return { item, terms: termsIndex, ...(created ? { created } : {}), phase: 'done', json: verdict.item.json, ...(verdict.item.binary ? { binary: verdict.item.binary } : {}) };
 	}
-	return await tryAgain(ctx, connection, wait, latest, verdict.failure, verdict.retry);
+	return await tryAgain(ctx, step, latest, verdict.failure, verdict.retry);
 }
 
 /**
@@ -101,12 +112,14 @@ async function advanceItem(ctx: IExecuteFunctions, connection: Connection, wait:
  * created anew; a task that timed out, or whose wait or download failed, is waited for again,
  * Max Wait counting afresh.
  */
-async function tryAgain(ctx: IExecuteFunctions, connection: Connection, wait: DurableWait, entry: OpenItem, failure: ItemFailure, retry: 'createAnew' | 'waitAgain'): Promise<ItemWait> {
+async function tryAgain(ctx: IExecuteFunctions, step: StepContext, entry: OpenItem, failure: ItemFailure, retry: 'createAnew' | 'waitAgain'): Promise<ItemWait> {
 	if (!entry.retry || entry.retry.triesLeft < 1) return failedFor(entry, failure);
-	const terms = wait.terms[entry.terms];
+	const terms = step.wait.terms[entry.terms];
 	const next: StoredRetry = { ...entry.retry, triesLeft: entry.retry.triesLeft - 1 };
 	if (retry === 'waitAgain' && entry.phase === 'waiting') return waitingFor(entry, entry.task, Date.now(), terms.maxWaitS, terms.intervalMs, next, entry.raw);
-	const creation = await sendCreate(ctx, connection, entry.retry.request, entry.item, terms.maxWaitS * 1000);
+	// Created anew: this costs credits again, within the run's limit.
+	const { request } = entry.retry;
+	const creation = await createWithin(step.credits, entry.item, request, async () => await sendCreate(ctx, forItem(step.connection, entry.item), request, entry.item, terms.maxWaitS * 1000));
 	if (creation.kind === 'failed') return failedFor({ ...entry, ...(creation.created ? { created: creation.created } : {}) }, creation.failure);
 	const renewed = { ...entry, created: creation.created };
 	return waitingFor(renewed, creation.task, creation.sentAt, terms.maxWaitS, terms.intervalMs, next, terms.includeRaw ? creation.raw : undefined);

@@ -1,25 +1,39 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import type { CreditState } from '../settings/itemSettings';
 import { redactText } from '../text/safeText';
 
 /**
- * What the executions list shows about a FastRouter Video run: n8n's execution custom data, kept
- * with the execution (at every park for a waiting one) and shown, and filterable, in the list.
- * n8n allows 10 keys per execution, shared with the user's own (the Execution Data node), so the
- * node uses three and leaves the rest to the user. Values stay under 255 characters: n8n logs an
- * error for longer ones (it truncates only at 512).
+ * What a FastRouter Video run tells the places users look: n8n's execution custom data, kept with
+ * the execution (at every park for a waiting one) and shown, and filterable, in the executions
+ * list; and a hint on the node's output in the editor. n8n allows 10 custom-data keys per
+ * execution, shared with the user's own (the Execution Data node) and a chat's two, so the node
+ * uses four. Values stay under 255 characters: n8n logs an error for longer ones (it truncates
+ * only at 512).
  */
 
-const SUMMARY_KEYS = { videos: 'FastRouter_videos', wait: 'FastRouter_wait', tasks: 'FastRouter_tasks' } as const;
+const SUMMARY_KEYS = { videos: 'FastRouter_videos', wait: 'FastRouter_wait', tasks: 'FastRouter_tasks', cost: 'FastRouter_cost' } as const;
 
 const MAX_VALUE_CHARS = 255;
 
 export type VideoState = 'done' | 'failed' | 'waiting' | 'not created';
 
 export interface RunSummary {
-	/** How the run waits: `durable (Automatic: a trigger run)`, `in process (chosen)`, … */
-	wait: string;
-	videos: Array<{ state: VideoState; taskId?: string | null }>;
+	/** How the run waits: `durable (Automatic: a trigger run)`, `in process (chosen)`, … Create: none. */
+	wait?: string;
+	videos: Array<{ state: VideoState; taskId?: string | null; costUsd?: number | null }>;
+	/** What the run's creates cost, as FastRouter reported them, and the credit limit's refusals. */
+	credits: CreditState;
+}
+
+/** `8 videos, 48 credits ($0.96), 1 from FastRouter's cache, 12 not created: credit limit`. */
+export function costLine(summary: RunSummary): string {
+	const { videos, spent, cached, refused } = summary.credits;
+	const usd = summary.videos.reduce((sum, video) => sum + (typeof video.costUsd === 'number' ? video.costUsd : 0), 0);
+	const parts = [`${videos} video${videos === 1 ? '' : 's'}, ${Math.round(spent * 100) / 100} credits${usd > 0 ? ` ($${usd.toFixed(2)})` : ''}`];
+	if (cached) parts.push(`${cached} from FastRouter's cache`);
+	if (refused) parts.push(`${refused} not created: credit limit`);
+	return parts.join(', ');
 }
 
 /** `3/10 done, 1 failed, 6 waiting`. */
@@ -52,10 +66,17 @@ export function publishSummary(ctx: IExecuteFunctions, summary: RunSummary, secr
 		// n8n stores custom data with the execution: a task id FastRouter echoed the key into is cut too.
 		ctx.customData.setAll({
 			[SUMMARY_KEYS.videos]: videosLine(summary.videos).slice(0, MAX_VALUE_CHARS),
-			[SUMMARY_KEYS.wait]: redactText(summary.wait, secret).slice(0, MAX_VALUE_CHARS),
+			...(summary.wait ? { [SUMMARY_KEYS.wait]: redactText(summary.wait, secret).slice(0, MAX_VALUE_CHARS) } : {}),
 			[SUMMARY_KEYS.tasks]: redactText(tasksLine(summary.videos), secret),
+			[SUMMARY_KEYS.cost]: costLine(summary).slice(0, MAX_VALUE_CHARS),
 		});
 	} catch (error) {
 		ctx.logger.debug(`FastRouter Video could not write the execution’s custom data: ${(error as Error).message}`);
 	}
+}
+
+/** The run's cost as a hint on the node's output in the editor (n8n 1.x has no hints: then none). */
+export function hintCost(ctx: IExecuteFunctions, summary: RunSummary, prefix = ''): void {
+	if (typeof ctx.addExecutionHints !== 'function') return;
+	ctx.addExecutionHints({ message: `${prefix}${costLine(summary)}`, location: 'outputPane' });
 }

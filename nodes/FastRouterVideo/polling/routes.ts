@@ -1,9 +1,12 @@
 import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 
-import { API_PATHS } from '../settings/fastRouter';
-import { type PollRoute, requestStatus } from '../transport/poll';
-import type { Connection, PollAnswer, Result } from '../transport/types';
 import type { ApiFailure } from '../errors/failure';
+import { API_PATHS } from '../settings/fastRouter';
+import { ANSWER_IDLE_MS, jsonObjectFrom, readBody } from '../transport/answer';
+import { header, originOf, sendFollowing } from '../transport/exchange';
+import { answerFailure, networkFailure, statusFailure } from '../transport/failures';
+import { traceHeaders } from '../transport/trace';
+import type { Connection, PollAnswer, Result, Sent } from '../transport/types';
 
 /**
  * Where a task is polled, chosen by its id — the answers tell the API generations apart, so no
@@ -55,11 +58,11 @@ export async function fetchStatus(
 	deadline?: number,
 ): Promise<Result<PollAnswer>> {
 	if (!isNewerTaskId(taskId)) return await requestStatus(ctx, connection, olderRoute(taskId, model), deadline);
-	if (!connection.getRouteMissing) {
+	if (!connection.routes.getMissing) {
 		const polled = await requestStatus(ctx, connection, getRoute(taskId), deadline);
 		if (polled.ok || !routeMissing(polled.failure)) return polled;
 		// Remembered for the rest of this run: every later poll goes straight to the POST route.
-		connection.getRouteMissing = true;
+		connection.routes.getMissing = true;
 	}
 	const polled = await requestStatus(ctx, connection, asyncRoute(taskId), deadline);
 	if (!polled.ok && routeMissing(polled.failure)) {
@@ -68,4 +71,54 @@ export async function fetchStatus(
 			'This task id is from FastRouter’s newer task API. Check the Base URL in the FastRouter API credentials (https://api.fastrouter.ai).';
 	}
 	return polled;
+}
+
+/*
+ * One status request on one route. Polls are free to repeat; whether and when is the poll
+ * cadence's call (cadence.ts), not this file's.
+ */
+
+/** Polls are small JSON answers (or Sora's video stream, whose headers come first). */
+const POLL_TIMEOUT_MS = 60_000;
+
+/** One poll request: which route, and what it carries. */
+interface PollRoute {
+	method: 'GET' | 'POST';
+	path: string;
+	body?: Record<string, unknown>;
+}
+
+/** A status request, redirects followed (the key only on the Base URL's origin), within `deadline`. */
+async function requestStatus(
+	ctx: IExecuteFunctions,
+	connection: Connection,
+	route: PollRoute,
+	deadline = Date.now() + POLL_TIMEOUT_MS,
+): Promise<Result<PollAnswer>> {
+	const target = { method: route.method, url: `${connection.baseUrl}${route.path}`, body: route.body, keyOriginHeaders: traceHeaders(connection.trace) };
+	const sent = await sendFollowing(ctx, target, originOf(connection.baseUrl), deadline, POLL_TIMEOUT_MS);
+	return await readPollAnswer(connection, sent, deadline);
+}
+
+/** A poll's answer: a JSON status, or the finished video's bytes (kept open for the caller). */
+async function readPollAnswer(connection: Connection, sent: Sent, deadline: number): Promise<Result<PollAnswer>> {
+	if (!sent.ok) return { ok: false, failure: { ...networkFailure(sent, connection, 'poll'), mayHaveCreated: false } };
+	const { response } = sent.exchange;
+	const contentType = header(response.headers, 'content-type') ?? '';
+	const isJson = contentType === '' || /json|text\/|html|xml/i.test(contentType);
+	if (response.statusCode < 300 && !isJson) {
+		const length = Number(header(response.headers, 'content-length'));
+		const video = {
+			stream: response.body,
+			mimeType: contentType.split(';')[0].trim() || 'video/mp4',
+			contentLength: Number.isFinite(length) && length >= 0 ? length : undefined,
+		};
+		return { ok: true, value: { kind: 'video', video } };
+	}
+	const read = await readBody(response.body, { deadline, idleMs: ANSWER_IDLE_MS });
+	if (!read.ok) return { ok: false, failure: answerFailure(response.statusCode, read.problem, response.headers, connection, 'poll') };
+	const parsed = jsonObjectFrom(read.bytes, contentType);
+	if (!parsed.ok) return { ok: false, failure: answerFailure(response.statusCode, parsed.what, response.headers, connection, 'poll') };
+	const failure = statusFailure(response.statusCode, parsed.json, response.headers, connection, 'poll');
+	return failure ? { ok: false, failure } : { ok: true, value: { kind: 'json', json: parsed.json } };
 }

@@ -9,6 +9,9 @@ import { watch } from './watch';
  * and the JSON object it should be — or words for what came instead.
  */
 
+/** A JSON answer that stops arriving for this long is not coming. */
+export const ANSWER_IDLE_MS = 30_000;
+
 /** FastRouter's JSON answers are a few KB; a megabyte is already not an answer. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
 

@@ -1,13 +1,14 @@
 import type { IExecuteFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { jsonObjectFrom, readBody } from './answer';
+import type { ApiFailure } from '../errors/failure';
 import { API_PATHS } from '../settings/fastRouter';
+import { ANSWER_IDLE_MS, jsonObjectFrom, readBody } from './answer';
 import { discard, header, isRedirect, sendOnce } from './exchange';
 import { answerFailure, networkFailure, statusFailure, tooLongToWait } from './failures';
 import { createRetry, retryAfterMs } from './retryPolicy';
+import { traceHeaders } from './trace';
 import type { Connection, Result, Target } from './types';
-import type { ApiFailure } from '../errors/failure';
 
 /**
  * The create: the one request that costs credits. It is sent once; after it may have reached
@@ -16,8 +17,6 @@ import type { ApiFailure } from '../errors/failure';
 
 /** A create can take a while to be accepted upstream; past this it is reported, not retried. */
 const CREATE_TIMEOUT_MS = 120_000;
-/** A JSON answer that stops arriving for this long is not coming. */
-export const ANSWER_IDLE_MS = 30_000;
 
 /** `deadline` (ms since epoch) bounds the whole create, 429 waits included. */
 export async function createTask(
@@ -26,7 +25,7 @@ export async function createTask(
 	request: { body: Record<string, unknown>; headers?: Record<string, string> },
 	deadline = Date.now() + CREATE_TIMEOUT_MS,
 ): Promise<Result<JsonObject>> {
-	const target: Target = { method: 'POST', url: `${connection.baseUrl}${API_PATHS.create}`, body: request.body, headers: request.headers };
+	const target: Target = { method: 'POST', url: `${connection.baseUrl}${API_PATHS.create}`, body: request.body, headers: request.headers, keyOriginHeaders: traceHeaders(connection.trace) };
 	for (let attempt = 0; ; attempt++) {
 		const sent = await sendOnce(ctx, target, true, deadline, CREATE_TIMEOUT_MS);
 		if (!sent.ok) return createFailure(networkFailure(sent, connection, 'create'));

@@ -5,6 +5,7 @@ import { codeInWords } from '../text/safeText';
 import { seconds } from '../text/wording';
 import { beforeDeadline } from './watch';
 import { CREDENTIAL_TYPE, normalizeBaseUrl } from '../settings/fastRouter';
+import { traceIdOf } from './trace';
 import type { Connection, Sent, SsrfBlock, Target } from './types';
 
 /**
@@ -16,10 +17,20 @@ import type { Connection, Sent, SsrfBlock, Target } from './types';
  *   it stays on the base URL's origin, without it everywhere else, and never more than MAX_HOPS.
  */
 
-/** Where this run's FastRouter is, from the node's FastRouter API credential, and its key. */
-export async function getConnection(ctx: IExecuteFunctions): Promise<Connection> {
+/**
+ * Where this run's FastRouter is, from the node's FastRouter API credential, its key, and the
+ * run's trace: of this execution, or of the one a durable wait works for (`executionId`).
+ */
+export async function getConnection(ctx: IExecuteFunctions, trace?: { executionId: string; nodeName: string }): Promise<Connection> {
 	const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(CREDENTIAL_TYPE);
-	return { baseUrl: normalizeBaseUrl(credentials.baseUrl), apiKey: credentials.apiKey ?? '' };
+	const executionId = trace?.executionId ?? ctx.getExecutionId();
+	const nodeName = trace?.nodeName ?? ctx.getNode().name;
+	return {
+		baseUrl: normalizeBaseUrl(credentials.baseUrl),
+		apiKey: credentials.apiKey ?? '',
+		routes: {},
+		...(executionId ? { traceOf: { traceId: traceIdOf(ctx.getInstanceId?.() ?? '', executionId), nodeName } } : {}),
+	};
 }
 
 /** Enough for http→https plus a CDN hand-off; a loop ends here. */
@@ -65,7 +76,7 @@ export async function sendOnce(
 		method: target.method,
 		url: target.url,
 		...(target.body ? { body: target.body, json: true } : {}),
-		headers: { ...target.headers, Accept: target.accept ?? 'application/json' },
+		headers: { ...target.headers, ...(withKey ? target.keyOriginHeaders : {}), Accept: target.accept ?? 'application/json' },
 		encoding: 'stream',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,

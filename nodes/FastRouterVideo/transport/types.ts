@@ -5,7 +5,7 @@ import type { ApiFailure } from '../errors/failure';
 /**
  * The shapes every layer above the transport shares: what a request gave, why it failed, the
  * video bytes a poll or a download hands on. Types only, so that the policies (retryPolicy.ts),
- * the wording (failures.ts) and the requests (create.ts, poll.ts) import them without importing
+ * the wording (failures.ts) and the requests (create.ts, polling/routes.ts) import them without importing
  * each other.
  */
 
@@ -13,8 +13,22 @@ import type { ApiFailure } from '../errors/failure';
 export interface Connection {
 	baseUrl: string;
 	apiKey: string;
-	/** Set once this run found the GET poll route missing (polling/routes.ts): later polls skip it. */
-	getRouteMissing?: boolean;
+	/** What this run learned of FastRouter's routes, shared by every item's connection. */
+	routes: {
+		/** The GET poll route is missing (polling/routes.ts): later polls skip it. */
+		getMissing?: boolean;
+	};
+	/** The run's trace at FastRouter (trace.ts): its id, and the node its spans are named for. */
+	traceOf?: { traceId: string; nodeName: string };
+	/** One item's span of that trace, on an item's connection. */
+	trace?: Trace;
+}
+
+/** An item's span in the run's trace. */
+export interface Trace {
+	traceId: string;
+	spanId: string;
+	spanName: string;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; failure: ApiFailure };
@@ -37,6 +51,8 @@ export interface Target {
 	accept?: string;
 	/** More request headers (FastRouter's `cache_key` on a create). */
 	headers?: Record<string, string>;
+	/** Headers for FastRouter's origin only, dropped with the key on a redirect elsewhere (the trace). */
+	keyOriginHeaders?: Record<string, string>;
 }
 
 interface Exchange {

@@ -36,13 +36,15 @@ export function readItemOptions(ctx: IExecuteFunctions, itemIndex: number, scope
 	});
 }
 
-/** The options that hold for the whole batch, from its first item (Create and Wait's). */
+/** The options that hold for the whole batch, from its first item. */
 export function readBatchOptions(ctx: IExecuteFunctions): Checked<BatchOptions> {
 	const options = optionsOf(ctx, 0);
 	const maxConcurrent = checkNumber(options, { label: 'Max Concurrent', name: 'maxConcurrent', min: 1, integer: true }, DEFAULT_MAX_CONCURRENT);
 	const waitMode = checkChoice(options.waitMode, 'Wait Mode', 'waitMode', WAIT_MODES, DEFAULT_WAIT_MODE);
-	if (!maxConcurrent.ok || !waitMode.ok) return refused(...(maxConcurrent.ok ? [] : maxConcurrent.problems), ...(waitMode.ok ? [] : waitMode.problems));
-	return accepted({ maxConcurrent: maxConcurrent.value, waitMode: waitMode.value });
+	const maxCredits = given(options.maxCredits) === undefined ? undefined : checkNumber(options, { label: 'Max Credits per Run', name: 'maxCredits', min: 0, zeroAllowed: true }, 0);
+	const checked = [maxConcurrent, waitMode, maxCredits];
+	if (!maxConcurrent.ok || !waitMode.ok || (maxCredits && !maxCredits.ok)) return refused(...checked.flatMap((entry) => (entry && !entry.ok ? entry.problems : [])));
+	return accepted({ maxConcurrent: maxConcurrent.value, waitMode: waitMode.value, ...(maxCredits?.ok ? { maxCredits: maxCredits.value } : {}) });
 }
 
 function optionsOf(ctx: IExecuteFunctions, itemIndex: number): IDataObject {

@@ -1,0 +1,40 @@
+import { createHash } from 'crypto';
+
+import type { Connection, Trace } from './types';
+
+/**
+ * One trace per n8n execution at FastRouter (W3C `traceparent`, and FastRouter's `x-span-id` and
+ * `x-span-name`): every request of an execution carries its trace id, each item its own span, so
+ * FastRouter's request logs show a whole run, item by item, with its cost. The ids are derived from
+ * n8n's instance and execution ids — the same on every try, every resume of a durable wait (which
+ * uses the execution that started it) and after a restart, nothing to store — and differ from one
+ * execution to the next. n8n 2.41 keeps its own OpenTelemetry trace (when it is on) away from
+ * nodes, so it cannot be joined. Only FastRouter's origin gets these headers, as the key
+ * (transport/exchange.ts); they name nothing but the node and the item.
+ */
+
+/** `crypto`'s own hash: enough bits that no two executions share a trace. */
+function hex(text: string, length: number): string {
+	const digest = createHash('sha256').update(text).digest('hex').slice(0, length);
+	// An all-zero id is invalid in W3C trace context.
+	return /^0+$/.test(digest) ? `${'0'.repeat(length - 1)}1` : digest;
+}
+
+/** The trace of an execution on an n8n instance: 32 hex digits. */
+export function traceIdOf(instanceId: string, executionId: string): string {
+	return hex(`n8n-nodes-fastrouter:${instanceId}:${executionId}`, 32);
+}
+
+/** One item's connection: the run's, with the item's span of the run's trace. */
+export function forItem(connection: Connection, itemIndex: number): Connection {
+	if (!connection.traceOf) return connection;
+	const { traceId, nodeName } = connection.traceOf;
+	const trace: Trace = { traceId, spanId: hex(`${traceId}:${nodeName}:${itemIndex}`, 16), spanName: `${nodeName} · item ${itemIndex + 1}` };
+	return { ...connection, trace };
+}
+
+/** The headers a request to FastRouter carries for its item's span. */
+export function traceHeaders(trace: Trace | undefined): Record<string, string> {
+	if (!trace) return {};
+	return { traceparent: `00-${trace.traceId}-${trace.spanId}-01`, 'x-span-id': trace.spanId, 'x-span-name': trace.spanName };
+}
