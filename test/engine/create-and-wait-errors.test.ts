@@ -2,6 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { FIELDS_FROM_ITEM, runVideoNode } from '../helpers/node';
+import { sleep } from '../helpers/sleep';
 import { startSimulator, type Simulator } from '../simulator';
 
 // Items that end without a video: failed items on the error output or failing the node, Max Wait
@@ -13,8 +14,6 @@ beforeAll(async () => {
 });
 afterAll(async () => await sim.close());
 beforeEach(() => sim.reset());
-
-const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
 function waitParameters(options: IDataObject = {}): IDataObject {
 	return { operation: 'createAndWait', model: '={{ $json.model }}', ...FIELDS_FROM_ITEM, options: { pollInterval: 1, ...options } };

@@ -1,6 +1,6 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
 import { NORMALIZED_KEYS } from '../helpers/expectations';
 import { runVideoNode, videoBytes } from '../helpers/node';
+import { sleep } from '../helpers/sleep';
 import { startSimulator, type Simulator } from '../simulator';
 
 let sim: Simulator;
@@ -9,8 +9,6 @@ beforeAll(async () => {
 });
 afterAll(async () => await sim.close());
 beforeEach(() => sim.reset());
-
-const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Create', () => {
 	it('normalizes both answer shapes to the same keys', async () => {

@@ -3,6 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 import { CREATE, type Hostile, POLL, runAgainst, useHostileServer, waitParameters } from '../helpers/hostile';
+import { sleep } from '../helpers/sleep';
 
 // The node against a hostile server; the rules are numbered in test/helpers/hostile.ts. Every test
 // also checks rule 2, at most one create per item: it counts the creates.
@@ -61,7 +62,7 @@ describe('rule 5: a stored video is a video, in filesystem binary mode too', () 
 		const capped = await runAgainst(hostile, waitParameters({ maxVideoSize: 1 }), [{ prompt: 'big' }], { continueOnFail: true, binaryMode: 'filesystem' });
 		expect(capped.items[0].json.error).toMatch(/larger than Max Video Size/);
 
-		await new Promise((resolve) => setTimeout(resolve, 300));
+		await sleep(300);
 		expect(binaryFiles()).toEqual(before);
 		expect(hostile.counters.creates).toBe(2);
 	});

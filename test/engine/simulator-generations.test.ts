@@ -1,6 +1,6 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
 // The simulator's newer API generation, over plain HTTP: the node's tests trust these shapes to be
 // the ones FastRouter's current API reference documents, so they are pinned here.
+import { sleep } from '../helpers/sleep';
 import { parsePromptFaults, startSimulator } from '../simulator';
 
 type Sim = Awaited<ReturnType<typeof startSimulator>>;
@@ -14,8 +14,6 @@ beforeAll(async () => {
 });
 afterAll(async () => await sim.close());
 beforeEach(() => sim.reset());
-
-const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
 async function post(path: string, body: unknown): Promise<{ status: number; json: Json }> {
 	const res = await fetch(sim.baseUrl + path, { method: 'POST', headers: AUTH, body: JSON.stringify(body) });

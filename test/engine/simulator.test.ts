@@ -4,6 +4,7 @@
 import { fork, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
+import { sleep } from '../helpers/sleep';
 import { startSimulator, parsePromptFaults, servedSize, FIXTURE_BYTES } from '../simulator';
 
 type Sim = Awaited<ReturnType<typeof startSimulator>>;
@@ -30,8 +31,6 @@ afterEach(async () => {
 });
 
 const readJson = (res: Response): Promise<Json> => res.json();
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function post(sim: Sim, route: string, body: unknown, key: string | null = KEY): Promise<Response> {
 	const headers: Record<string, string> = { 'Content-Type': 'application/json' };
