@@ -2,18 +2,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { FIELDS_FROM_ITEM, runVideoNode } from '../helpers/node';
+import { useSimulator } from '../helpers/simulator';
 import { sleep } from '../helpers/sleep';
-import { startSimulator, type Simulator } from '../simulator';
 
 // Items that end without a video: failed items on the error output or failing the node, Max Wait
 // (as an error or as output), and cancel.
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ durationMs: 1200, videoBytes: 200 * 1024 });
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator({ durationMs: 1200, videoBytes: 200 * 1024 });
 
 function waitParameters(options: IDataObject = {}): IDataObject {
 	return { operation: 'createAndWait', model: '={{ $json.model }}', ...FIELDS_FROM_ITEM, options: { pollInterval: 1, ...options } };

@@ -1,14 +1,9 @@
 import { NORMALIZED_KEYS } from '../helpers/expectations';
 import { runVideoNode, videoBytes } from '../helpers/node';
+import { useSimulator } from '../helpers/simulator';
 import { sleep } from '../helpers/sleep';
-import { startSimulator, type Simulator } from '../simulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ durationMs: 300, videoBytes: 64 * 1024 });
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator({ durationMs: 300, videoBytes: 64 * 1024 });
 
 describe('Create', () => {
 	it('normalizes both answer shapes to the same keys', async () => {

@@ -5,15 +5,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { NORMALIZED_KEYS } from '../helpers/expectations';
 import { FIELDS_FROM_ITEM, runVideoNode, SIM_KEY, videoBytes } from '../helpers/node';
+import { useSimulator } from '../helpers/simulator';
 import { sleep } from '../helpers/sleep';
-import { startSimulator, type Simulator } from '../simulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ durationMs: 600, videoBytes: 48 * 1024 });
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator({ durationMs: 600, videoBytes: 48 * 1024 });
 
 const IMAGE = 'https://images.example.com/frame.png';
 const NEW = '[sim:gen=new]';

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { runVideoNode } from '../helpers/node';
-import { startSimulator, type Simulator } from '../simulator';
+import { useSimulator } from '../helpers/simulator';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startSignedLinkServer } = require('../helpers/signed-links') as {
 	startSignedLinkServer: () => Promise<{ url: string; close: () => Promise<void> }>;
@@ -13,17 +13,12 @@ const images = require('../helpers/images') as {
 	GIF: Buffer;
 };
 
-let sim: Simulator;
+const sim = useSimulator({ durationMs: 600, videoBytes: 64 * 1024 });
 let n8n: Awaited<ReturnType<typeof startSignedLinkServer>>;
 beforeAll(async () => {
-	sim = await startSimulator({ durationMs: 600, videoBytes: 64 * 1024 });
 	n8n = await startSignedLinkServer();
 });
-afterAll(async () => {
-	await sim.close();
-	await n8n.close();
-});
-beforeEach(() => sim.reset());
+afterAll(async () => await n8n.close());
 
 // Binaries stored by n8n's BinaryDataService (filesystem mode), as in a production n8n: only
 // stored binaries can be signed.

@@ -131,14 +131,15 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
 
 /**
  * @typedef {object} Simulator
- * @property {string} baseUrl
- * @property {string} videoBaseUrl
+ * @property {string} baseUrl the API server's address; '' until listen()
+ * @property {string} videoBaseUrl the video host's address; '' until listen()
  * @property {string} apiKey
  * @property {Counters} counters live; reset() zeroes it in place
  * @property {Map<string, Task>} tasks
  * @property {import('./image-fetch').ImageFetch[]} imageFetches local image URLs creates named, as fetched
  * @property {(prompt: string, fault: Fault) => void} setFault
  * @property {() => void} reset
+ * @property {() => Promise<void>} listen binds both servers and fills in baseUrl and videoBaseUrl
  * @property {() => Promise<void>} close
  */
 
@@ -350,7 +351,7 @@ function parseJsonObject(text) {
  * @param {number} port
  * @returns {Promise<number>}
  */
-function listen(server, port) {
+function listenOn(server, port) {
 	return new Promise((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(port, '127.0.0.1', () => {
@@ -398,10 +399,23 @@ function cacheLookup(req, body) {
 }
 
 /**
+ * A simulator already listening.
  * @param {SimulatorOptions} [options]
  * @returns {Promise<Simulator>}
  */
 async function startSimulator(options = {}) {
+	const sim = createSimulator(options);
+	await sim.listen();
+	return sim;
+}
+
+/**
+ * A simulator not yet listening: `listen()` starts it. Lets a test file hold the object from the
+ * start (test/helpers/simulator.ts, useSimulator), as the hostile server's createHostile does.
+ * @param {SimulatorOptions} [options]
+ * @returns {Simulator}
+ */
+function createSimulator(options = {}) {
 	const apiKey = options.apiKey ?? 'sim-key';
 	const defaultDuration = options.durationMs ?? 3000;
 	const defaultBytes = options.videoBytes ?? 1024 * 1024;
@@ -971,21 +985,13 @@ async function startSimulator(options = {}) {
 
 	const apiServer = makeServer('api', handleApi);
 	const videoServer = makeServer('video', handleVideoHost);
-	const apiPort = await listen(apiServer, options.port ?? 0);
-	let videoPort;
-	try {
-		videoPort = await listen(videoServer, options.videoPort ?? 0);
-	} catch (err) {
-		await closeServer(apiServer);
-		throw err;
-	}
 
 	/** @type {Promise<void> | undefined} */
 	let closing;
 	/** @type {Simulator} */
 	const sim = {
-		baseUrl: `http://127.0.0.1:${apiPort}`,
-		videoBaseUrl: `http://127.0.0.1:${videoPort}`,
+		baseUrl: '',
+		videoBaseUrl: '',
 		apiKey,
 		counters,
 		tasks,
@@ -995,6 +1001,18 @@ async function startSimulator(options = {}) {
 			createFaultHits.delete(prompt);
 		},
 		reset,
+		async listen() {
+			const apiPort = await listenOn(apiServer, options.port ?? 0);
+			let videoPort;
+			try {
+				videoPort = await listenOn(videoServer, options.videoPort ?? 0);
+			} catch (err) {
+				await closeServer(apiServer);
+				throw err;
+			}
+			sim.baseUrl = `http://127.0.0.1:${apiPort}`;
+			sim.videoBaseUrl = `http://127.0.0.1:${videoPort}`;
+		},
 		close() {
 			closing ??= Promise.all([closeServer(apiServer), closeServer(videoServer)]).then(() => undefined);
 			return closing;
@@ -1003,4 +1021,4 @@ async function startSimulator(options = {}) {
 	return sim;
 }
 
-module.exports = { startSimulator, parsePromptFaults, servedSize, FIXTURE_BYTES: FIXTURE.length };
+module.exports = { startSimulator, createSimulator, parsePromptFaults, servedSize, FIXTURE_BYTES: FIXTURE.length };
