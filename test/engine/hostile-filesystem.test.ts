@@ -2,6 +2,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
+import { useBinaryMode } from '../helpers/engine';
 import { CREATE, type Hostile, POLL, runAgainst, useHostileServer, waitParameters } from '../helpers/hostile';
 import { sleep } from '../helpers/sleep';
 
@@ -9,9 +10,6 @@ import { sleep } from '../helpers/sleep';
 // also checks rule 2, at most one create per item: it counts the creates.
 // This file: in n8n's filesystem binary mode (its default), a download that is stopped — by cancel
 // or by a limit — must leave no file behind, while a finished one is stored as a file.
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { useBinaryMode } = require('../helpers/engine') as { useBinaryMode: (mode: string) => Promise<void> };
 
 beforeAll(async () => await useBinaryMode('filesystem'));
 const hostile = useHostileServer();

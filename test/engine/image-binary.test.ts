@@ -1,17 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import * as images from '../helpers/images';
 import { runVideoNode } from '../helpers/node';
+import { startSignedLinkServer } from '../helpers/signed-links';
 import { useSimulator } from '../helpers/simulator';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startSignedLinkServer } = require('../helpers/signed-links') as {
-	startSignedLinkServer: () => Promise<{ url: string; close: () => Promise<void> }>;
-};
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const images = require('../helpers/images') as {
-	png: (width: number, height: number) => Buffer;
-	jpeg: (width: number, height: number) => Buffer;
-	GIF: Buffer;
-};
 
 const sim = useSimulator({ durationMs: 600, videoBytes: 64 * 1024 });
 let n8n: Awaited<ReturnType<typeof startSignedLinkServer>>;

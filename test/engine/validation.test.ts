@@ -1,10 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { MODELS } from '../../nodes/FastRouterVideo/catalog';
+import { png } from '../helpers/images';
 import { runVideoNode } from '../helpers/node';
 import { useSimulator } from '../helpers/simulator';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { png } = require('../helpers/images') as { png: (width: number, height: number) => Buffer };
 
 /** Validation happens in the node, before any create: the simulator must count zero creates. */
 const sim = useSimulator({ durationMs: 200 });
