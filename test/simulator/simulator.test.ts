@@ -5,7 +5,7 @@ import { fork, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { sleep } from '../helpers/sleep';
-import { startSimulator, parsePromptFaults, servedSize, FIXTURE_BYTES } from '../simulator';
+import { startSimulator, parsePromptFaults, servedSize, FIXTURE_BYTES } from './index';
 
 type Sim = Awaited<ReturnType<typeof startSimulator>>;
 type Options = NonNullable<Parameters<typeof startSimulator>[0]>;
@@ -437,7 +437,7 @@ describe('video bytes', () => {
 	});
 
 	test('streaming 200 MiB does not grow the simulator process memory by more than 30 MB', async () => {
-		const child = fork(path.join(__dirname, '..', 'simulator', 'memory-probe.js'), [], {
+		const child = fork(path.join(__dirname, 'memory-probe.js'), [], {
 			execArgv: [],
 			env: { ...process.env, SIM_VIDEO_BYTES: String(200 * MiB) },
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -2,7 +2,7 @@
 // the ones FastRouter's current API reference documents, so they are pinned here.
 import { useSimulator } from '../helpers/simulator';
 import { sleep } from '../helpers/sleep';
-import { parsePromptFaults, startSimulator } from '../simulator';
+import { parsePromptFaults, startSimulator } from './index';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
