@@ -157,14 +157,4 @@ describe('image-to-video from a binary field', () => {
 		expect(result.items[1].json.error).toBe('Item 2: FastRouter refused the request (400): image is not a JPG or PNG');
 		expect(sim.counters.creates).toBe(createsBefore);
 	});
-
-	it('Image Source and its binary field are offered only for models that take an image', async () => {
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const { FastRouterVideo } = require('../../nodes/FastRouterVideo/FastRouterVideo.node');
-		const properties = new FastRouterVideo().description.properties as Array<{ name: string; displayOptions?: { hide?: { model?: unknown[] } } }>;
-		const source = properties.find((property) => property.name === 'imageSource');
-		const field = properties.find((property) => property.name === 'imageBinaryPropertyName');
-		expect(source?.displayOptions?.hide?.model).toEqual(['openai/sora-2-pro', 'pollo/pollo-v1-6']);
-		expect(field?.displayOptions?.hide?.model).toEqual(['openai/sora-2-pro', 'pollo/pollo-v1-6']);
-	});
 });

@@ -658,34 +658,20 @@ describe('faults', () => {
 		expect((await pollJson(sim, fast, VEO)).json.data.status).toBe('succeed');
 	});
 
-	test('reset clears faults, tasks and counters (the same counters object)', async () => {
+	test('reset clears faults, tasks and counters: in the same counters object, as a fresh simulator has them', async () => {
 		const sim = await start({ durationMs: 0 });
+		const fresh = await start();
 		sim.setFault('x', { createError: 403 });
-		sim.reset();
-		expect((await create(sim, { model: VEO, prompt: 'x' })).res.status).toBe(200);
+		expect((await create(sim, { model: VEO, prompt: 'x' })).res.status).toBe(403);
+		expect((await post(sim, '/api/v1/videos', { model: VEO, prompt: 'p' }, 'wrong-key')).status).toBe(401);
+		const { url } = await doneTaskStyle(sim, 'counted');
+		await drain(await fetch(url));
 		const counters = sim.counters;
 		sim.reset();
 		expect(sim.counters).toBe(counters);
-		expect(counters).toEqual({
-			creates: 0,
-			createsByPrompt: {},
-			createRequests: 0,
-			polls: {},
-			downloads: 0,
-			downloadsCompleted: 0,
-			soraStreams: 0,
-			soraStreamsCompleted: 0,
-			videoHostAuthHeaders: [],
-			hostedDownloads: 0,
-			hostedAuthHeaders: [],
-			pollRoutes: {},
-			apiRequests: {},
-			apiAuthFailures: 0,
-			cacheHits: 0,
-			pollsHeld: 0,
-			pollsInFlight: 0,
-		});
+		expect(counters).toEqual(fresh.counters);
 		expect(sim.tasks.size).toBe(0);
+		expect((await create(sim, { model: VEO, prompt: 'x' })).res.status).toBe(200);
 	});
 });
 
