@@ -8,19 +8,13 @@ import { ssrfBlockOf } from '../../nodes/FastRouterVideo/transport/exchange';
 import { ssrfBlockedText } from '../../nodes/FastRouterVideo/transport/failures';
 
 import { FIELDS_FROM_ITEM, runVideoNode, SIM_KEY, useSsrfProtection } from '../helpers/node';
-import { startSimulator, type Simulator } from '../simulator';
+import { useSimulator } from '../helpers/simulator';
+import { sleep } from '../helpers/sleep';
 
 // Items that end without a video: failed items on the error output or failing the node, Max Wait
 // (as an error or as output), cancel, and n8n's SSRF protection refusing the address.
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ durationMs: 1200, videoBytes: 200 * 1024 });
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
-
-const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+const sim = useSimulator({ durationMs: 1200, videoBytes: 200 * 1024 });
 
 function waitParameters(options: IDataObject = {}): IDataObject {
 	return { operation: 'createAndWait', model: '={{ $json.model }}', ...FIELDS_FROM_ITEM, options: { pollInterval: 1, ...options } };

@@ -2,11 +2,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { NORMALIZED_KEYS } from '../helpers/expectations';
 import { FIELDS_FROM_ITEM, runVideoNode, videoBytes } from '../helpers/node';
-import { startSimulator, type Simulator } from '../simulator';
+import { useSimulator } from '../helpers/simulator';
 
-let sim: Simulator;
+const sim = useSimulator({ durationMs: 1200, videoBytes: 200 * 1024 });
 beforeAll(async () => {
-	sim = await startSimulator({ durationMs: 1200, videoBytes: 200 * 1024 });
 	// The first run of n8n's engine and of the node's code costs a few hundred ms of CPU, which test
 	// files running side by side can stretch to seconds: spent here, not in the timed batch below.
 	await runVideoNode(sim, waitParameters(), [
@@ -14,8 +13,6 @@ beforeAll(async () => {
 		{ model: 'openai/sora-2-pro', prompt: 'warm-up [sim:duration=0]' },
 	]);
 });
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
 
 const IMAGE = 'https://images.example.com/frame.png';
 

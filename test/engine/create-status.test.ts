@@ -1,16 +1,9 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
 import { NORMALIZED_KEYS } from '../helpers/expectations';
 import { runVideoNode, videoBytes } from '../helpers/node';
-import { startSimulator, type Simulator } from '../simulator';
+import { useSimulator } from '../helpers/simulator';
+import { sleep } from '../helpers/sleep';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ durationMs: 300, videoBytes: 64 * 1024 });
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
-
-const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+const sim = useSimulator({ durationMs: 300, videoBytes: 64 * 1024 });
 
 describe('Create', () => {
 	it('normalizes both answer shapes to the same keys', async () => {

@@ -1,12 +1,7 @@
 import { runVideoNode, SIM_KEY, testCredential } from '../helpers/node';
-import { startSimulator, type Simulator } from '../simulator';
+import { useSimulator } from '../helpers/simulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ durationMs: 200 });
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator({ durationMs: 200 });
 
 describe('FastRouter API credentials', () => {
 	it('the credential test accepts the right key without creating anything', async () => {

@@ -7,13 +7,11 @@ import { FastRouterVideoWait } from '../../nodes/FastRouterVideoWait/FastRouterV
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import * as engine from '../helpers/engine';
 import { CREATE, happyPath, POLL, useHostileServer } from '../helpers/hostile';
 import { type RunResult, SIM_KEY, videoBytes } from '../helpers/node';
-import { startSimulator, type Simulator } from '../simulator';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const engine = require('../helpers/engine');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const flatted = require('../helpers/sub-executions') as { parse: (text: string) => IDataObject & { resultData: IDataObject }; stringify: (value: unknown) => string };
+import { useSimulator } from '../helpers/simulator';
+import * as flatted from '../helpers/sub-executions';
 
 // The whole durable wait in n8n's engine: FastRouter Video creates the tasks and starts its
 // sub-execution, which parks, is stored and read back through n8n's own serialization at every park
@@ -24,28 +22,25 @@ const flatted = require('../helpers/sub-executions') as { parse: (text: string) 
 
 const VIDEO = 32 * 1024;
 const MINUTE = 60_000;
-let sim: Simulator;
 /** How many ms the clock jumps at each create, so that creates spread as they do over a network. */
 let createSpreadMs = 0;
 const hostile = useHostileServer();
+const sim = useSimulator({
+	durationMs: 5 * MINUTE,
+	videoBytes: VIDEO,
+	// The test's clock, read at every use: the simulator's renders run on it too.
+	now: () => Date.now(),
+	log: (line) => {
+		if (createSpreadMs && line.startsWith('api POST /api/v1/videos ')) jest.setSystemTime(Date.now() + createSpreadMs);
+	},
+});
 
-beforeAll(async () => {
+beforeAll(() => {
 	// Only Date is faked, advancing with real time and jumping when the wait tracker would resume.
 	jest.useFakeTimers({ advanceTimers: true, doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'] });
-	sim = await startSimulator({
-		durationMs: 5 * MINUTE,
-		videoBytes: VIDEO,
-		log: (line) => {
-			if (createSpreadMs && line.startsWith('api POST /api/v1/videos ')) jest.setSystemTime(Date.now() + createSpreadMs);
-		},
-	});
 });
-afterAll(async () => {
-	await sim.close();
-	jest.useRealTimers();
-});
+afterAll(() => jest.useRealTimers());
 beforeEach(() => {
-	sim.reset();
 	createSpreadMs = 0;
 });
 
@@ -59,8 +54,11 @@ interface DurableRun extends RunResult {
 	subExecutions?: { parks: Array<{ executionId: string; at: number; bytes: number }>; stored: Map<string, { data: string; status: string }>; read: (id: string) => Promise<IDataObject> };
 }
 
+type RunOptions = Parameters<typeof engine.runNode>[0];
+
+/** Runs the node in n8n's engine with sub-executions as n8n runs them; by default as a schedule's run. */
 async function runDurably(parameters: IDataObject, prompts: string[], extra: IDataObject = {}): Promise<DurableRun> {
-	return await engine.runNode({
+	const options = {
 		nodeType: new FastRouterVideo(),
 		credentialTypes: { fastRouterApi: new FastRouterApi() },
 		credentials: { fastRouterApi: { apiKey: SIM_KEY, baseUrl: sim.baseUrl } },
@@ -69,7 +67,8 @@ async function runDurably(parameters: IDataObject, prompts: string[], extra: IDa
 		...SCHEDULE,
 		durable: { nodeTypes: { fastRouterVideoWait: new FastRouterVideoWait() }, clock, tickPhase: 17_000 },
 		...extra,
-	});
+	};
+	return (await engine.runNode(options as unknown as RunOptions)) as unknown as DurableRun;
 }
 
 const childParks = (result: DurableRun) => result.subExecutions?.parks.filter((park) => park.executionId.startsWith('sub-')) ?? [];
@@ -264,15 +263,9 @@ describe('the key', () => {
 		const key = hostile.apiKey;
 		hostile.on(CREATE, ({ res }, h) => h.json(res, 200, { ...h.accepted(`task-${key}`), note: `seen ${key}` }));
 		hostile.on(POLL, ({ body, res }, h) => h.json(res, 200, { ...h.running(String(body?.taskId)), note: `seen ${key}` }));
-		const result = await engine.runNode({
-			nodeType: new FastRouterVideo(),
-			credentialTypes: { fastRouterApi: new FastRouterApi() },
+		const result = await runDurably({ ...WAIT, prompt: `echo ${key}`, options: { maxWait: 150, includeRawResponse: true } }, ['x'], {
 			credentials: { fastRouterApi: { apiKey: key, baseUrl: hostile.origins.a } },
-			parameters: { ...WAIT, prompt: `echo ${key}`, options: { maxWait: 150, includeRawResponse: true } },
-			items: [{}],
-			...SCHEDULE,
 			continueOnFail: true,
-			durable: { nodeTypes: { fastRouterVideoWait: new FastRouterVideoWait() }, clock },
 		});
 		const stored = [...(result.subExecutions as NonNullable<DurableRun['subExecutions']>).stored.values()].map((entry) => entry.data).join('\n');
 		expect(stored.length).toBeGreaterThan(1000);

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
 // Both generations of FastRouter's video API, through n8n's engine against the simulator: the older
 // one (code "SUCCESS", task… ids, getVideoResponse) and the newer one (code "success", fr_ ids,
 // estimate_usage, GET /api/v1/videos/{id} or getAsyncResponse, fastrouter_assets).
@@ -6,16 +5,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { NORMALIZED_KEYS } from '../helpers/expectations';
 import { FIELDS_FROM_ITEM, runVideoNode, SIM_KEY, videoBytes } from '../helpers/node';
-import { startSimulator, type Simulator } from '../simulator';
+import { useSimulator } from '../helpers/simulator';
+import { sleep } from '../helpers/sleep';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ durationMs: 600, videoBytes: 48 * 1024 });
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator({ durationMs: 600, videoBytes: 48 * 1024 });
 
-const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 const IMAGE = 'https://images.example.com/frame.png';
 const NEW = '[sim:gen=new]';
 

@@ -2,15 +2,14 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
+import { useBinaryMode } from '../helpers/engine';
 import { CREATE, type Hostile, POLL, runAgainst, useHostileServer, waitParameters } from '../helpers/hostile';
+import { sleep } from '../helpers/sleep';
 
 // The node against a hostile server; the rules are numbered in test/helpers/hostile.ts. Every test
 // also checks rule 2, at most one create per item: it counts the creates.
 // This file: in n8n's filesystem binary mode (its default), a download that is stopped — by cancel
 // or by a limit — must leave no file behind, while a finished one is stored as a file.
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { useBinaryMode } = require('../helpers/engine') as { useBinaryMode: (mode: string) => Promise<void> };
 
 beforeAll(async () => await useBinaryMode('filesystem'));
 const hostile = useHostileServer();
@@ -61,7 +60,7 @@ describe('rule 5: a stored video is a video, in filesystem binary mode too', () 
 		const capped = await runAgainst(hostile, waitParameters({ maxVideoSize: 1 }), [{ prompt: 'big' }], { continueOnFail: true, binaryMode: 'filesystem' });
 		expect(capped.items[0].json.error).toMatch(/larger than Max Video Size/);
 
-		await new Promise((resolve) => setTimeout(resolve, 300));
+		await sleep(300);
 		expect(binaryFiles()).toEqual(before);
 		expect(hostile.counters.creates).toBe(2);
 	});

@@ -1,17 +1,12 @@
 import { runVideoNode, videoBytes } from '../helpers/node';
-import { startSimulator, type Simulator } from '../simulator';
+import { useSimulator } from '../helpers/simulator';
 
 // n8n's Retry On Fail calls the node again, in the same execution, with the same items. The node
 // remembers what earlier tries created: a task that exists and has not failed is re-attached, a
 // create that may have made a task is never sent again, and only an item whose generation failed
 // (or that nothing was created for) is created anew.
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ durationMs: 300, videoBytes: 64 * 1024 });
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator({ durationMs: 300, videoBytes: 64 * 1024 });
 
 // n8n reads a waitBetweenTries of 0 as its default, 1000 ms: 1 ms keeps the tries back to back.
 const RETRY = { settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 1 } };

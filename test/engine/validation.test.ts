@@ -1,18 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { MODELS } from '../../nodes/FastRouterVideo/catalog';
+import { png } from '../helpers/images';
 import { runVideoNode } from '../helpers/node';
-import { startSimulator, type Simulator } from '../simulator';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { png } = require('../helpers/images') as { png: (width: number, height: number) => Buffer };
+import { useSimulator } from '../helpers/simulator';
 
 /** Validation happens in the node, before any create: the simulator must count zero creates. */
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ durationMs: 200 });
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator({ durationMs: 200 });
 
 const IMAGE = 'https://images.example.com/frame.png';
 

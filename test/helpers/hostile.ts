@@ -26,9 +26,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { createHostile } from '../simulator/hostile';
 import { type RunResult, runVideoNode } from './node';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createHostile } = require('../simulator/hostile') as typeof import('../simulator/hostile');
 
 export type Hostile = ReturnType<typeof createHostile>;
 

@@ -1,14 +1,9 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { FastRouterApi } from '../../credentials/FastRouterApi.credentials';
 import { VIDEO_FIELDS } from '../../nodes/FastRouterVideo/catalog';
 import { FastRouterVideo } from '../../nodes/FastRouterVideo/FastRouterVideo.node';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const engine = require('./engine') as {
-	runNode: (options: Record<string, unknown>) => Promise<RunResult>;
-	testCredential: (type: unknown, values: IDataObject) => Promise<{ status: 'OK' | 'Error'; message: string }>;
-	useSsrfProtection: (settings: SsrfSettings) => SsrfChecks;
-};
+import * as engine from './engine';
 
 /** n8n's SSRF protection settings, as its N8N_SSRF_* variables give them (lists split at commas). */
 export interface SsrfSettings {
@@ -59,7 +54,8 @@ export async function runVideoNode(
 		nodeType: new FastRouterVideo(),
 		credentialTypes: { fastRouterApi: new FastRouterApi() },
 		credentials: { fastRouterApi: { apiKey, baseUrl } },
-		parameters,
+		// The tests write parameters as IDataObject, the wider JSON type n8n's INodeParameters narrows.
+		parameters: parameters as INodeParameters,
 		items,
 		...rest,
 	});

@@ -18,9 +18,10 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { installRealN8n } = require('./install');
-const { N8nInstance, packThisPackage, pause } = require('./instance');
+const { N8nInstance, packThisPackage } = require('./instance');
 const { startFakeLlm } = require('./fake-llm');
 const workflows = require('./workflows');
+const { sleep } = require('../helpers/sleep');
 const { startSimulator } = require('../simulator');
 
 const SIM_KEY = 'sim-key';
@@ -175,7 +176,7 @@ describe('the AI-agent example in a chat (n8n start): start now, link later', ()
 		assert.ok(remembered.some((text) => text.includes(task.taskId)), 'the task id is in the memory');
 
 		// 3. After the render: the link.
-		await pause(Math.max(0, task.createdAt + RENDER_MS + 1_000 - Date.now()));
+		await sleep(Math.max(0, task.createdAt + RENDER_MS + 1_000 - Date.now()));
 		const later = await say(sessionId, `Is my kite video ready now? CHECK ${STATUS_TOOL}`);
 		console.log(`[agent-chat] video reply after ${later.ms} ms`);
 		const done = toolAnswer(later.output);

@@ -10,6 +10,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn, execFileSync } = require('node:child_process');
 
+const { sleep } = require('../helpers/sleep');
+
 const REPO = path.join(__dirname, '..', '..');
 
 /** @returns {Promise<number>} a port nothing listens on right now */
@@ -23,9 +25,6 @@ function freePort() {
 		});
 	});
 }
-
-/** @param {number} ms */
-const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Packs the repository (as `npm publish` would) once per test run.
@@ -260,7 +259,7 @@ class N8nInstance {
 			if (Date.now() > deadline) {
 				throw new Error(`${name} logged ${found.length} of ${count} × ${pattern}\n${this.log(name).slice(-3000)}`);
 			}
-			await pause(250);
+			await sleep(250);
 		}
 	}
 
@@ -285,7 +284,7 @@ class N8nInstance {
 			} catch (error) {
 				last = /** @type {Error} */ (error).message;
 			}
-			await pause(500);
+			await sleep(500);
 		}
 		throw new Error(`${url} did not answer ${expected} within ${timeoutMs} ms (last: ${last})\n${this.log(name).slice(-4000)}`);
 	}
@@ -434,7 +433,7 @@ class N8nInstance {
 			const execution = await this.execution(id).catch(() => undefined);
 			if (execution && !['new', 'running', 'waiting'].includes(execution.status)) return execution;
 			if (Date.now() > deadline) throw new Error(`execution ${id} still ${execution?.status} after ${timeoutMs} ms\n${this.log('main').slice(-3000)}`);
-			await pause(2_000);
+			await sleep(2_000);
 		}
 	}
 
@@ -468,5 +467,8 @@ class N8nInstance {
 		if (!process.env.KEEP_REAL_N8N) fs.rmSync(this.root, { recursive: true, force: true });
 	}
 }
+
+// test/helpers/sleep.js's sleep, under the name durable-lab.js and durable.test.js import it by.
+const pause = sleep;
 
 module.exports = { N8nInstance, packThisPackage, freePort, pause, REPO };

@@ -10,6 +10,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn, execFileSync } = require('node:child_process');
+const { sleep } = require('../helpers/sleep');
 const { freePort } = require('./instance');
 
 /** The newest installed server's bin folder (Debian puts it under /usr/lib/postgresql/<major>/bin). */
@@ -87,7 +88,7 @@ async function startPostgres() {
 					const deadline = Date.now() + 15_000;
 					while (!until.test(output.slice(from))) {
 						if (child.exitCode !== null || Date.now() > deadline) throw new Error(`psql: ${output.slice(from) || 'no answer'}`);
-						await new Promise((resolve) => setTimeout(resolve, 50));
+						await sleep(50);
 					}
 					return output.slice(from);
 				},

@@ -6,6 +6,7 @@
 
 const { spawn, execFileSync } = require('node:child_process');
 const net = require('node:net');
+const { sleep } = require('../helpers/sleep');
 const { freePort } = require('./instance');
 
 function redisServerPath() {
@@ -39,7 +40,7 @@ async function startRedis() {
 	const deadline = Date.now() + 15_000;
 	while (!(await answersPing(port))) {
 		if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
-		await new Promise((resolve) => setTimeout(resolve, 100));
+		await sleep(100);
 	}
 	return {
 		port,

@@ -134,14 +134,15 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
 
 /**
  * @typedef {object} Simulator
- * @property {string} baseUrl
- * @property {string} videoBaseUrl
+ * @property {string} baseUrl the API server's address; '' until listen()
+ * @property {string} videoBaseUrl the video host's address; '' until listen()
  * @property {string} apiKey
  * @property {Counters} counters live; reset() zeroes it in place
  * @property {Map<string, Task>} tasks
  * @property {import('./image-fetch').ImageFetch[]} imageFetches local image URLs creates named, as fetched
  * @property {(prompt: string, fault: Fault) => void} setFault
  * @property {() => void} reset
+ * @property {() => Promise<void>} listen binds both servers and fills in baseUrl and videoBaseUrl
  * @property {() => Promise<void>} close
  */
 
@@ -353,7 +354,7 @@ function parseJsonObject(text) {
  * @param {number} port
  * @returns {Promise<number>}
  */
-function listen(server, port) {
+function listenOn(server, port) {
 	return new Promise((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(port, '127.0.0.1', () => {
@@ -401,10 +402,23 @@ function cacheLookup(req, body) {
 }
 
 /**
+ * A simulator already listening.
  * @param {SimulatorOptions} [options]
  * @returns {Promise<Simulator>}
  */
 async function startSimulator(options = {}) {
+	const sim = createSimulator(options);
+	await sim.listen();
+	return sim;
+}
+
+/**
+ * A simulator not yet listening: `listen()` starts it. Lets a test file hold the object from the
+ * start (test/helpers/simulator.ts, useSimulator), as the hostile server's createHostile does.
+ * @param {SimulatorOptions} [options]
+ * @returns {Simulator}
+ */
+function createSimulator(options = {}) {
 	const apiKey = options.apiKey ?? 'sim-key';
 	const defaultDuration = options.durationMs ?? 3000;
 	const defaultBytes = options.videoBytes ?? 1024 * 1024;
@@ -975,21 +989,13 @@ async function startSimulator(options = {}) {
 
 	const apiServer = makeServer('api', handleApi);
 	const videoServer = makeServer('video', handleVideoHost);
-	const apiPort = await listen(apiServer, options.port ?? 0);
-	let videoPort;
-	try {
-		videoPort = await listen(videoServer, options.videoPort ?? 0);
-	} catch (err) {
-		await closeServer(apiServer);
-		throw err;
-	}
 
 	/** @type {Promise<void> | undefined} */
 	let closing;
 	/** @type {Simulator} */
 	const sim = {
-		baseUrl: `http://${hostname}:${apiPort}`,
-		videoBaseUrl: `http://${hostname}:${videoPort}`,
+		baseUrl: '',
+		videoBaseUrl: '',
 		apiKey,
 		counters,
 		tasks,
@@ -999,6 +1005,18 @@ async function startSimulator(options = {}) {
 			createFaultHits.delete(prompt);
 		},
 		reset,
+		async listen() {
+			const apiPort = await listenOn(apiServer, options.port ?? 0);
+			let videoPort;
+			try {
+				videoPort = await listenOn(videoServer, options.videoPort ?? 0);
+			} catch (err) {
+				await closeServer(apiServer);
+				throw err;
+			}
+			sim.baseUrl = `http://${hostname}:${apiPort}`;
+			sim.videoBaseUrl = `http://${hostname}:${videoPort}`;
+		},
 		close() {
 			closing ??= Promise.all([closeServer(apiServer), closeServer(videoServer)]).then(() => undefined);
 			return closing;
@@ -1007,4 +1025,4 @@ async function startSimulator(options = {}) {
 	return sim;
 }
 
-module.exports = { startSimulator, parsePromptFaults, servedSize, FIXTURE_BYTES: FIXTURE.length };
+module.exports = { startSimulator, createSimulator, parsePromptFaults, servedSize, FIXTURE_BYTES: FIXTURE.length };

@@ -165,6 +165,15 @@ describe('fields the editor shows', () => {
 		expect(create).not.toContain('binaryPropertyName');
 	});
 
+	it.each(Object.entries(EXPECTED))('%s: Image Source, and its binary field, only when the model takes an image', (model, fields) => {
+		const takesImage = 'imageUrl' in fields;
+		for (const operation of ['create', 'createAndWait']) {
+			const names = displayed({ operation, model, imageSource: 'binary' }).map((p) => p.name);
+			expect({ operation, imageSource: names.includes('imageSource') }).toEqual({ operation, imageSource: takesImage });
+			expect({ operation, binaryField: names.includes('imageBinaryPropertyName') }).toEqual({ operation, binaryField: takesImage });
+		}
+	});
+
 	it('Create and Wait has the waiting options with their documented defaults', () => {
 		const options = displayed({ operation: 'createAndWait', model: 'google/veo3' }).find((p) => p.name === 'options');
 		const byName = Object.fromEntries(

@@ -1,12 +1,11 @@
 import type { IBinaryData, IDataObject } from 'n8n-workflow';
 
-import type { PollState } from '../polling/cadence';
-import type { RunSummary, VideoState } from '../output/runSummary';
-import type { NormalizedTask } from '../polling/normalize';
-import type { CreateRequest } from '../validation/modelRules';
-import type { VideoDelivery } from '../settings/itemSettings';
-import type { CreditState } from '../settings/itemSettings';
 import type { CreatedTask, FailurePolicy, ItemFailure } from '../errors/failure';
+import type { RunSummary, VideoState } from '../output/runSummary';
+import type { PollState } from '../polling/cadence';
+import type { NormalizedTask } from '../polling/normalize';
+import type { CreditState, VideoDelivery } from '../settings/itemSettings';
+import type { CreateRequest } from '../validation/modelRules';
 
 /**
  * What a durable wait knows, stored with its sub-execution (durable/store.ts keeps it in the

@@ -4,7 +4,8 @@
 import { fork, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { startSimulator, parsePromptFaults, servedSize, FIXTURE_BYTES } from '../simulator';
+import { sleep } from '../helpers/sleep';
+import { startSimulator, parsePromptFaults, servedSize, FIXTURE_BYTES } from './index';
 
 type Sim = Awaited<ReturnType<typeof startSimulator>>;
 type Options = NonNullable<Parameters<typeof startSimulator>[0]>;
@@ -30,8 +31,6 @@ afterEach(async () => {
 });
 
 const readJson = (res: Response): Promise<Json> => res.json();
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function post(sim: Sim, route: string, body: unknown, key: string | null = KEY): Promise<Response> {
 	const headers: Record<string, string> = { 'Content-Type': 'application/json' };
@@ -210,15 +209,19 @@ describe('auth', () => {
 });
 
 describe('poll', () => {
+	// Polled every 20 ms of the simulator's clock, which the test moves: a loaded machine's late
+	// first poll cannot skip the queued phase.
+	const T0 = 1_000_000;
+
 	test('task-style moves waiting -> processing -> succeed over the configured duration', async () => {
-		const sim = await start({ durationMs: 400 });
+		let clock = T0;
+		const sim = await start({ durationMs: 400, now: () => clock });
 		const { json } = await create(sim, { model: VEO, prompt: 'timeline' });
 		const taskId = taskIdOf(json);
 		const seen: string[] = [];
 		let last: Json;
 		let polls = 0;
-		const started = Date.now();
-		while (Date.now() - started < 2000) {
+		while (clock - T0 < 2000) {
 			const { res, json: p } = await pollJson(sim, taskId, VEO);
 			polls++;
 			expect(res.status).toBe(200);
@@ -226,10 +229,10 @@ describe('poll', () => {
 			if (seen[seen.length - 1] !== p.data.status) seen.push(p.data.status);
 			if (p.data.status === 'succeed') break;
 			expect(p).toEqual({ code: 'SUCCESS', message: 'success', data: { taskId, status: p.data.status, generations: [] } });
-			await sleep(20);
+			clock += 20;
 		}
 		expect(seen).toEqual(['waiting', 'processing', 'succeed']);
-		expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+		expect(clock - T0).toBe(400);
 		expect(last.data.generations).toEqual([
 			{
 				id: taskId,
@@ -246,14 +249,14 @@ describe('poll', () => {
 
 	test('Sora moves queued -> in_progress with rising progress, then streams the MP4 itself', async () => {
 		const videoBytes = 3 * MiB + 5;
-		const sim = await start({ durationMs: 400, videoBytes });
+		let clock = T0;
+		const sim = await start({ durationMs: 400, videoBytes, now: () => clock });
 		const { json } = await create(sim, { model: SORA, prompt: 'sora timeline', seconds: '4', size: '720x1280' });
 		const taskId = taskIdOf(json);
 		const statuses: string[] = [];
 		const progress: number[] = [];
 		let finished: Response | undefined;
-		const started = Date.now();
-		while (Date.now() - started < 2000) {
+		while (clock - T0 < 2000) {
 			const res = await post(sim, '/api/v1/getVideoResponse', { taskId, model: SORA });
 			expect(res.status).toBe(200);
 			if (res.headers.get('content-type') === 'video/mp4') {
@@ -264,7 +267,7 @@ describe('poll', () => {
 			expect(p).toMatchObject({ id: taskId, object: 'video', model: 'sora-2-pro', seconds: '4', size: '720x1280' });
 			if (statuses[statuses.length - 1] !== p.status) statuses.push(p.status);
 			progress.push(p.progress);
-			await sleep(20);
+			clock += 20;
 		}
 		expect(statuses).toEqual(['queued', 'in_progress']);
 		expect(progress.length).toBeGreaterThan(3);
@@ -272,6 +275,7 @@ describe('poll', () => {
 		expect(progress[progress.length - 1]).toBeGreaterThan(progress[0]);
 		expect(Math.max(...progress)).toBeLessThan(100);
 		expect(finished).toBeDefined();
+		expect(clock - T0).toBe(400);
 		expect(Number(finished!.headers.get('content-length'))).toBe(videoBytes);
 		const { bytes, data } = await drain(finished!, true);
 		expect(bytes).toBe(videoBytes);
@@ -438,7 +442,7 @@ describe('video bytes', () => {
 	});
 
 	test('streaming 200 MiB does not grow the simulator process memory by more than 30 MB', async () => {
-		const child = fork(path.join(__dirname, '..', 'simulator', 'memory-probe.js'), [], {
+		const child = fork(path.join(__dirname, 'memory-probe.js'), [], {
 			execArgv: [],
 			env: { ...process.env, SIM_VIDEO_BYTES: String(200 * MiB) },
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -659,34 +663,20 @@ describe('faults', () => {
 		expect((await pollJson(sim, fast, VEO)).json.data.status).toBe('succeed');
 	});
 
-	test('reset clears faults, tasks and counters (the same counters object)', async () => {
+	test('reset clears faults, tasks and counters: in the same counters object, as a fresh simulator has them', async () => {
 		const sim = await start({ durationMs: 0 });
+		const fresh = await start();
 		sim.setFault('x', { createError: 403 });
-		sim.reset();
-		expect((await create(sim, { model: VEO, prompt: 'x' })).res.status).toBe(200);
+		expect((await create(sim, { model: VEO, prompt: 'x' })).res.status).toBe(403);
+		expect((await post(sim, '/api/v1/videos', { model: VEO, prompt: 'p' }, 'wrong-key')).status).toBe(401);
+		const { url } = await doneTaskStyle(sim, 'counted');
+		await drain(await fetch(url));
 		const counters = sim.counters;
 		sim.reset();
 		expect(sim.counters).toBe(counters);
-		expect(counters).toEqual({
-			creates: 0,
-			createsByPrompt: {},
-			createRequests: 0,
-			polls: {},
-			downloads: 0,
-			downloadsCompleted: 0,
-			soraStreams: 0,
-			soraStreamsCompleted: 0,
-			videoHostAuthHeaders: [],
-			hostedDownloads: 0,
-			hostedAuthHeaders: [],
-			pollRoutes: {},
-			apiRequests: {},
-			apiAuthFailures: 0,
-			cacheHits: 0,
-			pollsHeld: 0,
-			pollsInFlight: 0,
-		});
+		expect(counters).toEqual(fresh.counters);
 		expect(sim.tasks.size).toBe(0);
+		expect((await create(sim, { model: VEO, prompt: 'x' })).res.status).toBe(200);
 	});
 });
 

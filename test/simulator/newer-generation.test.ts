@@ -1,21 +1,14 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
 // The simulator's newer API generation, over plain HTTP: the node's tests trust these shapes to be
 // the ones FastRouter's current API reference documents, so they are pinned here.
-import { parsePromptFaults, startSimulator } from '../simulator';
+import { useSimulator } from '../helpers/simulator';
+import { sleep } from '../helpers/sleep';
+import { parsePromptFaults, startSimulator } from './index';
 
-type Sim = Awaited<ReturnType<typeof startSimulator>>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 const AUTH = { Authorization: 'Bearer sim-key', 'Content-Type': 'application/json' };
-let sim: Sim;
-beforeAll(async () => {
-	sim = await startSimulator({ durationMs: 150, videoBytes: 64 * 1024 });
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
-
-const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+const sim = useSimulator({ durationMs: 150, videoBytes: 64 * 1024 });
 
 async function post(path: string, body: unknown): Promise<{ status: number; json: Json }> {
 	const res = await fetch(sim.baseUrl + path, { method: 'POST', headers: AUTH, body: JSON.stringify(body) });
