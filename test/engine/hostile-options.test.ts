@@ -1,5 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
 import { CREATE, elapsedSince, happyPath, POLL, runAgainst, useHostileServer, waitParameters } from '../helpers/hostile';
+import { sleep } from '../helpers/sleep';
 
 // The node against a hostile server; the rules are numbered in test/helpers/hostile.ts. Every test
 // also checks rule 2, at most one create per item: it counts the creates.
@@ -11,14 +12,18 @@ describe('rule 6: every wait is bounded', () => {
 	it('Max Video Size stops a video larger than it, declared or not, and keeps no binary', async () => {
 		happyPath(hostile);
 		hostile.on('b GET /v.mp4', ({ res }, h) => h.mp4(res, { bytes: 3 * 1024 * 1024, declareLength: false }));
-		hostile.on('b GET /declared.mp4', ({ res }, h) => h.mp4(res, { bytes: 3 * 1024 * 1024 }));
+		hostile.on('b GET /declared.mp4', ({ res }, h) => h.mp4(res, { bytes: 64 * 1024 * 1024 }));
 		const result = await runAgainst(hostile, waitParameters({ maxVideoSize: 1 }), [{ prompt: 'p' }], { continueOnFail: true });
 		expect(result.items[0].json.error).toMatch(/larger than Max Video Size \(1 MB\); download stopped/);
 		expect(result.items[0].binary).toBeUndefined();
 		happyPath(hostile, '/declared.mp4');
 		const declared = await runAgainst(hostile, waitParameters({ maxVideoSize: 1 }), [{ prompt: 'q' }], { continueOnFail: true });
-		expect(declared.items[0].json.error).toMatch(/the video is 3 MB, more than Max Video Size \(1 MB\)/);
+		expect(declared.items[0].json.error).toMatch(/the video is 64 MB, more than Max Video Size \(1 MB\)/);
 		expect(hostile.counters.creates).toBe(2);
+		// Refused before a byte was read: the download's connection is closed, not left paused.
+		const deadline = Date.now() + 3000;
+		while (hostile.counters.open.b > 0 && Date.now() < deadline) await sleep(50);
+		expect(hostile.counters.open.b).toBe(0);
 	});
 
 	it('a download that trickles or stalls ends at Download Timeout', async () => {

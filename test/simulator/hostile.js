@@ -36,6 +36,7 @@ const FIXTURE = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'tiny.mp4
  * @property {{ a: number, b: number }} credentials requests that carried an Authorization header, per origin
  * @property {{ a: number, b: number }} keySeen requests in which the API key appeared anywhere, per origin
  * @property {string[]} log one line per request: origin, method, path, "auth" when it had credentials
+ * @property {{ a: number, b: number }} open responses still open, per origin: neither sent whole nor hung up on by the client
  */
 
 /**
@@ -111,7 +112,8 @@ function createHostile(options = {}) {
 			hostile.origins = { a: `http://${hosts[0]}:${ports[0]}`, b: `http://${hosts[1]}:${ports[1]}` };
 		},
 		reset() {
-			Object.assign(counters, emptyCounters());
+			// Responses still open (a test's hung socket) stay counted until they close.
+			Object.assign(counters, { ...emptyCounters(), open: counters.open });
 			routes.clear();
 		},
 		async close() {
@@ -238,6 +240,8 @@ function createHostile(options = {}) {
 				if (req.method === 'POST' && body?.taskId !== undefined) counters.polls++;
 				if (req.method === 'GET' && /^\/api\/v1\/videos\/[^/]+$/.test(url.pathname)) counters.polls++;
 				counters.log.push(`${origin} ${req.method} ${url.pathname}${authorization !== undefined ? ' auth' : ''}`);
+				counters.open[origin]++;
+				res.once('close', () => counters.open[origin]--);
 				const route = `${req.method} ${url.pathname}`;
 				const handler = routes.get(`${origin} ${route}`) ?? routes.get(route) ?? defaultHandler;
 				Promise.resolve()
@@ -266,7 +270,7 @@ function createHostile(options = {}) {
 
 /** @returns {Counters} */
 function emptyCounters() {
-	return { creates: 0, polls: 0, credentials: { a: 0, b: 0 }, keySeen: { a: 0, b: 0 }, log: [] };
+	return { creates: 0, polls: 0, credentials: { a: 0, b: 0 }, keySeen: { a: 0, b: 0 }, log: [], open: { a: 0, b: 0 } };
 }
 
 module.exports = { startHostile, createHostile };

@@ -1,6 +1,7 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import { readBody } from '../transport/answer';
+import { discard } from '../transport/exchange';
 import { type StopReason, watch } from '../transport/watch';
 import type { VideoStream } from '../transport/types';
 import { codeInWords } from '../text/safeText';
@@ -97,7 +98,7 @@ async function refuseDeclaredNonVideo(video: VideoStream, stream: Streaming, lim
 		throw new NotAVideo(`the video host sent ${whatArrived(video.mimeType, size, head)} instead of a video`);
 	}
 	if (declared !== undefined && declared > limits.maxBytes) {
-		stream.destroy();
+		discard(video.stream);
 		throw new NotAVideo(`the video is ${kb(declared)}, more than Max Video Size (${kb(limits.maxBytes)})`);
 	}
 }

@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { cancelled, isCancellation } from '../errors/nodeErrors';
 import { codeInWords } from '../text/safeText';
@@ -57,9 +58,29 @@ export function isRedirect(statusCode: number): boolean {
 	return statusCode >= 300 && statusCode < 400;
 }
 
-/** Closes a response stream nobody will read, so its socket is freed. */
+/** Long enough for a first chunk to come; a response that sends none is ended then. */
+const DISCARD_GRACE_MS = 1_000;
+
+/**
+ * Closes a response stream nobody will read, so that its connection is freed. The stream n8n hands
+ * over may be a wrapper that reads the response only once it is read itself (axios with a content
+ * limit): destroyed unread, it leaves the response paused, its socket open. So it is read once —
+ * which starts the wrapper, whose end then closes the response — and destroyed at its first chunk,
+ * or after a grace period when none comes.
+ */
 export function discard(body: IN8nHttpFullResponse['body']): void {
-	(body as { destroy?: () => void } | undefined)?.destroy?.();
+	const stream = body as { destroy?: () => void; destroyed?: boolean; resume?: () => void; once?: (event: string, listener: () => void) => void } | undefined;
+	if (!stream?.destroy || stream.destroyed) return;
+	if (!stream.resume || !stream.once) {
+		stream.destroy();
+		return;
+	}
+	const end = () => stream.destroy?.();
+	stream.once('data', end);
+	// A late error of a stream nobody reads is nobody's concern; unheard, it would end the process.
+	stream.once('error', () => {});
+	stream.resume();
+	void sleep(DISCARD_GRACE_MS).then(end);
 }
 
 /** One request, redirects not followed, answered by the deadline or reported as unanswered. */
