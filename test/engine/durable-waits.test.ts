@@ -258,6 +258,41 @@ describe('durable as fast as n8n allows, its storage bounded', () => {
 	});
 });
 
+describe('Max Credits per Run and the trace, waiting durably', () => {
+	const SIX_CREDITS = { ...WAIT, length: 8 };
+
+	it('20 rows of 6 credits within 50: 8 created and their MP4s out, 12 error items naming the limit, none with a task', async () => {
+		const prompts = Array.from({ length: 20 }, (_, index) => `row ${index + 1}`);
+		const result = await runDurably({ ...SIX_CREDITS, options: { maxCredits: 50 } }, prompts, { continueOnFail: true });
+		expect(childParks(result).length).toBeGreaterThan(0);
+		expect(sim.counters.creates).toBe(8);
+		expect(result.items.slice(0, 8).map((item) => videoBytes(item).length)).toEqual(Array(8).fill(VIDEO));
+		for (const item of result.items.slice(8)) {
+			expect(item.json).toEqual({ error: expect.stringMatching(/^Item \d+: not created: this run's credit limit of 50 would be passed \(48 used by 8 videos\)$/) });
+		}
+		const child = (await result.subExecutions?.read('sub-1')) as { resultData: { metadata: Record<string, string> } };
+		expect(child.resultData.metadata.FastRouter_cost).toBe('8 videos, 48 credits, 12 not created: credit limit');
+	});
+
+	it('the wait’s own re-create (Retry On Fail) counts against the limit too', async () => {
+		const result = await runDurably({ ...SIX_CREDITS, options: { maxCredits: 12 } }, ['a fox', 'a boat [sim:failonce=Content policy]'], {
+			continueOnFail: true,
+			settings: { retryOnFail: true, maxTries: 3 },
+		});
+		expect(result.items[0].json.status).toBe('succeeded');
+		expect(result.items[1].json.error).toBe("Item 2: not created: this run's credit limit of 12 would be passed (12 used by 2 videos)");
+		expect(sim.counters.createsByPrompt).toEqual({ 'a fox': 1, 'a boat [sim:failonce=Content policy]': 1 });
+	});
+
+	it('the creates (by the execution) and the polls (by its sub-execution) carry one trace: the execution’s', async () => {
+		await runDurably(WAIT, ['a fox', 'a boat'], { executionId: 'durable-run' });
+		const traces = sim.counters.traces.map((entry) => /^00-([0-9a-f]{32})-/.exec(entry.traceparent ?? '')?.[1]);
+		expect(sim.counters.traces.map((entry) => entry.route)).toEqual(expect.arrayContaining(['POST /api/v1/videos', 'POST /api/v1/getVideoResponse']));
+		expect(traces.every(Boolean)).toBe(true);
+		expect(new Set(traces).size).toBe(1);
+	});
+});
+
 describe('the key', () => {
 	it('is in nothing the sub-execution stores, even when FastRouter echoes it', async () => {
 		const key = hostile.apiKey;

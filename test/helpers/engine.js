@@ -278,6 +278,7 @@ async function useBinaryMode(mode) {
  * @param {{ now: () => number, set: (ms: number) => void }} [options.durable.clock]
  * @param {number} [options.durable.tickPhase]
  * @param {(executionId: string, subExecutions: any) => void} [options.durable.onResume]
+ * @param {string} [options.executionId] the execution's id (`test-execution` unless another run must differ)
  */
 async function runNode(options) {
 	const { nodeType, items = [{}], onStart, onLog, binaryMode = 'default', mode = 'manual', durable } = options;
@@ -300,11 +301,12 @@ async function runNode(options) {
 				onResume: (executionId) => durable.onResume?.(executionId, subExecutions),
 			})
 		: undefined;
-	const { hooks, finished } = hooksFor(EXECUTION_ID);
+	const executionId = options.executionId ?? EXECUTION_ID;
+	const { hooks, finished } = hooksFor(executionId);
 	const initial = firstRunData(options, workflow);
 	// n8n stores an execution as it starts: a sub-execution can read what its caller asked of it.
-	subExecutions?.stored.set(EXECUTION_ID, { workflowData, data: stringify(initial ?? {}), status: 'running', ...(options.parentExecution ? { parentExecutionId: options.parentExecution.executionId } : {}) });
-	const execution = new WorkflowExecute(additionalDataFor(options, EXECUTION_ID, hooks, subExecutions), mode, initial);
+	subExecutions?.stored.set(executionId, { workflowData, data: stringify(initial ?? {}), status: 'running', ...(options.parentExecution ? { parentExecutionId: options.parentExecution.executionId } : {}) });
+	const execution = new WorkflowExecute(additionalDataFor(options, executionId, hooks, subExecutions), mode, initial);
 	const running = initial ? execution.processRunExecutionData(workflow) : execution.run({ workflow, startNode: workflow.getNode('Input') ?? undefined });
 	onStart?.(() => running.cancel());
 	/** @type {any} */
@@ -316,7 +318,7 @@ async function runNode(options) {
 		run = await Promise.race([finished, new Promise((resolve) => setTimeout(() => resolve(undefined), 2000))]);
 		if (!run) throw error;
 	}
-	if (subExecutions && run.status === 'waiting') run = await resumeParent(options, subExecutions, workflowData, nodeTypes, run);
+	if (subExecutions && run.status === 'waiting') run = await resumeParent(options, subExecutions, workflowData, nodeTypes, run, executionId);
 	return { ...resultOf(run), ...(subExecutions ? { subExecutions } : {}) };
 }
 
@@ -429,19 +431,19 @@ function additionalDataFor(options, executionId, hooks, subExecutions) {
 /**
  * The parent parked on its sub-execution: stored, the sub-execution driven to its end, then the
  * parent read back, patched with the result and resumed, as n8n 2.41 does it.
- * @param {any} options @param {SubExecutions} subExecutions @param {any} workflowData @param {any} nodeTypes @param {any} run
+ * @param {any} options @param {SubExecutions} subExecutions @param {any} workflowData @param {any} nodeTypes @param {any} run @param {string} executionId
  */
-async function resumeParent(options, subExecutions, workflowData, nodeTypes, run) {
-	subExecutions.store(EXECUTION_ID, workflowData, run);
-	const ended = (await subExecutions.settle()).find((entry) => entry.parentExecutionId === EXECUTION_ID);
-	const stored = subExecutions.stored.get(EXECUTION_ID);
+async function resumeParent(options, subExecutions, workflowData, nodeTypes, run, executionId) {
+	subExecutions.store(executionId, workflowData, run);
+	const ended = (await subExecutions.settle()).find((entry) => entry.parentExecutionId === executionId);
+	const stored = subExecutions.stored.get(executionId);
 	if (!ended || !stored || stored.status !== 'waiting') return run;
-	const { hooks } = hooksFor(EXECUTION_ID);
+	const { hooks } = hooksFor(executionId);
 	const data = patchParent(stored.data, ended.run);
-	const resumed = await new WorkflowExecute(additionalDataFor(options, EXECUTION_ID, hooks, subExecutions), options.mode ?? 'manual', data).processRunExecutionData(
+	const resumed = await new WorkflowExecute(additionalDataFor(options, executionId, hooks, subExecutions), options.mode ?? 'manual', data).processRunExecutionData(
 		workflowOf(workflowData, nodeTypes),
 	);
-	subExecutions.store(EXECUTION_ID, workflowData, resumed);
+	subExecutions.store(executionId, workflowData, resumed);
 	return resumed;
 }
 

@@ -47,7 +47,7 @@ export async function runVideoNode(
 	sim: SimLike,
 	parameters: IDataObject,
 	items: IDataObject[] = [{}],
-	extra: { continueOnFail?: boolean; onError?: 'continueRegularOutput' | 'continueErrorOutput'; apiKey?: string; onStart?: (cancel: () => void) => void; onLog?: (line: string) => void; binaryMode?: 'default' | 'filesystem'; binaries?: Array<Record<string, { data: Buffer; fileName: string; mimeType: string }>>; instanceUrl?: string; baseUrl?: string; settings?: { retryOnFail?: boolean; maxTries?: number; waitBetweenTries?: number } } = {},
+	extra: { continueOnFail?: boolean; onError?: 'continueRegularOutput' | 'continueErrorOutput'; apiKey?: string; onStart?: (cancel: () => void) => void; onLog?: (line: string) => void; binaryMode?: 'default' | 'filesystem'; binaries?: Array<Record<string, { data: Buffer; fileName: string; mimeType: string }>>; instanceUrl?: string; baseUrl?: string; settings?: { retryOnFail?: boolean; maxTries?: number; waitBetweenTries?: number }; executionId?: string } = {},
 ): Promise<RunResult> {
 	const { apiKey = SIM_KEY, baseUrl = sim.baseUrl, ...rest } = extra;
 	return await engine.runNode({

@@ -110,6 +110,8 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
  * @property {string[]} hostedAuthHeaders every Authorization value the hosted copies received
  * @property {Record<string, number>} pollRoutes polls of known tasks by route ('GET videos', 'POST getAsyncResponse', 'POST getVideoResponse')
  * @property {Record<string, number>} apiRequests every API request by route, ids as `{id}`, answered or not
+ * @property {Array<{ route: string, traceparent?: string, spanId?: string, spanName?: string }>} traces every API request's trace headers, by route (ids as `{id}`)
+ * @property {number} videoHostTraceHeaders requests to the video host that carried a trace header
  * @property {number} apiAuthFailures 401s given by the API server
  * @property {number} cacheHits creates answered from the response cache (no task created, nothing billed)
  * @property {number} pollsHeld polls held back by `[sim:pollhang=ms]`, in all
@@ -163,6 +165,8 @@ function emptyCounters() {
 		hostedAuthHeaders: [],
 		pollRoutes: {},
 		apiRequests: {},
+		traces: [],
+		videoHostTraceHeaders: 0,
 		cacheHits: 0,
 		pollsHeld: 0,
 		pollsInFlight: 0,
@@ -904,6 +908,8 @@ function createSimulator(options = {}) {
 		const route = `${req.method} ${url.pathname.replace(/\/+$/, '')}`;
 		const routeKey = route.replace(/^(GET \/api\/v1\/videos|\w+ \/videos-content)\/[^/]+$/, '$1/{id}');
 		counters.apiRequests[routeKey] = (counters.apiRequests[routeKey] ?? 0) + 1;
+		const header = (/** @type {string} */ name) => (typeof req.headers[name] === 'string' ? /** @type {string} */ (req.headers[name]) : undefined);
+		counters.traces.push({ route: routeKey, traceparent: header('traceparent'), spanId: header('x-span-id'), spanName: header('x-span-name') });
 		if (route === 'POST /api/v1/videos') return handleCreate(req, res);
 		if (route === 'POST /api/v1/getVideoResponse') return handlePoll(req, res, 'getVideoResponse');
 		if (route === 'POST /api/v1/getAsyncResponse') return handlePoll(req, res, 'getAsyncResponse');
@@ -922,6 +928,7 @@ function createSimulator(options = {}) {
 	 */
 	function handleVideoHost(req, res) {
 		if (req.headers.authorization !== undefined) counters.videoHostAuthHeaders.push(req.headers.authorization);
+		if (req.headers.traceparent !== undefined || req.headers['x-span-name'] !== undefined) counters.videoHostTraceHeaders++;
 		const url = new URL(req.url ?? '/', 'http://sim');
 		const match = /^\/(videos|hosted)\/([^/]+)\.mp4$/.exec(url.pathname);
 		const task = match ? tasks.get(decodeURIComponent(match[2])) : undefined;

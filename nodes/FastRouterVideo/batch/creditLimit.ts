@@ -56,7 +56,10 @@ export class CreditLimit {
 	/** Waits for this item's turn, then decides: send (reserving its known price), learn its price, or refuse. */
 	async allow(itemIndex: number, request: CreateRequest): Promise<Allowance> {
 		// Without a limit every create goes at once; its cost is only counted.
-		if (this.state.limit === null) return { kind: 'send', settle: (cost) => this.settle(kindOf(request), 0, cost) };
+		if (this.state.limit === null) {
+			this.state.videos++;
+			return { kind: 'send', settle: (cost) => this.settle(kindOf(request), 0, cost) };
+		}
 		const previous = this.turn;
 		let release = () => {};
 		this.turn = new Promise<void>((resolve) => (release = resolve));
@@ -69,6 +72,8 @@ export class CreditLimit {
 			release();
 			return { kind: 'refused', failure: refusal };
 		}
+		// Counted as sent at once: the next item's decision says how many videos used the credits.
+		this.state.videos++;
 		if (price !== undefined) {
 			this.state.spent += price;
 			release();
@@ -98,8 +103,10 @@ export class CreditLimit {
 	/** A create's answer: what it cost replaces what was reserved for it, and teaches its kind's price. */
 	private settle(kind: string, reserved: number, cost: CreateCost): void {
 		this.state.spent -= reserved;
-		if (!cost.made) return;
-		this.state.videos++;
+		if (!cost.made) {
+			this.state.videos--;
+			return;
+		}
 		const task = cost.task;
 		if (task?.cached) {
 			this.state.cached++;

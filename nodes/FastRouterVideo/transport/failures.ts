@@ -13,14 +13,17 @@ import type { ApiFailure } from '../errors/failure';
  * gone through anyway, whether the answer itself is unusable.
  */
 
-/** One table from HTTP status (and the envelope's `code`) to what the user reads. */
+/** One table from an error's HTTP status to what the user reads (a 2xx envelope's own `code` is worded in statusFailure). */
 const STATUS_TEXT: Record<number, { title: string; hint: string }> = {
 	400: { title: 'FastRouter refused the request (400)', hint: 'A parameter, the model or the task ID is not valid.' },
 	401: {
 		title: 'FastRouter rejected the API key (401)',
 		hint: 'Check the API key in the FastRouter API credentials: complete, enabled and not expired.',
 	},
-	402: { title: 'Not enough FastRouter credits (402)', hint: 'Top up your FastRouter balance, then run again.' },
+	402: {
+		title: 'Not enough FastRouter credits (402)',
+		hint: 'Either this API key’s budget or your organisation’s credits are used up (FastRouter refuses both with 402). Raise the key’s budget (FastRouter dashboard → API Keys) or add credits (Billing), then run again.',
+	},
 	403: {
 		title: 'Blocked by FastRouter moderation (403)',
 		hint: 'The prompt or image was refused by the content policy; change it and run again.',
