@@ -44,7 +44,7 @@ return out;`;
 /**
  * @typedef {object} WorkflowSpec
  * @property {string} key short name; the webhook path and the prompts' prefix
- * @property {'durable' | 'inProcess'} [waitMode]
+ * @property {'durable' | 'inProcess' | 'automatic'} [waitMode] `automatic`: Wait Mode left unset, the node's default
  * @property {Record<string, unknown>} [options] the node's Options (Max Wait, Poll Interval…)
  * @property {Record<string, unknown>} [nodeSettings] the node's Settings tab: retryOnFail, maxTries, waitBetweenTries, onError
  * @property {Record<string, unknown>} [settings] the workflow's settings
@@ -132,7 +132,12 @@ class Lab {
 				type: `${this.n8n.package.manifest.name}.fastRouterVideo`,
 				typeVersion: 1,
 				position: [440, 0],
-				parameters: { operation: 'createAndWait', model: 'google/veo3', prompt: '={{ $json.prompt }}', options: { waitMode, maxWait: 900, ...options } },
+				parameters: {
+					operation: 'createAndWait',
+					model: 'google/veo3',
+					prompt: '={{ $json.prompt }}',
+					options: { ...(waitMode === 'automatic' ? {} : { waitMode }), maxWait: 900, ...options },
+				},
 				credentials: { fastRouterApi: this.credential },
 				...nodeSettings,
 			},
@@ -186,7 +191,8 @@ class Lab {
 		});
 		await this.n8n.rest('POST', `/workflows/${created.id}/activate`, { versionId: created.versionId });
 		await this.n8n.waitForWebhook(path);
-		this.workflows[key] = { id: String(created.id), path, waits: waitMode === 'durable' };
+		// Automatic waits durably here: a production run whose webhook answered at once.
+		this.workflows[key] = { id: String(created.id), path, waits: waitMode !== 'inProcess' };
 		return this.workflows[key];
 	}
 
