@@ -25,6 +25,7 @@
 //   and n8n's debug log ("Workflow execution will wait until …", "Resuming execution <id>").
 // Prints a table per park, a summary table, and the summary as one JSON line (the last line).
 //
+// Sizes in KB and MB are binary (1 KB = 1024 bytes, 1 MB = 1024 KB).
 // Knobs: BENCH_ROWS (100), BENCH_RENDER_S (600), BENCH_POLL_S (65), BENCH_SAMPLE_S (5).
 // KEEP_REAL_N8N=1 keeps n8n's folder (its SQLite file and debug log). `sqlite3` must be on PATH
 // (Debian: apt-get install -y sqlite3).
@@ -438,7 +439,9 @@ function report(recorded) {
 			largest: mb(largest),
 			ratio: round(largest / first, 2),
 			growthPerParkKB: round(((sizes.at(-1) ?? NaN) - first) / Math.max(1, sizes.length - 1) / 1024),
-			growthPerParkMaxKB: growth.length ? round(Math.max(...growth) / 1024) : null,
+			// The first park comes before any poll; the second holds every task's first answer.
+			growthFirstKB: growth.length ? round(growth[0] / 1024) : null,
+			growthThenMedianKB: growth.length > 1 ? round(median(growth.slice(1)) / 1024, 2) : null,
 			end: mb(finalOf(childId)?.dataBytes ?? null),
 			workflow: mb(finalOf(childId)?.workflowBytes ?? null),
 		},
@@ -466,7 +469,7 @@ function report(recorded) {
 		'polls per task': `max ${summary.pollsPerTask.max}, median ${summary.pollsPerTask.median}, min ${summary.pollsPerTask.min}; ${summary.pollsInAll} in all; gap median ${summary.pollGapS.median} s, max ${summary.pollGapS.max} s`,
 		'video done → its last poll': `median ${summary.doneToLastPollS.median} s, max ${summary.doneToLastPollS.max} s; last poll → parent end ${summary.lastPollToEndS} s`,
 		'parks': `${summary.parks.log} in n8n's log (${summary.parks.logResumes} resumes), ${summary.parks.sqlite} seen in SQLite, ${summary.parks.runData} in the run data; latest resume ${summary.parks.maxLateS} s after its waitTill; longest step ${summary.parks.maxStepS} s`,
-		'stored sub-execution': `first park ${summary.storedChildMB.firstPark} MB, largest ${summary.storedChildMB.largest} MB (× ${summary.storedChildMB.ratio}), ${summary.storedChildMB.growthPerParkKB} KB per park on average (max ${summary.storedChildMB.growthPerParkMaxKB} KB), at the end ${summary.storedChildMB.end} MB`,
+		'stored sub-execution': `first park ${summary.storedChildMB.firstPark} MB, largest ${summary.storedChildMB.largest} MB (× ${summary.storedChildMB.ratio}); growth per park ${summary.storedChildMB.growthPerParkKB} KB on average: ${summary.storedChildMB.growthFirstKB} KB at the first polls, then ${summary.storedChildMB.growthThenMedianKB} KB (median); at the end ${summary.storedChildMB.end} MB`,
 		'stored parent': `${summary.storedParentMB.waiting} MB waiting, ${summary.storedParentMB.end} MB at the end (REST's data = SQLite's: ${summary.restEqualsSqlite})`,
 		'n8n RSS, main + task runner': `min ${summary.n8nRssMB.tree.min}, median ${summary.n8nRssMB.tree.median}, max ${summary.n8nRssMB.tree.max} MB over ${summary.n8nRssMB.samples} samples (idle before: ${summary.n8nRssMB.idle} MB)`,
 		'n8n RSS, main process': `min ${summary.n8nRssMB.main.min}, median ${summary.n8nRssMB.main.median}, max ${summary.n8nRssMB.main.max} MB`,
