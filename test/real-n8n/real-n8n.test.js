@@ -308,6 +308,29 @@ describe('real n8n, one process', () => {
 	});
 
 	describe('webhook: prompt in, MP4 out (n8n start)', () => {
+		/** Max Credits per Run: 20 rows of 6-credit creates (Veo 3, 8 s) within 50, Continue On Fail. */
+		const creditLimit = {
+			id: 'creditLimit00001',
+			name: 'Twenty rows within 50 credits',
+			active: false,
+			settings: { executionOrder: 'v1' },
+			nodes: [
+				{ id: 'c1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{ id: 'c2', name: 'Rows', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: 'return Array.from({ length: 20 }, (_, i) => ({ json: { prompt: `credit row ${i + 1}` } }));' } },
+				{
+					id: 'c3',
+					name: 'Start videos',
+					type: '',
+					typeVersion: 1,
+					position: [440, 0],
+					onError: 'continueRegularOutput',
+					parameters: { operation: 'create', model: 'google/veo3', prompt: '={{ $json.prompt }}', length: 8, options: { maxCredits: 50 } },
+					credentials: { fastRouterApi: CREDENTIAL },
+				},
+			],
+			connections: { Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] }, Rows: { main: [[{ node: 'Start videos', type: 'main', index: 0 }]] } },
+		};
+
 		before(async () => {
 			const workflow = workflows.forCheck(
 				workflows.loadExample('webhook-prompt-to-mp4.json'),
@@ -315,6 +338,8 @@ describe('real n8n, one process', () => {
 				CREDENTIAL,
 			);
 			await n8n.importWorkflow(workflow);
+			creditLimit.nodes[2].type = `${n8n.package.manifest.name}.fastRouterVideo`;
+			await n8n.importWorkflow(creditLimit);
 			await n8n.cli(['publish:workflow', `--id=${workflow.id}`]);
 			await n8n.start();
 			await n8n.waitForWebhook('fastrouter-video');
@@ -337,6 +362,19 @@ describe('real n8n, one process', () => {
 			assert.equal(sim.counters.creates, 1);
 			assert.equal([...sim.tasks.values()][0].model, 'google/veo3-fast');
 			assert.deepEqual(sim.counters.videoHostAuthHeaders, []);
+		});
+
+		it('Max Credits per Run: 8 of 20 rows made; the cost in the stored execution’s custom data and as a hint on the node’s output', async () => {
+			sim.reset();
+			const id = await n8n.runFromEditor(creditLimit.id, 'Start');
+			const execution = await n8n.finished(id);
+			assert.equal(execution.status, 'success');
+			assert.equal(sim.counters.creates, 8);
+			const [nodeRun] = execution.data.resultData.runData['Start videos'];
+			const items = nodeRun.data.main[0].map((/** @type {any} */ item) => item.json);
+			assert.deepEqual(items.slice(8).map((/** @type {any} */ item) => item.error), Array.from({ length: 12 }, (_, i) => `Item ${i + 9}: not created: this run's credit limit of 50 would be passed (48 used by 8 videos)`));
+			assert.equal(execution.customData?.FastRouter_cost, '8 videos, 48 credits, 12 not created: credit limit');
+			assert.deepEqual(nodeRun.hints.map((/** @type {any} */ hint) => hint.message), ['8 videos, 48 credits, 12 not created: credit limit']);
 		});
 
 		it('answers a request its model cannot take with 422 naming the field, before any create', async () => {
