@@ -41,7 +41,7 @@ async function advanceWait(ctx: IExecuteFunctions): Promise<{ wait: DurableWait;
 	let items = wait.items;
 	if (due.some(Boolean)) {
 		if (await parentStopped(ctx, wait.parentExecutionId)) items = items.map((entry) => (isOpen(entry) ? failedFor(entry, stopped(entry, wait)) : entry));
-		else items = await advanceDue(ctx, connection, wait, due, wait.credits ? new CreditLimit(wait.credits) : undefined);
+		else items = await advanceDue(ctx, { connection, wait, credits: wait.credits ? new CreditLimit(wait.credits) : undefined, startedAt: now }, due);
 	}
 	const stored = saveWait(ctx, { ...wait, items }, connection.apiKey);
 	const open = stored.items.some(isOpen);
@@ -63,22 +63,23 @@ function isDue(entry: ItemWait, wait: DurableWait, now: number): boolean {
 	return nextPollAt <= now || (nextPollAt < now + RESUME_FLOOR_MS && now - lastPollAt >= wait.terms[entry.terms].intervalMs / 2);
 }
 
-async function advanceDue(ctx: IExecuteFunctions, connection: Connection, wait: DurableWait, due: boolean[], credits: CreditLimit | undefined): Promise<ItemWait[]> {
-	const advanced = await mapInPool(
-		wait.items,
-		REQUESTS_AT_ONCE,
-		async (entry, index) => (due[index] && isOpen(entry) ? await advanceItem(ctx, { connection, wait, credits }, entry) : entry),
-		ctx.getExecutionCancelSignal(),
-	);
-	if (Object.keys(advanced).length !== wait.items.length) throw cancelled(ctx);
+async function advanceDue(ctx: IExecuteFunctions, step: StepContext, due: boolean[]): Promise<ItemWait[]> {
+	const { items } = step.wait;
+	const advanced = await mapInPool(items, REQUESTS_AT_ONCE, async (entry, index) => (due[index] && isOpen(entry) ? await advanceItem(ctx, step, entry) : entry), ctx.getExecutionCancelSignal());
+	if (Object.keys(advanced).length !== items.length) throw cancelled(ctx);
 	return advanced;
 }
 
-/** What one step works with: where FastRouter is, the wait, and the run's credit limit (if any). */
+/** What one step works with: where FastRouter is, the wait, the run's credits, and when the step began. */
 interface StepContext {
 	connection: Connection;
 	wait: DurableWait;
 	credits: CreditLimit | undefined;
+	/**
+	 * The tasks polled in one step poll next one interval after the step began, not after each poll
+	 * ended: a step of a thousand polls takes seconds, and the tasks stay together at every resume.
+	 */
+	startedAt: number;
 }
 
 /** One due item: its task polled once, then still waiting, settled, or — with Retry On Fail — tried again. */
@@ -91,10 +92,7 @@ async function advanceItem(ctx: IExecuteFunctions, step: StepContext, entry: Ope
 	const decision = nextPoll(waitPolicy(terms.intervalMs), entry.poll, polled, Date.now());
 	const video = polled.kind === 'status' ? polled.video : undefined;
 	if (decision.kind !== 'answered' && video) discard(video.stream);
-	if (decision.kind === 'sleep') {
-		const at = Date.now();
-		return { ...entry, poll: { ...decision.state, nextPollAt: at + decision.ms, lastPollAt: at } };
-	}
+	if (decision.kind === 'sleep') return { ...entry, poll: { ...decision.state, nextPollAt: step.startedAt + decision.ms, lastPollAt: step.startedAt } };
 	const end: WaitEnd = decision.kind === 'answered' ? { kind: 'finished', task: decision.task, video } : decision;
 	const extra = terms.includeRaw ? { raw: { create: entry.raw ?? null } } : {};
 	const verdict = await judgeWait(ctx, connection, entry.item, entry.task, end, { ...terms, extra });
