@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { finishBatch } from '../batch/finish';
-import { getConnection } from '../transport/exchange';
 import type { FailurePolicy } from '../errors/failure';
+import { getConnection } from '../transport/exchange';
 import * as create from './create.operation';
 import * as createAndWait from './createAndWait.operation';
 import * as getStatus from './getStatus.operation';

@@ -1,7 +1,7 @@
 import { FIELD_WIRE, VIDEO_FIELDS } from '../catalog';
 import type { ItemFailure } from '../errors/failure';
-import type { CreditState } from '../settings/itemSettings';
 import type { NormalizedTask } from '../polling/normalize';
+import type { CreditState } from '../settings/itemSettings';
 import type { CreateRequest } from '../validation/modelRules';
 
 /**

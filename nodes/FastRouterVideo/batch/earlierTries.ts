@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import type { Failed } from '../errors/failure';
 import type { NormalizedTask } from '../polling/normalize';
 import { CreditLimit, freshCredits } from './creditLimit';
-import type { Failed } from '../errors/failure';
 
 /**
  * What earlier tries of this node run created, per item, so that n8n's Retry On Fail never pays

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { mapInPool } from './pool';
 import { cancelled } from '../errors/nodeErrors';
+import { mapInPool } from './pool';
 
 /**
  * Runs `work` for every item, at most `concurrency` at a time; outcomes keep the input order. No

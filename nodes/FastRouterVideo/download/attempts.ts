@@ -1,14 +1,14 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { cancelled } from '../errors/nodeErrors';
 import { pollTask } from '../polling/loop';
 import type { NormalizedTask } from '../polling/normalize';
+import type { DownloadSettings } from '../settings/itemSettings';
 import { DOWNLOAD_ATTEMPTS, downloadPause } from '../transport/retryPolicy';
 import type { Connection, VideoStream } from '../transport/types';
-import type { DownloadSettings } from '../settings/itemSettings';
 import { type Opened, openUrl, videoSources } from './sources';
 import { DownloadStopped, type DownloadLimits, NotAVideo, storeCheckedVideo } from './videoStream';
-import { cancelled } from '../errors/nodeErrors';
 
 /**
  * Videos go from the socket into n8n's binary data store as a stream: in n8n's filesystem (and

@@ -1,11 +1,11 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import { readBody } from '../transport/answer';
-import { discard } from '../transport/exchange';
-import { type StopReason, watch } from '../transport/watch';
-import type { VideoStream } from '../transport/types';
 import { codeInWords } from '../text/safeText';
 import { excerpt, kb, seconds } from '../text/wording';
+import { readBody } from '../transport/answer';
+import { discard } from '../transport/exchange';
+import type { VideoStream } from '../transport/types';
+import { type StopReason, watch } from '../transport/watch';
 
 /**
  * Only a video becomes a video. Before bytes are stored as the item's MP4 they must look like one:

@@ -1,10 +1,10 @@
 import type { IBinaryData, IDataObject } from 'n8n-workflow';
 
+import type { CreatedTask, FailurePolicy, ItemFailure } from '../errors/failure';
 import type { PollState } from '../polling/cadence';
 import type { NormalizedTask } from '../polling/normalize';
 import type { CreateRequest } from '../validation/modelRules';
 import { type DurableWait, type ItemWait, type StoredTerms, WAIT_VERSION } from './waitState';
-import type { CreatedTask, FailurePolicy, ItemFailure } from '../errors/failure';
 
 /**
  * Waits stored by version 1 of the state (package 0.1.0): one item per video, each carrying its

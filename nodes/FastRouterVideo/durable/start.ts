@@ -14,8 +14,8 @@ import { forItem } from '../transport/trace';
 import type { Connection } from '../transport/types';
 import { childWorkflow } from './childWorkflow';
 import { startItem } from './store';
-import { type DurableWait, isOpen, type ItemWait, type StoredTerms, summaryOf, WAIT_VERSION } from './waitState';
 import type { WaitPlan } from './waitMode';
+import { type DurableWait, isOpen, type ItemWait, type StoredTerms, summaryOf, WAIT_VERSION } from './waitState';
 import { waitingFor } from './watchStep';
 
 /**

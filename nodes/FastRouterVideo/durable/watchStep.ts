@@ -3,6 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { createWithin, sendCreate } from '../batch/createOne';
 import { CreditLimit } from '../batch/creditLimit';
 import { mapInPool } from '../batch/pool';
+import type { ItemFailure } from '../errors/failure';
+import { cancelled } from '../errors/nodeErrors';
 import { publishSummary } from '../output/runSummary';
 import { judgeWait } from '../output/waitEnd';
 import { nextPoll, POLL_GRACE_MS, pollState, waitPolicy } from '../polling/cadence';
@@ -14,8 +16,6 @@ import { forItem } from '../transport/trace';
 import type { Connection } from '../transport/types';
 import { loadWait, passedItem, saveWait } from './store';
 import { type DurableWait, isOpen, type ItemWait, type StoredRetry, summaryOf } from './waitState';
-import type { ItemFailure } from '../errors/failure';
-import { cancelled } from '../errors/nodeErrors';
 
 /**
  * n8n resumes a stored wait no sooner than this after it parks (its wait tracker looks for due

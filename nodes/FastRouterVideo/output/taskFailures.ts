@@ -1,6 +1,6 @@
-import type { NormalizedTask } from '../polling/normalize';
 import type { ApiFailure, ItemFailure } from '../errors/failure';
 import { fromApiFailure } from '../errors/nodeErrors';
+import type { NormalizedTask } from '../polling/normalize';
 
 /**
  * What an item's failure says once its task exists: the task id always, and what the user can do

@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { attachFinishedVideo } from '../download/attempts';
+import { cancelled } from '../errors/nodeErrors';
 import type { NormalizedTask } from '../polling/normalize';
+import type { VideoDelivery } from '../settings/itemSettings';
 import { discard } from '../transport/exchange';
 import type { Connection, VideoStream } from '../transport/types';
-import type { VideoDelivery } from '../settings/itemSettings';
-import { downloadFailed } from './taskFailures';
 import { failed, type ItemOutcome, output } from './outcome';
-import { cancelled } from '../errors/nodeErrors';
+import { downloadFailed } from './taskFailures';
 
 /** The output item of a task in its latest state, with its video attached when it is done. */
 export async function taskItem(

@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { ItemFailure } from '../errors/failure';
 import { lastErrorOf } from '../polling/cadence';
 import type { WaitEnd } from '../polling/loop';
 import { mergeTask, type NormalizedTask } from '../polling/normalize';
-import type { Connection } from '../transport/types';
 import type { VideoDelivery } from '../settings/itemSettings';
+import type { Connection } from '../transport/types';
 import { generationFailed, timedOut, waitFailed } from './taskFailures';
 import { taskItem } from './taskItem';
-import type { ItemFailure } from '../errors/failure';
 
 /**
  * What a finished wait gives for one item — the one definition both wait modes use, in process

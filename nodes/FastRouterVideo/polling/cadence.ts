@@ -1,11 +1,11 @@
 import type { JsonObject } from 'n8n-workflow';
 
+import type { ApiFailure } from '../errors/failure';
 import { MIN_POLL_INTERVAL_MS } from '../settings/limits';
+import { seconds } from '../text/wording';
 import { doubling } from '../transport/retryPolicy';
 import type { VideoStream } from '../transport/types';
-import { seconds } from '../text/wording';
 import type { NormalizedTask } from './normalize';
-import type { ApiFailure } from '../errors/failure';
 
 /**
  * When the next poll comes, and when polling ends: pure decisions from what the last poll gave

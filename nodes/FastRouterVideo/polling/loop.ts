@@ -1,13 +1,13 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { cancelled } from '../errors/nodeErrors';
 import { discard } from '../transport/exchange';
 import { isRetryable } from '../transport/retryPolicy';
 import type { Connection, VideoStream } from '../transport/types';
 import { firstPoll, type PollDecision, nextPoll, type Poll, POLL_GRACE_MS, type PollPolicy, pollState, STATUS_MAX_WAIT_MS, STATUS_POLICY, waitPolicy } from './cadence';
 import { errorWithoutTask, finishedByVideo, normalizeAnswer, type NormalizedTask, notYetSeen, unknownStatusWord } from './normalize';
 import { fetchStatus } from './routes';
-import { cancelled } from '../errors/nodeErrors';
 
 /**
  * Polling, in levels: `waitForTask` (Create and Wait) and `checkTaskOnce` (Get Status) run

@@ -2,12 +2,12 @@ import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } fro
 import { sleep } from 'n8n-workflow';
 
 import { cancelled, isCancellation } from '../errors/nodeErrors';
+import { CREDENTIAL_TYPE, normalizeBaseUrl } from '../settings/fastRouter';
 import { codeInWords } from '../text/safeText';
 import { seconds } from '../text/wording';
-import { beforeDeadline } from './watch';
-import { CREDENTIAL_TYPE, normalizeBaseUrl } from '../settings/fastRouter';
 import { traceIdOf } from './trace';
 import type { Connection, Sent, SsrfBlock, Target } from './types';
+import { beforeDeadline } from './watch';
 
 /**
  * One HTTP exchange, on time and without leaking the key. n8n follows redirects by itself and,

@@ -1,11 +1,11 @@
 import type { IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
 
+import type { ApiFailure } from '../errors/failure';
 import { redactText } from '../text/safeText';
 import { seconds } from '../text/wording';
 import { header } from './exchange';
 import { isRetryable, type RequestKind, retryAfterMs } from './retryPolicy';
 import type { Connection, Sent, SsrfBlock } from './types';
-import type { ApiFailure } from '../errors/failure';
 
 /**
  * Every way a request to FastRouter can fail, in words a user can act on, each marked with what
