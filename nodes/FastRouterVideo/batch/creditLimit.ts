@@ -26,14 +26,14 @@ export function freshCredits(limit: number | null): CreditState {
 }
 
 /** What a create came back with, as far as its cost goes. */
-export interface CreateCost {
+interface CreateCost {
 	/** A task exists, or may. */
 	made: boolean;
 	task?: NormalizedTask;
 }
 
 /** A create allowed through: report its cost when it is answered (always, once). */
-export type Allowance = { kind: 'send'; settle: (cost: CreateCost) => void } | { kind: 'refused'; failure: ItemFailure };
+type Allowance = { kind: 'send'; settle: (cost: CreateCost) => void } | { kind: 'refused'; failure: ItemFailure };
 
 /** Fields that say what the video shows, not how much of it there is: they do not change a price. */
 const CONTENT_FIELDS = new Set(VIDEO_FIELDS.filter((field) => FIELD_WIRE[field].content).map((field) => FIELD_WIRE[field].apiName));
@@ -47,7 +47,10 @@ function kindOf(request: CreateRequest): string {
 	return JSON.stringify([request.model.toLowerCase(), image, priced]);
 }
 
-/** The one gate every create of a node run goes through when it has a credit limit. */
+/**
+ * The one gate every create of a node run goes through: it counts what each create cost (what the
+ * places users look show) and, with Max Credits per Run, refuses a create that would not fit.
+ */
 export class CreditLimit {
 	private turn: Promise<void> = Promise.resolve();
 

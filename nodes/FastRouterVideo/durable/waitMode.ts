@@ -115,6 +115,8 @@ function triggerCaller(ctx: IExecuteFunctions): Caller | undefined {
 	if (!trigger) return lost('a webhook run whose trigger n8n does not name', refusal('n8n does not say what started this run, so its caller may be waiting for the answer'));
 	const name = `"${trigger.name}"`;
 	if (MCP_TRIGGER.test(trigger.type)) return lost(`an MCP client (${name})`, refusal(`${name} waits for the answer, which n8n does not send after a park`));
+	// A trigger this node does not descend from shows no parameters: how it answers is unknown.
+	if (!trigger.parameters && ANSWERING_TRIGGERS.test(trigger.type)) return lost(`${name} may answer with the result`, refusal(`how ${name} answers its caller cannot be read from this node`));
 	const parameters = (trigger.parameters ?? {}) as IDataObject;
 	const mode = parameters.responseMode ?? (parameters.options as IDataObject | undefined)?.responseMode ?? (CHAT_TRIGGER.test(trigger.type) ? 'lastNode' : 'onReceived');
 	if (typeof mode !== 'string' || mode.startsWith('=')) return lost(`${name} answers as an expression decides`, refusal(`${name} answers as an expression decides, maybe when the last node finishes`));

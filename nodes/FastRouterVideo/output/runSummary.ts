@@ -27,7 +27,7 @@ export interface RunSummary {
 }
 
 /** `8 videos, 48 credits ($0.96), 1 from FastRouter's cache, 12 not created: credit limit`. */
-export function costLine(summary: RunSummary): string {
+function costLine(summary: RunSummary): string {
 	const { videos, spent, cached, refused } = summary.credits;
 	const usd = summary.videos.reduce((sum, video) => sum + (typeof video.costUsd === 'number' ? video.costUsd : 0), 0);
 	const parts = [`${videos} video${videos === 1 ? '' : 's'}, ${Math.round(spent * 100) / 100} credits${usd > 0 ? ` ($${usd.toFixed(2)})` : ''}`];
