@@ -177,7 +177,7 @@ describe('Automatic: durable where nobody waits, in process where somebody does'
 		expect(videoBytes(result.items[0]).length).toBe(VIDEO);
 		sim.reset();
 		const refused = await runDurably({ ...quick, options: { waitMode: 'durable' } }, ['a fox'], webhook);
-		expect(refused.error?.message).toMatch(/^Item 1: Wait Mode "Durable" cannot be used here: "Input" (answers its caller when the last node finishes: n8n would answer at the park, without the videos|streams its answer, and n8n ends the stream when the run parks)/);
+		expect(refused.error?.message).toMatch(/^Wait Mode "Durable" cannot be used here: "Input" (answers its caller when the last node finishes: n8n would answer at the park, without the videos|streams its answer, and n8n ends the stream when the run parks)/);
 		expect(sim.counters.createRequests).toBe(0);
 	});
 
@@ -222,7 +222,7 @@ describe('Automatic: durable where nobody waits, in process where somebody does'
 		waitedInProcess(await runDurably(quick, ['a fox'], asTool));
 		sim.reset();
 		const refused = await runDurably({ ...quick, options: { waitMode: 'durable' } }, ['a fox'], asTool);
-		expect(refused.error?.message).toMatch(/^Item 1: Wait Mode "Durable" cannot release an AI agent’s tool call: the agent waits for the answer/);
+		expect(refused.error?.message).toMatch(/^Wait Mode "Durable" cannot release an AI agent’s tool call: the agent waits for the answer/);
 		expect(sim.counters.createRequests).toBe(0);
 	});
 

@@ -441,7 +441,7 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			// n8n answers a failed run "Error in workflow"; the execution keeps the node's error.
 			assert.equal(response.status, 500, body.toString());
 			assert.equal(seen.WLdExecution.status, 'error');
-			assert.match(seen.WLdExecution.data.resultData.error.message, /^Item 1: Wait Mode "Durable" cannot be used here: "Webhook" answers its caller when the last node finishes: n8n would answer at the park, without the videos/);
+			assert.match(seen.WLdExecution.data.resultData.error.message, /^Wait Mode "Durable" cannot be used here: "Webhook" answers its caller when the last node finishes: n8n would answer at the park, without the videos/);
 			assert.deepEqual(lab.creates('WLd'), {});
 		});
 

@@ -167,7 +167,7 @@ for (const entry of MATRIX.filter((candidate) => !only || only.includes(candidat
 			assert.ok(Object.values(sim.counters.createsByPrompt).every((count) => count === 1));
 		});
 
-		// Durable waits need n8n 2.41 (durable/availability.ts): 1.x hands a resumed node its own
+		// Durable waits need n8n 2.41 (durable/waitMode.ts): 1.x hands a resumed node its own
 		// input instead of its sub-execution's result, 2.0–2.40 cannot end a parent whose
 		// sub-execution died. There the node must refuse before it creates anything (a create is
 		// paid for), saying why. On 2.41.1, durable.test.js runs durable waits themselves.
@@ -203,7 +203,7 @@ for (const entry of MATRIX.filter((candidate) => !only || only.includes(candidat
 			const error = run.data.resultData.error;
 			assert.equal(run.data.resultData.lastNodeExecuted, 'FastRouter Video');
 			assert.match(error.message, /^Wait Mode "Durable" needs n8n 2\.41 or later/);
-			assert.match(error.message, /Choose Wait Mode "In Process"/);
+			assert.match(error.message, /Choose Wait Mode "Automatic" or "In Process"/);
 			assert.equal(sim.counters.createRequests, 0);
 		});
 

@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { checkAllItems, type CheckedItem } from '../batch/checks';
 import { createGate, type CreateGate, createOne, forgetFailedGeneration } from '../batch/createOne';
@@ -51,7 +52,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		},
 	}), policy);
 	const plan = await planWait(this, batch.value.waitMode);
-	if (!plan.ok) throw toNodeError(this, { itemIndex: 0, message: plan.problems.join('; ') });
+	// About the whole run, not its first item: no "Item 1".
+	if (!plan.ok) throw new NodeOperationError(this.getNode(), plan.problems.join('; '), { itemIndex: 0 });
 	const gate = createGate(this, batch.value.maxCredits);
 	if (plan.value.mode === 'durable') return await startDurableWait(this, connection, policy, checked, plan.value, gate);
 	const outcomes = await forEachItem(this, checked, batch.value.maxConcurrent, async (entry, itemIndex) => await createAndWaitItem(this, connection, gate, entry, itemIndex));

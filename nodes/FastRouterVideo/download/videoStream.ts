@@ -12,7 +12,7 @@ import { type StopReason, watch } from '../transport/watch';
  * a content type that is not text, HTML or JSON, and the file's own signature — an ISO media box
  * (`ftyp`, or a QuickTime top-level atom) at offset 4 — read from the first bytes as they pass,
  * without holding the file. While it streams, the download is held to its size cap, an idle
- * limit, an overall deadline and the execution's cancel signal (transport/bounded.ts's watcher);
+ * limit, an overall deadline and the execution's cancel signal (transport/watch.ts's watcher);
  * any of them ends it, and n8n discards what it had written (its store writes to a temporary file
  * first).
  */
