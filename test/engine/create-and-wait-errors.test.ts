@@ -105,7 +105,8 @@ describe('Create and Wait', () => {
 describe("n8n's SSRF protection", () => {
 	afterEach(() => useSsrfProtection({ enabled: false }));
 
-	const ONE_ROW = [{ model: 'google/veo3', prompt: 'behind the SSRF protection' }];
+	// A render shorter than the first poll: done when first looked at.
+	const ONE_ROW = [{ model: 'google/veo3', prompt: 'behind the SSRF protection [sim:duration=300]' }];
 	/** The simulator's API on a host name, `localhost`, which n8n's hostname lists can name. */
 	const byName = () => sim.baseUrl.replace('127.0.0.1', 'localhost');
 

@@ -161,7 +161,7 @@ describe('a durable wait, start to end, in n8n’s engine', () => {
 
 describe('Automatic: durable where nobody waits, in process where somebody does', () => {
 	const waitedInProcess = (result: DurableRun) => expect(result.subExecutions?.parks ?? []).toEqual([]);
-	const quick = { ...WAIT, prompt: '={{ $json.prompt }} [sim:duration=2000]', options: { pollInterval: 1 } };
+	const quick = { ...WAIT, prompt: '={{ $json.prompt }} [sim:duration=300]', options: { pollInterval: 1 } };
 
 	it('a manual run (a person watching the editor) waits in process', async () => {
 		const result = await runDurably(quick, ['a fox'], { mode: 'manual', trigger: { type: 'n8n-nodes-base.manualTrigger' } });
