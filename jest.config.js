@@ -15,7 +15,7 @@ const common = {
  * never n8n, so no n8n user folder). The third layer, a real n8n, is `npm run test:n8n`. One
  * project alone: `npx jest --selectProjects unit`.
  *
- * `npm test` runs 8 files at once (package.json): the engine tests spend their time waiting on
+ * `npm test` runs 12 files at once (package.json): the engine tests spend their time waiting on
  * timers (a poll interval is at least 1 s, Max Wait a few), not on the CPU. The unit layer alone is
  * all CPU, so plain `npx jest` keeps jest's default.
  */
@@ -25,7 +25,7 @@ module.exports = {
 	// How long a worker has to exit once the run is over before jest kills it and warns "A worker
 	// process has failed to exit gracefully". No test leaves a handle open: every worker ends its
 	// event loop and exits with code 0 within about 100 ms. But ending a process holding 300-400 MB
-	// (n8n-core, loaded by each engine file) takes the OS 150-360 ms when eight end at once on this
+	// (n8n-core, loaded by each engine file) takes the OS 150-360 ms when eight or more end at once on this
 	// 2-core machine, measured without other load, and past jest's default 500 ms when the machine
 	// is busy. A real leak (a server or an interval left running) still hangs a worker past this.
 	workerGracefulExitTimeout: 2000,

@@ -1,9 +1,18 @@
+import { FastRouterApi } from '../../credentials/FastRouterApi.credentials';
 import { runVideoNode, SIM_KEY, testCredential } from '../helpers/node';
 import { useSimulator } from '../helpers/simulator';
 
 const sim = useSimulator({ durationMs: 200 });
 
 describe('FastRouter API credentials', () => {
+	it('describes an API key (password) and an editable base URL defaulting to FastRouter', () => {
+		const credentials = new FastRouterApi();
+		const byName = Object.fromEntries(credentials.properties.map((property) => [property.name, property]));
+		expect(credentials.displayName).toBe('FastRouter API');
+		expect(byName.apiKey.typeOptions?.password).toBe(true);
+		expect(byName.baseUrl.default).toBe('https://go.fastrouter.ai');
+	});
+
 	it('the credential test accepts the right key without creating anything', async () => {
 		const result = await testCredential({ apiKey: SIM_KEY, baseUrl: sim.baseUrl });
 		expect(result).toEqual({ status: 'OK', message: expect.any(String) });

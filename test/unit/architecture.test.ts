@@ -1,29 +1,21 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code runs under jest on Node, never inside n8n: this rule guards the shipped node code */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 
+import { NODE_DIR, parseSources, ROOT, SOURCE_FILES } from '../helpers/sources';
+
 /**
  * The shape the node's code keeps (docs/development.md): folders named for their jobs, layers that
- * import one way only, small functions, small folders. Each rule is checked on the real sources,
- * type-only imports included (a type import is still a dependency a reader must follow).
+ * import one way only, small functions, small folders, and nothing required at run time that n8n
+ * does not provide. Each rule is checked on the real sources, type-only imports included in the
+ * layers (a type import is still a dependency a reader must follow).
  */
 
-const ROOT = path.join(__dirname, '..', '..');
-const NODE_DIR = path.join(ROOT, 'nodes', 'FastRouterVideo');
 const MAX_FUNCTION_LINES = 60;
 const MAX_FILES_PER_FOLDER = 8;
 
-function sourceFiles(dir: string): string[] {
-	return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-		const full = path.join(dir, entry.name);
-		if (entry.isDirectory()) return sourceFiles(full);
-		return entry.name.endsWith('.ts') ? [full] : [];
-	});
-}
-
-const files = [...sourceFiles(path.join(ROOT, 'nodes')), ...sourceFiles(path.join(ROOT, 'credentials'))];
-const parsed = new Map(files.map((file) => [file, ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true)]));
+const parsed = parseSources();
 
 /** The package's own files a file imports (or re-exports from), type-only imports included. */
 function localImports(file: string): string[] {
@@ -36,7 +28,7 @@ function localImports(file: string): string[] {
 	return specifiers.filter((name) => name.startsWith('.')).map((name) => `${path.resolve(path.dirname(file), name)}.ts`);
 }
 
-const graph = new Map(files.map((file) => [file, localImports(file)]));
+const graph = new Map(SOURCE_FILES.map((file) => [file, localImports(file)]));
 
 /** Every cycle's members (strongly connected components of more than one node, or a self-import). */
 function cycles(edges: Map<string, string[]>): string[][] {
@@ -125,5 +117,40 @@ describe('the node code’s architecture', () => {
 		};
 		walk(NODE_DIR);
 		expect(crowded).toEqual([]);
+	});
+});
+
+/**
+ * What the shipped code may require when n8n loads it. A community package gets no dependencies
+ * of its own installed; n8n resolves these from its own node_modules, on the 1.x line (checked on
+ * 1.123.81) as on 2.x. p-limit is not among them: n8n 1.x does not provide it.
+ */
+const PROVIDED_BY_N8N = new Set(['n8n-workflow', 'zod', 'lodash', 'luxon', 'crypto', 'node:crypto']);
+
+/** The modules a file requires once compiled as the build compiles it (type-only imports vanish). */
+function runtimeRequires(file: string): string[] {
+	const output = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
+		compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+	}).outputText;
+	return [...output.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((match) => match[1]);
+}
+
+describe('run-time imports', () => {
+	it('the node and credential code require only relative files and what n8n provides to community nodes', () => {
+		const required = SOURCE_FILES.map((file) => ({ file, names: runtimeRequires(file) }));
+		const outside = required.flatMap(({ file, names }) =>
+			names.filter((name) => !name.startsWith('.') && !PROVIDED_BY_N8N.has(name)).map((name) => `${path.relative(ROOT, file)}: ${name}`),
+		);
+		expect(outside).toEqual([]);
+		// The check sees real imports: the node itself requires n8n-workflow and zod.
+		const all = new Set(required.flatMap(({ names }) => names));
+		expect(all.has('n8n-workflow')).toBe(true);
+		expect(all.has('zod')).toBe(true);
+	});
+
+	it('the package declares no runtime dependencies for n8n to install', () => {
+		const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+		expect(manifest.dependencies ?? {}).toEqual({});
+		expect(manifest.devDependencies['p-limit']).toBeUndefined();
 	});
 });

@@ -1,10 +1,11 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code runs under jest on Node, never inside n8n: this rule guards the shipped node code */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { INodeProperties, INodePropertyCollection, INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
 import * as ts from 'typescript';
 
 import { FastRouterVideo } from '../../nodes/FastRouterVideo/FastRouterVideo.node';
+import { NODE_DIR, parseSources, ROOT } from '../helpers/sources';
 
 /**
  * Rules of n8n's community-node lint newer than the plugin `n8n-node lint` runs here
@@ -15,21 +16,8 @@ import { FastRouterVideo } from '../../nodes/FastRouterVideo/FastRouterVideo.nod
  * description n8n receives, where the rule would see nothing.
  */
 
-const ROOT = path.join(__dirname, '..', '..');
-const NODE_DIR = path.join(ROOT, 'nodes', 'FastRouterVideo');
 const description: INodeTypeDescription = new FastRouterVideo().description;
-
-function sourceFiles(dir: string): string[] {
-	return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-		const full = path.join(dir, entry.name);
-		if (entry.isDirectory()) return sourceFiles(full);
-		return entry.name.endsWith('.ts') ? [full] : [];
-	});
-}
-
-const parsed = [...sourceFiles(path.join(ROOT, 'nodes')), ...sourceFiles(path.join(ROOT, 'credentials'))].map((file) =>
-	ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true),
-);
+const parsed = [...parseSources().values()];
 
 function walk(node: ts.Node, visit: (node: ts.Node) => void): void {
 	visit(node);

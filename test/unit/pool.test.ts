@@ -1,40 +1,48 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
-import { mapInPool } from '../../nodes/FastRouterVideo/batch/pool';
+import { limiter, mapInPool } from '../../nodes/FastRouterVideo/batch/pool';
 
-/** A job that finishes when told to, recording how many run at once. */
+/**
+ * Jobs that end when told to (`release.get(name)?.()`, or `?.(true)` to fail), recording what
+ * started and how many ran at once.
+ */
 function gate() {
 	let running = 0;
 	let peak = 0;
-	const started: number[] = [];
-	const release = new Map<number, () => void>();
-	const work = async (entry: number, index: number) => {
-		started.push(index);
+	const started: string[] = [];
+	const release = new Map<string, (fail?: boolean) => void>();
+	const run = async <T>(name: string, value: T): Promise<T> => {
+		started.push(name);
 		running++;
 		peak = Math.max(peak, running);
-		await new Promise<void>((resolve) => release.set(index, resolve));
+		const fail = await new Promise<boolean | undefined>((resolve) => release.set(name, resolve));
 		running--;
-		return entry * 10;
+		if (fail) throw new Error(`${name} failed`);
+		return value;
 	};
+	/** A limiter's job: ends with its name in capitals. */
+	const work = (name: string) => async () => await run(name, name.toUpperCase());
+	/** A pool's job for one entry: ends with ten times the entry, named by its index. */
+	const item = async (entry: number, index: number) => await run(String(index), entry * 10);
 	const tick = async () => await new Promise((resolve) => setImmediate(resolve));
-	return { work, started, release, tick, peak: () => peak };
+	return { work, item, started, release, tick, peak: () => peak };
 }
 
 describe('the item pool (in place of p-limit)', () => {
 	it('runs at most N at once, starts the next as one finishes, and keeps the input order', async () => {
 		const g = gate();
-		const running = mapInPool([1, 2, 3, 4, 5], 2, g.work);
+		const running = mapInPool([1, 2, 3, 4, 5], 2, g.item);
 		await g.tick();
-		expect(g.started).toEqual([0, 1]);
+		expect(g.started).toEqual(['0', '1']);
 		// Finishing out of order: item 1 first frees a lane for item 2.
-		g.release.get(1)?.();
+		g.release.get('1')?.();
 		await g.tick();
-		expect(g.started).toEqual([0, 1, 2]);
+		expect(g.started).toEqual(['0', '1', '2']);
 		for (const index of [2, 0, 3, 4]) {
 			await g.tick();
-			g.release.get(index)?.();
+			g.release.get(String(index))?.();
 		}
 		await g.tick();
-		g.release.get(4)?.();
+		g.release.get('4')?.();
 		await expect(running).resolves.toEqual([10, 20, 30, 40, 50]);
 		expect(g.peak()).toBe(2);
 	});
@@ -42,13 +50,13 @@ describe('the item pool (in place of p-limit)', () => {
 	it('starts nothing more once the signal is aborted', async () => {
 		const g = gate();
 		const controller = new AbortController();
-		const running = mapInPool([1, 2, 3, 4], 2, g.work, controller.signal);
+		const running = mapInPool([1, 2, 3, 4], 2, g.item, controller.signal);
 		await g.tick();
 		controller.abort();
-		g.release.get(0)?.();
-		g.release.get(1)?.();
+		g.release.get('0')?.();
+		g.release.get('1')?.();
 		const results = await running;
-		expect(g.started).toEqual([0, 1]);
+		expect(g.started).toEqual(['0', '1']);
 		expect(results.filter((value) => value !== undefined)).toEqual([10, 20]);
 	});
 
@@ -65,13 +73,62 @@ describe('the item pool (in place of p-limit)', () => {
 
 	it('treats a concurrency below 1 as 1 and handles an empty batch', async () => {
 		const g = gate();
-		const running = mapInPool([1, 2], 0, g.work);
+		const running = mapInPool([1, 2], 0, g.item);
 		await g.tick();
-		expect(g.started).toEqual([0]);
-		g.release.get(0)?.();
+		expect(g.started).toEqual(['0']);
+		g.release.get('0')?.();
 		await g.tick();
-		g.release.get(1)?.();
+		g.release.get('1')?.();
 		await expect(running).resolves.toEqual([10, 20]);
-		await expect(mapInPool([], 5, g.work)).resolves.toEqual([]);
+		await expect(mapInPool([], 5, g.item)).resolves.toEqual([]);
+	});
+});
+
+describe('the create limit (one limiter shared by every item of a run)', () => {
+	it('runs at most N at once, the others in call order as slots free up, and passes results and failures on', async () => {
+		const g = gate();
+		const limit = limiter(2);
+		const calls = ['a', 'b', 'c', 'd'].map((name) => limit(g.work(name)));
+		await g.tick();
+		expect(g.started).toEqual(['a', 'b']);
+		g.release.get('b')?.(true);
+		await expect(calls[1]).rejects.toThrow('b failed');
+		await g.tick();
+		// A failure frees its slot too: the next in line starts.
+		expect(g.started).toEqual(['a', 'b', 'c']);
+		g.release.get('a')?.();
+		await g.tick();
+		expect(g.started).toEqual(['a', 'b', 'c', 'd']);
+		g.release.get('c')?.();
+		g.release.get('d')?.();
+		await expect(Promise.all([calls[0], calls[2], calls[3]])).resolves.toEqual(['A', 'C', 'D']);
+		expect(g.peak()).toBe(2);
+	});
+
+	it('bounds the creates of a pool that runs more items at once than that', async () => {
+		const g = gate();
+		const limit = limiter(3);
+		// Like Create and Wait: 10 items at once, each one create through the limit, then more work.
+		const run = mapInPool(Array.from({ length: 10 }, (_, i) => `item${i}`), 10, async (name) => await limit(g.work(name)));
+		await g.tick();
+		expect(g.started).toEqual(['item0', 'item1', 'item2']);
+		for (let i = 0; i < 10; i++) {
+			g.release.get(`item${i}`)?.();
+			await g.tick();
+		}
+		await expect(run).resolves.toHaveLength(10);
+		expect(g.peak()).toBe(3);
+	});
+
+	it('treats a width below 1 as 1', async () => {
+		const g = gate();
+		const limit = limiter(0);
+		const calls = [limit(g.work('a')), limit(g.work('b'))];
+		await g.tick();
+		expect(g.started).toEqual(['a']);
+		g.release.get('a')?.();
+		await g.tick();
+		g.release.get('b')?.();
+		await expect(Promise.all(calls)).resolves.toEqual(['A', 'B']);
 	});
 });

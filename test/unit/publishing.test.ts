@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { type ModeRules, type ModelSpec, MODELS } from '../../nodes/FastRouterVideo/catalog';
+
 const ROOT = path.join(__dirname, '..', '..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 
@@ -33,5 +35,27 @@ describe('ready to publish', () => {
 
 	it('has a changelog entry for the current version', () => {
 		expect(read('CHANGELOG.md')).toContain(`## ${manifest.version}\n`);
+	});
+});
+
+/** The README's model table is written from the catalog; this keeps the two from drifting. */
+function cell(rules: ModeRules | undefined, model: ModelSpec): string {
+	const passed = model.knownInPart ? (rules ? '; other fields passed through' : 'not documented: fields passed through') : '';
+	if (!rules) return passed || '—';
+	return (
+		Object.entries(rules)
+			.map(([field, rule]) => `${field}${rule?.values ? ` (${rule.values.join(', ')})` : ''}${rule?.required ? ' *' : ''}`)
+			.join(', ') + passed
+	);
+}
+
+describe('README', () => {
+	const readme = read('README.md');
+	const tableRows = readme.split('\n').filter((line) => /^\| .+ \| `[^`]+\/[^`]+` \|/.test(line));
+
+	it('lists exactly the catalog models, each with its fields as the catalog has them', () => {
+		expect(tableRows).toEqual(
+			MODELS.map((model) => `| ${model.displayName} | \`${model.id}\` | ${cell(model.textToVideo, model)} | ${cell(model.imageToVideo, model)} |`),
+		);
 	});
 });
