@@ -5,8 +5,8 @@ import type { ApiFailure } from '../errors/failure';
 /**
  * The shapes every layer above the transport shares: what a request gave, why it failed, the
  * video bytes a poll or a download hands on. Types only, so that the policies (retryPolicy.ts),
- * the wording (failures.ts) and the requests (create.ts, polling/routes.ts) import them without importing
- * each other.
+ * the wording (failures.ts) and the requests (create.ts, polling/routes.ts) import them without
+ * importing each other.
  */
 
 /** Where FastRouter is, and the key: held only to scrub it from any text that leaves the node. */
