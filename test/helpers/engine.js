@@ -453,7 +453,7 @@ async function resumeParent(options, subExecutions, workflowData, nodeTypes, run
  * would hand the node's execution.
  * @param {object} options
  * @param {{ workflowData: any, data: string, waitTill: string }} options.stored
- * @param {Record<string, any>} options.nodeTypes the wait step's node type
+ * @param {Record<string, any>} options.nodeTypes the sub-execution's node (FastRouter Video Wait)
  * @param {Record<string, any>} [options.credentialTypes]
  * @param {Record<string, Record<string, unknown>>} [options.credentials]
  * @param {{ now: () => number, set: (ms: number) => void }} options.clock

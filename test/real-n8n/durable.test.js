@@ -24,10 +24,10 @@
 //   uploads it — the sub-execution keeps its own save settings.
 // - E1/E2: one row's generation fails: with the error output it goes there with its task id and
 //   the other row's MP4 comes out; without Continue On Fail the node fails listing both task ids.
-// - S1: the parent is stopped while it waits: the sub-execution stops at its next poll step
+// - S1: the parent is stopped while it waits: the sub-execution stops at its next watch step
 //   without polling; S2: the sub-execution is stopped: n8n 2.41's sweep ends the parent.
 // - RDa/RDb and RIa/RIb: Retry On Fail (3 tries), durable and in process: (a) a failed generation
-//   is created anew (1 + 2 creates, both MP4s; durable: by the poll step), (b) a create whose
+//   is created anew (1 + 2 creates, both MP4s; durable: by the watch step), (b) a create whose
 //   connection dropped after the task was made fails every try without being resent (1 + 1
 //   creates; durable: n8n's own retry, before any wait).
 //
@@ -217,7 +217,7 @@ function assertReadMp4s(execution, node, prompts) {
 /**
  * What n8n 2.41 does with a parent whose sub-execution died mid-step: it marks the sub-execution
  * crashed and its sweep resumes the parent with the items the sub-execution last stored — the
- * wait step's, each an error item naming its task (durable/waitState.ts).
+ * watch step's one error-shaped item, naming every task (durable/store.ts, passedItem).
  * @param {Lab} lab
  * @param {Record<string, any>} seen the scenario's record
  * @param {string} key
@@ -505,12 +505,12 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			assert.equal(runsOf(done, 'Check').length, 0);
 		});
 
-		it('stopping the parent while it waits: the sub-execution ends at its next poll step without polling again', () => {
+		it('stopping the parent while it waits: the sub-execution ends at its next watch step without polling again', () => {
 			assert.equal(seen.stopParent.status, 'canceled');
 			assert.equal(seen.ended.S1.status, 'canceled');
 			const child = seen.children.S1;
 			assert.notEqual(child.status, 'waiting');
-			// The next poll step came one interval after the create; it ended the sub-execution.
+			// The next watch step came one interval after the create; it ended the sub-execution.
 			assert.ok(secondsSince(seen.stoppedAt, child.stoppedAt) < 150, `${secondsSince(seen.stoppedAt, child.stoppedAt)} s after the stop`);
 			assert.match(JSON.stringify(child.data.resultData.error?.message ?? ''), new RegExp(`execution that started this wait \\(${seen.parent.S1}\\) was stopped`));
 			assert.deepEqual(seen.pollsAtEnd.S1, [0, 0], 'the tasks were never polled');
@@ -525,7 +525,7 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			assert.deepEqual(seen.pollsAtEnd.S2, [0]);
 		});
 
-		it('Retry On Fail, durable (a): the poll step creates a failed generation anew; both MP4s, 1 + 2 creates', () => {
+		it('Retry On Fail, durable (a): the watch step creates a failed generation anew; both MP4s, 1 + 2 creates', () => {
 			assertCreatedAnew(lab, 'RDa', seen.ended.RDa, rows.RDa);
 		});
 
