@@ -639,9 +639,11 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			assert.ok(new Date(seen.children.P3.stoppedAt).getTime() < seen.killedAt);
 			// After the restart the parent ran on: Check read each MP4 and Upload sent it here.
 			const byTask = (/** @type {{ query: Record<string, string> }} */ a, /** @type {{ query: Record<string, string> }} */ b) => a.query.taskId.localeCompare(b.query.taskId);
+			const done = seen.ended.P3;
 			assert.deepEqual(
 				lab.uploads.map(({ query, bytes, ftyp }) => ({ query, bytes, ftyp })).sort(byTask),
 				lab.taskIds(rows.P3).map((taskId) => ({ query: { taskId: String(taskId), bytesSeenByCheck: String(VIDEO_BYTES) }, bytes: VIDEO_BYTES, ftyp: 'ftyp' })).sort(byTask),
+				`the parent ended ${done.status}: ${JSON.stringify(done.data?.resultData?.error)}`,
 			);
 			assert.ok(lab.uploads.every((upload) => upload.at > seen.restartedAt));
 			// The sweep runs as n8n starts: within seconds, not a tracker period later.
@@ -652,7 +654,6 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			// recovery, which runs a few seconds after the sweep, read the parent while it ran and
 			// wrote its old state back as "crashed" just after it finished (a race inside n8n 2.41,
 			// seen in this very scenario; nothing a node can prevent). Then the log shows both.
-			const done = seen.ended.P3;
 			t.diagnostic(`P3's parent ended ${done.status}; the nodes after FastRouter Video got both MP4s ${resumedAfter} s after the restart`);
 			if (done.status !== 'success') {
 				assert.equal(done.status, 'crashed');
