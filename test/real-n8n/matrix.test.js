@@ -173,29 +173,15 @@ for (const entry of MATRIX.filter((candidate) => !only || only.includes(candidat
 		// paid for), saying why. On 2.41.1, durable.test.js runs durable waits themselves.
 		it('Wait Mode "Durable" refuses before anything is created, naming n8n 2.41', { skip: entry.examples ? 'durable.test.js runs durable waits on this version' : false }, async () => {
 			sim.reset();
-			const workflow = {
-				id: `matrixDurable${entry.version.replace(/\./g, '')}`.slice(0, 16),
-				name: 'Durable wait on an older n8n',
-				active: false,
-				settings: { executionOrder: 'v1' },
-				nodes: [
-					{ id: 'd1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-					{ id: 'd2', name: 'Rows', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: workflows.emit([{ prompt: 'A red fox' }, { prompt: 'A boat at sea' }]) } },
-					{
-						id: 'd3',
-						name: 'FastRouter Video',
-						type: `${n8n.package.manifest.name}.fastRouterVideo`,
-						typeVersion: 1,
-						position: [440, 0],
-						parameters: { operation: 'createAndWait', model: 'google/veo3', prompt: '={{ $json.prompt }}', options: { waitMode: 'durable' } },
-						credentials: { fastRouterApi: CREDENTIAL },
-					},
-				],
-				connections: {
-					Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
-					Rows: { main: [[{ node: 'FastRouter Video', type: 'main', index: 0 }]] },
+			const workflow = workflows.manualChain(`matrixDurable${entry.version.replace(/\./g, '')}`.slice(0, 16), 'Durable wait on an older n8n', [
+				{ name: 'Rows', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: workflows.emit([{ prompt: 'A red fox' }, { prompt: 'A boat at sea' }]) } },
+				{
+					name: 'FastRouter Video',
+					type: `${n8n.package.manifest.name}.fastRouterVideo`,
+					parameters: { operation: 'createAndWait', model: 'google/veo3', prompt: '={{ $json.prompt }}', options: { waitMode: 'durable' } },
+					credentials: { fastRouterApi: CREDENTIAL },
 				},
-			};
+			]);
 			await importWorkflow(n8n, workflow);
 
 			const run = await n8n.executeFailing(workflow.id);

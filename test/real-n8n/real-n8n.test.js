@@ -212,25 +212,14 @@ describe('real n8n, one process', () => {
 			hostile.on('POST /api/v1/videos', ({ req }) => req.socket.destroy());
 			const credential = { id: 'fastRouterHostile1', name: 'FastRouter (hostile)' };
 			await n8n.importCredentials([{ ...credential, type: 'fastRouterApi', data: { apiKey: hostile.apiKey, baseUrl: hostile.origins.a } }]);
-			const workflow = {
-				id: 'hostileReset0001',
-				name: 'Create on a resetting connection',
-				active: false,
-				settings: { executionOrder: 'v1' },
-				nodes: [
-					{ id: 'a1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-					{
-						id: 'a2',
-						name: 'Start video',
-						type: `${n8n.package.manifest.name}.fastRouterVideo`,
-						typeVersion: 1,
-						position: [220, 0],
-						parameters: { operation: 'create', model: 'google/veo3', prompt: 'A paid video' },
-						credentials: { fastRouterApi: credential },
-					},
-				],
-				connections: { Start: { main: [[{ node: 'Start video', type: 'main', index: 0 }]] } },
-			};
+			const workflow = workflows.manualChain('hostileReset0001', 'Create on a resetting connection', [
+				{
+					name: 'Start video',
+					type: `${n8n.package.manifest.name}.fastRouterVideo`,
+					parameters: { operation: 'create', model: 'google/veo3', prompt: 'A paid video' },
+					credentials: { fastRouterApi: credential },
+				},
+			]);
 			await n8n.importWorkflow(workflow);
 
 			const run = await n8n.executeFailing(workflow.id);
@@ -265,21 +254,10 @@ describe('real n8n, one process', () => {
 			const type = `${n8n.package.manifest.name}.fastRouterVideo`;
 			/** @param {string} prompt */
 			const createAndWait = (prompt) => ({ operation: 'createAndWait', model: 'google/veo3', prompt, options: { pollInterval: 1 } });
-			const workflow = {
-				id: 'ssrfProtection01',
-				name: "Behind n8n's SSRF protection",
-				active: false,
-				settings: { executionOrder: 'v1' },
-				nodes: [
-					{ id: 's1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-					{ id: 's2', name: 'Allowed', type, typeVersion: 1, position: [220, 0], parameters: createAndWait('Allowed by name'), credentials: { fastRouterApi: allowed } },
-					{ id: 's3', name: 'Blocked', type, typeVersion: 1, position: [440, 0], parameters: createAndWait('Never sent'), credentials: { fastRouterApi: blocked } },
-				],
-				connections: {
-					Start: { main: [[{ node: 'Allowed', type: 'main', index: 0 }]] },
-					Allowed: { main: [[{ node: 'Blocked', type: 'main', index: 0 }]] },
-				},
-			};
+			const workflow = workflows.manualChain('ssrfProtection01', "Behind n8n's SSRF protection", [
+				{ name: 'Allowed', type, parameters: createAndWait('Allowed by name'), credentials: { fastRouterApi: allowed } },
+				{ name: 'Blocked', type, parameters: createAndWait('Never sent'), credentials: { fastRouterApi: blocked } },
+			]);
 			await n8n.importWorkflow(workflow);
 
 			const run = await n8n.executeFailing(workflow.id, { N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_HOSTNAMES: 'localhost' });
@@ -309,27 +287,7 @@ describe('real n8n, one process', () => {
 
 	describe('webhook: prompt in, MP4 out (n8n start)', () => {
 		/** Max Credits per Run: 20 rows of 6-credit creates (Veo 3, 8 s) within 50, Continue On Fail. */
-		const creditLimit = {
-			id: 'creditLimit00001',
-			name: 'Twenty rows within 50 credits',
-			active: false,
-			settings: { executionOrder: 'v1' },
-			nodes: [
-				{ id: 'c1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-				{ id: 'c2', name: 'Rows', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: 'return Array.from({ length: 20 }, (_, i) => ({ json: { prompt: `credit row ${i + 1}` } }));' } },
-				{
-					id: 'c3',
-					name: 'Start videos',
-					type: '',
-					typeVersion: 1,
-					position: [440, 0],
-					onError: 'continueRegularOutput',
-					parameters: { operation: 'create', model: 'google/veo3', prompt: '={{ $json.prompt }}', length: 8, options: { maxCredits: 50 } },
-					credentials: { fastRouterApi: CREDENTIAL },
-				},
-			],
-			connections: { Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] }, Rows: { main: [[{ node: 'Start videos', type: 'main', index: 0 }]] } },
-		};
+		const CREDIT_LIMIT_ID = 'creditLimit00001';
 
 		before(async () => {
 			const workflow = workflows.forCheck(
@@ -338,8 +296,18 @@ describe('real n8n, one process', () => {
 				CREDENTIAL,
 			);
 			await n8n.importWorkflow(workflow);
-			creditLimit.nodes[2].type = `${n8n.package.manifest.name}.fastRouterVideo`;
-			await n8n.importWorkflow(creditLimit);
+			await n8n.importWorkflow(
+				workflows.manualChain(CREDIT_LIMIT_ID, 'Twenty rows within 50 credits', [
+					{ name: 'Rows', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: 'return Array.from({ length: 20 }, (_, i) => ({ json: { prompt: `credit row ${i + 1}` } }));' } },
+					{
+						name: 'Start videos',
+						type: `${n8n.package.manifest.name}.fastRouterVideo`,
+						onError: 'continueRegularOutput',
+						parameters: { operation: 'create', model: 'google/veo3', prompt: '={{ $json.prompt }}', length: 8, options: { maxCredits: 50 } },
+						credentials: { fastRouterApi: CREDENTIAL },
+					},
+				]),
+			);
 			await n8n.cli(['publish:workflow', `--id=${workflow.id}`]);
 			await n8n.start();
 			await n8n.waitForWebhook('fastrouter-video');
@@ -366,7 +334,7 @@ describe('real n8n, one process', () => {
 
 		it('Max Credits per Run: 8 of 20 rows made; the cost in the stored execution’s custom data and as a hint on the node’s output', async () => {
 			sim.reset();
-			const id = await n8n.runFromEditor(creditLimit.id, 'Start');
+			const id = await n8n.runFromEditor(CREDIT_LIMIT_ID, 'Start');
 			const execution = await n8n.finished(id);
 			assert.equal(execution.status, 'success');
 			assert.equal(sim.counters.creates, 8);

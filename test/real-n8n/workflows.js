@@ -73,8 +73,24 @@ function forCheck(workflow, id, credential) {
 	return workflow;
 }
 
+/**
+ * A workflow a check builds when no example fits: a Manual Trigger named "Start", then `steps`,
+ * each connected to the one before. A step gives its name, type and parameters (and typeVersion
+ * when not 1); ids, positions and connections are filled in here.
+ * @param {string} id
+ * @param {string} name
+ * @param {Array<{ name: string, type: string } & Record<string, any>>} steps
+ */
+function manualChain(id, name, steps) {
+	/** @type {{ name: string, type: string } & Record<string, any>} */
+	const start = { name: 'Start', type: 'n8n-nodes-base.manualTrigger', parameters: {} };
+	const nodes = [start, ...steps].map((node, index) => ({ id: `${id}-${index}`, typeVersion: 1, position: [index * 220, 0], ...node }));
+	const connections = Object.fromEntries(nodes.slice(1).map((node, index) => [nodes[index].name, { main: [[{ node: node.name, type: 'main', index: 0 }]] }]));
+	return { id, name, active: false, settings: { executionOrder: 'v1' }, nodes, connections };
+}
+
 /** Items as a Code node literal. @param {unknown[]} rows */
 const emit = (rows) => `return ${JSON.stringify(rows.map((json) => ({ json })))};`;
 const passThrough = 'return $input.all();';
 
-module.exports = { loadExample, nodeNamed, standIn, manualStartInsteadOf, forCheck, emit, passThrough };
+module.exports = { loadExample, nodeNamed, standIn, manualStartInsteadOf, forCheck, manualChain, emit, passThrough };
