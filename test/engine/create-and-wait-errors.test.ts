@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
 import * as path from 'node:path';
 
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
@@ -7,7 +7,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { ssrfBlockOf } from '../../nodes/FastRouterVideo/transport/exchange';
 import { ssrfBlockedText } from '../../nodes/FastRouterVideo/transport/failures';
 
-import { FIELDS_FROM_ITEM, runVideoNode, SIM_KEY, useSsrfProtection } from '../helpers/node';
+import { cancelAfter, FIELDS_FROM_ITEM, runVideoNode, SIM_KEY, useSsrfProtection } from '../helpers/node';
 import { useSimulator } from '../helpers/simulator';
 import { sleep } from '../helpers/sleep';
 
@@ -78,18 +78,12 @@ describe('Create and Wait', () => {
 	it('cancelling the execution stops the wait promptly', async () => {
 		sim.setFault('forever', { durationMs: 60_000 });
 		const started = Date.now();
-		let cancelledAt = 0;
+		const stop = cancelAfter(700);
 		// An interval the cancel must cut short: uncancelled, the first poll comes 2.3 s after the cancel.
-		const run = runVideoNode(sim, waitParameters({ pollInterval: 3 }), [{ model: 'google/veo3', prompt: 'forever' }], {
-			onStart: (cancel) =>
-				setTimeout(() => {
-					cancelledAt = Date.now();
-					cancel();
-				}, 700),
-		});
+		const run = runVideoNode(sim, waitParameters({ pollInterval: 3 }), [{ model: 'google/veo3', prompt: 'forever' }], { onStart: stop.onStart });
 		await run.catch(() => undefined);
-		const stoppedAfterCancel = Date.now() - cancelledAt;
-		expect(cancelledAt).toBeGreaterThan(started);
+		const stoppedAfterCancel = Date.now() - stop.at();
+		expect(stop.at()).toBeGreaterThan(started);
 		expect(stoppedAfterCancel).toBeLessThan(1500);
 		const [task] = sim.tasks.values();
 		const pollsSoFar = sim.counters.polls[task.taskId] ?? 0;

@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import { useBinaryMode } from '../helpers/engine';
 import { CREATE, happyPath, type Hostile, NEWER_POLL, newerFinished, newerTask, POLL, runAgainst, useHostileServer, waitParameters } from '../helpers/hostile';
+import { cancelAfter } from '../helpers/node';
 import { sleep } from '../helpers/sleep';
 
 // The node against a hostile server; the rules are numbered in test/helpers/hostile.ts. Every test
@@ -110,16 +111,9 @@ describe('rule 5: a stopped download leaves no file behind', () => {
 	it('a cancelled download and one stopped by Max Video Size leave no file behind', async () => {
 		const before = binaryFiles();
 		videoAt('/stall.mp4', { bytes: 2_000_000, stallAfter: 600_000 });
-		let cancelledAt = 0;
-		await runAgainst(hostile, waitParameters({ maxWait: 30 }), [{ prompt: 'cancel' }], {
-			...FILESYSTEM,
-			onStart: (cancel) =>
-				setTimeout(() => {
-					cancelledAt = Date.now();
-					cancel();
-				}, 1800),
-		}).catch(() => undefined);
-		expect(Date.now() - cancelledAt).toBeLessThan(2000);
+		const stop = cancelAfter(1800);
+		await runAgainst(hostile, waitParameters({ maxWait: 30 }), [{ prompt: 'cancel' }], { ...FILESYSTEM, onStart: stop.onStart }).catch(() => undefined);
+		expect(Date.now() - stop.at()).toBeLessThan(2000);
 
 		videoAt('/big.mp4', { bytes: 3 * 1024 * 1024, declareLength: false });
 		const capped = await runAgainst(hostile, waitParameters({ maxVideoSize: 1 }), [{ prompt: 'big' }], { continueOnFail: true, ...FILESYSTEM });

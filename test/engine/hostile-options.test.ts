@@ -1,5 +1,5 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
 import { CREATE, elapsedSince, happyPath, POLL, runAgainst, useHostileServer, waitParameters } from '../helpers/hostile';
+import { cancelAfter } from '../helpers/node';
 import { sleep } from '../helpers/sleep';
 
 // The node against a hostile server; the rules are numbered in test/helpers/hostile.ts. Every test
@@ -40,33 +40,21 @@ describe('rule 6: every wait is bounded', () => {
 	it('cancel stops a wait on a hung status check at once', async () => {
 		hostile.on(CREATE, ({ res }, h) => h.json(res, 200, h.accepted('task-hung')));
 		hostile.on(POLL, ({ res }, h) => h.hang(res));
-		let cancelledAt = 0;
-		await runAgainst(hostile, waitParameters({ maxWait: 60 }), [{ prompt: 'p' }], {
-			onStart: (cancel) =>
-				setTimeout(() => {
-					cancelledAt = Date.now();
-					cancel();
-				}, 1500),
-		}).catch(() => undefined);
-		expect(cancelledAt).toBeGreaterThan(0);
-		expect(elapsedSince(cancelledAt)).toBeLessThan(1500);
+		const stop = cancelAfter(1500);
+		await runAgainst(hostile, waitParameters({ maxWait: 60 }), [{ prompt: 'p' }], { onStart: stop.onStart }).catch(() => undefined);
+		expect(stop.at()).toBeGreaterThan(0);
+		expect(elapsedSince(stop.at())).toBeLessThan(1500);
 		expect(hostile.counters.creates).toBe(1);
 	});
 
 	it('cancel stops an in-flight download within a second or two', async () => {
 		happyPath(hostile);
 		hostile.on('b GET /v.mp4', ({ res }, h) => h.mp4(res, { bytes: 100_000, stallAfter: 1000 }));
-		let cancelledAt = 0;
-		const run = runAgainst(hostile, waitParameters({ maxWait: 30 }), [{ prompt: 'p' }], {
-			onStart: (cancel) =>
-				setTimeout(() => {
-					cancelledAt = Date.now();
-					cancel();
-				}, 1500),
-		});
+		const stop = cancelAfter(1500);
+		const run = runAgainst(hostile, waitParameters({ maxWait: 30 }), [{ prompt: 'p' }], { onStart: stop.onStart });
 		const result = await run.catch(() => undefined);
-		expect(cancelledAt).toBeGreaterThan(0);
-		expect(elapsedSince(cancelledAt)).toBeLessThan(2000);
+		expect(stop.at()).toBeGreaterThan(0);
+		expect(elapsedSince(stop.at())).toBeLessThan(2000);
 		expect(result?.items[0]?.binary).toBeUndefined();
 		expect(hostile.counters.creates).toBe(1);
 	});

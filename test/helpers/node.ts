@@ -61,6 +61,24 @@ export async function runVideoNode(
 	});
 }
 
+/**
+ * A user pressing Stop `ms` after the run starts: pass `onStart` to the run; `at()` is when the
+ * cancel came (0 while it has not).
+ */
+export function cancelAfter(ms: number): { onStart: (cancel: () => void) => void; at: () => number } {
+	let cancelledAt = 0;
+	return {
+		onStart: (cancel) => {
+			// eslint-disable-next-line @n8n/community-nodes/no-restricted-globals -- test code, never inside n8n
+			setTimeout(() => {
+				cancelledAt = Date.now();
+				cancel();
+			}, ms);
+		},
+		at: () => cancelledAt,
+	};
+}
+
 /** Every video field read from the item (`={{ $json.prompt }}`, …): one sheet row per item. */
 export const FIELDS_FROM_ITEM: IDataObject = Object.fromEntries(VIDEO_FIELDS.map((field) => [field, `={{ $json.${field} }}`]));
 
