@@ -162,6 +162,7 @@ describe('a durable wait, start to end, in n8n’s engine', () => {
 /** The harness's sub-executions, as the test sees them to stop n8n while one runs. */
 interface Harness {
 	kill: () => void;
+	markCrashedWhileRunning: () => Promise<void>;
 	killed: string[];
 	created: Set<string>;
 	stored: Map<string, { status: string; parentExecutionId?: string }>;
@@ -175,7 +176,7 @@ describe('n8n stopped while the wait polls, downloads or creates again: every vi
 	 * prompt whose first generation fails. `stopAt`: n8n stops at the first create, poll or
 	 * download it picks, while that request is in flight (it never gets its answer).
 	 */
-	function renders(options: { failOnce?: string; stopAt?: (route: 'create' | 'poll' | 'download', body?: IDataObject) => boolean } = {}) {
+	function renders(options: { failOnce?: string; stopAt?: (route: 'create' | 'poll' | 'download', body?: IDataObject) => boolean; raceAtDownload?: true; downloadMs?: number } = {}) {
 		const tasks = new Map<string, { at: number; prompt: string }>();
 		const failed = new Set<string>();
 		let stopped = false;
@@ -202,7 +203,17 @@ describe('n8n stopped while the wait polls, downloads or creates again: every vi
 			}
 			h.json(res, 200, h.finished(taskId, `${h.origins.b}/v.mp4`));
 		});
-		hostile.on('GET /v.mp4', ({ res }, h) => (stops('download') ? h.hang(res) : h.mp4(res)));
+		hostile.on('GET /v.mp4', ({ res }, h) => {
+			downloads++;
+			if (stops('download')) return h.hang(res);
+			// A slow download: the clock moves on while the video comes (the fake clock runs only at jumps).
+			if (options.downloadMs) jest.setSystemTime(Date.now() + options.downloadMs);
+			if (options.raceAtDownload && downloads === 1) {
+				pollsAtRace = hostile.counters.polls;
+				return void harness?.markCrashedWhileRunning().then(() => h.mp4(res));
+			}
+			h.mp4(res);
+		});
 		return tasks;
 	}
 	const renderDone = (tasks: Map<string, { at: number }>) => Date.now() - Math.min(...[...tasks.values()].map((task) => task.at)) >= RENDER;
@@ -214,7 +225,12 @@ describe('n8n stopped while the wait polls, downloads or creates again: every vi
 		});
 	const watchers = (result: DurableRun) => [...((result.subExecutions as unknown as Harness).stored.entries())].filter(([id, entry]) => id !== 'sub-1' && entry.parentExecutionId === 'sub-1');
 
-	beforeEach(() => (harness = undefined));
+	let downloads = 0;
+	let pollsAtRace = 0;
+	beforeEach(() => {
+		harness = undefined;
+		downloads = 0;
+	});
 
 	it('while a poll is in flight (the render done): the keeper starts a new watcher, which polls again; both MP4s, 2 creates', async () => {
 		const tasks = renders({ stopAt: (route) => route === 'poll' && renderDone(tasks) });
@@ -238,6 +254,37 @@ describe('n8n stopped while the wait polls, downloads or creates again: every vi
 			['succeeded', true],
 		]);
 		expect(hostile.counters.creates).toBe(2);
+	});
+
+	it('n8n’s start-up race: the watcher is marked crashed while it downloads and goes on; the keeper’s new watcher sees itself replaced by the old one’s hand-back and does nothing', async () => {
+		const tasks = renders({ raceAtDownload: true });
+		const result = await run(['a fox', 'a boat']);
+		expect(result.items.map((item) => [item.json.status, videoBytes(item).length > 0])).toEqual([
+			['succeeded', true],
+			['succeeded', true],
+		]);
+		expect(tasks.size).toBe(2);
+		// The first watcher downloaded both; the second, started on the false crash, did no work at all.
+		expect(downloads).toBe(2);
+		expect(watchers(result).map(([id, entry]) => [id, entry.status])).toEqual([
+			['sub-2', 'success'],
+			['sub-3', 'success'],
+		]);
+		expect(hostile.counters.polls).toBe(pollsAtRace);
+	});
+
+	it('a run starts no download after its 20 s budget: the rest goes on in the next run at once, after n8n saved this one, without a park', async () => {
+		const tasks = renders({ downloadMs: 6_000 });
+		const prompts = Array.from({ length: 14 }, (_, index) => `row ${index}`);
+		const result = await run(prompts);
+		expect(result.items.filter((item) => videoBytes(item).length > 0)).toHaveLength(14);
+		expect(tasks.size).toBe(14);
+		const renderEnd = Math.max(...[...tasks.values()].map((task) => task.at)) + RENDER;
+		const sub2 = (result.subExecutions as unknown as { parks: Array<{ executionId: string; at: number }> }).parks.filter((park) => park.executionId === 'sub-2');
+		expect(sub2.filter((park) => park.at >= renderEnd)).toEqual([]);
+		// Ten downloads started at once (REQUESTS_AT_ONCE), their clock past the budget: four were left to a second run.
+		const watch = ((await result.subExecutions?.read('sub-2')) as { resultData: { runData: Record<string, unknown[]> } }).resultData.runData['Node Under Test · watch'];
+		expect(watch.length).toBe(sub2.length + 2);
 	});
 
 	it('after a re-create (Retry On Fail) was answered: its new task is waited for, not created a third time; both MP4s', async () => {

@@ -123,6 +123,19 @@ class SubExecutions {
 	}
 
 	/**
+	 * n8n's start-up race (docs/durable-waits.md): its crash recovery marks the sub-execution that
+	 * runs now crashed, as stored, while it goes on running; the wait tracker's sweep then resumes
+	 * the execution waiting on it with what was stored. The run's own end is stored later, over it.
+	 */
+	async markCrashedWhileRunning() {
+		const running = this.running.at(-1);
+		const entry = running && this.stored.get(running.executionId);
+		if (!running || !entry) throw new Error('no sub-execution is running');
+		this.stored.set(running.executionId, { ...entry, status: 'crashed' });
+		await this.ended(running.executionId, undefined);
+	}
+
+	/**
 	 * `additionalData.executeWorkflow`, as n8n's CLI does it for an inline workflow: a new
 	 * execution of it, started with the caller's items on its trigger.
 	 * @param {any} workflowInfo @param {any} _additionalData @param {any} options

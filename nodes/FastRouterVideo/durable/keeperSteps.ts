@@ -59,7 +59,12 @@ export async function checkStep(ctx: IExecuteFunctions): Promise<INodeExecutionD
 	const input = ctx.getInputData();
 	const handed = readHandedBack(input);
 	const current = currentWatcher(ctx);
-	if (handed.kind === 'settled') return [[], [input[0]]];
+	if (handed.kind === 'settled') {
+		// Its watcher is the one that settled it (one the keeper had taken for cut off included):
+		// any other still parked sees itself replaced, and does nothing.
+		recordWatcher(ctx, handed.watcher);
+		return [[], [input[0]]];
+	}
 	if (handed.kind === 'replaced' && handed.watcher !== current) return [[input[0]], []];
 	const saved = current ? savedWait(await ctx.getExecutionDataById(current).catch(() => undefined)) : undefined;
 	// Not readable (deleted, or cut off before its first park was stored): the wait as last handed on.
