@@ -162,6 +162,7 @@ describe('a durable wait, start to end, in n8n’s engine', () => {
 /** The harness's sub-executions, as the test sees them to stop n8n while one runs. */
 interface Harness {
 	kill: () => void;
+	killWorker: () => void;
 	markCrashedWhileRunning: () => Promise<void>;
 	killed: string[];
 	created: Set<string>;
@@ -176,14 +177,17 @@ describe('n8n stopped while the wait polls, downloads or creates again: every vi
 	 * prompt whose first generation fails. `stopAt`: n8n stops at the first create, poll or
 	 * download it picks, while that request is in flight (it never gets its answer).
 	 */
-	function renders(options: { failOnce?: string; stopAt?: (route: 'create' | 'poll' | 'download', body?: IDataObject) => boolean; raceAtDownload?: true; downloadMs?: number } = {}) {
+	function renders(
+		options: { failOnce?: string; stopAt?: (route: 'create' | 'poll' | 'download', body?: IDataObject) => boolean; workerLost?: true; raceAtDownload?: true; downloadMs?: number } = {},
+	) {
 		const tasks = new Map<string, { at: number; prompt: string }>();
 		const failed = new Set<string>();
 		let stopped = false;
 		const stops = (route: 'create' | 'poll' | 'download', body?: IDataObject): boolean => {
 			if (stopped || !options.stopAt?.(route, body)) return false;
 			stopped = true;
-			harness?.kill();
+			if (options.workerLost) harness?.killWorker();
+			else harness?.kill();
 			return true;
 		};
 		hostile.on(CREATE, ({ body, res }, h) => {
@@ -232,19 +236,6 @@ describe('n8n stopped while the wait polls, downloads or creates again: every vi
 		downloads = 0;
 	});
 
-	it('while a poll is in flight (the render done): the keeper starts a new watcher, which polls again; both MP4s, 2 creates', async () => {
-		const tasks = renders({ stopAt: (route) => route === 'poll' && renderDone(tasks) });
-		const result = await run(['a fox', 'a boat']);
-		expect(harness?.killed).toEqual(['sub-2']);
-		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => [item.json.status, videoBytes(item).length > 0, item.pairedItem])).toEqual([
-			['succeeded', true, { item: 0 }],
-			['succeeded', true, { item: 1 }],
-		]);
-		expect(hostile.counters.creates).toBe(2);
-		expect(watchers(result).map(([, entry]) => entry.status)).toEqual(['crashed', 'success']);
-	});
-
 	it('while a video downloads: the next watcher downloads it again; both MP4s, 2 creates', async () => {
 		renders({ stopAt: (route) => route === 'download' });
 		const result = await run(['a fox', 'a boat']);
@@ -256,7 +247,7 @@ describe('n8n stopped while the wait polls, downloads or creates again: every vi
 		expect(hostile.counters.creates).toBe(2);
 	});
 
-	it('n8n’s start-up race: the watcher is marked crashed while it downloads and goes on; the keeper’s new watcher sees itself replaced by the old one’s hand-back and does nothing', async () => {
+	it('n8n’s start-up race: the watcher is marked crashed while it downloads and goes on; the keeper’s new watcher does the work again, the first one’s end is not taken (n8n 2.41 patches a parent only with the child it waits on)', async () => {
 		const tasks = renders({ raceAtDownload: true });
 		const result = await run(['a fox', 'a boat']);
 		expect(result.items.map((item) => [item.json.status, videoBytes(item).length > 0])).toEqual([
@@ -264,13 +255,29 @@ describe('n8n stopped while the wait polls, downloads or creates again: every vi
 			['succeeded', true],
 		]);
 		expect(tasks.size).toBe(2);
-		// The first watcher downloaded both; the second, started on the false crash, did no work at all.
-		expect(downloads).toBe(2);
+		// The first watcher downloaded both, unheeded; the second polled and downloaded both again.
+		expect(downloads).toBe(4);
+		expect(hostile.counters.polls - pollsAtRace).toBe(2);
 		expect(watchers(result).map(([id, entry]) => [id, entry.status])).toEqual([
 			['sub-2', 'success'],
 			['sub-3', 'success'],
 		]);
-		expect(hostile.counters.polls).toBe(pollsAtRace);
+	});
+
+	it.each([
+		['n8n killed', {}],
+		['queue mode: the worker lost, the watcher stored as an error and its saved state gone', { workerLost: true as const }],
+	])('while a poll is in flight, %s: the keeper starts a new watcher; both MP4s, 2 creates', async (_title, extra) => {
+		const tasks = renders({ stopAt: (route) => route === 'poll' && renderDone(tasks), ...extra });
+		const result = await run(['a fox', 'a boat']);
+		expect(harness?.killed).toEqual(['sub-2']);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => [item.json.status, videoBytes(item).length > 0, item.pairedItem])).toEqual([
+			['succeeded', true, { item: 0 }],
+			['succeeded', true, { item: 1 }],
+		]);
+		expect(hostile.counters.creates).toBe(2);
+		expect(watchers(result).map(([, entry]) => entry.status)).toEqual(['workerLost' in extra ? 'error' : 'crashed', 'success']);
 	});
 
 	it('a run starts no download after its 20 s budget: the rest goes on in the next run at once, after n8n saved this one, without a park', async () => {
@@ -287,9 +294,12 @@ describe('n8n stopped while the wait polls, downloads or creates again: every vi
 		expect(watch.length).toBe(sub2.length + 2);
 	});
 
-	it('after a re-create (Retry On Fail) was answered: its new task is waited for, not created a third time; both MP4s', async () => {
-		// The first poll after the re-create's answer: in the run after the one that sent it.
-		const tasks = renders({ failOnce: 'a boat', stopAt: (route) => route === 'poll' && tasks.size === 3 });
+	it.each([
+		['n8n killed', {}],
+		['the worker lost (the watcher’s saved state gone)', { workerLost: true as const }],
+	])('after a re-create (Retry On Fail) was answered, %s: its new task is waited for, not created a third time; both MP4s', async (_title, extra) => {
+		// The first poll after the re-create's answer: the keeper has kept the new task by then.
+		const tasks = renders({ failOnce: 'a boat', stopAt: (route) => route === 'poll' && tasks.size === 3, ...extra });
 		const result = await run(['a fox', 'a boat'], { settings: { retryOnFail: true, maxTries: 3 } });
 		expect(harness?.killed.length).toBe(1);
 		expect(result.items.map((item) => [item.json.status, videoBytes(item).length > 0])).toEqual([
@@ -299,8 +309,11 @@ describe('n8n stopped while the wait polls, downloads or creates again: every vi
 		expect([...tasks.values()].map((task) => task.prompt)).toEqual(['a fox', 'a boat', 'a boat']);
 	});
 
-	it('while the re-create itself is in flight: it may have reached FastRouter, so it is never sent again; that item says so, the other’s MP4 comes out', async () => {
-		const tasks = renders({ failOnce: 'a boat', stopAt: (route) => route === 'create' && tasks.size === 3 });
+	it.each([
+		['n8n killed', {}],
+		['the worker lost', { workerLost: true as const }],
+	])('while the re-create itself is in flight, %s: it may have reached FastRouter, so it is never sent again; that item says so, the other’s MP4 comes out', async (_title, extra) => {
+		const tasks = renders({ failOnce: 'a boat', stopAt: (route) => route === 'create' && tasks.size === 3, ...extra });
 		const result = await run(['a fox', 'a boat'], { settings: { retryOnFail: true, maxTries: 3 }, continueOnFail: true });
 		expect(harness?.killed.length).toBe(1);
 		expect(result.items[0].json.status).toBe('succeeded');

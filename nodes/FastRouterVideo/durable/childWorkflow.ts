@@ -78,6 +78,9 @@ function inlineWorkflow(ctx: IExecuteFunctions, owner: StepOwner, title: string,
 		{ id: `${owner.id}-start`, name: start, type: 'n8n-nodes-base.executeWorkflowTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
 		...steps.map(([step, name], index): INode => {
 			const node: INode = { id: `${owner.id}-${step}`, name, type: `${owner.typePrefix}${STEP_TYPE_NAME}`, typeVersion: 1, position: [220 * (index + 1), 0], parameters: { step } };
+			// In queue mode n8n ends a watcher whose worker died with an error, and raises it at the
+			// round step when it resumes the keeper: as an item, the check step takes it for a cut-off.
+			if (step === 'round') node.onError = 'continueRegularOutput';
 			// The node's own FastRouter credentials: the steps poll and download with them.
 			if (owner.credentials) node.credentials = owner.credentials;
 			return node;

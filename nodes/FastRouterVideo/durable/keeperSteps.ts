@@ -65,12 +65,27 @@ export async function checkStep(ctx: IExecuteFunctions): Promise<INodeExecutionD
 		recordWatcher(ctx, handed.watcher);
 		return [[], [input[0]]];
 	}
+	if (handed.kind === 'handOver') return [[startItem(markRecreates(handed.wait))], []];
 	if (handed.kind === 'replaced' && handed.watcher !== current) return [[input[0]], []];
+	// The same watcher cut off twice: the round could not start a new one (its error came as the
+	// item); the wait ends now, naming its tasks, rather than loop.
+	const flow = ctx.getContext('flow');
+	if (flow.fastRouterVideoChecked === (current ?? null)) return [[], [startItem(loadWait(ctx, input))]];
+	flow.fastRouterVideoChecked = current ?? null;
 	const saved = current ? savedWait(await ctx.getExecutionDataById(current).catch(() => undefined)) : undefined;
 	// Not readable (deleted, or cut off before its first park was stored): the wait as last handed on.
 	const last = saved ?? loadWait(ctx, input);
 	ctx.logger.warn(`FastRouter Video's durable wait: watcher ${current ?? '?'} was cut off; a new one goes on from its ${saved ? 'last saved state' : 'start'}`);
 	return [[startItem(cutOff(last))], []];
+}
+
+/**
+ * Every re-create marked as to be sent, in the wait the keeper keeps (the round step stores it at
+ * its park) before the next watcher sends any: should that watcher be cut off, and even its saved
+ * state lost, the keeper still knows which creates may have reached FastRouter.
+ */
+function markRecreates(wait: DurableWait): DurableWait {
+	return { ...wait, items: wait.items.map((entry): ItemWait => (entry.phase === 'recreate' ? { ...entry, sending: true } : entry)) };
 }
 
 /**

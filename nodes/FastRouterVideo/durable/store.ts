@@ -116,11 +116,12 @@ export function watcherOf(keeper: IRunExecutionData | undefined): string | undef
  * word that it was replaced by another and did nothing. Anything else the keeper receives is what
  * n8n stored of a watcher that was cut off.
  */
-export type HandedBack = { kind: 'settled'; watcher: string; wait: DurableWait } | { kind: 'replaced'; watcher: string } | { kind: 'cutOff' };
+export type HandedBack = { kind: 'settled' | 'handOver'; watcher: string; wait: DurableWait } | { kind: 'replaced'; watcher: string } | { kind: 'cutOff' };
 
-export function handBackItem(wait: DurableWait, watcher: string): INodeExecutionData {
+/** `handOver`: not settled, but re-creates to mark (or just sent): the keeper keeps it, and starts a new watcher on it. */
+export function handBackItem(wait: DurableWait, watcher: string, kind: 'settled' | 'handOver'): INodeExecutionData {
 	const item = startItem(wait);
-	return { ...item, json: { ...item.json, details: { ...(item.json.details as IDataObject), handedBackBy: watcher } } };
+	return { ...item, json: { ...item.json, details: { ...(item.json.details as IDataObject), handedBackBy: watcher, handedBack: kind } } };
 }
 
 export function replacedItem(watcher: string): INodeExecutionData {
@@ -130,7 +131,9 @@ export function replacedItem(watcher: string): INodeExecutionData {
 export function readHandedBack(items: INodeExecutionData[]): HandedBack {
 	const details = items[0]?.json.details as IDataObject | undefined;
 	const wait = details?.[KEY] as DurableWait | undefined;
-	if (typeof details?.handedBackBy === 'string' && wait?.v === WAIT_VERSION) return { kind: 'settled', watcher: details.handedBackBy, wait };
+	if (typeof details?.handedBackBy === 'string' && wait?.v === WAIT_VERSION) {
+		return { kind: details.handedBack === 'handOver' ? 'handOver' : 'settled', watcher: details.handedBackBy, wait };
+	}
 	if (typeof details?.replacedWatcher === 'string') return { kind: 'replaced', watcher: details.replacedWatcher };
 	return { kind: 'cutOff' };
 }

@@ -31,6 +31,8 @@ interface Advanced {
 	wait: DurableWait;
 	open: boolean;
 	left: boolean;
+	/** The run sent re-creates (and nothing else). */
+	recreated: boolean;
 	item: INodeExecutionData;
 }
 
@@ -41,7 +43,7 @@ interface Advanced {
  */
 async function advanceWait(ctx: IExecuteFunctions, wait: DurableWait, connection: Connection, input: INodeExecutionData[]): Promise<Advanced> {
 	const now = Date.now();
-	const { due, left: held } = dueThisRun(wait, now);
+	const { due, left: held, recreates } = dueThisRun(wait, now);
 	let items = wait.items;
 	let left = false;
 	if (due.some(Boolean)) {
@@ -50,9 +52,10 @@ async function advanceWait(ctx: IExecuteFunctions, wait: DurableWait, connection
 	}
 	const next = { ...wait, items };
 	left ||= held;
-	const stored = saveWait(ctx, markSending(next, left ? Date.now() : parkUntil(next, Date.now()).getTime()), connection.apiKey);
+	// A watcher's keeper marks its re-creates; a wait stored by version 0.2 marks its own.
+	const stored = saveWait(ctx, wait.keeper ? next : markSending(next, left ? Date.now() : parkUntil(next, Date.now()).getTime()), connection.apiKey);
 	publishSummary(ctx, summaryOf(stored), connection.apiKey);
-	return { wait: stored, open: stored.items.some(isOpen), left, item: passedItem(stored, input[0]) };
+	return { wait: stored, open: stored.items.some(isOpen), left, recreated: recreates, item: passedItem(stored, input[0]) };
 }
 
 /**
@@ -60,17 +63,16 @@ async function advanceWait(ctx: IExecuteFunctions, wait: DurableWait, connection
  * the next run, at once: that run begins from a state n8n saved with their new tasks, so a stop
  * can cut off the sending itself (a second), never a re-create whose answer had come.
  */
-function dueThisRun(wait: DurableWait, now: number): { due: boolean[]; left: boolean } {
+function dueThisRun(wait: DurableWait, now: number): { due: boolean[]; left: boolean; recreates: boolean } {
 	const due = wait.items.map((entry) => isDue(entry, wait, now));
 	const recreates = due.map((isDueNow, index) => isDueNow && wait.items[index].phase === 'recreate');
-	if (!recreates.some(Boolean)) return { due, left: false };
-	return { due: recreates, left: due.some((isDueNow, index) => isDueNow && !recreates[index]) };
+	if (!recreates.some(Boolean)) return { due, left: false, recreates: false };
+	return { due: recreates, left: due.some((isDueNow, index) => isDueNow && !recreates[index]), recreates: true };
 }
 
 /**
- * Marks the re-creates the next run will send, so that the state saved before that run says so: a
- * watcher cut off in that run leaves them marked, and its keeper then knows they may have been
- * sent (keeperSteps.ts) instead of sending them again.
+ * Marks the re-creates the next run will send, in a wait stored by version 0.2 (one sub-execution,
+ * no keeper): the state saved before that run says so.
  */
 function markSending(wait: DurableWait, nextRunAt: number): DurableWait {
 	const items = wait.items.map((entry): ItemWait => (entry.phase === 'recreate' && !entry.sending && entry.at < nextRunAt + RESUME_FLOOR_MS ? { ...entry, sending: true } : entry));
@@ -84,7 +86,8 @@ function parkUntil(wait: DurableWait, now: number): Date {
 }
 
 function isDue(entry: ItemWait, wait: DurableWait, now: number): boolean {
-	// A re-create is sent only by a run that follows a saved state marking it (markSending).
+	// A re-create is sent only when a saved state marked it: its keeper's (or, in a wait stored by
+	// version 0.2, the state saved at the park before).
 	if (entry.phase === 'recreate') return entry.sending === true && entry.at < now + RESUME_FLOOR_MS;
 	if (entry.phase !== 'waiting') return false;
 	const { nextPollAt, lastPollAt } = entry.poll;
@@ -232,13 +235,18 @@ export async function watchStep(ctx: IExecuteFunctions): Promise<INodeExecutionD
 	const wait = loadWait(ctx, input);
 	const connection = await connectionFor(ctx, wait);
 	if (wait.keeper && fresh) {
-		const stored = saveWait(ctx, markSending(wait, parkUntil(wait, Date.now()).getTime()), connection.apiKey);
+		const stored = saveWait(ctx, wait, connection.apiKey);
 		await ctx.putExecutionToWait(parkUntil(stored, Date.now()));
 		return [[passedItem(stored, input[0])], []];
 	}
 	if (wait.keeper && (await replaced(ctx, wait.keeper))) return [[], [replacedItem(ctx.getExecutionId())]];
 	const advanced = await advanceWait(ctx, wait, connection, input);
-	if (!advanced.open) return [[], [handBackItem(advanced.wait, ctx.getExecutionId())]];
+	if (!advanced.open) return [[], [handBackItem(advanced.wait, ctx.getExecutionId(), 'settled')]];
+	// Money is kept where no stop can lose it: the keeper marks every re-create before it is sent
+	// and keeps every task one brings (n8n may wipe a watcher's saved state: queue mode, a worker lost).
+	if (wait.keeper && (advanced.recreated || advanced.wait.items.some((entry) => entry.phase === 'recreate'))) {
+		return [[], [handBackItem(advanced.wait, ctx.getExecutionId(), 'handOver')]];
+	}
 	if (!advanced.left) await ctx.putExecutionToWait(parkUntil(advanced.wait, Date.now()));
 	return [[advanced.item], []];
 }
