@@ -135,6 +135,23 @@ describe('a durable wait, start to end, in n8n’s engine', () => {
 		expect(sim.counters.createsByPrompt).toEqual({ 'a fox': 1, 'a boat [sim:failonce=Content policy]': 2 });
 	});
 
+	it('its watcher stopped from the executions list: the wait ends there, each item naming its task; no new watcher, no poll', async () => {
+		const result = await runDurably(WAIT, ['a fox'], {
+			continueOnFail: true,
+			durable: {
+				nodeTypes: { fastRouterVideoWait: new FastRouterVideoWait() },
+				clock,
+				onResume: (executionId: string, subExecutions: { stop: (id: string) => void }) => {
+					if (executionId === 'sub-2') subExecutions.stop(executionId);
+				},
+			},
+		});
+		const [task] = [...sim.tasks.keys()];
+		expect(result.items[0]?.json.error).toBe(`Item 1: This wait's watcher (sub-execution sub-2) was stopped; task ${task} was left on FastRouter`);
+		expect(Object.values(sim.counters.polls)).toEqual([]);
+		expect(result.subExecutions?.stored.has('sub-3')).toBe(false);
+	});
+
 	it('the execution stopped while it waits: the sub-execution stops polling at its next step', async () => {
 		let stopped = false;
 		const result = await runDurably(WAIT, ['a fox'], {

@@ -151,6 +151,19 @@ class SubExecutions {
 	}
 
 	/**
+	 * A person stops a waiting sub-execution from the executions list: n8n stores it cancelled, with
+	 * its cancel as the error (that is what n8n's sweep hands the execution waiting on it).
+	 * @param {string} executionId
+	 */
+	stop(executionId) {
+		const entry = this.stored.get(executionId);
+		if (!entry) throw new Error(`no sub-execution ${executionId}`);
+		const data = parse(entry.data);
+		data.resultData.error = { message: 'The execution was cancelled manually', name: 'ManualExecutionCancelledError' };
+		this.stored.set(executionId, { ...entry, status: 'canceled', data: stringify(data) });
+	}
+
+	/**
 	 * `additionalData.executeWorkflow`, as n8n's CLI does it for an inline workflow: a new
 	 * execution of it, started with the caller's items on its trigger.
 	 * @param {any} workflowInfo @param {any} _additionalData @param {any} options
@@ -265,6 +278,11 @@ class SubExecutions {
 			const [executionId, entry] = next.sort(([a], [b]) => resumeAt(a) - resumeAt(b))[0];
 			this.options.clock.set(Math.max(this.options.clock.now(), resumeAt(executionId)));
 			this.options.onResume?.(executionId);
+			// Stopped (or otherwise ended) by the test before its resume: n8n's sweep hands on its end.
+			if (this.stored.get(executionId)?.status !== 'waiting') {
+				await this.ended(executionId, undefined);
+				continue;
+			}
 			const run = await this.process(executionId, this.workflowOf(entry.workflowData), parse(entry.data));
 			if (run) this.store(executionId, entry.workflowData, run);
 			if (run?.status !== 'waiting') await this.ended(executionId, run);

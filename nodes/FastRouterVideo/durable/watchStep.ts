@@ -47,7 +47,7 @@ async function advanceWait(ctx: IExecuteFunctions, wait: DurableWait, connection
 	let items = wait.items;
 	let left = false;
 	if (due.some(Boolean)) {
-		if (await parentStopped(ctx, wait.parentExecutionId)) items = items.map((entry) => (isOpen(entry) ? failedFor(entry, stopped(entry, wait)) : entry));
+		if (await parentStopped(ctx, wait.parentExecutionId)) items = stopAll(wait, `The execution that started this wait (${wait.parentExecutionId}) was stopped`).items;
 		else ({ items, left } = await advanceDue(ctx, { connection, wait, credits: wait.credits ? new CreditLimit(wait.credits) : undefined, startedAt: now }, due));
 	}
 	const next = { ...wait, items };
@@ -213,14 +213,14 @@ async function parentStopped(ctx: IExecuteFunctions, parentExecutionId: string):
 	}
 }
 
-function stopped(entry: OpenItem, wait: DurableWait): ItemFailure {
-	const taskId = entry.created?.taskId;
-	return {
-		itemIndex: entry.item,
-		taskId,
-		message: `The execution that started this wait (${wait.parentExecutionId}) was stopped; ${taskId ? `task ${taskId} was left on FastRouter` : 'its create was not sent again'}`,
-		description: 'It may still finish: run Get Status with its task ID.',
+/** The wait stopped by somebody (`what` was stopped): every open item fails, naming its task, which is left on FastRouter. */
+export function stopAll(wait: DurableWait, what: string): DurableWait {
+	const stopped = (entry: OpenItem): ItemFailure => {
+		const taskId = entry.created?.taskId;
+		const message = `${what}; ${taskId ? `task ${taskId} was left on FastRouter` : 'its create was not sent again'}`;
+		return { itemIndex: entry.item, taskId, message, description: 'It may still finish: run Get Status with its task ID.' };
 	};
+	return { ...wait, items: wait.items.map((entry) => (isOpen(entry) ? failedFor(entry, stopped(entry)) : entry)) };
 }
 
 /**
