@@ -495,14 +495,14 @@ describe('the key', () => {
 });
 
 describe('a wait stored by an earlier version resumes after the package is updated', () => {
-	// test/fixtures/durable/: sub-executions as n8n stored them at their first park — v1 by package
-	// 0.1.0 (one item per video, a separate wait step), v2 by this version. Every later version must
-	// read them, or end them naming their tasks (docs/durable-waits.md, "Changing the stored state").
-	it.each(['v1-parked.json', 'v2-parked.json'])('%s: resumed by this version, each task is polled and both MP4s come out, paired with their rows', async (fixture) => {
-		const stored = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'durable', fixture), 'utf8'));
+	// test/fixtures/durable/v2-parked.json: a sub-execution as n8n stored it at its first park, by the
+	// version before the keeper (one sub-execution that polled itself). Every later version must read
+	// it, or end it naming its tasks (docs/durable-waits.md, "The stored state, and changing it").
+	const fixture = () => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'durable', 'v2-parked.json'), 'utf8'));
+	const resume = async (stored: { workflowData: unknown; data: string; waitTill: string }) => {
 		happyPath(hostile);
 		jest.setSystemTime(new Date(stored.waitTill).getTime());
-		const { run, output } = await engine.resumeStored({
+		return await engine.resumeStored({
 			stored,
 			nodeTypes: { fastRouterVideoWait: new FastRouterVideoWait() },
 			credentialTypes: { fastRouterApi: new FastRouterApi() },
@@ -511,6 +511,11 @@ describe('a wait stored by an earlier version resumes after the package is updat
 			// The execution that started the wait, still waiting for it in n8n's database.
 			getRunExecutionData: async () => ({ resultData: { runData: {} } }),
 		});
+	};
+
+	it('resumed by this version, each task is polled and both MP4s come out, paired with their rows', async () => {
+		const stored = fixture();
+		const { run, output } = await resume(stored);
 		expect(run.status).toBe('success');
 		expect(output.map((item: INodeExecutionData) => [item.json.status, videoBytes(item).length > 0, item.pairedItem])).toEqual([
 			['succeeded', true, { item: 0 }],
@@ -520,5 +525,20 @@ describe('a wait stored by an earlier version resumes after the package is updat
 		const tasks = JSON.stringify(stored).match(/task[0-9a-f]{24}/g) ?? [];
 		expect(output.map((item: INodeExecutionData) => item.json.taskId)).toEqual([...new Set(tasks)]);
 		expect(hostile.counters.creates).toBe(0);
+	});
+
+	it('a state this version cannot read (another version of it) ends the wait, naming every task; nothing is polled or created', async () => {
+		const stored = fixture();
+		const data = flatted.parse(stored.data);
+		data.executionData.contextData.flow.fastRouterVideoWait.v = 99;
+		const { run } = await resume({ ...stored, data: flatted.stringify(data) });
+		expect(run.status).toBe('error');
+		const error = run.data.resultData.error;
+		expect(error.message).toBe('This durable wait was stored in a form this version of n8n-nodes-fastrouter cannot read (state version 99): the wait ends here');
+		const tasks = [...new Set(JSON.stringify(stored).match(/task[0-9a-f]{24}/g) ?? [])];
+		expect(tasks).toHaveLength(2);
+		expect(error.description).toContain(`Item 1: task ${tasks[0]}`);
+		expect(error.description).toContain(`Item 2: task ${tasks[1]}`);
+		expect(hostile.counters.polls + hostile.counters.creates).toBe(0);
 	});
 });

@@ -28,10 +28,10 @@ export const STEP_TYPE_NAME = 'fastRouterVideoWait';
 
 /**
  * The steps. `round`, `check`, `finish`: the keeper's; `watch`, `handBack`: the watcher's. A wait
- * stored by version 0.2 ran `watch` and `finish` in one sub-execution, and version 1 waits (package
- * 0.1.0) `poll` and `wait`: the hidden node still runs them.
+ * stored before the keeper ran `watch` and `finish` in one sub-execution: the hidden node still
+ * runs it to its end.
  */
-export type Step = 'round' | 'check' | 'finish' | 'watch' | 'handBack' | 'poll' | 'wait';
+export type Step = 'round' | 'check' | 'finish' | 'watch' | 'handBack';
 
 /** What a sub-execution's steps are named after and run with: FastRouter Video's node. */
 export interface StepOwner {

@@ -3,7 +3,6 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { redactDeep } from '../text/safeText';
 import { itemLabel } from '../text/wording';
-import { fromVersion1 } from './legacyState';
 import { type DurableWait, taskIdOf, WAIT_VERSION } from './waitState';
 
 /**
@@ -27,16 +26,33 @@ const WATCHER_KEY = 'fastRouterVideoWatcher';
 
 /** The wait as this execution last stored it, or as it was handed over. */
 export function loadWait(ctx: IExecuteFunctions, items: INodeExecutionData[]): DurableWait {
-	const stored = ctx.getContext('flow')[KEY] as DurableWait | undefined;
-	if (stored?.v === WAIT_VERSION) return stored;
+	// What this execution stored last is the newest: never fall back from it to an older copy.
+	const stored = ctx.getContext('flow')[KEY] as { v?: unknown } | undefined;
+	if (stored !== undefined) {
+		if (stored.v === WAIT_VERSION) return stored as DurableWait;
+		throw unreadable(ctx, stored.v, items);
+	}
 	const handed = handedWait(items);
 	if (handed) return handed;
-	// A wait an earlier version of this package stored, and resumed by this one.
-	const older = fromVersion1(items.map((item) => ({ state: (item.json.details as IDataObject | undefined)?.[KEY], binary: item.binary })));
-	if (older) return older;
+	const found = (items[0]?.json.details as IDataObject | undefined)?.[KEY] as { v?: unknown } | undefined;
+	if (found) throw unreadable(ctx, found.v, items);
 	throw new NodeOperationError(ctx.getNode(), 'This is an internal step of FastRouter Video’s durable wait: it runs only inside the sub-execution that node starts', {
 		itemIndex: 0,
 		description: 'Use FastRouter Video with Create and Wait and Wait Mode "Durable" (or "Automatic") instead.',
+	});
+}
+
+/**
+ * A wait stored in a shape this version cannot read (a version of the package that stored it was
+ * rolled back, or the state was damaged): the wait ends, naming every task the item it was passed
+ * lists, so that each can be looked up with Get Status.
+ */
+function unreadable(ctx: IExecuteFunctions, version: unknown, items: INodeExecutionData[]): NodeOperationError {
+	const tasks = (items[0]?.json.details as IDataObject | undefined)?.tasks;
+	const listed = Array.isArray(tasks) && tasks.length ? tasks.map(String).join('\n') : 'none listed';
+	return new NodeOperationError(ctx.getNode(), `This durable wait was stored in a form this version of n8n-nodes-fastrouter cannot read (state version ${JSON.stringify(version ?? null)}): the wait ends here`, {
+		itemIndex: 0,
+		description: `Its tasks may still finish on FastRouter: run Get Status with each task ID.\n${listed}`,
 	});
 }
 

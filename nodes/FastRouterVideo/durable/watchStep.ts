@@ -52,7 +52,7 @@ async function advanceWait(ctx: IExecuteFunctions, wait: DurableWait, connection
 	}
 	const next = { ...wait, items };
 	left ||= held;
-	// A watcher's keeper marks its re-creates; a wait stored by version 0.2 marks its own.
+	// A watcher's keeper marks its re-creates; a wait stored before the keeper marks its own.
 	const stored = saveWait(ctx, wait.keeper ? next : markSending(next, left ? Date.now() : parkUntil(next, Date.now()).getTime()), connection.apiKey);
 	publishSummary(ctx, summaryOf(stored), connection.apiKey);
 	return { wait: stored, open: stored.items.some(isOpen), left, recreated: recreates, item: passedItem(stored, input[0]) };
@@ -71,7 +71,7 @@ function dueThisRun(wait: DurableWait, now: number): { due: boolean[]; left: boo
 }
 
 /**
- * Marks the re-creates the next run will send, in a wait stored by version 0.2 (one sub-execution,
+ * Marks the re-creates the next run will send, in a wait stored before the keeper (one sub-execution,
  * no keeper): the state saved before that run says so.
  */
 function markSending(wait: DurableWait, nextRunAt: number): DurableWait {
@@ -87,7 +87,7 @@ function parkUntil(wait: DurableWait, now: number): Date {
 
 function isDue(entry: ItemWait, wait: DurableWait, now: number): boolean {
 	// A re-create is sent only when a saved state marked it: its keeper's (or, in a wait stored by
-	// version 0.2, the state saved at the park before).
+	// a wait stored before the keeper, the state saved at the park before).
 	if (entry.phase === 'recreate') return entry.sending === true && entry.at < now + RESUME_FLOOR_MS;
 	if (entry.phase !== 'waiting') return false;
 	const { nextPollAt, lastPollAt } = entry.poll;
@@ -268,19 +268,4 @@ async function replaced(ctx: IExecuteFunctions, keeper: string): Promise<boolean
 		ctx.logger.warn(`FastRouter Video could not look at its keeper ${keeper}; watching on`, { error: (error as Error).message });
 		return false;
 	}
-}
-
-/** A version 1 wait's poll step: advances the wait; its own wait step parks it. */
-export async function legacyPollStep(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const input = ctx.getInputData();
-	const wait = loadWait(ctx, input);
-	const { open, item } = await advanceWait(ctx, wait, await connectionFor(ctx, wait), input);
-	return open ? [[], [item]] : [[item], []];
-}
-
-/** A version 1 wait's wait step: parks until the next poll is due and passes the item on. */
-export async function legacyWaitStep(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = ctx.getInputData();
-	await ctx.putExecutionToWait(parkUntil(loadWait(ctx, items), Date.now()));
-	return [items];
 }
