@@ -2,9 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { createWithin, sendCreate } from '../batch/createOne';
 import { CreditLimit } from '../batch/creditLimit';
-import { mapInPool } from '../batch/pool';
+import { forEachItem } from '../batch/forEachItem';
 import type { ItemFailure } from '../errors/failure';
-import { cancelled } from '../errors/nodeErrors';
 import { publishSummary } from '../output/runSummary';
 import { judgeWait } from '../output/waitEnd';
 import { nextPoll, POLL_GRACE_MS, pollState, waitPolicy } from '../polling/cadence';
@@ -102,20 +101,14 @@ function isDue(entry: ItemWait, wait: DurableWait, now: number): boolean {
 async function advanceDue(ctx: IExecuteFunctions, step: StepContext, due: boolean[]): Promise<{ items: ItemWait[]; left: boolean }> {
 	const { items } = step.wait;
 	let left = false;
-	const advanced = await mapInPool(
-		items,
-		REQUESTS_AT_ONCE,
-		async (entry, index) => {
-			if (!due[index] || !isOpen(entry)) return entry;
-			if (Date.now() - step.startedAt >= DURABLE_STEP_BUDGET_MS) {
-				left = true;
-				return entry;
-			}
-			return await advanceItem(ctx, step, entry);
-		},
-		ctx.getExecutionCancelSignal(),
-	);
-	if (Object.keys(advanced).length !== items.length) throw cancelled(ctx);
+	const advanced = await forEachItem(ctx, items, REQUESTS_AT_ONCE, async (entry, index) => {
+		if (!due[index] || !isOpen(entry)) return entry;
+		if (Date.now() - step.startedAt >= DURABLE_STEP_BUDGET_MS) {
+			left = true;
+			return entry;
+		}
+		return await advanceItem(ctx, step, entry);
+	});
 	return { items: advanced, left };
 }
 
