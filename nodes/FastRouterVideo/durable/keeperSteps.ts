@@ -7,7 +7,7 @@ import { failed, type ItemOutcome, output } from '../output/outcome';
 import { hintCost, publishSummary } from '../output/runSummary';
 import { getConnection } from '../transport/exchange';
 import { ownerOf, watcherWorkflow } from './childWorkflow';
-import { currentWatcher, handedWait, keepHanded, loadWait, passedItem, readHandedBack, recordWatcher, savedWait, startItem } from './store';
+import { currentWatcher, handedWait, keepHanded, loadWait, passedItem, readHandedBack, recordWatcher, savedWait, seenCutOffBefore, startItem } from './store';
 import { type DurableWait, isOpen, type ItemWait, summaryOf } from './waitState';
 import { failedFor, stopAll } from './watchStep';
 
@@ -43,7 +43,7 @@ export async function roundStep(ctx: IExecuteFunctions): Promise<INodeExecutionD
 	const { apiKey } = await getConnection(ctx);
 	publishSummary(ctx, { ...summaryOf(wait), wait: `${wait.how}, for execution ${wait.parentExecutionId}, watched by sub-execution ${result.executionId}` }, apiKey);
 	// A watcher parks before it does anything; one that ended at once handed back already.
-	if (!result.waitTill) return [(result.data[0] ?? []) as INodeExecutionData[]];
+	if (!result.waitTill) return [result.data[0] ?? []];
 	// Stored with the park: should n8n hand this on (a stop in the keeper's own milliseconds of
 	// work), the execution ends naming every task rather than waiting forever.
 	return [[passedItem(wait)]];
@@ -74,10 +74,8 @@ export async function checkStep(ctx: IExecuteFunctions): Promise<INodeExecutionD
 	if (wasStopped(input[0])) return [[], [startItem(stopAll(last, `This wait's watcher (sub-execution ${current ?? '?'}) was stopped`))]];
 	// The same watcher cut off twice: the round could not start a new one (its error came as the
 	// item); the wait ends now, naming its tasks, rather than loop.
-	const flow = ctx.getContext('flow');
-	if (flow.fastRouterVideoChecked === (current ?? null)) return [[], [startItem(last)]];
-	flow.fastRouterVideoChecked = current ?? null;
-	ctx.logger.warn(`FastRouter Video's durable wait: watcher ${current ?? '?'} was cut off; a new one goes on from its ${saved ? 'last saved state' : 'start'}`);
+	if (seenCutOffBefore(ctx, current)) return [[], [startItem(last)]];
+	ctx.logger.warn(`FastRouter Video's durable wait: watcher ${current ?? '?'} was cut off; a new one goes on from ${saved ? 'its last saved state' : 'the state the keeper kept'}`);
 	return [[startItem(cutOff(last))], []];
 }
 

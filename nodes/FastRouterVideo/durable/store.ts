@@ -21,8 +21,9 @@ import { type DurableWait, taskIdOf, WAIT_VERSION } from './waitState';
  */
 
 const KEY = 'fastRouterVideoWait';
-/** Where the keeper keeps the id of the watcher it waits on (childWorkflow.ts). */
+/** Where the keeper keeps the id of the watcher it waits on (childWorkflow.ts), and of the last one it saw cut off. */
 const WATCHER_KEY = 'fastRouterVideoWatcher';
+const CUT_OFF_KEY = 'fastRouterVideoCutOff';
 
 /** The wait as this execution last stored it, or as it was handed over. */
 export function loadWait(ctx: IExecuteFunctions, items: INodeExecutionData[]): DurableWait {
@@ -120,6 +121,14 @@ export function currentWatcher(ctx: IExecuteFunctions): string | undefined {
 
 export function recordWatcher(ctx: IExecuteFunctions, executionId: string): void {
 	ctx.getContext('flow')[WATCHER_KEY] = executionId;
+}
+
+/** Records `watcher` as cut off; true when it was already the last one seen cut off (no new one could start). */
+export function seenCutOffBefore(ctx: IExecuteFunctions, watcher: string | undefined): boolean {
+	const flow = ctx.getContext('flow');
+	const seen = flow[CUT_OFF_KEY] === (watcher ?? null);
+	flow[CUT_OFF_KEY] = watcher ?? null;
+	return seen;
 }
 
 /** The watcher a keeper waits on, read from the keeper's stored data: a watcher that is not it has been replaced. */
