@@ -379,7 +379,7 @@ describe('poll', () => {
 			error: 'openai submit: upstream status 400',
 		});
 		const newerId = taskIdOf((await create(sim, { model: VEO, prompt: 'gone [sim:ends=expired] [sim:gen=new]' })).json);
-		const expired = await (await fetch(`${sim.baseUrl}/api/v1/videos/${newerId}`, { headers: { Authorization: `Bearer ${KEY}` } })).json();
+		const expired: Json = await (await fetch(`${sim.baseUrl}/api/v1/videos/${newerId}`, { headers: { Authorization: `Bearer ${KEY}` } })).json();
 		expect(expired.data).toMatchObject({ taskId: newerId, status: 'expired', generations: [expect.objectContaining({ status: 'expired', failMsg: '' })] });
 		const soraGone = taskIdOf((await create(sim, { model: SORA, prompt: 'gone [sim:ends=cancelled]' })).json);
 		expect((await pollJson(sim, soraGone, SORA)).json).toMatchObject({ id: soraGone, object: 'video', status: 'cancelled', error: null });
