@@ -1,5 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IConnections, IDataObject, INode, INodeExecutionData, INodeType, INodeTypes } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
 
 import { FastRouterApi } from '../../credentials/FastRouterApi.credentials';
 import { FastRouterVideo } from '../../nodes/FastRouterVideo/FastRouterVideo.node';
@@ -71,6 +72,46 @@ async function runDurably(parameters: IDataObject, prompts: string[], extra: IDa
 	return (await engine.runNode(options as unknown as RunOptions)) as unknown as DurableRun;
 }
 
+/** A task run of a node as n8n stores it. */
+interface StoredTaskRun {
+	executionStatus?: string;
+	metadata?: { subExecution?: { executionId: string; workflowId: string } };
+	hints?: Array<{ message: string }>;
+}
+
+/**
+ * The node's execution as n8n stored it when it parked (read at its sub-execution's first resume),
+ * and the waiting text the editor shows on the node: the node type's `waitingNodeTooltip`,
+ * evaluated as n8n's editor evaluates it (`workflow.expression.getSimpleParameterValue` on the
+ * stored workflow, no run data, `$execution` as the editor gives it).
+ */
+async function parkedParent(parameters: IDataObject, prompts: string[]): Promise<{ run: StoredTaskRun; tooltip: string }> {
+	let parked: { workflowData: { nodes: INode[]; connections: IConnections; id?: string }; data: string } | undefined;
+	await runDurably(parameters, prompts, {
+		continueOnFail: true,
+		durable: {
+			nodeTypes: { fastRouterVideoWait: new FastRouterVideoWait() },
+			clock,
+			tickPhase: 17_000,
+			onResume: (_id: string, subExecutions: { stored: Map<string, { workflowData: never; data: string; status: string }> }) => {
+				const parent = subExecutions.stored.get('test-execution');
+				if (!parked && parent?.status === 'waiting') parked = { ...parent };
+			},
+		},
+	});
+	if (!parked) throw new Error('the node’s execution never parked');
+	const data = flatted.parse(parked.data) as { resultData: { runData: Record<string, StoredTaskRun[]> } };
+	const nodeType = new FastRouterVideo();
+	const types: Record<string, INodeType> = { [nodeType.description.name]: nodeType };
+	const nodeTypes = { getByName: (type: string) => types[type], getByNameAndVersion: (type: string) => types[type], getKnownTypes: () => ({}) } as unknown as INodeTypes;
+	const { nodes, connections } = parked.workflowData;
+	const workflow = new Workflow({ id: 'wf-1', nodes, connections, active: false, nodeTypes });
+	const node = nodes.find((candidate) => candidate.type === nodeType.description.name)!;
+	const $execution = { id: 'test-execution', mode: 'test' as const, resumeUrl: 'http://localhost:5678/webhook-waiting/test-execution', resumeFormUrl: 'http://localhost:5678/form-waiting/test-execution' };
+	const tooltip = workflow.expression.getSimpleParameterValue(node, nodeType.description.waitingNodeTooltip, 'internal', { $execution });
+	return { run: data.resultData.runData[node.name][0], tooltip: String(tooltip) };
+}
+
 const childParks = (result: DurableRun) => result.subExecutions?.parks.filter((park) => park.executionId.startsWith('sub-')) ?? [];
 
 describe('a durable wait, start to end, in n8n’s engine', () => {
@@ -104,6 +145,37 @@ describe('a durable wait, start to end, in n8n’s engine', () => {
 			// What the creates cost as FastRouter reported them (the simulator: 4 credits for 5 s; FastRouter's older answers give no USD).
 			FastRouter_cost: '2 videos, 8 credits',
 		});
+	});
+
+	it('while it parks, the editor’s waiting text on the node says what it waits for and where the progress is; the node’s output note gives the videos and how many were done', async () => {
+		for (const [options, why] of [
+			[{}, 'Automatic, which waits durably where nobody waits for this run’s answer'],
+			[{ waitMode: 'durable' }, 'Durable'],
+			[{ waitMode: '={{ $json.mode }}' }, 'set by an expression'],
+		] as const) {
+			sim.reset();
+			const parked = await parkedParent({ ...WAIT, options }, ['a fox', 'a boat', 'refused [sim:create400]']);
+			expect(parked.run.executionStatus).toBe('waiting');
+			expect(parked.run.metadata?.subExecution).toEqual({ executionId: 'sub-1', workflowId: expect.any(String) });
+			expect(parked.run.hints?.map((hint) => hint.message)).toEqual([
+				'Waiting durably for 3 videos; when it parked: 0/3 done, 2 waiting, 1 not created. Live progress: sub-execution sub-1 (“View sub-execution”). Created: 2 videos, 8 credits',
+			]);
+			expect(parked.tooltip).toBe(
+				`FastRouter Video is waiting durably for its videos (Wait Mode: ${why}): n8n keeps this execution stored, without holding a worker, while FastRouter renders them. ` +
+					'Its sub-execution (the keeper) has a sub-execution of its own (a watcher) poll FastRouter, and starts another should n8n stop it; once no video is left to wait for (done, failed or past Max Wait), the keeper hands them to this node and the workflow goes on with them. ' +
+					'How many videos there are and how many were done when it parked: the note on this node’s output. ' +
+					'The live progress: the watcher — “View sub-execution” on this node’s output opens the keeper, whose round step links to it; or this workflow’s executions (custom data FastRouter_videos).',
+			);
+		}
+	});
+
+	it('an ending status word (expired) ends that task’s durable wait at the first poll that says it, with the task named', async () => {
+		const result = await runDurably(WAIT, ['a fox', 'gone [sim:ends=expired] [sim:duration=60000]'], { continueOnFail: true });
+		const gone = [...sim.tasks.values()].find((task) => task.prompt.startsWith('gone'))!.taskId;
+		expect(result.items[0].json.status).toBe('succeeded');
+		expect(result.items[1].json).toEqual({ error: `Item 2: Task ${gone} expired before a video was made (FastRouter’s status "expired")`, taskId: gone });
+		// Polled at the first resume after its 1-minute render, never again while the other renders on.
+		expect(sim.counters.polls[gone]).toBe(1);
 	});
 
 	it('a failed generation is that item’s error item; the other item’s MP4 comes out (Continue On Fail)', async () => {
