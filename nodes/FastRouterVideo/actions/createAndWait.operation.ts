@@ -46,9 +46,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const checked = await checkAllItems(this, items, 'createAndWait', (options) => ({
 		baseUrl: connection.baseUrl,
 		// The link outlives the whole wait: FastRouter may fetch the image late, or again.
+		// An item whose options are refused is not sent: its link is only checked.
 		imageLinkLifetimeS: (itemIndex) => {
 			const checkedOptions = options[itemIndex];
-			return (checkedOptions.ok ? (checkedOptions.value.wait?.maxWaitS ?? DEFAULT_MAX_WAIT_S) : DEFAULT_MAX_WAIT_S) + IMAGE_LINK_MARGIN_S;
+			return (checkedOptions.ok ? checkedOptions.value.maxWaitS : DEFAULT_MAX_WAIT_S) + IMAGE_LINK_MARGIN_S;
 		},
 	}), policy);
 	const plan = await planWait(this, batch.value.waitMode);
@@ -64,21 +65,26 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 }
 
 /** One item: its create, its wait, its video. */
-async function createAndWaitItem(ctx: IExecuteFunctions, runConnection: Connection, gate: CreateGate, entry: CheckedItem, itemIndex: number): Promise<ItemOutcome> {
+async function createAndWaitItem(
+	ctx: IExecuteFunctions,
+	runConnection: Connection,
+	gate: CreateGate,
+	entry: CheckedItem<'createAndWait'>,
+	itemIndex: number,
+): Promise<ItemOutcome> {
 	if (entry.kind === 'failed') return entry;
 	const connection = forItem(runConnection, itemIndex);
-	const { includeRaw, delivery, wait } = entry.options as Required<CheckedItem & { kind: 'ready' }>['options'];
-	const { intervalMs, maxWaitS, onTimeout } = wait as NonNullable<typeof wait>;
+	const { includeRaw, delivery, intervalMs, maxWaitS, onTimeout } = entry.options;
 	const creation = await createOne(ctx, connection, gate, entry.request, itemIndex, maxWaitS * 1000);
 	if (creation.kind === 'failed') return creation;
 	const end = await waitForTask(ctx, connection, creation.task, {
 		intervalMs,
 		deadline: creation.sentAt + maxWaitS * 1000,
-		keepVideoStream: delivery?.attach ?? true,
+		keepVideoStream: delivery.attach,
 		onUpdate: (task) => report(ctx, itemIndex, task, connection),
 	});
 	const extra = includeRaw ? { raw: { create: creation.raw } } : {};
-	const verdict = await judgeWait(ctx, connection, itemIndex, creation.task, end, { maxWaitS, onTimeout, delivery: delivery as NonNullable<typeof delivery>, extra });
+	const verdict = await judgeWait(ctx, connection, itemIndex, creation.task, end, { maxWaitS, onTimeout, delivery, extra });
 	// The node's error lists this task with the latest status the wait saw.
 	const created = { ...creation.created, status: verdict.task.status };
 	if (verdict.kind === 'output') return output(verdict.item, created);

@@ -55,6 +55,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			return failed(fromApiFailure(itemIndex, unknownStatusFailure(polled.unknownStatus), taskId));
 		}
 		const extra = includeRaw ? { raw: { poll: polled.raw ?? null } } : {};
-		return await taskItem(this, itemConnection, itemIndex, polled.task, polled.video, delivery as NonNullable<typeof delivery>, extra);
+		return await taskItem(this, itemConnection, itemIndex, polled.task, polled.video, delivery, extra);
 	});
 }

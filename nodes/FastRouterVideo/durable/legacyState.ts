@@ -3,8 +3,9 @@ import type { IBinaryData, IDataObject } from 'n8n-workflow';
 import type { CreatedTask, FailurePolicy, ItemFailure } from '../errors/failure';
 import type { PollState } from '../polling/cadence';
 import type { NormalizedTask } from '../polling/normalize';
+import type { WaitTerms } from '../settings/itemSettings';
 import type { CreateRequest } from '../validation/modelRules';
-import { type DurableWait, type ItemWait, type StoredTerms, WAIT_VERSION } from './waitState';
+import { type DurableWait, type ItemWait, WAIT_VERSION } from './waitState';
 
 /**
  * Waits stored by version 1 of the state (package 0.1.0): one item per video, each carrying its
@@ -16,7 +17,7 @@ interface Version1 {
 	itemIndex: number;
 	parentExecutionId: string;
 	policy: FailurePolicy;
-	options: StoredTerms;
+	options: WaitTerms;
 	phase: 'waiting' | 'settled';
 	created?: CreatedTask;
 	start?: NormalizedTask;
@@ -32,8 +33,8 @@ export function fromVersion1(items: Array<{ state: unknown; binary?: Record<stri
 	const states = items.map((entry) => entry.state as Version1 | undefined);
 	if (states.length === 0 || !states.every((state) => state?.v === 1 && typeof state.parentExecutionId === 'string')) return undefined;
 	const older = states as Version1[];
-	const terms: StoredTerms[] = [];
-	const termsOf = (options: StoredTerms): number => {
+	const terms: WaitTerms[] = [];
+	const termsOf = (options: WaitTerms): number => {
 		const key = JSON.stringify(options);
 		const found = terms.findIndex((known) => JSON.stringify(known) === key);
 		return found >= 0 ? found : terms.push(options) - 1;

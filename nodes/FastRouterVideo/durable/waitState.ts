@@ -4,7 +4,7 @@ import type { CreatedTask, FailurePolicy, ItemFailure } from '../errors/failure'
 import type { RunSummary, VideoState } from '../output/runSummary';
 import type { PollState } from '../polling/cadence';
 import type { NormalizedTask } from '../polling/normalize';
-import type { CreditState, VideoDelivery } from '../settings/itemSettings';
+import type { CreditState, WaitTerms } from '../settings/itemSettings';
 import type { CreateRequest } from '../validation/modelRules';
 
 /**
@@ -19,15 +19,6 @@ import type { CreateRequest } from '../validation/modelRules';
  * its tasks.
  */
 export const WAIT_VERSION = 2;
-
-/** How an item is waited for; the items of a batch mostly share one, stored once (`terms`). */
-export interface StoredTerms {
-	intervalMs: number;
-	maxWaitS: number;
-	onTimeout: 'error' | 'output';
-	includeRaw: boolean;
-	delivery: VideoDelivery;
-}
 
 /** Retry On Fail, as the wait applies it: tries left, and the create to send again. */
 export interface StoredRetry {
@@ -68,7 +59,8 @@ export interface DurableWait {
 	policy: FailurePolicy;
 	/** How this run waits and why, as the executions list says it: `durable (Automatic: a trigger run)`. */
 	how: string;
-	terms: StoredTerms[];
+	/** How each item is waited for; the items of a batch mostly share one, stored once. */
+	terms: WaitTerms[];
 	items: ItemWait[];
 	/** Max Credits per Run: what the node's run has used, so that the wait's re-creates count against it too. */
 	credits?: CreditState;

@@ -15,7 +15,8 @@ import { fetchStatus } from './routes';
  * is one poll, normalized (routes.ts finds the route, the transport sends it).
  */
 
-interface WaitSettings {
+/** One task's wait, as the loop runs it. */
+interface WaitLoop {
 	intervalMs: number;
 	/** Absolute time (ms since epoch) after which the task is reported as timed out. */
 	deadline: number;
@@ -71,7 +72,7 @@ export async function waitForTask(
 	ctx: IExecuteFunctions,
 	connection: Connection,
 	task: NormalizedTask,
-	settings: WaitSettings,
+	settings: WaitLoop,
 ): Promise<WaitEnd> {
 	const { end, last } = await runPolls(ctx, connection, task, waitPolicy(settings.intervalMs), settings.deadline, settings.onUpdate);
 	const video = last?.kind === 'status' ? last.video : undefined;
