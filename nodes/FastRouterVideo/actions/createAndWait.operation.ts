@@ -8,11 +8,11 @@ import { videoRequestProperties } from '../descriptions/modelFields';
 import { downloadOptionProperties, downloadProperties, includeRawResponseOption, maxCreditsOption, optionsCollection, requestOptionProperties, waitOptionProperties } from '../descriptions/optionFields';
 import { forOperation } from '../descriptions/scope';
 import { startDurableWait } from '../durable/start';
-import { planWait, type WaitPlan } from '../durable/waitMode';
+import { howItWaits, planWait } from '../durable/waitMode';
 import type { FailurePolicy } from '../errors/failure';
 import { toNodeError } from '../errors/nodeErrors';
 import { failed, type ItemOutcome, output } from '../output/outcome';
-import { hintCost, publishSummary, type RunSummary } from '../output/runSummary';
+import { showSummary, summarize } from '../output/runSummary';
 import { judgeWait } from '../output/waitEnd';
 import { waitForTask } from '../polling/loop';
 import type { NormalizedTask } from '../polling/normalize';
@@ -58,9 +58,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const gate = createGate(this, batch.value.maxCredits);
 	if (plan.value.mode === 'durable') return await startDurableWait(this, connection, policy, checked, plan.value, gate);
 	const outcomes = await forEachItem(this, checked, batch.value.maxConcurrent, async (entry, itemIndex) => await createAndWaitItem(this, connection, gate, entry, itemIndex));
-	const summary = inProcessSummary(plan.value, outcomes, gate);
-	publishSummary(this, summary, connection.apiKey);
-	hintCost(this, summary);
+	showSummary(this, summarize(outcomes, gate.credits.state, howItWaits(plan.value)), connection.apiKey);
 	return outcomes;
 }
 
@@ -91,19 +89,6 @@ async function createAndWaitItem(
 	// A retry (Retry On Fail) creates a failed generation anew: that is what it is for.
 	if (verdict.retry === 'createAnew') forgetFailedGeneration(ctx, itemIndex);
 	return failed(verdict.failure, created);
-}
-
-/** The executions list's summary of an in-process wait, once every item has its outcome. */
-function inProcessSummary(plan: WaitPlan, outcomes: ItemOutcome[], gate: CreateGate): RunSummary {
-	return {
-		wait: `in process (${plan.asked === 'auto' ? `Automatic: ${plan.why}` : 'chosen'})`,
-		videos: outcomes.map((outcome) => ({
-			state: outcome.kind === 'output' ? 'done' : outcome.created ? 'failed' : 'not created',
-			taskId: outcome.created?.taskId,
-			costUsd: outcome.kind === 'output' ? (outcome.item.json.costUsd as number | null | undefined) : undefined,
-		})),
-		credits: gate.credits.state,
-	};
 }
 
 /** A line per state change in n8n's log (and the demo's console): which item, which task, how far. */

@@ -7,15 +7,16 @@ import { forEachItem } from '../batch/forEachItem';
 import type { Failed, FailurePolicy } from '../errors/failure';
 import { failFast, toNodeError } from '../errors/nodeErrors';
 import { type ItemOutcome, output } from '../output/outcome';
-import { hintCost, publishSummary } from '../output/runSummary';
+import { showSummary } from '../output/runSummary';
 import type { CreateAndWaitOptions, WaitTerms } from '../settings/itemSettings';
 import { DURABLE_MIN_POLL_INTERVAL_MS, REQUESTS_AT_ONCE } from '../settings/limits';
+import { messageOf } from '../text/wording';
 import { forItem } from '../transport/trace';
 import type { Connection } from '../transport/types';
 import type { CreateRequest } from '../validation/modelRules';
 import { childWorkflow } from './childWorkflow';
 import { startItem } from './store';
-import type { WaitPlan } from './waitMode';
+import { howItWaits, type WaitPlan } from './waitMode';
 import { type DurableWait, isOpen, type ItemWait, summaryOf, WAIT_VERSION } from './waitState';
 import { waitingFor } from './watchStep';
 
@@ -57,14 +58,13 @@ export async function startDurableWait(
 	} catch (error) {
 		// Reported on the first item (with its task), the other items' tasks listed after it.
 		const first = created.find((task) => task.itemIndex === 0)?.taskId;
-		const failure = { itemIndex: 0, taskId: first, message: `The durable wait could not start: ${(error as Error).message}`, description: 'No task was polled.' };
-		throw toNodeError(ctx, failure, created, connection.apiKey);
+		const message = `The durable wait could not start: ${messageOf(error)}`;
+		throw toNodeError(ctx, { itemIndex: 0, taskId: first, message, description: 'No task was polled.' }, created, connection.apiKey);
 	}
 	// The editor links the node's run to its sub-execution; the executions list says where the wait is.
 	ctx.setMetadata({ subExecution: { executionId: result.executionId, workflowId: String(workflow.id) } });
 	const summary = { ...summaryOf(wait), wait: `${wait.how} in sub-execution ${result.executionId}` };
-	publishSummary(ctx, summary, connection.apiKey);
-	hintCost(ctx, summary, `Waiting durably in sub-execution ${result.executionId}, which shows the progress: `);
+	showSummary(ctx, summary, connection.apiKey, `Waiting durably in sub-execution ${result.executionId}, which shows the progress: `);
 	// A sub-execution that ended without waiting handed back its last step's items already.
 	if (!result.waitTill) return (result.data[0] ?? []).map((item: INodeExecutionData) => output(item));
 	return wait.items.map(placeholder);
@@ -95,7 +95,7 @@ function waitOf(
 		const itemTerms = termsOf(entry.options);
 		return itemOf(ctx, creation, entry.request, itemTerms, termsIndexOf(itemTerms), itemIndex);
 	});
-	return { v: WAIT_VERSION, parentExecutionId: ctx.getExecutionId(), node: ctx.getNode().name, policy, how: `durable (${plan.asked === 'auto' ? `Automatic: ${plan.why}` : 'chosen'})`, terms, items };
+	return { v: WAIT_VERSION, parentExecutionId: ctx.getExecutionId(), node: ctx.getNode().name, policy, how: howItWaits(plan), terms, items };
 }
 
 /** An item's wait, as stored: its checked options, polled no more often than n8n resumes a wait. */

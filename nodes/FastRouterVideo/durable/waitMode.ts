@@ -31,6 +31,11 @@ interface Caller {
 	why: string;
 }
 
+/** How this run waits and why, as the executions list says it: `durable (Automatic: a trigger run)`. */
+export function howItWaits(plan: WaitPlan): string {
+	return `${plan.mode === 'durable' ? 'durable' : 'in process'} (${plan.asked === 'auto' ? `Automatic: ${plan.why}` : 'chosen'})`;
+}
+
 /** `Wait Mode` as checked, turned into the way this run waits — or why "Durable" cannot be obeyed. */
 export async function planWait(ctx: IExecuteFunctions, asked: WaitModeOption): Promise<Checked<WaitPlan>> {
 	if (asked === 'inProcess') return accepted({ mode: 'inProcess', asked, why: 'chosen' });

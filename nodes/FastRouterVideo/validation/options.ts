@@ -4,7 +4,7 @@ import { FIELD_WIRE, VIDEO_FIELDS } from '../catalog';
 import type { BatchOptions, DownloadSettings, OptionScope, OptionsOf, RequestAdditions, VideoDelivery, WaitTerms } from '../settings/itemSettings';
 import { CACHE_TTL_RANGE_S, DEFAULT_DOWNLOAD_TIMEOUT_S, DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_VIDEO_MB, DEFAULT_MAX_WAIT_S, DEFAULT_POLL_INTERVAL_S, MAX_TIMER_MS, MIN_POLL_INTERVAL_MS } from '../settings/limits';
 import { DEFAULT_ON_TIMEOUT, DEFAULT_WAIT_MODE, ON_TIMEOUT_CHOICES, WAIT_MODES } from '../settings/parameterValues';
-import { show } from '../text/wording';
+import { messageOf, show } from '../text/wording';
 import { type Checked, accepted, checkedFields, refused } from './checked';
 
 /**
@@ -190,7 +190,7 @@ function additionalFields(value: unknown): Checked<Record<string, unknown>> {
 		try {
 			parsed = JSON.parse(value);
 		} catch (error) {
-			return refused(`${label} ${show(value)} is not JSON (${(error as Error).message}): give a JSON object, e.g. {"fps": 24}`);
+			return refused(`${label} ${show(value)} is not JSON (${messageOf(error)}): give a JSON object, e.g. {"fps": 24}`);
 		}
 	}
 	if (parsed === undefined) return accepted({});
