@@ -1,10 +1,11 @@
 import type { IBinaryData, IDataObject } from 'n8n-workflow';
 
+import type { CreditState } from '../batch/creditLimit';
 import type { CreatedTask, FailurePolicy, ItemFailure } from '../errors/failure';
 import type { RunSummary, VideoState } from '../output/runSummary';
 import type { PollState } from '../polling/cadence';
 import type { NormalizedTask } from '../polling/normalize';
-import type { CreditState, WaitTerms } from '../settings/itemSettings';
+import type { WaitTerms } from '../settings/itemSettings';
 import type { CreateRequest } from '../validation/modelRules';
 
 /**

@@ -1,6 +1,5 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { CreditState } from '../settings/itemSettings';
 import { redactText } from '../text/safeText';
 import { messageOf } from '../text/wording';
 import type { ItemOutcome } from './outcome';
@@ -25,7 +24,19 @@ export interface RunSummary {
 	wait?: string;
 	videos: Array<{ state: VideoState; taskId?: string | null; costUsd?: number | null }>;
 	/** What the run's creates cost, as FastRouter reported them, and the credit limit's refusals. */
-	credits: CreditState;
+	credits: RunCredits;
+}
+
+/** The run's credits as the summary tells them (batch/creditLimit.ts counts them, in its CreditState). */
+interface RunCredits {
+	/** Credits FastRouter reported for the creates this run sent. */
+	spent: number;
+	/** Creates sent and counted. */
+	videos: number;
+	/** Of those, answered from FastRouter's cache. */
+	cached: number;
+	/** Items not created because they did not fit Max Credits per Run. */
+	refused: number;
 }
 
 /**
@@ -48,7 +59,7 @@ export function costOf(json: IDataObject): number | undefined {
  * videos (Create and Wait), so that an output is a finished video; without it (Create) an output
  * is a task left running.
  */
-export function summarize(outcomes: ItemOutcome[], credits: CreditState, wait?: string): RunSummary {
+export function summarize(outcomes: ItemOutcome[], credits: RunCredits, wait?: string): RunSummary {
 	const videos = outcomes.map((outcome) => {
 		const done = outcome.kind === 'output' && wait !== undefined;
 		const progress = outcome.kind === 'failed' ? 'failed' : done ? 'done' : 'open';

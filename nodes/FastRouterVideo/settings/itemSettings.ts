@@ -72,24 +72,3 @@ export interface BatchOptions {
 	/** Create and Create and Wait: Max Credits per Run; none when left empty. */
 	maxCredits?: number;
 }
-
-/**
- * A node run's credits (batch/creditLimit.ts): what its creates cost and what Max Credits per Run
- * refused. A durable wait stores it and Retry On Fail's next try reads it; the summary shows it.
- */
-export interface CreditState {
-	/** Max Credits per Run; null: no limit, the credits are only counted. */
-	limit: number | null;
-	/** Credits FastRouter reported for the creates this run sent, cache hits 0. */
-	spent: number;
-	/** Creates sent and counted (answered with a task, or possibly made). */
-	videos: number;
-	/** Of those, answered from FastRouter's cache. */
-	cached: number;
-	/** Items not created because they did not fit. */
-	refused: number;
-	/** What each kind of create costs, as this run learned it. */
-	prices: Record<string, number>;
-	/** Kinds whose create reported no price: the limit cannot be kept for them. */
-	unpriced: string[];
-}
