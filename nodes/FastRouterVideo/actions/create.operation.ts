@@ -11,7 +11,7 @@ import { toNodeError } from '../errors/nodeErrors';
 import { type ItemOutcome, output } from '../output/outcome';
 import { showSummary, summarize } from '../output/runSummary';
 import { REQUESTS_AT_ONCE } from '../settings/limits';
-import { forItem } from '../transport/trace';
+import { forItem } from '../transport/connection';
 import type { Connection } from '../transport/types';
 import { readBatchOptions } from '../validation/options';
 

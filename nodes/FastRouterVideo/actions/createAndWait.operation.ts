@@ -19,7 +19,7 @@ import type { NormalizedTask } from '../polling/normalize';
 import { DEFAULT_MAX_WAIT_S } from '../settings/limits';
 import { redactText } from '../text/safeText';
 import { itemLabel } from '../text/wording';
-import { forItem } from '../transport/trace';
+import { forItem } from '../transport/connection';
 import type { Connection } from '../transport/types';
 import { readBatchOptions } from '../validation/options';
 

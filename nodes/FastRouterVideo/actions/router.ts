@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { finishBatch } from '../batch/finish';
 import type { FailurePolicy } from '../errors/failure';
-import { getConnection } from '../transport/exchange';
+import { getConnection } from '../transport/connection';
 import * as create from './create.operation';
 import * as createAndWait from './createAndWait.operation';
 import * as getStatus from './getStatus.operation';

@@ -2,8 +2,7 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import { codeInWords } from '../text/safeText';
 import { excerpt, kb, seconds } from '../text/wording';
-import { readBody } from '../transport/answer';
-import { discard } from '../transport/exchange';
+import { discard, readBody } from '../transport/answer';
 import type { VideoStream } from '../transport/types';
 import { type StopReason, watch } from '../transport/watch';
 

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { finishBatch } from '../batch/finish';
 import { failed, type ItemOutcome, output } from '../output/outcome';
 import { hintCost, publishSummary } from '../output/runSummary';
-import { getConnection } from '../transport/exchange';
+import { getConnection } from '../transport/connection';
 import { loadWait } from './store';
 import { type ItemWait, summaryOf } from './waitState';
 

@@ -11,7 +11,7 @@ import { showSummary } from '../output/runSummary';
 import type { CreateAndWaitOptions, WaitTerms } from '../settings/itemSettings';
 import { DURABLE_MIN_POLL_INTERVAL_MS, REQUESTS_AT_ONCE } from '../settings/limits';
 import { messageOf } from '../text/wording';
-import { forItem } from '../transport/trace';
+import { forItem } from '../transport/connection';
 import type { Connection } from '../transport/types';
 import type { CreateRequest } from '../validation/modelRules';
 import { childWorkflow } from './childWorkflow';

@@ -11,8 +11,8 @@ import { nextPoll, POLL_GRACE_MS, pollState, waitPolicy } from '../polling/caden
 import { pollTask, type WaitEnd } from '../polling/loop';
 import type { NormalizedTask } from '../polling/normalize';
 import { DURABLE_MIN_POLL_INTERVAL_MS, REQUESTS_AT_ONCE } from '../settings/limits';
-import { discard, getConnection } from '../transport/exchange';
-import { forItem } from '../transport/trace';
+import { discard } from '../transport/answer';
+import { forItem, getConnection } from '../transport/connection';
 import type { Connection } from '../transport/types';
 import { loadWait, passedItem, saveWait } from './store';
 import { type DurableWait, isOpen, type ItemWait, type StoredRetry, summaryOf } from './waitState';

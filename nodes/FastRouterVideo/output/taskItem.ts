@@ -5,7 +5,7 @@ import { cancelled } from '../errors/nodeErrors';
 import type { NormalizedTask } from '../polling/normalize';
 import type { VideoDelivery } from '../settings/itemSettings';
 import { messageOf } from '../text/wording';
-import { discard } from '../transport/exchange';
+import { discard } from '../transport/answer';
 import type { Connection, VideoStream } from '../transport/types';
 import { failed, type ItemOutcome, output } from './outcome';
 import { downloadFailed } from './taskFailures';

@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { cancelled } from '../errors/nodeErrors';
-import { discard } from '../transport/exchange';
+import { discard } from '../transport/answer';
 import { isRetryable } from '../transport/retryPolicy';
 import type { Connection, VideoStream } from '../transport/types';
 import { firstPoll, type PollDecision, nextPoll, type Poll, POLL_GRACE_MS, type PollPolicy, pollState, STATUS_MAX_WAIT_MS, STATUS_POLICY, waitPolicy } from './cadence';
