@@ -41,19 +41,24 @@ describe('Max Credits per Run (CreditLimit)', () => {
 		const credits = new CreditLimit(freshCredits(50));
 		expect(await create(credits, 0, request(8), answered(20))).toBe('sent');
 		expect(await create(credits, 1, request(8, 'an owl'), answered(20))).toBe('sent');
-		expect(await create(credits, 2, request(8, 'a bee'), answered(20))).toBe("not created: this run's credit limit of 50 would be passed (40 used by 2 videos)");
+		const refusal = "not created: this run's credit limit of 50 would be passed (40 used by 2 videos)";
+		expect(await create(credits, 2, request(8, 'a bee'), answered(20))).toBe(refusal);
 		// Another kind is not priced yet: its first create goes while anything is left.
 		expect(await create(credits, 3, request(4), answered(15))).toBe('sent');
-		expect(credits.state).toMatchObject({ spent: 55, videos: 3, refused: 1, prices: { [JSON.stringify(['google/veo-3', false, [['duration', 8]]])]: 20 } });
+		// A kind: the model, whether an image goes along, and every field that is not content.
+		const eightSeconds = JSON.stringify(['google/veo-3', false, [['duration', 8]]]);
+		expect(credits.state).toMatchObject({ spent: 55, videos: 3, refused: 1, prices: { [eightSeconds]: 20 } });
 	});
 
 	it('refuses every create once nothing is left, and a kind whose create reported no price', async () => {
 		const credits = new CreditLimit(freshCredits(10));
 		expect(await create(credits, 0, request(4), answered(null))).toBe('sent');
 		expect(credits.state.unpriced).toHaveLength(1);
-		expect(await create(credits, 1, request(4, 'an owl'), answered(5))).toMatch(/^not created: FastRouter reported no price for a create like this one/);
+		const unpriced = /^not created: FastRouter reported no price for a create like this one/;
+		expect(await create(credits, 1, request(4, 'an owl'), answered(5))).toMatch(unpriced);
 		expect(await create(credits, 2, request(8), answered(10))).toBe('sent');
-		expect(await create(credits, 3, request(6), answered(1))).toMatch(/^not created: this run's credit limit of 10 would be passed \(10 used by 2 videos\)/);
+		const passed = /^not created: this run's credit limit of 10 would be passed \(10 used by 2 videos\)/;
+		expect(await create(credits, 3, request(6), answered(1))).toMatch(passed);
 		expect(credits.state).toMatchObject({ spent: 10, videos: 2, refused: 2 });
 	});
 

@@ -36,12 +36,17 @@ interface Run {
 	olderN8n?: true;
 }
 
-const webhook = (parameters: Record<string, unknown> = {}): Trigger => ({ type: 'n8n-nodes-base.webhook', parameters });
-const formTrigger = (parameters: Record<string, unknown> = {}): Trigger => ({ type: 'n8n-nodes-base.formTrigger', parameters });
-const chatTrigger = (parameters: Record<string, unknown> = {}): Trigger => ({ type: '@n8n/n8n-nodes-langchain.chatTrigger', parameters });
+type Parameters = Record<string, unknown>;
+const webhook = (parameters: Parameters = {}): Trigger => ({ type: 'n8n-nodes-base.webhook', parameters });
+const formTrigger = (parameters: Parameters = {}): Trigger => ({ type: 'n8n-nodes-base.formTrigger', parameters });
+const chatTrigger = (parameters: Parameters = {}): Trigger => ({ type: '@n8n/n8n-nodes-langchain.chatTrigger', parameters });
 const schedule: Trigger = { type: 'n8n-nodes-base.scheduleTrigger' };
 const appWebhook: Trigger = { type: 'n8n-nodes-base.githubTrigger', parameters: { events: ['push'] } };
-const subWorkflow = (shouldResume: boolean, source: string, trigger: Trigger): Run => ({ mode: 'integrated', caller: { shouldResume, source }, trigger });
+const subWorkflow = (shouldResume: boolean, source: string, trigger: Trigger): Run => ({
+	mode: 'integrated',
+	caller: { shouldResume, source },
+	trigger,
+});
 
 /** The docs table's rows, by their first column, word for word. */
 const RUNS: Record<string, Run[]> = {
@@ -68,7 +73,9 @@ const RUNS: Record<string, Run[]> = {
 		{ mode: 'webhook', trigger: webhook({ responseMode: 'responseNode' }) },
 		{ mode: 'webhook', trigger: chatTrigger({ options: { responseMode: 'responseNodes' } }) },
 	],
-	'a Form Trigger followed by a Form page': [{ mode: 'webhook', trigger: formTrigger(), children: [{ name: 'Page 2', type: 'n8n-nodes-base.form' }] }],
+	'a Form Trigger followed by a Form page': [
+		{ mode: 'webhook', trigger: formTrigger(), children: [{ name: 'Page 2', type: 'n8n-nodes-base.form' }] },
+	],
 	'a Chat Trigger (hosted chat, *When Last Node Finishes*, its default)': [
 		{ mode: 'webhook', trigger: chatTrigger() },
 		{ mode: 'webhook', trigger: chatTrigger({ public: true, options: { responseMode: 'lastNode' } }) },
@@ -118,13 +125,14 @@ const CURRENT_EXECUTION = 'sub-1';
 /** What the node reads of its run, through IExecuteFunctions, for one run. */
 function contextFor(run: Run): IExecuteFunctions {
 	const node = { name: 'FastRouter Video', type: run.nodeType ?? 'CUSTOM.fastRouterVideo' };
-	const trigger = run.trigger ? { name: run.trigger.name ?? 'Trigger', type: run.trigger.type, parameters: run.trigger.parameters } : undefined;
-	const stored: Record<string, unknown> = run.caller
-		? {
-				[CURRENT_EXECUTION]: { parentExecution: { executionId: 'caller-1', shouldResume: run.caller.shouldResume, executionContext: { source: 'integrated' } } },
-				'caller-1': { parentExecution: { executionId: 'top-1', shouldResume: true, executionContext: { source: run.caller.source } } },
-			}
-		: {};
+	const trigger = run.trigger && { name: run.trigger.name ?? 'Trigger', type: run.trigger.type, parameters: run.trigger.parameters };
+	// This sub-execution's caller is itself a sub-execution; the run at the top started as `source`.
+	const stored: Record<string, unknown> = {};
+	if (run.caller) {
+		const { shouldResume, source } = run.caller;
+		stored[CURRENT_EXECUTION] = { parentExecution: { executionId: 'caller-1', shouldResume, executionContext: { source: 'integrated' } } };
+		stored['caller-1'] = { parentExecution: { executionId: 'top-1', shouldResume: true, executionContext: { source } } };
+	}
 	const context = {
 		getNode: () => node,
 		getMode: () => run.mode,
@@ -165,7 +173,8 @@ describe('Wait Mode: the table in docs/durable-waits.md, row by row', () => {
 	});
 
 	describe.each(table)('$run', ({ run: name, automatic, durable }) => {
-		it.each(RUNS[name] ?? [])(`Automatic waits ${automatic}, Durable chosen ${durable === 'works' ? 'works' : 'is refused'} (%j)`, async (run) => {
+		const title = `Automatic waits ${automatic}, Durable chosen ${durable === 'works' ? 'works' : 'is refused'} (%j)`;
+		it.each(RUNS[name] ?? [])(title, async (run) => {
 			const plan = planWaitFor(run);
 			const auto = await plan(contextFor(run), 'auto');
 			expect(auto.ok && auto.value.mode).toBe(automatic === 'durable' ? 'durable' : 'inProcess');
