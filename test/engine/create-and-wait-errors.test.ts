@@ -4,8 +4,7 @@ import * as path from 'node:path';
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { ssrfBlockOf } from '../../nodes/FastRouterVideo/transport/exchange';
-import { ssrfBlockedText } from '../../nodes/FastRouterVideo/transport/failures';
+import { ssrfBlockedText, ssrfBlockOf } from '../../nodes/FastRouterVideo/transport/failures';
 
 import { cancelAfter, FIELDS_FROM_ITEM, runVideoNode, SIM_KEY, useSsrfProtection } from '../helpers/node';
 import { useSimulator } from '../helpers/simulator';

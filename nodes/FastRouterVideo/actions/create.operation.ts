@@ -9,9 +9,9 @@ import { forOperation } from '../descriptions/scope';
 import type { FailurePolicy } from '../errors/failure';
 import { toNodeError } from '../errors/nodeErrors';
 import { type ItemOutcome, output } from '../output/outcome';
-import { hintCost, publishSummary, type RunSummary } from '../output/runSummary';
+import { showSummary, summarize } from '../output/runSummary';
 import { REQUESTS_AT_ONCE } from '../settings/limits';
-import { forItem } from '../transport/trace';
+import { forItem } from '../transport/connection';
 import type { Connection } from '../transport/types';
 import { readBatchOptions } from '../validation/options';
 
@@ -38,11 +38,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const json = { ...result.task, ...(entry.options.includeRaw ? { raw: { create: result.raw } } : {}) };
 		return output({ json, pairedItem: { item: itemIndex } }, result.created);
 	});
-	const summary: RunSummary = {
-		videos: outcomes.map((outcome) => ({ state: outcome.created ? (outcome.kind === 'output' ? 'waiting' : 'failed') : 'not created', taskId: outcome.created?.taskId })),
-		credits: gate.credits.state,
-	};
-	publishSummary(this, summary, connection.apiKey);
-	hintCost(this, summary);
+	showSummary(this, summarize(outcomes, gate.credits.state), connection.apiKey);
 	return outcomes;
 }

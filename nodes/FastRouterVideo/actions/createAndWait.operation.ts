@@ -8,18 +8,18 @@ import { videoRequestProperties } from '../descriptions/modelFields';
 import { downloadOptionProperties, downloadProperties, includeRawResponseOption, maxCreditsOption, optionsCollection, requestOptionProperties, waitOptionProperties } from '../descriptions/optionFields';
 import { forOperation } from '../descriptions/scope';
 import { startDurableWait } from '../durable/start';
-import { planWait, type WaitPlan } from '../durable/waitMode';
+import { howItWaits, planWait } from '../durable/waitMode';
 import type { FailurePolicy } from '../errors/failure';
 import { toNodeError } from '../errors/nodeErrors';
 import { failed, type ItemOutcome, output } from '../output/outcome';
-import { hintCost, publishSummary, type RunSummary } from '../output/runSummary';
+import { showSummary, summarize } from '../output/runSummary';
 import { judgeWait } from '../output/waitEnd';
 import { waitForTask } from '../polling/loop';
 import type { NormalizedTask } from '../polling/normalize';
 import { DEFAULT_MAX_WAIT_S } from '../settings/limits';
 import { redactText } from '../text/safeText';
 import { itemLabel } from '../text/wording';
-import { forItem } from '../transport/trace';
+import { forItem } from '../transport/connection';
 import type { Connection } from '../transport/types';
 import { readBatchOptions } from '../validation/options';
 
@@ -46,9 +46,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const checked = await checkAllItems(this, items, 'createAndWait', (options) => ({
 		baseUrl: connection.baseUrl,
 		// The link outlives the whole wait: FastRouter may fetch the image late, or again.
+		// An item whose options are refused is not sent: its link is only checked.
 		imageLinkLifetimeS: (itemIndex) => {
 			const checkedOptions = options[itemIndex];
-			return (checkedOptions.ok ? (checkedOptions.value.wait?.maxWaitS ?? DEFAULT_MAX_WAIT_S) : DEFAULT_MAX_WAIT_S) + IMAGE_LINK_MARGIN_S;
+			return (checkedOptions.ok ? checkedOptions.value.maxWaitS : DEFAULT_MAX_WAIT_S) + IMAGE_LINK_MARGIN_S;
 		},
 	}), policy);
 	const plan = await planWait(this, batch.value.waitMode);
@@ -57,47 +58,37 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const gate = createGate(this, batch.value.maxCredits);
 	if (plan.value.mode === 'durable') return await startDurableWait(this, connection, policy, checked, plan.value, gate);
 	const outcomes = await forEachItem(this, checked, batch.value.maxConcurrent, async (entry, itemIndex) => await createAndWaitItem(this, connection, gate, entry, itemIndex));
-	const summary = inProcessSummary(plan.value, outcomes, gate);
-	publishSummary(this, summary, connection.apiKey);
-	hintCost(this, summary);
+	showSummary(this, summarize(outcomes, gate.credits.state, howItWaits(plan.value)), connection.apiKey);
 	return outcomes;
 }
 
 /** One item: its create, its wait, its video. */
-async function createAndWaitItem(ctx: IExecuteFunctions, runConnection: Connection, gate: CreateGate, entry: CheckedItem, itemIndex: number): Promise<ItemOutcome> {
+async function createAndWaitItem(
+	ctx: IExecuteFunctions,
+	runConnection: Connection,
+	gate: CreateGate,
+	entry: CheckedItem<'createAndWait'>,
+	itemIndex: number,
+): Promise<ItemOutcome> {
 	if (entry.kind === 'failed') return entry;
 	const connection = forItem(runConnection, itemIndex);
-	const { includeRaw, delivery, wait } = entry.options as Required<CheckedItem & { kind: 'ready' }>['options'];
-	const { intervalMs, maxWaitS, onTimeout } = wait as NonNullable<typeof wait>;
+	const { includeRaw, delivery, intervalMs, maxWaitS, onTimeout } = entry.options;
 	const creation = await createOne(ctx, connection, gate, entry.request, itemIndex, maxWaitS * 1000);
 	if (creation.kind === 'failed') return creation;
 	const end = await waitForTask(ctx, connection, creation.task, {
 		intervalMs,
 		deadline: creation.sentAt + maxWaitS * 1000,
-		keepVideoStream: delivery?.attach ?? true,
+		keepVideoStream: delivery.attach,
 		onUpdate: (task) => report(ctx, itemIndex, task, connection),
 	});
 	const extra = includeRaw ? { raw: { create: creation.raw } } : {};
-	const verdict = await judgeWait(ctx, connection, itemIndex, creation.task, end, { maxWaitS, onTimeout, delivery: delivery as NonNullable<typeof delivery>, extra });
+	const verdict = await judgeWait(ctx, connection, itemIndex, creation.task, end, { maxWaitS, onTimeout, delivery, extra });
 	// The node's error lists this task with the latest status the wait saw.
 	const created = { ...creation.created, status: verdict.task.status };
 	if (verdict.kind === 'output') return output(verdict.item, created);
 	// A retry (Retry On Fail) creates a failed generation anew: that is what it is for.
 	if (verdict.retry === 'createAnew') forgetFailedGeneration(ctx, itemIndex);
 	return failed(verdict.failure, created);
-}
-
-/** The executions list's summary of an in-process wait, once every item has its outcome. */
-function inProcessSummary(plan: WaitPlan, outcomes: ItemOutcome[], gate: CreateGate): RunSummary {
-	return {
-		wait: `in process (${plan.asked === 'auto' ? `Automatic: ${plan.why}` : 'chosen'})`,
-		videos: outcomes.map((outcome) => ({
-			state: outcome.kind === 'output' ? 'done' : outcome.created ? 'failed' : 'not created',
-			taskId: outcome.created?.taskId,
-			costUsd: outcome.kind === 'output' ? (outcome.item.json.costUsd as number | null | undefined) : undefined,
-		})),
-		credits: gate.credits.state,
-	};
 }
 
 /** A line per state change in n8n's log (and the demo's console): which item, which task, how far. */

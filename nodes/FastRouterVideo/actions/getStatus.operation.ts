@@ -11,8 +11,8 @@ import { taskItem } from '../output/taskItem';
 import { unknownStatusFailure } from '../polling/cadence';
 import { checkTaskOnce } from '../polling/loop';
 import { REQUESTS_AT_ONCE } from '../settings/limits';
-import { discard } from '../transport/exchange';
-import { forItem } from '../transport/trace';
+import { discard } from '../transport/answer';
+import { forItem } from '../transport/connection';
 import type { Connection } from '../transport/types';
 import { modelFor, taskIdFor } from '../validation/itemRequest';
 import { readItemOptions } from '../validation/options';
@@ -46,7 +46,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	failFast(this, checked, policy);
 	return await forEachItem(this, checked, REQUESTS_AT_ONCE, async (entry, itemIndex): Promise<ItemOutcome> => {
 		if (entry.kind === 'failed') return entry;
-		const { options, taskId } = entry;
+		const { taskId, options: { delivery, includeRaw } } = entry;
 		// The older poll route needs the model exactly as the task was created with it.
 		const model = canonicalModelId(modelFor(this, itemIndex));
 		const itemConnection = forItem(connection, itemIndex);
@@ -57,7 +57,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			if (polled.video) discard(polled.video.stream);
 			return failed(fromApiFailure(itemIndex, unknownStatusFailure(polled.unknownStatus), taskId));
 		}
-		const extra = options.includeRaw ? { raw: { poll: polled.raw ?? null } } : {};
-		return await taskItem(this, itemConnection, itemIndex, polled.task, polled.video, options.delivery as NonNullable<typeof options.delivery>, extra);
+		const extra = includeRaw ? { raw: { poll: polled.raw ?? null } } : {};
+		return await taskItem(this, itemConnection, itemIndex, polled.task, polled.video, delivery, extra);
 	});
 }

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { finishBatch } from '../batch/finish';
 import type { FailurePolicy } from '../errors/failure';
-import { getConnection } from '../transport/exchange';
+import { getConnection } from '../transport/connection';
 import * as create from './create.operation';
 import * as createAndWait from './createAndWait.operation';
 import * as getStatus from './getStatus.operation';
@@ -17,12 +17,16 @@ const OPERATIONS = { create, getStatus, createAndWait } as const;
 export async function route(this: IExecuteFunctions, policy: FailurePolicy): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	// One operation runs for the whole batch, read from the first item: an unknown one is item 0's.
-	const operation = this.getNodeParameter('operation', 0) as keyof typeof OPERATIONS;
-	const handler = OPERATIONS[operation];
-	if (!handler) {
-		throw new NodeOperationError(this.getNode(), `The operation "${String(operation)}" is not supported`, { itemIndex: 0 });
+	const operation = String(this.getNodeParameter('operation', 0));
+	if (!isOperation(operation)) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`, { itemIndex: 0 });
 	}
+	const handler = OPERATIONS[operation];
 	const connection = await getConnection(this);
 	const outcomes = await handler.execute.call(this, items, connection, policy);
 	return [finishBatch(this, outcomes, policy, connection.apiKey)];
+}
+
+function isOperation(name: string): name is keyof typeof OPERATIONS {
+	return Object.prototype.hasOwnProperty.call(OPERATIONS, name);
 }

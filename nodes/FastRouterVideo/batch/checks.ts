@@ -3,30 +3,33 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { Failed, FailurePolicy } from '../errors/failure';
 import { failFast } from '../errors/nodeErrors';
 import { failed } from '../output/outcome';
-import type { ItemOptions } from '../settings/itemSettings';
+import type { OptionsOf } from '../settings/itemSettings';
 import type { Checked } from '../validation/checked';
 import { createRequestFor, type RequestContext } from '../validation/itemRequest';
 import type { CreateRequest } from '../validation/modelRules';
-import { type OptionScope, readItemOptions } from '../validation/options';
+import { readItemOptions } from '../validation/options';
 
-/** An item checked before any create: its request and its options, or why it cannot be sent. */
-export type CheckedItem = { kind: 'ready'; request: CreateRequest; options: ItemOptions } | Failed;
+/** The operations that create: their items carry a create request. */
+type CreateScope = 'create' | 'createAndWait';
+
+/** An item checked before any create: its request and its operation's options, or why it cannot be sent. */
+export type CheckedItem<S extends CreateScope> = { kind: 'ready'; request: CreateRequest; options: OptionsOf[S] } | Failed;
 
 /**
  * Checks every item before the first create is sent — its fields against its model and its
  * options, every problem at once — and stops the node on the first bad one unless Continue On
  * Fail: then bad rows become error items and the rest go on.
  */
-export async function checkAllItems(
+export async function checkAllItems<S extends CreateScope>(
 	ctx: IExecuteFunctions,
 	items: INodeExecutionData[],
-	scope: OptionScope,
-	context: (options: Checked<ItemOptions>[]) => RequestContext,
+	scope: S,
+	context: (options: Array<Checked<OptionsOf[S]>>) => RequestContext,
 	policy: FailurePolicy,
-): Promise<CheckedItem[]> {
+): Promise<Array<CheckedItem<S>>> {
 	const options = items.map((_, itemIndex) => readItemOptions(ctx, itemIndex, scope));
 	const requestContext = context(options);
-	const checked: CheckedItem[] = [];
+	const checked: Array<CheckedItem<S>> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const itemOptions = options[itemIndex];
 		const request = await createRequestFor(ctx, itemIndex, requestContext, itemOptions.ok ? itemOptions.value.request : undefined);

@@ -10,8 +10,8 @@ import { createTask } from '../transport/create';
 import type { Connection } from '../transport/types';
 import type { CreateRequest } from '../validation/modelRules';
 import type { CreditLimit } from './creditLimit';
-import { creditLimitOf, type EarlierTry, earlierTries } from './earlierTries';
 import { type Limiter, limiter } from './pool';
+import { creditLimitOf, type EarlierTry, earlierTries } from './runMemory';
 
 /** What every create of one node run goes through: free slots, and the run's credits (and their limit). */
 export interface CreateGate {
@@ -34,7 +34,7 @@ export type Creation =
 /**
  * Sends one item's create, once the run's credit limit allows it and a slot is free, and reads the
  * task from the answer. The create is never repeated once it may have reached FastRouter
- * (transport/create.ts), not even by n8n's Retry On Fail (earlierTries.ts). `maxMs` bounds it from
+ * (transport/create.ts), not even by n8n's Retry On Fail (runMemory.ts). `maxMs` bounds it from
  * the moment it is sent, 429 waits included.
  */
 export async function createOne(

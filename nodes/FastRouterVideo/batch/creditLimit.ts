@@ -1,7 +1,6 @@
 import { FIELD_WIRE, VIDEO_FIELDS } from '../catalog';
 import type { ItemFailure } from '../errors/failure';
 import type { NormalizedTask } from '../polling/normalize';
-import type { CreditState } from '../settings/itemSettings';
 import type { CreateRequest } from '../validation/modelRules';
 
 /**
@@ -20,6 +19,27 @@ import type { CreateRequest } from '../validation/modelRules';
  * a kind differently than the one the run learned from (a price change mid-run). A create whose
  * answer was lost counts what its kind costs, or nothing if its kind was never priced.
  */
+
+/**
+ * A node run's credits: what its creates cost and what Max Credits per Run
+ * refused. A durable wait stores it and Retry On Fail's next try reads it; the summary shows it.
+ */
+export interface CreditState {
+	/** Max Credits per Run; null: no limit, the credits are only counted. */
+	limit: number | null;
+	/** Credits FastRouter reported for the creates this run sent, cache hits 0. */
+	spent: number;
+	/** Creates sent and counted (answered with a task, or possibly made). */
+	videos: number;
+	/** Of those, answered from FastRouter's cache. */
+	cached: number;
+	/** Items not created because they did not fit. */
+	refused: number;
+	/** What each kind of create costs, as this run learned it. */
+	prices: Record<string, number>;
+	/** Kinds whose create reported no price: the limit cannot be kept for them. */
+	unpriced: string[];
+}
 
 export function freshCredits(limit: number | null): CreditState {
 	return { limit, spent: 0, videos: 0, cached: 0, refused: 0, prices: {}, unpriced: [] };

@@ -8,7 +8,7 @@ import type { DownloadSettings } from '../settings/itemSettings';
 import { DOWNLOAD_ATTEMPTS, downloadPause } from '../transport/retryPolicy';
 import type { Connection, VideoStream } from '../transport/types';
 import { type Opened, openUrl, videoSources } from './sources';
-import { DownloadStopped, type DownloadLimits, NotAVideo, storeCheckedVideo } from './videoStream';
+import { brokeOff, DownloadStopped, type DownloadLimits, NotAVideo, storeCheckedVideo } from './videoStream';
 
 /**
  * Videos go from the socket into n8n's binary data store as a stream: in n8n's filesystem (and
@@ -64,7 +64,7 @@ async function storeWithRetries(
 				lastProblem = error.message;
 				break;
 			}
-			lastProblem = error instanceof TruncatedDownload || error instanceof DownloadStopped ? error.message : describe(error);
+			lastProblem = error instanceof TruncatedDownload ? error.message : brokeOff(error).message;
 		}
 	}
 	throw new DownloadFailed(`Could not download the video of task ${taskId}: ${lastProblem}`);
@@ -96,11 +96,6 @@ class DownloadFailed extends Error {
 		super(message);
 		this.name = 'DownloadFailed';
 	}
-}
-
-function describe(error: unknown): string {
-	const { code, message } = (error ?? {}) as { code?: string; message?: string };
-	return code ? `the connection failed (${code})` : (message ?? 'unknown error');
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { NormalizedTask } from '../polling/normalize';
-import { discard, header, originOf, sendFollowing } from '../transport/exchange';
+import { discard, videoStreamFrom } from '../transport/answer';
+import { traceHeaders } from '../transport/connection';
+import { originOf, sendFollowing } from '../transport/exchange';
 import { ssrfBlockedText } from '../transport/failures';
 import { isRetryable } from '../transport/retryPolicy';
-import { traceHeaders } from '../transport/trace';
 import type { Connection, VideoStream } from '../transport/types';
 
 /** One place the finished video can be fetched from, and whether the API key may go with it. */
@@ -48,7 +49,7 @@ function sameOrigin(url: string, baseUrl: string): boolean {
  */
 export async function openUrl(ctx: IExecuteFunctions, connection: Connection, url: string, deadline: number, withKey = false): Promise<Opened> {
 	const keyOrigin = withKey ? originOf(connection.baseUrl) : undefined;
-	const target = { method: 'GET' as const, url, accept: 'video/*, */*', keyOriginHeaders: traceHeaders(connection.trace) };
+	const target = { method: 'GET' as const, url, accept: 'video/*, */*', keyOriginHeaders: traceHeaders(connection.span) };
 	const sent = await sendFollowing(ctx, target, keyOrigin, deadline, deadline - Date.now());
 	// n8n's SSRF protection refused the address: asking again gets the same refusal.
 	if (!sent.ok && sent.blocked) return { kind: 'stop', problem: ssrfBlockedText(sent.blocked) };
@@ -59,13 +60,5 @@ export async function openUrl(ctx: IExecuteFunctions, connection: Connection, ur
 		const problem = `the video host answered HTTP ${response.statusCode}`;
 		return { kind: isRetryable('download', response.statusCode) ? 'retry' : 'stop', problem };
 	}
-	const length = Number(header(response.headers, 'content-length'));
-	return {
-		kind: 'stream',
-		video: {
-			stream: response.body,
-			contentLength: Number.isFinite(length) && length >= 0 ? length : undefined,
-			mimeType: header(response.headers, 'content-type')?.split(';')[0].trim(),
-		},
-	};
+	return { kind: 'stream', video: videoStreamFrom(response) };
 }

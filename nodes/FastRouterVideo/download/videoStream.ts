@@ -2,8 +2,7 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import { codeInWords } from '../text/safeText';
 import { excerpt, kb, seconds } from '../text/wording';
-import { readBody } from '../transport/answer';
-import { discard } from '../transport/exchange';
+import { discard, readBody } from '../transport/answer';
 import type { VideoStream } from '../transport/types';
 import { type StopReason, watch } from '../transport/watch';
 
@@ -191,7 +190,7 @@ async function streamIntoStore(
 		if (stopped) throw stopped;
 		return binary;
 	} catch (error) {
-		throw stopped ?? asStopped(error);
+		throw stopped ?? brokeOff(error);
 	} finally {
 		watcher.end();
 		stream.off('data', onData);
@@ -210,11 +209,8 @@ function limitReached(reason: StopReason, limits: DownloadLimits, when: 'before'
 	);
 }
 
-function brokeOff(error: Error & { code?: string }): DownloadStopped {
-	return new DownloadStopped(`the download broke off (${codeInWords(error.code ?? error.message)})`, false);
-}
-
-function asStopped(error: unknown): DownloadStopped {
+/** The one wording of a download that broke off: the error's code in words, else its message. */
+export function brokeOff(error: unknown): DownloadStopped {
 	if (error instanceof DownloadStopped) return error;
 	const { code, message } = (error ?? {}) as { code?: string; message?: string };
 	return new DownloadStopped(`the download broke off (${codeInWords(code ?? message ?? 'unknown error')})`, false);

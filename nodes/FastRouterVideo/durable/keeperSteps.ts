@@ -4,8 +4,8 @@ import { ManualExecutionCancelledError, TimeoutExecutionCancelledError, WAIT_FOR
 import { finishBatch } from '../batch/finish';
 import type { ItemFailure } from '../errors/failure';
 import { failed, type ItemOutcome, output } from '../output/outcome';
-import { hintCost, publishSummary } from '../output/runSummary';
-import { getConnection } from '../transport/exchange';
+import { publishSummary, showSummary } from '../output/runSummary';
+import { getConnection } from '../transport/connection';
 import { ownerOf, watcherWorkflow } from './childWorkflow';
 import { currentWatcher, handedWait, keepHanded, loadWait, passedItem, readHandedBack, recordWatcher, savedWait, seenCutOffBefore, startItem } from './store';
 import { type DurableWait, isOpen, type ItemWait, summaryOf } from './waitState';
@@ -130,8 +130,7 @@ export async function finishStep(ctx: IExecuteFunctions): Promise<INodeExecution
 	const wait = handedWait(input) ?? loadWait(ctx, input);
 	const { apiKey } = await getConnection(ctx);
 	const summary = summaryOf(wait);
-	publishSummary(ctx, summary, apiKey);
-	hintCost(ctx, summary);
+	showSummary(ctx, summary, apiKey);
 	return [finishBatch(ctx, wait.items.map(outcomeOf), wait.policy, apiKey)];
 }
 

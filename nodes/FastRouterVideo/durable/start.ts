@@ -8,14 +8,16 @@ import type { Failed, FailurePolicy } from '../errors/failure';
 import { failFast, toNodeError } from '../errors/nodeErrors';
 import { type ItemOutcome, output } from '../output/outcome';
 import { hintParked, publishSummary } from '../output/runSummary';
-import type { ItemOptions } from '../settings/itemSettings';
+import type { CreateAndWaitOptions, WaitTerms } from '../settings/itemSettings';
 import { DURABLE_MIN_POLL_INTERVAL_MS, REQUESTS_AT_ONCE } from '../settings/limits';
-import { forItem } from '../transport/trace';
+import { messageOf } from '../text/wording';
+import { forItem } from '../transport/connection';
 import type { Connection } from '../transport/types';
+import type { CreateRequest } from '../validation/modelRules';
 import { keeperWorkflow, ownerOf } from './childWorkflow';
 import { startItem } from './store';
-import type { WaitPlan } from './waitMode';
-import { type DurableWait, isOpen, type ItemWait, type StoredTerms, summaryOf, WAIT_VERSION } from './waitState';
+import { howItWaits, type WaitPlan } from './waitMode';
+import { type DurableWait, isOpen, type ItemWait, summaryOf, WAIT_VERSION } from './waitState';
 import { waitingFor } from './watchStep';
 
 /**
@@ -29,13 +31,13 @@ export async function startDurableWait(
 	ctx: IExecuteFunctions,
 	connection: Connection,
 	policy: FailurePolicy,
-	checked: CheckedItem[],
+	checked: Array<CheckedItem<'createAndWait'>>,
 	plan: WaitPlan,
 	gate: CreateGate,
 ): Promise<ItemOutcome[]> {
 	const creations = await forEachItem(ctx, checked, REQUESTS_AT_ONCE, async (entry, itemIndex): Promise<Creation> => {
 		if (entry.kind === 'failed') return entry;
-		return await createOne(ctx, forItem(connection, itemIndex), gate, entry.request, itemIndex, (entry.options.wait?.maxWaitS ?? 0) * 1000);
+		return await createOne(ctx, forItem(connection, itemIndex), gate, entry.request, itemIndex, entry.options.maxWaitS * 1000);
 	});
 	// Without Continue On Fail the node fails now, naming the tasks it made: Retry On Fail, which
 	// n8n applies only before a wait, then re-attaches them instead of paying again.
@@ -56,8 +58,8 @@ export async function startDurableWait(
 	} catch (error) {
 		// Reported on the first item (with its task), the other items' tasks listed after it.
 		const first = created.find((task) => task.itemIndex === 0)?.taskId;
-		const failure = { itemIndex: 0, taskId: first, message: `The durable wait could not start: ${(error as Error).message}`, description: 'No task was polled.' };
-		throw toNodeError(ctx, failure, created, connection.apiKey);
+		const message = `The durable wait could not start: ${messageOf(error)}`;
+		throw toNodeError(ctx, { itemIndex: 0, taskId: first, message, description: 'No task was polled.' }, created, connection.apiKey);
 	}
 	// The editor links the node's run to its sub-execution; the executions list says where the wait is.
 	ctx.setMetadata({ subExecution: { executionId: result.executionId, workflowId: String(workflow.id) } });
@@ -70,36 +72,52 @@ export async function startDurableWait(
 }
 
 /** The wait as the sub-execution starts it: one entry per item, waiting on its task or settled. */
-function waitOf(ctx: IExecuteFunctions, policy: FailurePolicy, plan: WaitPlan, creations: Creation[], checked: CheckedItem[]): DurableWait {
-	const terms: StoredTerms[] = [];
-	const termsIndex = new Map<string, number>();
+function waitOf(
+	ctx: IExecuteFunctions,
+	policy: FailurePolicy,
+	plan: WaitPlan,
+	creations: Creation[],
+	checked: Array<CheckedItem<'createAndWait'>>,
+): DurableWait {
+	const terms: WaitTerms[] = [];
+	const stored = new Map<string, number>();
+	/** Where an item's terms are stored: the items of a batch mostly share one. */
+	const termsIndexOf = (itemTerms: WaitTerms): number => {
+		const key = JSON.stringify(itemTerms);
+		const known = stored.get(key);
+		if (known !== undefined) return known;
+		stored.set(key, terms.length);
+		return terms.push(itemTerms) - 1;
+	};
 	const items = creations.map((creation, itemIndex): ItemWait => {
 		const entry = checked[itemIndex];
-		const stored = termsOf(entry.kind === 'ready' ? entry.options : undefined);
-		const key = JSON.stringify(stored);
-		if (!termsIndex.has(key)) termsIndex.set(key, terms.push(stored) - 1);
-		return itemOf(ctx, creation, checked[itemIndex], stored, termsIndex.get(key) as number, itemIndex);
+		// An item refused before its create is settled and never polled: it names the batch's first terms.
+		if (entry.kind === 'failed') return { item: itemIndex, terms: 0, phase: 'failed', failure: entry.failure };
+		const itemTerms = termsOf(entry.options);
+		return itemOf(ctx, creation, entry.request, itemTerms, termsIndexOf(itemTerms), itemIndex);
 	});
-	return { v: WAIT_VERSION, parentExecutionId: ctx.getExecutionId(), node: ctx.getNode().name, policy, how: `durable (${plan.asked === 'auto' ? `Automatic: ${plan.why}` : 'chosen'})`, terms, items };
+	return { v: WAIT_VERSION, parentExecutionId: ctx.getExecutionId(), node: ctx.getNode().name, policy, how: howItWaits(plan), terms, items };
 }
 
-/** An item's wait, as stored: the checked options (none for an item refused before its create). */
-function termsOf(options: ItemOptions | undefined): StoredTerms {
-	return {
-		intervalMs: Math.max(options?.wait?.intervalMs ?? 0, DURABLE_MIN_POLL_INTERVAL_MS),
-		maxWaitS: options?.wait?.maxWaitS ?? 0,
-		onTimeout: options?.wait?.onTimeout ?? 'error',
-		includeRaw: options?.includeRaw ?? false,
-		delivery: options?.delivery ?? { attach: false, binaryPropertyName: 'data', limits: { maxBytes: 0, timeoutMs: 0 } },
-	};
+/** An item's wait, as stored: its checked options, polled no more often than n8n resumes a wait. */
+function termsOf(options: CreateAndWaitOptions): WaitTerms {
+	const { maxWaitS, onTimeout, includeRaw, delivery } = options;
+	return { intervalMs: Math.max(options.intervalMs, DURABLE_MIN_POLL_INTERVAL_MS), maxWaitS, onTimeout, includeRaw, delivery };
 }
 
-/** One item as the durable wait starts it: waiting on its task, or settled (refused or failed before it). */
-function itemOf(ctx: IExecuteFunctions, creation: Creation, entry: CheckedItem, terms: StoredTerms, termsIndex: number, itemIndex: number): ItemWait {
+/** One item as the durable wait starts it: waiting on its task, or settled (failed before it). */
+function itemOf(
+	ctx: IExecuteFunctions,
+	creation: Creation,
+	request: CreateRequest,
+	terms: WaitTerms,
+	termsIndex: number,
+	itemIndex: number,
+): ItemWait {
 	const node = ctx.getNode();
 	// n8n's own bounds for its Retry On Fail: 2 to 5 tries, 3 unless set.
 	const tries = node.retryOnFail ? Math.min(5, Math.max(2, node.maxTries || 3)) : 1;
-	const retry = tries > 1 && entry.kind === 'ready' ? { triesLeft: tries - 1, request: entry.request } : undefined;
+	const retry = tries > 1 ? { triesLeft: tries - 1, request } : undefined;
 	const base = { item: itemIndex, terms: termsIndex, ...(creation.created ? { created: creation.created } : {}) };
 	if (creation.kind === 'failed') {
 		// Refused before anything was made (Continue On Fail): with Retry On Fail the wait sends it again.

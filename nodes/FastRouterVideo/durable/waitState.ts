@@ -1,10 +1,11 @@
 import type { IBinaryData, IDataObject } from 'n8n-workflow';
 
+import type { CreditState } from '../batch/creditLimit';
 import type { CreatedTask, FailurePolicy, ItemFailure } from '../errors/failure';
-import type { RunSummary, VideoState } from '../output/runSummary';
+import { costOf, type RunSummary, videoState } from '../output/runSummary';
 import type { PollState } from '../polling/cadence';
 import type { NormalizedTask } from '../polling/normalize';
-import type { CreditState, VideoDelivery } from '../settings/itemSettings';
+import type { WaitTerms } from '../settings/itemSettings';
 import type { CreateRequest } from '../validation/modelRules';
 
 /**
@@ -19,15 +20,6 @@ import type { CreateRequest } from '../validation/modelRules';
  * its tasks.
  */
 export const WAIT_VERSION = 2;
-
-/** How an item is waited for; the items of a batch mostly share one, stored once (`terms`). */
-export interface StoredTerms {
-	intervalMs: number;
-	maxWaitS: number;
-	onTimeout: 'error' | 'output';
-	includeRaw: boolean;
-	delivery: VideoDelivery;
-}
 
 /** Retry On Fail, as the wait applies it: tries left, and the create to send again. */
 export interface StoredRetry {
@@ -77,7 +69,8 @@ export interface DurableWait {
 	policy: FailurePolicy;
 	/** How this run waits and why, as the executions list says it: `durable (Automatic: a trigger run)`. */
 	how: string;
-	terms: StoredTerms[];
+	/** How each item is waited for; the items of a batch mostly share one, stored once. */
+	terms: WaitTerms[];
 	items: ItemWait[];
 	/** Max Credits per Run: what the node's run has used, so that the wait's re-creates count against it too. */
 	credits?: CreditState;
@@ -95,14 +88,10 @@ export function taskIdOf(item: ItemWait): string | undefined {
 
 /** The wait as the executions list shows it (output/runSummary.ts). */
 export function summaryOf(wait: DurableWait): RunSummary {
-	const stateOf = (entry: ItemWait): VideoState => {
-		if (entry.phase === 'done') return 'done';
-		if (entry.phase === 'failed') return entry.created ? 'failed' : 'not created';
-		return 'waiting';
-	};
+	const progress = (entry: ItemWait) => (entry.phase === 'done' ? 'done' : entry.phase === 'failed' ? 'failed' : 'open');
 	return {
 		wait: `${wait.how}, for execution ${wait.parentExecutionId}`,
-		videos: wait.items.map((entry) => ({ state: stateOf(entry), taskId: taskIdOf(entry), costUsd: entry.phase === 'done' ? (entry.json.costUsd as number | null | undefined) : undefined })),
-		credits: wait.credits ?? { limit: null, spent: 0, videos: 0, cached: 0, refused: 0, prices: {}, unpriced: [] },
+		videos: wait.items.map((entry) => ({ state: videoState(progress(entry), entry.created !== undefined), taskId: taskIdOf(entry), costUsd: entry.phase === 'done' ? costOf(entry.json) : undefined })),
+		credits: wait.credits ?? { spent: 0, videos: 0, cached: 0, refused: 0 },
 	};
 }

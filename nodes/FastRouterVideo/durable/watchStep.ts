@@ -10,8 +10,9 @@ import { nextPoll, POLL_GRACE_MS, pollState, waitPolicy } from '../polling/caden
 import { pollTask, type WaitEnd } from '../polling/loop';
 import type { NormalizedTask } from '../polling/normalize';
 import { DURABLE_MIN_POLL_INTERVAL_MS, DURABLE_STEP_BUDGET_MS, REQUESTS_AT_ONCE } from '../settings/limits';
-import { discard, getConnection } from '../transport/exchange';
-import { forItem } from '../transport/trace';
+import { messageOf } from '../text/wording';
+import { discard } from '../transport/answer';
+import { forItem, getConnection } from '../transport/connection';
 import type { Connection } from '../transport/types';
 import { handBackItem, hasSavedWait, loadWait, passedItem, replacedItem, saveWait, watcherOf } from './store';
 import { type DurableWait, isOpen, type ItemWait, type StoredRetry, summaryOf } from './waitState';
@@ -201,7 +202,7 @@ async function parentStopped(ctx: IExecuteFunctions, parentExecutionId: string):
 		const parent = await ctx.getExecutionDataById(parentExecutionId);
 		return !parent || parent.resultData?.error !== undefined;
 	} catch (error) {
-		ctx.logger.warn(`FastRouter Video could not look at execution ${parentExecutionId}; polling on`, { error: (error as Error).message });
+		ctx.logger.warn(`FastRouter Video could not look at execution ${parentExecutionId}; polling on`, { error: messageOf(error) });
 		return false;
 	}
 }
@@ -258,7 +259,7 @@ async function replaced(ctx: IExecuteFunctions, keeper: string): Promise<boolean
 		const current = watcherOf(await ctx.getExecutionDataById(keeper));
 		return current !== undefined && current !== ctx.getExecutionId();
 	} catch (error) {
-		ctx.logger.warn(`FastRouter Video could not look at its keeper ${keeper}; watching on`, { error: (error as Error).message });
+		ctx.logger.warn(`FastRouter Video could not look at its keeper ${keeper}; watching on`, { error: messageOf(error) });
 		return false;
 	}
 }

@@ -1,7 +1,8 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { CreditState } from '../settings/itemSettings';
 import { redactText } from '../text/safeText';
+import { messageOf } from '../text/wording';
+import type { ItemOutcome } from './outcome';
 
 /**
  * What a FastRouter Video run tells the places users look: n8n's execution custom data, kept with
@@ -23,7 +24,49 @@ export interface RunSummary {
 	wait?: string;
 	videos: Array<{ state: VideoState; taskId?: string | null; costUsd?: number | null }>;
 	/** What the run's creates cost, as FastRouter reported them, and the credit limit's refusals. */
-	credits: CreditState;
+	credits: RunCredits;
+}
+
+/** The run's credits as the summary tells them (batch/creditLimit.ts counts them, in its CreditState). */
+interface RunCredits {
+	/** Credits FastRouter reported for the creates this run sent. */
+	spent: number;
+	/** Creates sent and counted. */
+	videos: number;
+	/** Of those, answered from FastRouter's cache. */
+	cached: number;
+	/** Items not created because they did not fit Max Credits per Run. */
+	refused: number;
+}
+
+/**
+ * Where an item's video stands, from how far the item got: its video `done`, the item `failed`
+ * (with a task or before any), or still `open` — waited for, or (Create) a task left running.
+ */
+export function videoState(progress: 'done' | 'failed' | 'open', created: boolean): VideoState {
+	if (progress === 'done') return 'done';
+	if (progress === 'open') return 'waiting';
+	return created ? 'failed' : 'not created';
+}
+
+/** What FastRouter reported a finished video cost: its output item's `costUsd`, when it said. */
+export function costOf(json: IDataObject): number | undefined {
+	return typeof json.costUsd === 'number' ? json.costUsd : undefined;
+}
+
+/**
+ * A run's summary from its items' outcomes and its credits. `wait`: how the run waited for its
+ * videos (Create and Wait), so that an output is a finished video; without it (Create) an output
+ * is a task left running.
+ */
+export function summarize(outcomes: ItemOutcome[], credits: RunCredits, wait?: string): RunSummary {
+	const videos = outcomes.map((outcome) => {
+		const done = outcome.kind === 'output' && wait !== undefined;
+		const progress = outcome.kind === 'failed' ? 'failed' : done ? 'done' : 'open';
+		const costUsd = done ? costOf(outcome.item.json) : undefined;
+		return { state: videoState(progress, outcome.created !== undefined), taskId: outcome.created?.taskId, costUsd };
+	});
+	return { ...(wait !== undefined ? { wait } : {}), videos, credits };
 }
 
 /** `8 videos, 48 credits ($0.96), 1 from FastRouter's cache, 12 not created: credit limit`. */
@@ -71,7 +114,7 @@ export function publishSummary(ctx: IExecuteFunctions, summary: RunSummary, secr
 			[SUMMARY_KEYS.cost]: costLine(summary).slice(0, MAX_VALUE_CHARS),
 		});
 	} catch (error) {
-		ctx.logger.debug(`FastRouter Video could not write the execution’s custom data: ${(error as Error).message}`);
+		ctx.logger.debug(`FastRouter Video could not write the execution’s custom data: ${messageOf(error)}`);
 	}
 }
 
@@ -90,4 +133,10 @@ export function hintParked(ctx: IExecuteFunctions, summary: RunSummary, subExecu
 export function hintCost(ctx: IExecuteFunctions, summary: RunSummary, prefix = ''): void {
 	if (typeof ctx.addExecutionHints !== 'function') return;
 	ctx.addExecutionHints({ message: `${prefix}${costLine(summary)}`, location: 'outputPane' });
+}
+
+/** The summary where users look: the execution's custom data, and the cost as a hint after `hintPrefix`. */
+export function showSummary(ctx: IExecuteFunctions, summary: RunSummary, secret: string, hintPrefix = ''): void {
+	publishSummary(ctx, summary, secret);
+	hintCost(ctx, summary, hintPrefix);
 }

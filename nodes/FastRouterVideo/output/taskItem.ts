@@ -4,7 +4,8 @@ import { attachFinishedVideo } from '../download/attempts';
 import { cancelled } from '../errors/nodeErrors';
 import type { NormalizedTask } from '../polling/normalize';
 import type { VideoDelivery } from '../settings/itemSettings';
-import { discard } from '../transport/exchange';
+import { messageOf } from '../text/wording';
+import { discard } from '../transport/answer';
 import type { Connection, VideoStream } from '../transport/types';
 import { failed, type ItemOutcome, output } from './outcome';
 import { downloadFailed } from './taskFailures';
@@ -28,6 +29,6 @@ export async function taskItem(
 		return output({ json: { ...task, ...extra }, binary: { [delivery.binaryPropertyName]: binary }, pairedItem: { item: itemIndex } });
 	} catch (error) {
 		if (ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx);
-		return failed(downloadFailed(itemIndex, task, (error as Error).message));
+		return failed(downloadFailed(itemIndex, task, messageOf(error)));
 	}
 }

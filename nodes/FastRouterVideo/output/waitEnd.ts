@@ -4,7 +4,7 @@ import type { ItemFailure } from '../errors/failure';
 import { lastErrorOf } from '../polling/cadence';
 import type { WaitEnd } from '../polling/loop';
 import { mergeTask, type NormalizedTask } from '../polling/normalize';
-import type { VideoDelivery } from '../settings/itemSettings';
+import type { WaitTerms } from '../settings/itemSettings';
 import type { Connection } from '../transport/types';
 import { generationFailed, timedOut, waitFailed } from './taskFailures';
 import { taskItem } from './taskItem';
@@ -23,14 +23,11 @@ type WaitVerdict =
 	 */
 	| { kind: 'failed'; failure: ItemFailure; task: NormalizedTask; retry: 'createAnew' | 'waitAgain' };
 
-/** How one item's wait ends, as its options say. */
-interface WaitTerms {
-	maxWaitS: number;
-	onTimeout: 'error' | 'output';
-	delivery: VideoDelivery;
-	/** Added to the output item's json (the create's raw answer, with Include Raw Response). */
-	extra: IDataObject;
-}
+/**
+ * How one item's wait ends, as its terms say; `extra` is added to the output item's json (the
+ * create's raw answer, with Include Raw Response).
+ */
+type EndTerms = Pick<WaitTerms, 'maxWaitS' | 'onTimeout' | 'delivery'> & { extra: IDataObject };
 
 export async function judgeWait(
 	ctx: IExecuteFunctions,
@@ -38,7 +35,7 @@ export async function judgeWait(
 	itemIndex: number,
 	task: NormalizedTask,
 	end: WaitEnd,
-	terms: WaitTerms,
+	terms: EndTerms,
 ): Promise<WaitVerdict> {
 	// The create's figures (its cost, the cache) with the latest poll's state.
 	const latest = mergeTask(task, end.task);

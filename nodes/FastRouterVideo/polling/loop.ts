@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { cancelled } from '../errors/nodeErrors';
-import { discard } from '../transport/exchange';
+import { discard } from '../transport/answer';
 import { isRetryable } from '../transport/retryPolicy';
 import type { Connection, VideoStream } from '../transport/types';
 import { firstPoll, type PollDecision, nextPoll, type Poll, POLL_GRACE_MS, type PollPolicy, pollState, STATUS_MAX_WAIT_MS, STATUS_POLICY, waitPolicy } from './cadence';
@@ -15,7 +15,8 @@ import { fetchStatus } from './routes';
  * is one poll, normalized (routes.ts finds the route, the transport sends it).
  */
 
-interface WaitSettings {
+/** One task's wait, as the loop runs it. */
+interface WaitLoop {
 	intervalMs: number;
 	/** Absolute time (ms since epoch) after which the task is reported as timed out. */
 	deadline: number;
@@ -71,7 +72,7 @@ export async function waitForTask(
 	ctx: IExecuteFunctions,
 	connection: Connection,
 	task: NormalizedTask,
-	settings: WaitSettings,
+	settings: WaitLoop,
 ): Promise<WaitEnd> {
 	const { end, last } = await runPolls(ctx, connection, task, waitPolicy(settings.intervalMs), settings.deadline, settings.onUpdate);
 	const video = last?.kind === 'status' ? last.video : undefined;

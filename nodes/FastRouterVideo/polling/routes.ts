@@ -2,10 +2,10 @@ import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 
 import type { ApiFailure } from '../errors/failure';
 import { API_PATHS } from '../settings/fastRouter';
-import { ANSWER_IDLE_MS, jsonObjectFrom, readBody } from '../transport/answer';
-import { header, originOf, sendFollowing } from '../transport/exchange';
+import { ANSWER_IDLE_MS, header, jsonObjectFrom, readBody, videoStreamFrom } from '../transport/answer';
+import { traceHeaders } from '../transport/connection';
+import { originOf, sendFollowing } from '../transport/exchange';
 import { answerFailure, networkFailure, statusFailure } from '../transport/failures';
-import { traceHeaders } from '../transport/trace';
 import type { Connection, PollAnswer, Result, Sent } from '../transport/types';
 import { codeIsTaskState } from './normalize';
 
@@ -96,7 +96,7 @@ async function requestStatus(
 	route: PollRoute,
 	deadline = Date.now() + POLL_TIMEOUT_MS,
 ): Promise<Result<PollAnswer>> {
-	const target = { method: route.method, url: `${connection.baseUrl}${route.path}`, body: route.body, keyOriginHeaders: traceHeaders(connection.trace) };
+	const target = { method: route.method, url: `${connection.baseUrl}${route.path}`, body: route.body, keyOriginHeaders: traceHeaders(connection.span) };
 	const sent = await sendFollowing(ctx, target, originOf(connection.baseUrl), deadline, POLL_TIMEOUT_MS);
 	return await readPollAnswer(connection, sent, deadline);
 }
@@ -108,13 +108,8 @@ async function readPollAnswer(connection: Connection, sent: Sent, deadline: numb
 	const contentType = header(response.headers, 'content-type') ?? '';
 	const isJson = contentType === '' || /json|text\/|html|xml/i.test(contentType);
 	if (response.statusCode < 300 && !isJson) {
-		const length = Number(header(response.headers, 'content-length'));
-		const video = {
-			stream: response.body,
-			mimeType: contentType.split(';')[0].trim() || 'video/mp4',
-			contentLength: Number.isFinite(length) && length >= 0 ? length : undefined,
-		};
-		return { ok: true, value: { kind: 'video', video } };
+		const video = videoStreamFrom(response);
+		return { ok: true, value: { kind: 'video', video: { ...video, mimeType: video.mimeType || 'video/mp4' } } };
 	}
 	const read = await readBody(response.body, { deadline, idleMs: ANSWER_IDLE_MS });
 	if (!read.ok) return { ok: false, failure: answerFailure(response.statusCode, read.problem, response.headers, connection, 'poll') };

@@ -24,23 +24,44 @@ export interface RequestAdditions {
 	body: Record<string, unknown>;
 }
 
-/** How one Create and Wait item is waited for. */
-export interface WaitSettings {
+/**
+ * How one item is waited for — in process, or stored with its durable wait (durable/waitState.ts):
+ * its poll interval, Max Wait and On Timeout, and what its finished task gives.
+ */
+export interface WaitTerms {
 	intervalMs: number;
 	maxWaitS: number;
 	onTimeout: OnTimeout;
+	includeRaw: boolean;
+	delivery: VideoDelivery;
 }
 
-/** One item's options and switches, as its operation has them. */
-export interface ItemOptions {
+/** Create's options for one item: what they add to its create request. */
+export interface CreateOptions {
 	includeRaw: boolean;
-	/** Get Status and Create and Wait. */
-	delivery?: VideoDelivery;
-	/** Create and Create and Wait. */
-	request?: RequestAdditions;
-	/** Create and Wait. */
-	wait?: WaitSettings;
+	request: RequestAdditions;
 }
+
+/** Create and Wait's: how the item is waited for, and what its options add to its create request. */
+export interface CreateAndWaitOptions extends WaitTerms {
+	request: RequestAdditions;
+}
+
+/** Get Status's: whether and where the task's video is attached. */
+export interface StatusOptions {
+	includeRaw: boolean;
+	delivery: VideoDelivery;
+}
+
+/** One item's checked options, as its operation has them: every field it has is there. */
+export interface OptionsOf {
+	create: CreateOptions;
+	createAndWait: CreateAndWaitOptions;
+	getStatus: StatusOptions;
+}
+
+/** An operation, as the options it reads. */
+export type OptionScope = keyof OptionsOf;
 
 /** Options that hold for the whole batch, read from its first item. */
 export interface BatchOptions {
@@ -50,25 +71,4 @@ export interface BatchOptions {
 	waitMode: WaitMode;
 	/** Create and Create and Wait: Max Credits per Run; none when left empty. */
 	maxCredits?: number;
-}
-
-/**
- * A node run's credits (batch/creditLimit.ts): what its creates cost and what Max Credits per Run
- * refused. A durable wait stores it and Retry On Fail's next try reads it; the summary shows it.
- */
-export interface CreditState {
-	/** Max Credits per Run; null: no limit, the credits are only counted. */
-	limit: number | null;
-	/** Credits FastRouter reported for the creates this run sent, cache hits 0. */
-	spent: number;
-	/** Creates sent and counted (answered with a task, or possibly made). */
-	videos: number;
-	/** Of those, answered from FastRouter's cache. */
-	cached: number;
-	/** Items not created because they did not fit. */
-	refused: number;
-	/** What each kind of create costs, as this run learned it. */
-	prices: Record<string, number>;
-	/** Kinds whose create reported no price: the limit cannot be kept for them. */
-	unpriced: string[];
 }

@@ -49,3 +49,9 @@ export function show(value: unknown): string {
 	}
 	return text.length > SHOWN_VALUE_CHARS ? `${text.slice(0, SHOWN_VALUE_CHARS - 3)}...` : text;
 }
+
+/** What a thrown value says: its message (an Error's, or any object's that has one), else the value. */
+export function messageOf(error: unknown): string {
+	if (typeof error === 'object' && error !== null && 'message' in error) return String(error.message);
+	return String(error);
+}

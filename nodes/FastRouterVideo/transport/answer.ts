@@ -1,12 +1,15 @@
 import type { IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { codeInWords } from '../text/safeText';
 import { excerpt, kb, seconds } from '../text/wording';
+import type { VideoStream } from './types';
 import { watch } from './watch';
 
 /**
- * An answer that is not a video, read whole within its limits (a size, a deadline, an idle gap),
- * and the JSON object it should be — or words for what came instead.
+ * What comes back, as the node takes it: an answer that is not a video, read whole within its
+ * limits (a size, a deadline, an idle gap), and the JSON object it should be — or words for what
+ * came instead; a video, as the stream it is; and an answer nobody reads, closed.
  */
 
 /** A JSON answer that stops arriving for this long is not coming. */
@@ -92,4 +95,44 @@ export function jsonObjectFrom(bytes: Buffer, contentType: string): JsonRead {
 	if (Array.isArray(value)) return { ok: false, what: `a JSON array (${value.length} entries) instead of an object` };
 	if (typeof value !== 'object') return { ok: false, what: `a JSON ${typeof value} instead of an object: ${excerpt(text)}` };
 	return { ok: true, json: value as JsonObject };
+}
+
+export function header(headers: IN8nHttpFullResponse['headers'], name: string): string | undefined {
+	const value = headers?.[name] ?? headers?.[name.toLowerCase()];
+	return Array.isArray(value) ? value[0] : (value as string | undefined);
+}
+
+/** A response that is a video, as the stream it is, with what its headers say of it. */
+export function videoStreamFrom(response: IN8nHttpFullResponse): VideoStream {
+	const length = Number(header(response.headers, 'content-length'));
+	return {
+		stream: response.body,
+		contentLength: Number.isFinite(length) && length >= 0 ? length : undefined,
+		mimeType: header(response.headers, 'content-type')?.split(';')[0].trim(),
+	};
+}
+
+/** Long enough for a first chunk to come; a response that sends none is ended then. */
+const DISCARD_GRACE_MS = 1_000;
+
+/**
+ * Closes a response stream nobody will read, so that its connection is freed. The stream n8n hands
+ * over may be a wrapper that reads the response only once it is read itself (axios with a content
+ * limit): destroyed unread, it leaves the response paused, its socket open. So it is read once —
+ * which starts the wrapper, whose end then closes the response — and destroyed at its first chunk,
+ * or after a grace period when none comes.
+ */
+export function discard(body: IN8nHttpFullResponse['body']): void {
+	const stream = body as { destroy?: () => void; destroyed?: boolean; resume?: () => void; once?: (event: string, listener: () => void) => void } | undefined;
+	if (!stream?.destroy || stream.destroyed) return;
+	if (!stream.resume || !stream.once) {
+		stream.destroy();
+		return;
+	}
+	const end = () => stream.destroy?.();
+	stream.once('data', end);
+	// A late error of a stream nobody reads is nobody's concern; unheard, it would end the process.
+	stream.once('error', () => {});
+	stream.resume();
+	void sleep(DISCARD_GRACE_MS).then(end);
 }

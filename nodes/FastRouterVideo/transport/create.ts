@@ -3,11 +3,11 @@ import { sleep } from 'n8n-workflow';
 
 import type { ApiFailure } from '../errors/failure';
 import { API_PATHS } from '../settings/fastRouter';
-import { ANSWER_IDLE_MS, jsonObjectFrom, readBody } from './answer';
-import { discard, header, isRedirect, sendOnce } from './exchange';
+import { ANSWER_IDLE_MS, discard, header, jsonObjectFrom, readBody } from './answer';
+import { traceHeaders } from './connection';
+import { isRedirect, sendOnce } from './exchange';
 import { answerFailure, networkFailure, statusFailure, tooLongToWait } from './failures';
 import { createRetry, retryAfterMs } from './retryPolicy';
-import { traceHeaders } from './trace';
 import type { Connection, Result, Target } from './types';
 
 /**
@@ -25,7 +25,7 @@ export async function createTask(
 	request: { body: Record<string, unknown>; headers?: Record<string, string> },
 	deadline = Date.now() + CREATE_TIMEOUT_MS,
 ): Promise<Result<JsonObject>> {
-	const target: Target = { method: 'POST', url: `${connection.baseUrl}${API_PATHS.create}`, body: request.body, headers: request.headers, keyOriginHeaders: traceHeaders(connection.trace) };
+	const target: Target = { method: 'POST', url: `${connection.baseUrl}${API_PATHS.create}`, body: request.body, headers: request.headers, keyOriginHeaders: traceHeaders(connection.span) };
 	for (let attempt = 0; ; attempt++) {
 		const sent = await sendOnce(ctx, target, true, deadline, CREATE_TIMEOUT_MS);
 		if (!sent.ok) return createFailure(networkFailure(sent, connection, 'create'));

@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
 import { cancelled, isCancellation } from '../errors/nodeErrors';
-import { CREDENTIAL_TYPE, normalizeBaseUrl } from '../settings/fastRouter';
+import { CREDENTIAL_TYPE } from '../settings/fastRouter';
 import { codeInWords } from '../text/safeText';
 import { seconds } from '../text/wording';
-import { traceIdOf } from './trace';
-import type { Connection, Sent, SsrfBlock, Target } from './types';
+import { discard, header } from './answer';
+import { ssrfBlockOf } from './failures';
+import type { Sent, Target } from './types';
 import { beforeDeadline } from './watch';
 
 /**
@@ -17,22 +17,6 @@ import { beforeDeadline } from './watch';
  * - a poll or a FastRouter-hosted download follows it here, hop by hop: with the key only while
  *   it stays on the base URL's origin, without it everywhere else, and never more than MAX_HOPS.
  */
-
-/**
- * Where this run's FastRouter is, from the node's FastRouter API credential, its key, and the
- * run's trace: of this execution, or of the one a durable wait works for (`executionId`).
- */
-export async function getConnection(ctx: IExecuteFunctions, trace?: { executionId: string; nodeName: string }): Promise<Connection> {
-	const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(CREDENTIAL_TYPE);
-	const executionId = trace?.executionId ?? ctx.getExecutionId();
-	const nodeName = trace?.nodeName ?? ctx.getNode().name;
-	return {
-		baseUrl: normalizeBaseUrl(credentials.baseUrl),
-		apiKey: credentials.apiKey ?? '',
-		routes: {},
-		...(executionId ? { traceOf: { traceId: traceIdOf(ctx.getInstanceId?.() ?? '', executionId), nodeName } } : {}),
-	};
-}
 
 /** Enough for http→https plus a CDN hand-off; a loop ends here. */
 const MAX_HOPS = 5;
@@ -49,38 +33,8 @@ export function originOf(url: string): string | undefined {
 	}
 }
 
-export function header(headers: IN8nHttpFullResponse['headers'], name: string): string | undefined {
-	const value = headers?.[name] ?? headers?.[name.toLowerCase()];
-	return Array.isArray(value) ? value[0] : (value as string | undefined);
-}
-
 export function isRedirect(statusCode: number): boolean {
 	return statusCode >= 300 && statusCode < 400;
-}
-
-/** Long enough for a first chunk to come; a response that sends none is ended then. */
-const DISCARD_GRACE_MS = 1_000;
-
-/**
- * Closes a response stream nobody will read, so that its connection is freed. The stream n8n hands
- * over may be a wrapper that reads the response only once it is read itself (axios with a content
- * limit): destroyed unread, it leaves the response paused, its socket open. So it is read once —
- * which starts the wrapper, whose end then closes the response — and destroyed at its first chunk,
- * or after a grace period when none comes.
- */
-export function discard(body: IN8nHttpFullResponse['body']): void {
-	const stream = body as { destroy?: () => void; destroyed?: boolean; resume?: () => void; once?: (event: string, listener: () => void) => void } | undefined;
-	if (!stream?.destroy || stream.destroyed) return;
-	if (!stream.resume || !stream.once) {
-		stream.destroy();
-		return;
-	}
-	const end = () => stream.destroy?.();
-	stream.once('data', end);
-	// A late error of a stream nobody reads is nobody's concern; unheard, it would end the process.
-	stream.once('error', () => {});
-	stream.resume();
-	void sleep(DISCARD_GRACE_MS).then(end);
 }
 
 /** One request, redirects not followed, answered by the deadline or reported as unanswered. */
@@ -145,58 +99,6 @@ function unanswered(error: unknown, url: string, timeoutMs: number): Extract<Sen
 		neverSent: code !== undefined && NOT_SENT_CODES.has(code),
 		problem: code ? codeInWords(code) : (cause.message ?? 'network error'),
 	};
-}
-
-/**
- * n8n's SSRF protection (n8n 2.12+, `N8N_SSRF_PROTECTION_ENABLED`) refuses a request before it
- * sends it, with @n8n/backend-network's SsrfBlockedIpError (a restricted IP address: `ip`, and
- * `hostname` when n8n names it) or SsrfBlockedHostnameError (a hostname on
- * N8N_SSRF_BLOCKED_HOSTNAMES: `hostname`). They carry no code, and node code cannot import them,
- * so they are known by class name, wherever they sit in the chain of causes:
- * httpRequestWithAuthentication wraps them in a NodeApiError, and a refusal at connect time (a
- * name that resolved elsewhere a moment earlier) reaches the HTTP client, which wraps it in an
- * AxiosError of the same name. The innermost one is n8n's own, with the address. n8n without SSRF
- * protection throws neither.
- */
-const SSRF_REFUSALS = new Map<string, SsrfBlock['refused']>([
-	['SsrfBlockedIpError', 'ip'],
-	['SsrfBlockedHostnameError', 'hostname'],
-]);
-/** Deeper than any wrapping n8n does; the bound only guards against a cycle of causes. */
-const MAX_CAUSES = 8;
-
-export function ssrfBlockOf(error: unknown, url: string): SsrfBlock | undefined {
-	let found: SsrfBlock | undefined;
-	let level = error;
-	for (let depth = 0; depth < MAX_CAUSES && typeof level === 'object' && level !== null; depth++) {
-		const { name, ip, hostname, cause } = level as { name?: unknown; ip?: unknown; hostname?: unknown; cause?: unknown };
-		const refused = typeof name === 'string' ? SSRF_REFUSALS.get(name) : undefined;
-		if (refused) {
-			const named = refused === 'ip' ? ip : hostname;
-			const address = typeof named === 'string' && named !== '' ? named : found?.address;
-			found = { host: hostOf(url), refused, address, ipLiteral: refused === 'ip' && address !== undefined && address === hostnameOf(url) };
-		}
-		level = cause;
-	}
-	return found;
-}
-
-/** A URL's host and port, as the request named it. */
-function hostOf(url: string): string {
-	try {
-		return new URL(url).host;
-	} catch {
-		return 'its address';
-	}
-}
-
-/** A URL's hostname, an IPv6 address without its brackets (as n8n's SSRF errors give it). */
-function hostnameOf(url: string): string | undefined {
-	try {
-		return new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
-	} catch {
-		return undefined;
-	}
 }
 
 /**

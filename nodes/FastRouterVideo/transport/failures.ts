@@ -3,14 +3,15 @@ import type { IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
 import type { ApiFailure } from '../errors/failure';
 import { redactText } from '../text/safeText';
 import { seconds } from '../text/wording';
-import { header } from './exchange';
+import { header } from './answer';
 import { isRetryable, type RequestKind, retryAfterMs } from './retryPolicy';
 import type { Connection, Sent, SsrfBlock } from './types';
 
 /**
  * Every way a request to FastRouter can fail, in words a user can act on, each marked with what
  * may follow: whether the request may be sent again (retryPolicy.ts), whether a create may have
- * gone through anyway, whether the answer itself is unusable.
+ * gone through anyway, whether the answer itself is unusable; and n8n's SSRF protection's refusal,
+ * recognized in the error it throws (ssrfBlockOf).
  */
 
 /** One table from an error's HTTP status to what the user reads (a 2xx envelope's own `code` is worded in statusFailure). */
@@ -118,7 +119,8 @@ export function tooLongToWait(waitMs: number, deadline: number, title: string): 
 
 /** No usable answer at all: never connected, no answer in time, or a redirect not followed. */
 export function networkFailure(sent: Extract<Sent, { ok: false }>, connection: Connection, kind: RequestKind): ApiFailure {
-	const host = safeHost(connection.baseUrl);
+	// A Base URL that is not a URL is named by its role; the problem beside it says what failed.
+	const host = urlOf(connection.baseUrl)?.host ?? 'the configured base URL';
 	if (sent.redirect) {
 		return {
 			message: `FastRouter (${host}) answered with ${sent.problem}; not followed further`,
@@ -142,12 +144,12 @@ export function networkFailure(sent: Extract<Sent, { ok: false }>, connection: C
 	};
 }
 
-function safeHost(url: string): string {
+/** A URL, read; undefined when it is not one. */
+function urlOf(url: string): URL | undefined {
 	try {
-		return new URL(url).host;
+		return new URL(url);
 	} catch {
-		// A Base URL that is not a URL is named by its role; the problem beside it says what failed.
-		return 'the configured base URL';
+		return undefined;
 	}
 }
 
@@ -189,4 +191,43 @@ export function ssrfBlockedText(block: SsrfBlock): string {
 		allow = 'N8N_SSRF_ALLOWED_HOSTNAMES (the hostname) or N8N_SSRF_ALLOWED_IP_RANGES (the address)';
 	}
 	return `n8n's SSRF protection blocked the request to ${host} (${why}) before sending it; allow it in ${allow}`;
+}
+
+/**
+ * n8n's SSRF protection (n8n 2.12+, `N8N_SSRF_PROTECTION_ENABLED`) refuses a request before it
+ * sends it, with @n8n/backend-network's SsrfBlockedIpError (a restricted IP address: `ip`, and
+ * `hostname` when n8n names it) or SsrfBlockedHostnameError (a hostname on
+ * N8N_SSRF_BLOCKED_HOSTNAMES: `hostname`). They carry no code, and node code cannot import them,
+ * so they are known by class name, wherever they sit in the chain of causes:
+ * httpRequestWithAuthentication wraps them in a NodeApiError, and a refusal at connect time (a
+ * name that resolved elsewhere a moment earlier) reaches the HTTP client, which wraps it in an
+ * AxiosError of the same name. The innermost one is n8n's own, with the address. n8n without SSRF
+ * protection throws neither.
+ */
+const SSRF_REFUSALS = new Map<string, SsrfBlock['refused']>([
+	['SsrfBlockedIpError', 'ip'],
+	['SsrfBlockedHostnameError', 'hostname'],
+]);
+/** Deeper than any wrapping n8n does; the bound only guards against a cycle of causes. */
+const MAX_CAUSES = 8;
+
+/** What n8n's SSRF protection refused, read from the error a request to `url` threw; undefined when it did not. */
+export function ssrfBlockOf(error: unknown, url: string): SsrfBlock | undefined {
+	let found: SsrfBlock | undefined;
+	let level = error;
+	for (let depth = 0; depth < MAX_CAUSES && typeof level === 'object' && level !== null; depth++) {
+		const { name, ip, hostname, cause } = level as { name?: unknown; ip?: unknown; hostname?: unknown; cause?: unknown };
+		const refused = typeof name === 'string' ? SSRF_REFUSALS.get(name) : undefined;
+		if (refused) {
+			const named = refused === 'ip' ? ip : hostname;
+			const address = typeof named === 'string' && named !== '' ? named : found?.address;
+			const target = urlOf(url);
+			// The host (and port) as the request named it; the hostname as n8n's errors give it (IPv6 without brackets).
+			const targetHostname = target?.hostname.replace(/^\[(.*)\]$/, '$1');
+			const ipLiteral = refused === 'ip' && address !== undefined && address === targetHostname;
+			found = { host: target?.host ?? 'its address', refused, address, ipLiteral };
+		}
+		level = cause;
+	}
+	return found;
 }

@@ -18,14 +18,14 @@ export interface Connection {
 		/** The GET poll route is missing (polling/routes.ts): later polls skip it. */
 		getMissing?: boolean;
 	};
-	/** The run's trace at FastRouter (trace.ts): its id, and the node its spans are named for. */
-	traceOf?: { traceId: string; nodeName: string };
+	/** The run's trace at FastRouter (connection.ts): its id, and the node its spans are named for. */
+	runTrace?: { traceId: string; nodeName: string };
 	/** One item's span of that trace, on an item's connection. */
-	trace?: Trace;
+	span?: Span;
 }
 
 /** An item's span in the run's trace. */
-export interface Trace {
+export interface Span {
 	traceId: string;
 	spanId: string;
 	spanName: string;

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { FIELD_WIRE, VIDEO_FIELDS } from '../catalog';
-import type { BatchOptions, DownloadSettings, ItemOptions, RequestAdditions, WaitSettings } from '../settings/itemSettings';
+import type { BatchOptions, DownloadSettings, OptionScope, OptionsOf, RequestAdditions, VideoDelivery, WaitTerms } from '../settings/itemSettings';
 import { CACHE_TTL_RANGE_S, DEFAULT_DOWNLOAD_TIMEOUT_S, DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_VIDEO_MB, DEFAULT_MAX_WAIT_S, DEFAULT_POLL_INTERVAL_S, MAX_TIMER_MS, MIN_POLL_INTERVAL_MS } from '../settings/limits';
 import { DEFAULT_ON_TIMEOUT, DEFAULT_WAIT_MODE, ON_TIMEOUT_CHOICES, WAIT_MODES } from '../settings/parameterValues';
-import { show } from '../text/wording';
-import { type Checked, accepted, refused } from './checked';
+import { messageOf, show } from '../text/wording';
+import { type Checked, accepted, checkedFields, refused } from './checked';
 
 /**
  * Every option and output switch of an item, read and checked once, the same way for every
@@ -15,25 +15,32 @@ import { type Checked, accepted, refused } from './checked';
  * Interval under 1 s, raised to 1 s as the README says.
  */
 
-export type OptionScope = 'create' | 'createAndWait' | 'getStatus';
-
 const MB = 1024 * 1024;
 
+type OptionsReader<S extends OptionScope> = (ctx: IExecuteFunctions, itemIndex: number, options: IDataObject) => Checked<OptionsOf[S]>;
+
+/** How each operation reads its item's options (in the order their problems are reported). */
+const ITEM_OPTIONS: { [S in OptionScope]: OptionsReader<S> } = {
+	create: (_ctx, _itemIndex, options) =>
+		checkedFields({ includeRaw: checkIncludeRaw(options), request: checkRequestAdditions(options) }),
+	createAndWait: (ctx, itemIndex, options) => {
+		const checked = checkedFields({
+			includeRaw: checkIncludeRaw(options),
+			delivery: checkDelivery(ctx, itemIndex, options),
+			request: checkRequestAdditions(options),
+			wait: checkWaitTiming(options),
+		});
+		if (!checked.ok) return checked;
+		const { wait, ...rest } = checked.value;
+		return accepted({ ...rest, ...wait });
+	},
+	getStatus: (ctx, itemIndex, options) =>
+		checkedFields({ includeRaw: checkIncludeRaw(options), delivery: checkDelivery(ctx, itemIndex, options) }),
+};
+
 /** One item's options and switches, as its operation has them, or every one that makes no sense. */
-export function readItemOptions(ctx: IExecuteFunctions, itemIndex: number, scope: OptionScope): Checked<ItemOptions> {
-	const options = optionsOf(ctx, itemIndex);
-	const includeRaw = checkBoolean(options.includeRawResponse, 'Include Raw Response', 'includeRawResponse');
-	const delivery = scope === 'create' ? undefined : checkDelivery(ctx, itemIndex, options);
-	const request = scope === 'getStatus' ? undefined : checkRequestAdditions(options);
-	const wait = scope === 'createAndWait' ? checkWaitSettings(options) : undefined;
-	const problems = [includeRaw, delivery, request, wait].flatMap((checked) => (checked && !checked.ok ? checked.problems : []));
-	if (problems.length || !includeRaw.ok) return refused(...problems);
-	return accepted({
-		includeRaw: includeRaw.value,
-		...(delivery?.ok ? { delivery: delivery.value } : {}),
-		...(request?.ok ? { request: request.value } : {}),
-		...(wait?.ok ? { wait: wait.value } : {}),
-	});
+export function readItemOptions<S extends OptionScope>(ctx: IExecuteFunctions, itemIndex: number, scope: S): Checked<OptionsOf[S]> {
+	return ITEM_OPTIONS[scope](ctx, itemIndex, optionsOf(ctx, itemIndex));
 }
 
 /** The options that hold for the whole batch, from its first item. */
@@ -101,6 +108,10 @@ function checkChoice<T extends string>(raw: unknown, label: string, name: string
 	return refused(`"${label}" (${name}) ${show(value)} is not one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
 }
 
+function checkIncludeRaw(options: IDataObject): Checked<boolean> {
+	return checkBoolean(options.includeRawResponse, 'Include Raw Response', 'includeRawResponse');
+}
+
 function checkBoolean(raw: unknown, label: string, name: string, fallback = false): Checked<boolean> {
 	const value = given(raw);
 	if (value === undefined) return accepted(fallback);
@@ -109,7 +120,7 @@ function checkBoolean(raw: unknown, label: string, name: string, fallback = fals
 }
 
 /** Download Video, its output field, and the download's limits. */
-function checkDelivery(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): Checked<ItemOptions['delivery'] & object> {
+function checkDelivery(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): Checked<VideoDelivery> {
 	const attach = checkBoolean(ctx.getNodeParameter('download', itemIndex, true), 'Download Video', 'download', true);
 	const limits = checkDownloadLimits(options);
 	if (!attach.ok || !limits.ok) return refused(...(attach.ok ? [] : attach.problems), ...(limits.ok ? [] : limits.problems));
@@ -125,7 +136,8 @@ function checkDownloadLimits(options: IDataObject): Checked<DownloadSettings> {
 	return accepted({ maxBytes: Math.floor(size.value * MB), timeoutMs: timeout.value * 1000 });
 }
 
-function checkWaitSettings(options: IDataObject): Checked<WaitSettings> {
+/** Poll Interval, Max Wait and On Timeout: when the item is polled, and how its wait ends. */
+function checkWaitTiming(options: IDataObject): Checked<Pick<WaitTerms, 'intervalMs' | 'maxWaitS' | 'onTimeout'>> {
 	const interval = checkNumber(
 		options,
 		{ label: 'Poll Interval (Seconds)', name: 'pollInterval', min: MIN_POLL_INTERVAL_MS / 1000, msPerUnit: 1000, clampBelow: true },
@@ -178,7 +190,7 @@ function additionalFields(value: unknown): Checked<Record<string, unknown>> {
 		try {
 			parsed = JSON.parse(value);
 		} catch (error) {
-			return refused(`${label} ${show(value)} is not JSON (${(error as Error).message}): give a JSON object, e.g. {"fps": 24}`);
+			return refused(`${label} ${show(value)} is not JSON (${messageOf(error)}): give a JSON object, e.g. {"fps": 24}`);
 		}
 	}
 	if (parsed === undefined) return accepted({});

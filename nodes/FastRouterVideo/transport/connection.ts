@@ -1,8 +1,13 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { createHash } from 'crypto';
 
-import type { Connection, Trace } from './types';
+import { CREDENTIAL_TYPE, normalizeBaseUrl } from '../settings/fastRouter';
+import type { Connection, Span } from './types';
 
 /**
+ * The run's connection to FastRouter: where it is and the key, from the node's credential, and the
+ * run's trace there.
+ *
  * One trace per n8n execution at FastRouter (W3C `traceparent`, and FastRouter's `x-span-id` and
  * `x-span-name`): every request of an execution carries its trace id, each item its own span, so
  * FastRouter's request logs show a whole run, item by item, with its cost. The ids are derived from
@@ -12,6 +17,22 @@ import type { Connection, Trace } from './types';
  * nodes, so it cannot be joined. Only FastRouter's origin gets these headers, as the key
  * (transport/exchange.ts); they name nothing but the node and the item.
  */
+
+/**
+ * Where this run's FastRouter is, from the node's FastRouter API credential, its key, and the
+ * run's trace: of this execution, or of the one a durable wait works for (`executionId`).
+ */
+export async function getConnection(ctx: IExecuteFunctions, trace?: { executionId: string; nodeName: string }): Promise<Connection> {
+	const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(CREDENTIAL_TYPE);
+	const executionId = trace?.executionId ?? ctx.getExecutionId();
+	const nodeName = trace?.nodeName ?? ctx.getNode().name;
+	return {
+		baseUrl: normalizeBaseUrl(credentials.baseUrl),
+		apiKey: credentials.apiKey ?? '',
+		routes: {},
+		...(executionId ? { runTrace: { traceId: traceIdOf(ctx.getInstanceId?.() ?? '', executionId), nodeName } } : {}),
+	};
+}
 
 /** `crypto`'s own hash: enough bits that no two executions share a trace. */
 function hex(text: string, length: number): string {
@@ -27,14 +48,14 @@ export function traceIdOf(instanceId: string, executionId: string): string {
 
 /** One item's connection: the run's, with the item's span of the run's trace. */
 export function forItem(connection: Connection, itemIndex: number): Connection {
-	if (!connection.traceOf) return connection;
-	const { traceId, nodeName } = connection.traceOf;
-	const trace: Trace = { traceId, spanId: hex(`${traceId}:${nodeName}:${itemIndex}`, 16), spanName: `${nodeName} · item ${itemIndex + 1}` };
-	return { ...connection, trace };
+	if (!connection.runTrace) return connection;
+	const { traceId, nodeName } = connection.runTrace;
+	const span: Span = { traceId, spanId: hex(`${traceId}:${nodeName}:${itemIndex}`, 16), spanName: `${nodeName} · item ${itemIndex + 1}` };
+	return { ...connection, span };
 }
 
 /** The headers a request to FastRouter carries for its item's span. */
-export function traceHeaders(trace: Trace | undefined): Record<string, string> {
-	if (!trace) return {};
-	return { traceparent: `00-${trace.traceId}-${trace.spanId}-01`, 'x-span-id': trace.spanId, 'x-span-name': trace.spanName };
+export function traceHeaders(span: Span | undefined): Record<string, string> {
+	if (!span) return {};
+	return { traceparent: `00-${span.traceId}-${span.spanId}-01`, 'x-span-id': span.spanId, 'x-span-name': span.spanName };
 }
