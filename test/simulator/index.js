@@ -66,6 +66,7 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
  * @property {number} [vanishAfterPolls] after N polls the task is gone (404)
  * @property {number} [pollHangMs] every poll of the task is answered only after this many ms (a
  *   poll in flight, e.g. while n8n is killed); a client that hangs up meanwhile gets nothing
+ * @property {number} [pollHangTimes] only the task's first N polls are held (`pollhangs=N`)
  * @property {number} [videoBytes] size of this task's video
  * @property {number} [trickleMs] the first video transfer takes this long (trickle.js)
  * @property {'older' | 'newer'} [generation] which API generation answers for this task
@@ -120,6 +121,7 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
  * @property {number} pollsInFlight of those, how many are held right now (neither answered nor hung up on)
  * @property {number} tricklesStarted video transfers slowed by `[sim:trickle=ms]`, in all
  * @property {number} downloadsTrickling of those, how many are under way right now
+ * @property {Record<string, true>} trickling the tasks whose slowed transfer is under way right now
  */
 
 /**
@@ -176,6 +178,7 @@ function emptyCounters() {
 		pollsInFlight: 0,
 		tricklesStarted: 0,
 		downloadsTrickling: 0,
+		trickling: {},
 	};
 }
 
@@ -287,7 +290,8 @@ function* videoChunks(total, limit) {
  * `failonce=reason` (only the prompt's first task fails), `create429` (or any status: the create
  * is refused), `createdrop` (the task is made, the connection dropped unanswered), `poll500=N`,
  * `cut=N`, `vanish=N`, `duration=ms`, `bytes=N`, `pollhang=ms` (every poll answers after ms),
- * `trickle=ms` (the first video transfer takes ms, trickle.js), and
+ * `pollhangs=N` (only the first N polls are held), `trickle=ms` (the first video transfer takes
+ * ms, trickle.js), and
  * the newer-generation tokens above.
  * @param {string} prompt
  * @returns {Fault}
@@ -329,6 +333,7 @@ function parsePromptFaults(prompt) {
 		else if (key === 'bytes') fault.videoBytes = n;
 		else if (key === 'pollhang') fault.pollHangMs = n;
 		else if (key === 'trickle') fault.trickleMs = n;
+		else if (key === 'pollhangs') fault.pollHangTimes = n;
 	}
 	if (pollErrors) fault.pollErrors = pollErrors.status === 429 ? { ...pollErrors, retryAfter: 1 } : pollErrors;
 	return fault;
@@ -522,9 +527,14 @@ function createSimulator(options = {}) {
 		task.transfers++;
 		const cut = (task.fault.cutDownload ?? 0) >= task.transfers;
 		if (!cut && task.fault.trickleMs && task.transfers === 1) {
-			trickle(res, videoChunks(total, total), task.fault.trickleMs, counters, () => {
-				if (counter === 'downloads') counters.downloadsCompleted++;
-				else counters.soraStreamsCompleted++;
+			counters.tricklesStarted++;
+			counters.downloadsTrickling++;
+			counters.trickling[task.taskId] = true;
+			trickle(res, videoChunks(total, total), task.fault.trickleMs, (completed) => {
+				counters.downloadsTrickling--;
+				delete counters.trickling[task.taskId];
+				if (completed && counter === 'downloads') counters.downloadsCompleted++;
+				else if (completed) counters.soraStreamsCompleted++;
 			});
 			return;
 		}
@@ -797,7 +807,7 @@ function createSimulator(options = {}) {
 	 */
 	function holdPoll(res, task) {
 		const ms = task.fault.pollHangMs;
-		if (!ms) return Promise.resolve(true);
+		if (!ms || task.polls > (task.fault.pollHangTimes ?? Infinity)) return Promise.resolve(true);
 		counters.pollsHeld++;
 		heldPolls.add(res);
 		counters.pollsInFlight = heldPolls.size;

@@ -757,12 +757,12 @@ describe('prompt tokens', () => {
 		const started = Date.now();
 		const first = fetch(url).then((res) => drain(res, true));
 		await sleep(300);
-		expect(sim.counters).toMatchObject({ tricklesStarted: 1, downloadsTrickling: 1 });
+		expect(sim.counters).toMatchObject({ tricklesStarted: 1, downloadsTrickling: 1, trickling: { [taskId]: true } });
 		const { bytes, data } = await first;
 		expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
 		expect(bytes).toBe(64 * 1024);
 		expect(data?.subarray(4, 8).toString('latin1')).toBe('ftyp');
-		expect(sim.counters).toMatchObject({ downloadsTrickling: 0, downloadsCompleted: 1 });
+		expect(sim.counters).toMatchObject({ downloadsTrickling: 0, trickling: {}, downloadsCompleted: 1 });
 
 		const again = Date.now();
 		expect((await drain(await fetch(url))).bytes).toBe(64 * 1024);
@@ -779,7 +779,20 @@ describe('prompt tokens', () => {
 		aborted.abort();
 		await cut.catch(() => undefined);
 		await sleep(600);
-		expect(sim.counters.downloadsTrickling).toBe(0);
+		expect(sim.counters).toMatchObject({ downloadsTrickling: 0, trickling: {}, downloadsCompleted: 2 });
+	});
+
+	test('[sim:pollhangs=N] holds only the first N polls', async () => {
+		expect(parsePromptFaults('[sim:pollhang=5000] [sim:pollhangs=1]')).toEqual({ pollHangMs: 5000, pollHangTimes: 1 });
+		const sim = await start({ durationMs: 0 });
+		const taskId = taskIdOf((await create(sim, { model: VEO, prompt: 'one slow answer [sim:pollhang=400] [sim:pollhangs=1]' })).json);
+		let started = Date.now();
+		await pollJson(sim, taskId, VEO);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+		started = Date.now();
+		expect((await pollJson(sim, taskId, VEO)).json.data.status).toBe('succeed');
+		expect(Date.now() - started).toBeLessThan(300);
+		expect(sim.counters.pollsHeld).toBe(1);
 	});
 });
 

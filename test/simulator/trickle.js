@@ -4,8 +4,8 @@
 // `[sim:trickle=ms]`: the task's first video transfer sends its bytes spread evenly over `ms`, a
 // slice every half second (later transfers go at full speed). It holds a download in flight for
 // as long as a check needs — to kill n8n in the middle of it, to outlast n8n's 30 s shutdown grace,
-// or to outlast a tick of n8n's wait tracker — and lets the check see the moment:
-// counters.downloadsTrickling (trickles under way now) and counters.tricklesStarted.
+// or to outlast a tick of n8n's wait tracker — and lets the check see the moment (index.js counts
+// it in counters.downloadsTrickling and counters.trickling[taskId]).
 
 const TICK_MS = 500;
 
@@ -13,35 +13,28 @@ const TICK_MS = 500;
  * @param {import('node:http').ServerResponse} res headers already sent
  * @param {Iterable<Buffer>} chunks the whole body
  * @param {number} ms how long the transfer takes
- * @param {{ downloadsTrickling: number, tricklesStarted: number }} counters
- * @param {() => void} onComplete called once the whole body was sent
+ * @param {(completed: boolean) => void} onEnd called once: the whole body sent, or the client gone
  */
-function trickle(res, chunks, ms, counters, onComplete) {
+function trickle(res, chunks, ms, onEnd) {
 	const body = Buffer.concat([...chunks]);
 	const ticks = Math.max(1, Math.ceil(ms / TICK_MS));
 	const slice = Math.max(1, Math.ceil(body.length / ticks));
 	let sent = 0;
-	counters.tricklesStarted++;
-	counters.downloadsTrickling++;
-	let done = false;
-	const finish = () => {
-		if (done) return;
-		done = true;
+	let ended = false;
+	const end = (/** @type {boolean} */ completed) => {
+		if (ended) return;
+		ended = true;
 		clearInterval(timer);
-		counters.downloadsTrickling--;
+		onEnd(completed);
 	};
 	const timer = setInterval(() => {
-		if (res.destroyed) return finish();
+		if (res.destroyed) return end(false);
 		const next = body.subarray(sent, sent + slice);
 		sent += next.length;
-		if (sent >= body.length) {
-			finish();
-			res.end(next, onComplete);
-		} else {
-			res.write(next);
-		}
+		if (sent < body.length) res.write(next);
+		else res.end(next, () => end(true));
 	}, TICK_MS);
-	res.on('close', finish);
+	res.on('close', () => end(res.writableFinished));
 }
 
 module.exports = { trickle };
