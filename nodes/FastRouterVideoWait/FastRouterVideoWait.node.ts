@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { type Step, STEP_TYPE_NAME } from '../FastRouterVideo/durable/childWorkflow';
-import { finishStep } from '../FastRouterVideo/durable/finishStep';
+import { checkStep, finishStep, roundStep } from '../FastRouterVideo/durable/keeperSteps';
 import { legacyPollStep, legacyWaitStep, watchStep } from '../FastRouterVideo/durable/watchStep';
 import { CREDENTIAL_TYPE } from '../FastRouterVideo/settings/fastRouter';
 
@@ -26,8 +26,9 @@ export class FastRouterVideoWait implements INodeType {
 		// Not a tool: an AI agent has no use for one step of a wait.
 		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
-		// The watch step: 1 loops back to itself after a park, 2 leads to the finish. (Waits stored
-		// by version 1 wired their poll step the other way round: 1 settled, 2 waiting.)
+		// The watch step: 1 loops back to itself, 2 hands the settled wait on; the check step: 1 back
+		// to a new round, 2 to the finish. (Waits stored by version 1 wired their poll step the other
+		// way round: 1 settled, 2 waiting.)
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Waiting', 'Settled'],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
@@ -38,8 +39,11 @@ export class FastRouterVideoWait implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Check', value: 'check', description: 'Finish a settled wait, or start a new watcher where one was cut off' },
 					{ name: 'Finish', value: 'finish', description: 'Hand every item back to FastRouter Video' },
+					{ name: 'Hand Back', value: 'handBack', description: 'Hand the settled wait back to the keeper' },
 					{ name: 'Poll (Version 1)', value: 'poll', description: 'Check the tasks that are due, in a wait stored by version 1' },
+					{ name: 'Round', value: 'round', description: 'Start a watcher on the tasks and wait for it' },
 					{ name: 'Wait (Version 1)', value: 'wait', description: 'Store a version 1 wait until the next poll is due' },
 					{ name: 'Watch', value: 'watch', description: 'Check the tasks that are due, then store the wait until the next one' },
 				],
@@ -51,6 +55,9 @@ export class FastRouterVideoWait implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const step = this.getNodeParameter('step', 0) as Step;
 		if (step === 'watch') return await watchStep(this);
+		if (step === 'handBack') return [this.getInputData()];
+		if (step === 'round') return await roundStep(this);
+		if (step === 'check') return await checkStep(this);
 		if (step === 'finish') return await finishStep(this);
 		if (step === 'poll') return await legacyPollStep(this);
 		if (step === 'wait') return await legacyWaitStep(this);

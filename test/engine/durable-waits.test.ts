@@ -145,7 +145,7 @@ describe('a durable wait, start to end, in n8n’s engine', () => {
 				onResume: (executionId: string, subExecutions: { stored: Map<string, { data: string }> }) => {
 					// What stopping the execution leaves in n8n's database: its error.
 					const parent = subExecutions.stored.get('test-execution');
-					if (executionId === 'sub-1' && parent && !stopped) {
+					if (executionId !== 'test-execution' && parent && !stopped) {
 						stopped = true;
 						const data = flatted.parse(parent.data);
 						data.resultData.error = { message: 'The execution was cancelled' };
@@ -156,6 +156,157 @@ describe('a durable wait, start to end, in n8n’s engine', () => {
 		});
 		expect(result.items[0]?.json.error ?? result.error?.message).toMatch(/The execution that started this wait \(test-execution\) was stopped; task \S+ was left on FastRouter/);
 		expect(Object.values(sim.counters.polls)).toEqual([]);
+	});
+});
+
+/** The harness's sub-executions, as the test sees them to stop n8n while one runs. */
+interface Harness {
+	kill: () => void;
+	markCrashedWhileRunning: () => Promise<void>;
+	killed: string[];
+	created: Set<string>;
+	stored: Map<string, { status: string; parentExecutionId?: string }>;
+}
+
+describe('n8n stopped while the wait polls, downloads or creates again: every video still comes out, no create twice', () => {
+	const RENDER = 5 * MINUTE;
+	let harness: Harness | undefined;
+	/**
+	 * Renders of RENDER ms on the hostile server: each task's create time and prompt. `failOnce`: a
+	 * prompt whose first generation fails. `stopAt`: n8n stops at the first create, poll or
+	 * download it picks, while that request is in flight (it never gets its answer).
+	 */
+	function renders(options: { failOnce?: string; stopAt?: (route: 'create' | 'poll' | 'download', body?: IDataObject) => boolean; raceAtDownload?: true; downloadMs?: number } = {}) {
+		const tasks = new Map<string, { at: number; prompt: string }>();
+		const failed = new Set<string>();
+		let stopped = false;
+		const stops = (route: 'create' | 'poll' | 'download', body?: IDataObject): boolean => {
+			if (stopped || !options.stopAt?.(route, body)) return false;
+			stopped = true;
+			harness?.kill();
+			return true;
+		};
+		hostile.on(CREATE, ({ body, res }, h) => {
+			const taskId = `task-${tasks.size + 1}`;
+			tasks.set(taskId, { at: Date.now(), prompt: String(body?.prompt) });
+			if (stops('create', body)) return h.hang(res);
+			h.json(res, 200, h.accepted(taskId));
+		});
+		hostile.on(POLL, ({ body, res }, h) => {
+			if (stops('poll', body)) return h.hang(res);
+			const taskId = String(body?.taskId);
+			const task = tasks.get(taskId);
+			if (!task || Date.now() - task.at < RENDER) return h.json(res, 200, h.running(taskId));
+			if (task.prompt === options.failOnce && !failed.has(task.prompt)) {
+				failed.add(task.prompt);
+				return h.json(res, 200, { code: 'SUCCESS', data: { taskId, status: 'failed', generations: [{ id: taskId, status: 'failed', failMsg: 'Content policy' }] } });
+			}
+			h.json(res, 200, h.finished(taskId, `${h.origins.b}/v.mp4`));
+		});
+		hostile.on('GET /v.mp4', ({ res }, h) => {
+			downloads++;
+			if (stops('download')) return h.hang(res);
+			// A slow download: the clock moves on while the video comes (the fake clock runs only at jumps).
+			if (options.downloadMs) jest.setSystemTime(Date.now() + options.downloadMs);
+			if (options.raceAtDownload && downloads === 1) {
+				pollsAtRace = hostile.counters.polls;
+				return void harness?.markCrashedWhileRunning().then(() => h.mp4(res));
+			}
+			h.mp4(res);
+		});
+		return tasks;
+	}
+	const renderDone = (tasks: Map<string, { at: number }>) => Date.now() - Math.min(...[...tasks.values()].map((task) => task.at)) >= RENDER;
+	const run = async (prompts: string[], extra: IDataObject = {}) =>
+		await runDurably({ ...WAIT, prompt: '={{ $json.prompt }}' }, prompts, {
+			credentials: { fastRouterApi: { apiKey: hostile.apiKey, baseUrl: hostile.origins.a } },
+			durable: { nodeTypes: { fastRouterVideoWait: new FastRouterVideoWait() }, clock, tickPhase: 17_000, onResume: (_id: string, subs: Harness) => (harness = subs) },
+			...extra,
+		});
+	const watchers = (result: DurableRun) => [...((result.subExecutions as unknown as Harness).stored.entries())].filter(([id, entry]) => id !== 'sub-1' && entry.parentExecutionId === 'sub-1');
+
+	let downloads = 0;
+	let pollsAtRace = 0;
+	beforeEach(() => {
+		harness = undefined;
+		downloads = 0;
+	});
+
+	it('while a poll is in flight (the render done): the keeper starts a new watcher, which polls again; both MP4s, 2 creates', async () => {
+		const tasks = renders({ stopAt: (route) => route === 'poll' && renderDone(tasks) });
+		const result = await run(['a fox', 'a boat']);
+		expect(harness?.killed).toEqual(['sub-2']);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => [item.json.status, videoBytes(item).length > 0, item.pairedItem])).toEqual([
+			['succeeded', true, { item: 0 }],
+			['succeeded', true, { item: 1 }],
+		]);
+		expect(hostile.counters.creates).toBe(2);
+		expect(watchers(result).map(([, entry]) => entry.status)).toEqual(['crashed', 'success']);
+	});
+
+	it('while a video downloads: the next watcher downloads it again; both MP4s, 2 creates', async () => {
+		renders({ stopAt: (route) => route === 'download' });
+		const result = await run(['a fox', 'a boat']);
+		expect(harness?.killed).toEqual(['sub-2']);
+		expect(result.items.map((item) => [item.json.status, videoBytes(item).length > 0])).toEqual([
+			['succeeded', true],
+			['succeeded', true],
+		]);
+		expect(hostile.counters.creates).toBe(2);
+	});
+
+	it('n8n’s start-up race: the watcher is marked crashed while it downloads and goes on; the keeper’s new watcher sees itself replaced by the old one’s hand-back and does nothing', async () => {
+		const tasks = renders({ raceAtDownload: true });
+		const result = await run(['a fox', 'a boat']);
+		expect(result.items.map((item) => [item.json.status, videoBytes(item).length > 0])).toEqual([
+			['succeeded', true],
+			['succeeded', true],
+		]);
+		expect(tasks.size).toBe(2);
+		// The first watcher downloaded both; the second, started on the false crash, did no work at all.
+		expect(downloads).toBe(2);
+		expect(watchers(result).map(([id, entry]) => [id, entry.status])).toEqual([
+			['sub-2', 'success'],
+			['sub-3', 'success'],
+		]);
+		expect(hostile.counters.polls).toBe(pollsAtRace);
+	});
+
+	it('a run starts no download after its 20 s budget: the rest goes on in the next run at once, after n8n saved this one, without a park', async () => {
+		const tasks = renders({ downloadMs: 6_000 });
+		const prompts = Array.from({ length: 14 }, (_, index) => `row ${index}`);
+		const result = await run(prompts);
+		expect(result.items.filter((item) => videoBytes(item).length > 0)).toHaveLength(14);
+		expect(tasks.size).toBe(14);
+		const renderEnd = Math.max(...[...tasks.values()].map((task) => task.at)) + RENDER;
+		const sub2 = (result.subExecutions as unknown as { parks: Array<{ executionId: string; at: number }> }).parks.filter((park) => park.executionId === 'sub-2');
+		expect(sub2.filter((park) => park.at >= renderEnd)).toEqual([]);
+		// Ten downloads started at once (REQUESTS_AT_ONCE), their clock past the budget: four were left to a second run.
+		const watch = ((await result.subExecutions?.read('sub-2')) as { resultData: { runData: Record<string, unknown[]> } }).resultData.runData['Node Under Test · watch'];
+		expect(watch.length).toBe(sub2.length + 2);
+	});
+
+	it('after a re-create (Retry On Fail) was answered: its new task is waited for, not created a third time; both MP4s', async () => {
+		// The first poll after the re-create's answer: in the run after the one that sent it.
+		const tasks = renders({ failOnce: 'a boat', stopAt: (route) => route === 'poll' && tasks.size === 3 });
+		const result = await run(['a fox', 'a boat'], { settings: { retryOnFail: true, maxTries: 3 } });
+		expect(harness?.killed.length).toBe(1);
+		expect(result.items.map((item) => [item.json.status, videoBytes(item).length > 0])).toEqual([
+			['succeeded', true],
+			['succeeded', true],
+		]);
+		expect([...tasks.values()].map((task) => task.prompt)).toEqual(['a fox', 'a boat', 'a boat']);
+	});
+
+	it('while the re-create itself is in flight: it may have reached FastRouter, so it is never sent again; that item says so, the other’s MP4 comes out', async () => {
+		const tasks = renders({ failOnce: 'a boat', stopAt: (route) => route === 'create' && tasks.size === 3 });
+		const result = await run(['a fox', 'a boat'], { settings: { retryOnFail: true, maxTries: 3 }, continueOnFail: true });
+		expect(harness?.killed.length).toBe(1);
+		expect(result.items[0].json.status).toBe('succeeded');
+		expect(result.items[1].json.error).toMatch(/^Item 2: Not created again: n8n stopped while this item’s new create \(Retry On Fail\) was being sent/);
+		// The first create of each row, and the one re-create that was cut off: never a third.
+		expect(hostile.counters.creates).toBe(3);
 	});
 });
 
@@ -250,8 +401,12 @@ describe('durable as fast as n8n allows, its storage bounded', () => {
 		// Every task was polled together at each resume, not at every other one.
 		const polls = Object.values(sim.counters.polls);
 		expect(Math.max(...polls)).toBeLessThanOrEqual(Math.ceil(RENDER / 65_000) + 1);
-		const sizes = childParks(result).map((park) => park.bytes);
+		// The watcher (sub-2) parks at every poll; the keeper (sub-1) once, with the wait as handed on.
+		const sizes = childParks(result).filter((park) => park.executionId === 'sub-2').map((park) => park.bytes);
 		expect(sizes.length).toBeGreaterThanOrEqual(9);
+		const keeper = childParks(result).filter((park) => park.executionId === 'sub-1').map((park) => park.bytes);
+		expect(keeper).toHaveLength(1);
+		expect(keeper[0]).toBeLessThan(2 * sizes[0]);
 		// The videos are kept inline in this harness's binary mode: only the parks before the first video count.
 		const beforeVideos = sizes.slice(0, -1);
 		expect(Math.max(...beforeVideos)).toBeLessThan(2 * sizes[0]);

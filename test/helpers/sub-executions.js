@@ -78,6 +78,14 @@ class SubExecutions {
 		this.parks = [];
 		this.counter = 0;
 		this.nodeTypes = options.nodeTypes;
+		/** The sub-executions this harness started (the test's own execution is not one). */
+		this.created = new Set();
+		/** @type {Array<{ executionId: string, kill: () => void }>} the sub-executions running now, innermost last */
+		this.running = [];
+		/** @type {string[]} the sub-executions killed, in order */
+		this.killed = [];
+		/** @type {Array<{ executionId: string, parentExecutionId?: string, run: any }>} ended sub-executions whose parent is not one */
+		this.finished = [];
 	}
 
 	/** What `getExecutionDataById` answers: the execution's data as stored. @param {string} executionId */
@@ -103,12 +111,38 @@ class SubExecutions {
 	}
 
 	/**
+	 * n8n stops, at once, while a sub-execution runs (a SIGKILL): the innermost running one ends
+	 * there, its in-flight requests cut, and n8n's records keep what it last stored — its last park
+	 * or, with the workflow setting `saveExecutionProgress`, its last finished step — marked
+	 * crashed, as n8n's crash recovery marks it at the next start.
+	 */
+	kill() {
+		const running = this.running.at(-1);
+		if (!running) throw new Error('no sub-execution is running');
+		running.kill();
+	}
+
+	/**
+	 * n8n's start-up race (docs/durable-waits.md): its crash recovery marks the sub-execution that
+	 * runs now crashed, as stored, while it goes on running; the wait tracker's sweep then resumes
+	 * the execution waiting on it with what was stored. The run's own end is stored later, over it.
+	 */
+	async markCrashedWhileRunning() {
+		const running = this.running.at(-1);
+		const entry = running && this.stored.get(running.executionId);
+		if (!running || !entry) throw new Error('no sub-execution is running');
+		this.stored.set(running.executionId, { ...entry, status: 'crashed' });
+		await this.ended(running.executionId, undefined);
+	}
+
+	/**
 	 * `additionalData.executeWorkflow`, as n8n's CLI does it for an inline workflow: a new
 	 * execution of it, started with the caller's items on its trigger.
 	 * @param {any} workflowInfo @param {any} _additionalData @param {any} options
 	 */
 	async executeWorkflow(workflowInfo, _additionalData, options) {
 		const executionId = `sub-${++this.counter}`;
+		this.created.add(executionId);
 		const workflowData = { id: options.parentWorkflowId, ...workflowInfo.code };
 		const workflow = this.workflowOf(workflowData);
 		const start = workflowData.nodes.find((/** @type {any} */ node) => node.type === 'n8n-nodes-base.executeWorkflowTrigger');
@@ -118,6 +152,7 @@ class SubExecutions {
 		});
 		this.stored.set(executionId, { workflowData, data: stringify(runData), status: 'new', parentExecutionId: options.parentExecution?.executionId });
 		const run = await this.process(executionId, workflow, runData);
+		if (!run) throw new Error(`n8n stopped while sub-execution ${executionId} was starting`);
 		this.store(executionId, workflowData, run);
 		const last = lastOutput(run);
 		return { executionId, data: last?.main ?? [null], waitTill: run.waitTill };
@@ -137,29 +172,84 @@ class SubExecutions {
 		});
 	}
 
-	/** @param {string} executionId @param {any} workflow @param {any} runData */
+	/**
+	 * Runs a segment of a sub-execution; undefined when it was killed. With `saveExecutionProgress`
+	 * the execution is stored after every step, as n8n's progress hook does.
+	 * @param {string} executionId @param {any} workflow @param {any} runData
+	 */
 	async process(executionId, workflow, runData) {
 		const hooks = this.options.hooks(executionId);
+		let killed = false;
+		if (workflow.settings?.saveExecutionProgress) {
+			hooks.addHandler('nodeExecuteAfter', (/** @type {string} */ nodeName, /** @type {any} */ _task, /** @type {any} */ data) => {
+				const entry = this.stored.get(executionId);
+				if (killed || !entry) return;
+				data.resultData.lastNodeExecuted = nodeName;
+				this.stored.set(executionId, { ...entry, data: stringify(data), status: 'running' });
+			});
+		}
 		const additionalData = this.options.additionalData(executionId, hooks);
-		return await new WorkflowExecute(additionalData, 'integrated', runData).processRunExecutionData(workflow);
+		const running = new WorkflowExecute(additionalData, 'integrated', runData).processRunExecutionData(workflow);
+		/** @type {Promise<undefined>} */
+		const stop = new Promise((resolve) => {
+			this.running.push({
+				executionId,
+				kill: () => {
+					killed = true;
+					this.killed.push(executionId);
+					running.cancel();
+					resolve(undefined);
+				},
+			});
+		});
+		try {
+			return await Promise.race([running, stop]);
+		} finally {
+			this.running = this.running.filter((entry) => entry.executionId !== executionId);
+			if (killed) {
+				const entry = this.stored.get(executionId);
+				if (entry) this.stored.set(executionId, { ...entry, status: 'crashed' });
+			}
+		}
+	}
+
+	/**
+	 * A sub-execution ended (or died): as n8n does, the execution waiting on it is patched with
+	 * its result — its last stored output, for one that died — and resumed, when it is one of
+	 * these; else the end is reported to the test, which resumes its own execution.
+	 * @param {string} executionId @param {any} run the run, or undefined when it was killed
+	 */
+	async ended(executionId, run) {
+		const entry = this.stored.get(executionId);
+		const result = run ?? { data: parse(entry?.data ?? '{}'), status: 'crashed' };
+		const parentId = entry?.parentExecutionId;
+		const parent = parentId ? this.stored.get(parentId) : undefined;
+		if (!parentId || !this.created.has(parentId)) {
+			this.finished.push({ executionId, parentExecutionId: parentId, run: result });
+			return;
+		}
+		if (!parent || parent.status !== 'waiting' || !lastOutput(result)) return;
+		const resumed = await this.process(parentId, this.workflowOf(parent.workflowData), patchParent(parent.data, result));
+		if (resumed) this.store(parentId, parent.workflowData, resumed);
+		if (resumed?.status !== 'waiting') await this.ended(parentId, resumed);
 	}
 
 	/**
 	 * Drives every waiting sub-execution to its end, moving the clock to each resume, reading each
-	 * park back from what was stored. Returns the parents whose sub-execution ended, with its result.
+	 * park back from what was stored. Returns the executions whose sub-execution ended, with its result.
 	 */
 	async settle() {
-		const finished = [];
 		for (;;) {
 			const next = [...this.stored].filter(([, entry]) => entry.status === 'waiting' && new Date(entry.waitTill ?? 0).getTime() !== WAIT_FOR_SUB_EXECUTION.getTime());
-			if (next.length === 0) return finished;
-			const [executionId, entry] = next[0];
-			const park = [...this.parks].reverse().find((candidate) => candidate.executionId === executionId);
-			this.options.clock.set(Math.max(this.options.clock.now(), park?.resumeAt ?? 0));
+			if (next.length === 0) return this.finished.splice(0);
+			// The wait tracker resumes the one due first.
+			const resumeAt = (/** @type {string} */ id) => [...this.parks].reverse().find((candidate) => candidate.executionId === id)?.resumeAt ?? 0;
+			const [executionId, entry] = next.sort(([a], [b]) => resumeAt(a) - resumeAt(b))[0];
+			this.options.clock.set(Math.max(this.options.clock.now(), resumeAt(executionId)));
 			this.options.onResume?.(executionId);
 			const run = await this.process(executionId, this.workflowOf(entry.workflowData), parse(entry.data));
-			this.store(executionId, entry.workflowData, run);
-			if (run.status !== 'waiting') finished.push({ executionId, parentExecutionId: entry.parentExecutionId, run });
+			if (run) this.store(executionId, entry.workflowData, run);
+			if (run?.status !== 'waiting') await this.ended(executionId, run);
 		}
 	}
 }

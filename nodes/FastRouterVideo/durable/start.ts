@@ -12,7 +12,7 @@ import type { ItemOptions } from '../settings/itemSettings';
 import { DURABLE_MIN_POLL_INTERVAL_MS, REQUESTS_AT_ONCE } from '../settings/limits';
 import { forItem } from '../transport/trace';
 import type { Connection } from '../transport/types';
-import { childWorkflow } from './childWorkflow';
+import { keeperWorkflow, ownerOf } from './childWorkflow';
 import { startItem } from './store';
 import type { WaitPlan } from './waitMode';
 import { type DurableWait, isOpen, type ItemWait, type StoredTerms, summaryOf, WAIT_VERSION } from './waitState';
@@ -50,7 +50,7 @@ export async function startDurableWait(
 	let result;
 	try {
 		// n8n stores this item with the sub-execution: whatever FastRouter echoed of the key is cut out.
-		result = await ctx.executeWorkflow({ code: childWorkflow(ctx, waiting) }, [redactItem(startItem(wait), connection.apiKey)], undefined, {
+		result = await ctx.executeWorkflow({ code: keeperWorkflow(ctx, ownerOf(ctx), waiting) }, [redactItem(startItem(wait), connection.apiKey)], undefined, {
 			parentExecution: { executionId: ctx.getExecutionId(), workflowId: String(workflow.id), shouldResume: true },
 		});
 	} catch (error) {

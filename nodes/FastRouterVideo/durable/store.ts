@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, IRunExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { redactDeep } from '../text/safeText';
@@ -22,13 +22,15 @@ import { type DurableWait, taskIdOf, WAIT_VERSION } from './waitState';
  */
 
 const KEY = 'fastRouterVideoWait';
+/** Where the keeper keeps the id of the watcher it waits on (childWorkflow.ts). */
+const WATCHER_KEY = 'fastRouterVideoWatcher';
 
-/** The wait as the watch step last stored it, or as FastRouter Video handed it over. */
+/** The wait as this execution last stored it, or as it was handed over. */
 export function loadWait(ctx: IExecuteFunctions, items: INodeExecutionData[]): DurableWait {
 	const stored = ctx.getContext('flow')[KEY] as DurableWait | undefined;
 	if (stored?.v === WAIT_VERSION) return stored;
-	const handed = (items[0]?.json.details as IDataObject | undefined)?.[KEY] as { v?: number } | undefined;
-	if (handed?.v === WAIT_VERSION) return handed as DurableWait;
+	const handed = handedWait(items);
+	if (handed) return handed;
 	// A wait an earlier version of this package stored, and resumed by this one.
 	const older = fromVersion1(items.map((item) => ({ state: (item.json.details as IDataObject | undefined)?.[KEY], binary: item.binary })));
 	if (older) return older;
@@ -36,6 +38,22 @@ export function loadWait(ctx: IExecuteFunctions, items: INodeExecutionData[]): D
 		itemIndex: 0,
 		description: 'Use FastRouter Video with Create and Wait and Wait Mode "Durable" (or "Automatic") instead.',
 	});
+}
+
+/** The wait an item hands on (FastRouter Video's to its keeper, a keeper's to its watcher, a watcher's back). */
+export function handedWait(items: INodeExecutionData[]): DurableWait | undefined {
+	const handed = (items[0]?.json.details as IDataObject | undefined)?.[KEY] as DurableWait | undefined;
+	return handed?.v === WAIT_VERSION ? handed : undefined;
+}
+
+/** The keeper keeps the wait it last handed on, as it was (the same object: n8n stores it once). */
+export function keepHanded(ctx: IExecuteFunctions, wait: DurableWait): void {
+	ctx.getContext('flow')[KEY] = wait;
+}
+
+/** Whether this execution has saved a wait yet: a watcher's first run has not. */
+export function hasSavedWait(ctx: IExecuteFunctions): boolean {
+	return ctx.getContext('flow')[KEY] !== undefined;
 }
 
 /** Stores the wait for the next park, with whatever FastRouter echoed of the key cut out; returns what it stored. */
@@ -71,4 +89,48 @@ export function passedItem(wait: DurableWait, previous?: INodeExecutionData): IN
 
 function describeTask(taskId: string | undefined): string {
 	return taskId ? `task ${taskId}` : 'no task created';
+}
+
+/** The wait a sub-execution last saved (at its last park, or after its last step run), read from its stored data. */
+export function savedWait(data: IRunExecutionData | undefined): DurableWait | undefined {
+	const stored = (data?.executionData?.contextData?.flow as IDataObject | undefined)?.[KEY] as DurableWait | undefined;
+	return stored?.v === WAIT_VERSION ? stored : undefined;
+}
+
+/** The watcher the keeper waits on, as the keeper's round step recorded it. */
+export function currentWatcher(ctx: IExecuteFunctions): string | undefined {
+	return ctx.getContext('flow')[WATCHER_KEY] as string | undefined;
+}
+
+export function recordWatcher(ctx: IExecuteFunctions, executionId: string): void {
+	ctx.getContext('flow')[WATCHER_KEY] = executionId;
+}
+
+/** The watcher a keeper waits on, read from the keeper's stored data: a watcher that is not it has been replaced. */
+export function watcherOf(keeper: IRunExecutionData | undefined): string | undefined {
+	return (keeper?.executionData?.contextData?.flow as IDataObject | undefined)?.[WATCHER_KEY] as string | undefined;
+}
+
+/**
+ * What a watcher hands its keeper when it ends: the settled wait (every item done or failed), or
+ * word that it was replaced by another and did nothing. Anything else the keeper receives is what
+ * n8n stored of a watcher that was cut off.
+ */
+export type HandedBack = { kind: 'settled'; watcher: string; wait: DurableWait } | { kind: 'replaced'; watcher: string } | { kind: 'cutOff' };
+
+export function handBackItem(wait: DurableWait, watcher: string): INodeExecutionData {
+	const item = startItem(wait);
+	return { ...item, json: { ...item.json, details: { ...(item.json.details as IDataObject), handedBackBy: watcher } } };
+}
+
+export function replacedItem(watcher: string): INodeExecutionData {
+	return { json: { details: { replacedWatcher: watcher } }, pairedItem: { item: 0 } };
+}
+
+export function readHandedBack(items: INodeExecutionData[]): HandedBack {
+	const details = items[0]?.json.details as IDataObject | undefined;
+	const wait = details?.[KEY] as DurableWait | undefined;
+	if (typeof details?.handedBackBy === 'string' && wait?.v === WAIT_VERSION) return { kind: 'settled', watcher: details.handedBackBy, wait };
+	if (typeof details?.replacedWatcher === 'string') return { kind: 'replaced', watcher: details.replacedWatcher };
+	return { kind: 'cutOff' };
 }

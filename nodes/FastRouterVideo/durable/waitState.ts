@@ -51,8 +51,12 @@ interface ItemBase {
 export type ItemWait =
 	/** Its task is running: polled when `poll.nextPollAt` comes (the create's answer in `raw` with Include Raw Response). */
 	| (ItemBase & { phase: 'waiting'; task: NormalizedTask; poll: StoredPoll; raw?: IDataObject; retry?: StoredRetry })
-	/** Refused before anything was created, under Retry On Fail: its create is sent again at `at`. */
-	| (ItemBase & { phase: 'recreate'; at: number; failure: ItemFailure; retry: StoredRetry })
+	/**
+	 * To be created again (Retry On Fail): its create is sent at `at`, by the first step run after
+	 * a saved state marked it `sending` — so that a run cut off while sending it is seen as such
+	 * (keeperSteps.ts) and the create is never sent twice.
+	 */
+	| (ItemBase & { phase: 'recreate'; at: number; failure: ItemFailure; retry: StoredRetry; sending?: true })
 	/** Done: the output item's json, and its video (a reference into n8n's binary data). */
 	| (ItemBase & { phase: 'done'; json: IDataObject; binary?: Record<string, IBinaryData> })
 	/** Failed for good: the failure, as the node's On Error then gives it. */
@@ -64,6 +68,11 @@ export interface DurableWait {
 	parentExecutionId: string;
 	/** That node's name: FastRouter's trace names its spans after it. */
 	node?: string;
+	/**
+	 * The keeper this state's watcher works for (childWorkflow.ts); absent in a wait stored by
+	 * version 0.2, whose one sub-execution polled itself.
+	 */
+	keeper?: string;
 	/** The FastRouter Video node's On Error setting. */
 	policy: FailurePolicy;
 	/** How this run waits and why, as the executions list says it: `durable (Automatic: a trigger run)`. */

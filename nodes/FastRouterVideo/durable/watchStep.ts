@@ -10,11 +10,11 @@ import { judgeWait } from '../output/waitEnd';
 import { nextPoll, POLL_GRACE_MS, pollState, waitPolicy } from '../polling/cadence';
 import { pollTask, type WaitEnd } from '../polling/loop';
 import type { NormalizedTask } from '../polling/normalize';
-import { DURABLE_MIN_POLL_INTERVAL_MS, REQUESTS_AT_ONCE } from '../settings/limits';
+import { DURABLE_MIN_POLL_INTERVAL_MS, DURABLE_STEP_BUDGET_MS, REQUESTS_AT_ONCE } from '../settings/limits';
 import { discard, getConnection } from '../transport/exchange';
 import { forItem } from '../transport/trace';
 import type { Connection } from '../transport/types';
-import { loadWait, passedItem, saveWait } from './store';
+import { handBackItem, hasSavedWait, loadWait, passedItem, replacedItem, saveWait, watcherOf } from './store';
 import { type DurableWait, isOpen, type ItemWait, type StoredRetry, summaryOf } from './waitState';
 
 /**
@@ -26,27 +26,55 @@ const RESUME_FLOOR_MS = DURABLE_MIN_POLL_INTERVAL_MS;
 
 type OpenItem = Extract<ItemWait, { phase: 'waiting' | 'recreate' }>;
 
+/** What one run of the watch step did: the wait as stored, whether some task still runs, whether due work was left for the next run. */
+interface Advanced {
+	wait: DurableWait;
+	open: boolean;
+	left: boolean;
+	item: INodeExecutionData;
+}
+
 /**
- * One step of the wait: polls the tasks that are due (the in-process cadence's decisions), keeps
- * each finished video in n8n's binary data, applies Max Wait, On Timeout and Retry On Fail, and
- * stores the state. `open`: some task still runs.
+ * One run of the watch step: polls the tasks that are due (the in-process cadence's decisions),
+ * keeps each finished video in n8n's binary data, applies Max Wait, On Timeout and Retry On Fail,
+ * and stores the state. Work still due when the run's budget is spent is `left` for the next run.
  */
-async function advanceWait(ctx: IExecuteFunctions): Promise<{ wait: DurableWait; open: boolean; item: INodeExecutionData }> {
-	const input = ctx.getInputData();
-	const wait = loadWait(ctx, input);
-	// The trace of the execution the wait works for, as its creates had.
-	const connection = await getConnection(ctx, wait.node ? { executionId: wait.parentExecutionId, nodeName: wait.node } : undefined);
+async function advanceWait(ctx: IExecuteFunctions, wait: DurableWait, connection: Connection, input: INodeExecutionData[]): Promise<Advanced> {
 	const now = Date.now();
-	const due = wait.items.map((entry) => isDue(entry, wait, now));
+	const { due, left: held } = dueThisRun(wait, now);
 	let items = wait.items;
+	let left = false;
 	if (due.some(Boolean)) {
 		if (await parentStopped(ctx, wait.parentExecutionId)) items = items.map((entry) => (isOpen(entry) ? failedFor(entry, stopped(entry, wait)) : entry));
-		else items = await advanceDue(ctx, { connection, wait, credits: wait.credits ? new CreditLimit(wait.credits) : undefined, startedAt: now }, due);
+		else ({ items, left } = await advanceDue(ctx, { connection, wait, credits: wait.credits ? new CreditLimit(wait.credits) : undefined, startedAt: now }, due));
 	}
-	const stored = saveWait(ctx, { ...wait, items }, connection.apiKey);
-	const open = stored.items.some(isOpen);
+	const next = { ...wait, items };
+	left ||= held;
+	const stored = saveWait(ctx, markSending(next, left ? Date.now() : parkUntil(next, Date.now()).getTime()), connection.apiKey);
 	publishSummary(ctx, summaryOf(stored), connection.apiKey);
-	return { wait: stored, open, item: passedItem(stored, input[0]) };
+	return { wait: stored, open: stored.items.some(isOpen), left, item: passedItem(stored, input[0]) };
+}
+
+/**
+ * What this run does. A run that has re-creates to send sends only those, and the rest goes on in
+ * the next run, at once: that run begins from a state n8n saved with their new tasks, so a stop
+ * can cut off the sending itself (a second), never a re-create whose answer had come.
+ */
+function dueThisRun(wait: DurableWait, now: number): { due: boolean[]; left: boolean } {
+	const due = wait.items.map((entry) => isDue(entry, wait, now));
+	const recreates = due.map((isDueNow, index) => isDueNow && wait.items[index].phase === 'recreate');
+	if (!recreates.some(Boolean)) return { due, left: false };
+	return { due: recreates, left: due.some((isDueNow, index) => isDueNow && !recreates[index]) };
+}
+
+/**
+ * Marks the re-creates the next run will send, so that the state saved before that run says so: a
+ * watcher cut off in that run leaves them marked, and its keeper then knows they may have been
+ * sent (keeperSteps.ts) instead of sending them again.
+ */
+function markSending(wait: DurableWait, nextRunAt: number): DurableWait {
+	const items = wait.items.map((entry): ItemWait => (entry.phase === 'recreate' && !entry.sending && entry.at < nextRunAt + RESUME_FLOOR_MS ? { ...entry, sending: true } : entry));
+	return items.some((entry, index) => entry !== wait.items[index]) ? { ...wait, items } : wait;
 }
 
 /** When the wait must be resumed: its earliest due poll, but never sooner than n8n can resume it. */
@@ -56,18 +84,36 @@ function parkUntil(wait: DurableWait, now: number): Date {
 }
 
 function isDue(entry: ItemWait, wait: DurableWait, now: number): boolean {
-	if (entry.phase === 'recreate') return entry.at < now + RESUME_FLOOR_MS;
+	// A re-create is sent only by a run that follows a saved state marking it (markSending).
+	if (entry.phase === 'recreate') return entry.sending === true && entry.at < now + RESUME_FLOOR_MS;
 	if (entry.phase !== 'waiting') return false;
 	const { nextPollAt, lastPollAt } = entry.poll;
 	// Early, but not so early that a task just created or just polled is looked at again at once.
 	return nextPollAt <= now || (nextPollAt < now + RESUME_FLOOR_MS && now - lastPollAt >= wait.terms[entry.terms].intervalMs / 2);
 }
 
-async function advanceDue(ctx: IExecuteFunctions, step: StepContext, due: boolean[]): Promise<ItemWait[]> {
+/**
+ * The due items advanced, at most REQUESTS_AT_ONCE at a time; none is started once the run's
+ * budget is spent (those are `left`, still due, for the next run).
+ */
+async function advanceDue(ctx: IExecuteFunctions, step: StepContext, due: boolean[]): Promise<{ items: ItemWait[]; left: boolean }> {
 	const { items } = step.wait;
-	const advanced = await mapInPool(items, REQUESTS_AT_ONCE, async (entry, index) => (due[index] && isOpen(entry) ? await advanceItem(ctx, step, entry) : entry), ctx.getExecutionCancelSignal());
+	let left = false;
+	const advanced = await mapInPool(
+		items,
+		REQUESTS_AT_ONCE,
+		async (entry, index) => {
+			if (!due[index] || !isOpen(entry)) return entry;
+			if (Date.now() - step.startedAt >= DURABLE_STEP_BUDGET_MS) {
+				left = true;
+				return entry;
+			}
+			return await advanceItem(ctx, step, entry);
+		},
+		ctx.getExecutionCancelSignal(),
+	);
 	if (Object.keys(advanced).length !== items.length) throw cancelled(ctx);
-	return advanced;
+	return { items: advanced, left };
 }
 
 /** What one step works with: where FastRouter is, the wait, the run's credits, and when the step began. */
@@ -86,7 +132,7 @@ interface StepContext {
 async function advanceItem(ctx: IExecuteFunctions, step: StepContext, entry: OpenItem): Promise<ItemWait> {
 	const { wait } = step;
 	const connection = forItem(step.connection, entry.item);
-	if (entry.phase === 'recreate') return await tryAgain(ctx, step, entry, entry.failure, 'createAnew');
+	if (entry.phase === 'recreate') return await createAgain(ctx, step, entry);
 	const terms = wait.terms[entry.terms];
 	const polled = await pollTask(ctx, connection, entry.task.taskId ?? '', entry.task.model, entry.poll.deadline + POLL_GRACE_MS);
 	const decision = nextPoll(waitPolicy(terms.intervalMs), entry.poll, polled, Date.now());
@@ -101,21 +147,29 @@ async function advanceItem(ctx: IExecuteFunctions, step: StepContext, entry: Ope
 		const { item, terms: termsIndex, created } = latest;
 		return { item, terms: termsIndex, ...(created ? { created } : {}), phase: 'done', json: verdict.item.json, ...(verdict.item.binary ? { binary: verdict.item.binary } : {}) };
 	}
-	return await tryAgain(ctx, step, latest, verdict.failure, verdict.retry);
+	return tryAgain(step, latest, verdict.failure, verdict.retry);
 }
 
 /**
  * Retry On Fail, as a durable wait applies it (n8n retries a node only before it waits): each item
- * gets the node's Max Tries. A failed generation (or a create refused before anything was made) is
- * created anew; a task that timed out, or whose wait or download failed, is waited for again,
- * Max Wait counting afresh.
+ * gets the node's Max Tries. A task that timed out, or whose wait or download failed, is waited for
+ * again, Max Wait counting afresh. A failed generation is to be created anew: by a later run, once
+ * a saved state marks it (markSending), never by the run that decided it.
  */
-async function tryAgain(ctx: IExecuteFunctions, step: StepContext, entry: OpenItem, failure: ItemFailure, retry: 'createAnew' | 'waitAgain'): Promise<ItemWait> {
+function tryAgain(step: StepContext, entry: Extract<ItemWait, { phase: 'waiting' }>, failure: ItemFailure, retry: 'createAnew' | 'waitAgain'): ItemWait {
 	if (!entry.retry || entry.retry.triesLeft < 1) return failedFor(entry, failure);
 	const terms = step.wait.terms[entry.terms];
+	if (retry === 'waitAgain') return waitingFor(entry, entry.task, Date.now(), terms.maxWaitS, terms.intervalMs, { ...entry.retry, triesLeft: entry.retry.triesLeft - 1 }, entry.raw);
+	const recreate: ItemWait = { item: entry.item, terms: entry.terms, phase: 'recreate', at: Date.now(), failure, retry: entry.retry };
+	if (entry.created) recreate.created = entry.created;
+	return recreate;
+}
+
+/** A marked re-create sent: it costs credits again, within the run's limit, and uses up one of the item's tries. */
+async function createAgain(ctx: IExecuteFunctions, step: StepContext, entry: Extract<ItemWait, { phase: 'recreate' }>): Promise<ItemWait> {
+	if (entry.retry.triesLeft < 1) return failedFor(entry, entry.failure);
+	const terms = step.wait.terms[entry.terms];
 	const next: StoredRetry = { ...entry.retry, triesLeft: entry.retry.triesLeft - 1 };
-	if (retry === 'waitAgain' && entry.phase === 'waiting') return waitingFor(entry, entry.task, Date.now(), terms.maxWaitS, terms.intervalMs, next, entry.raw);
-	// Created anew: this costs credits again, within the run's limit.
 	const { request } = entry.retry;
 	const creation = await createWithin(step.credits, entry.item, request, async () => await sendCreate(ctx, forItem(step.connection, entry.item), request, entry.item, terms.maxWaitS * 1000));
 	if (creation.kind === 'failed') return failedFor({ ...entry, ...(creation.created ? { created: creation.created } : {}) }, creation.failure);
@@ -137,7 +191,7 @@ export function waitingFor(
 	return { item: entry.item, terms: entry.terms, ...(entry.created ? { created: entry.created } : {}), phase: 'waiting', task, poll, ...(raw ? { raw } : {}), ...(retry ? { retry } : {}) };
 }
 
-function failedFor(entry: Pick<ItemWait, 'item' | 'terms' | 'created'>, failure: ItemFailure): ItemWait {
+export function failedFor(entry: Pick<ItemWait, 'item' | 'terms' | 'created'>, failure: ItemFailure): ItemWait {
 	return { item: entry.item, terms: entry.terms, ...(entry.created ? { created: entry.created } : {}), phase: 'failed', failure };
 }
 
@@ -166,17 +220,53 @@ function stopped(entry: OpenItem, wait: DurableWait): ItemFailure {
 	};
 }
 
-/** The watch step: advances the wait, then either parks it (looping back on the resume) or hands it to the finish. */
+/**
+ * The watch step. A new watcher first only parks: its keeper runs until it does, and nothing that
+ * a stop could cut off may run while the keeper runs. Later runs advance the wait, then go on at
+ * once (work left by the budget; n8n saves the run first), park until the next poll is due, or hand
+ * the settled wait back. A watcher its keeper has replaced does nothing.
+ */
 export async function watchStep(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const { wait, open, item } = await advanceWait(ctx);
-	if (!open) return [[], [item]];
-	await ctx.putExecutionToWait(parkUntil(wait, Date.now()));
-	return [[item], []];
+	const input = ctx.getInputData();
+	const fresh = !hasSavedWait(ctx);
+	const wait = loadWait(ctx, input);
+	const connection = await connectionFor(ctx, wait);
+	if (wait.keeper && fresh) {
+		const stored = saveWait(ctx, markSending(wait, parkUntil(wait, Date.now()).getTime()), connection.apiKey);
+		await ctx.putExecutionToWait(parkUntil(stored, Date.now()));
+		return [[passedItem(stored, input[0])], []];
+	}
+	if (wait.keeper && (await replaced(ctx, wait.keeper))) return [[], [replacedItem(ctx.getExecutionId())]];
+	const advanced = await advanceWait(ctx, wait, connection, input);
+	if (!advanced.open) return [[], [handBackItem(advanced.wait, ctx.getExecutionId())]];
+	if (!advanced.left) await ctx.putExecutionToWait(parkUntil(advanced.wait, Date.now()));
+	return [[advanced.item], []];
+}
+
+/** FastRouter, with the trace of the execution the wait works for, as its creates had. */
+async function connectionFor(ctx: IExecuteFunctions, wait: DurableWait): Promise<Connection> {
+	return await getConnection(ctx, wait.node ? { executionId: wait.parentExecutionId, nodeName: wait.node } : undefined);
+}
+
+/**
+ * Whether the keeper now waits on another watcher (it saw this one cut off, wrongly: n8n's crash
+ * recovery marks a running execution crashed at start-up). Not knowing counts as not replaced.
+ */
+async function replaced(ctx: IExecuteFunctions, keeper: string): Promise<boolean> {
+	try {
+		const current = watcherOf(await ctx.getExecutionDataById(keeper));
+		return current !== undefined && current !== ctx.getExecutionId();
+	} catch (error) {
+		ctx.logger.warn(`FastRouter Video could not look at its keeper ${keeper}; watching on`, { error: (error as Error).message });
+		return false;
+	}
 }
 
 /** A version 1 wait's poll step: advances the wait; its own wait step parks it. */
 export async function legacyPollStep(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const { open, item } = await advanceWait(ctx);
+	const input = ctx.getInputData();
+	const wait = loadWait(ctx, input);
+	const { open, item } = await advanceWait(ctx, wait, await connectionFor(ctx, wait), input);
 	return open ? [[], [item]] : [[item], []];
 }
 

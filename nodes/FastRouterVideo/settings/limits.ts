@@ -12,6 +12,14 @@ export const MIN_POLL_INTERVAL_MS = 1_000;
  */
 export const DURABLE_MIN_POLL_INTERVAL_MS = 60_000;
 export const DEFAULT_POLL_INTERVAL_S = 5;
+/**
+ * A run of a durable wait's watch step starts no new poll, download or re-create after this long;
+ * what is left goes on in the next run, after n8n has saved this one. So a stop cuts off at most
+ * this much work, n8n's graceful shutdown (30 s unless N8N_GRACEFUL_SHUTDOWN_TIMEOUT says otherwise)
+ * mostly sees the run end, and a run resumed at n8n's start-up ends long before the wait tracker's
+ * next look, a minute later, which would otherwise find it marked crashed by the start-up recovery.
+ */
+export const DURABLE_STEP_BUDGET_MS = 20_000;
 
 export const DEFAULT_MAX_WAIT_S = 900;
 export const DEFAULT_MAX_VIDEO_MB = 4096;

@@ -1,0 +1,118 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { WAIT_FOR_SUB_EXECUTION } from 'n8n-workflow';
+
+import { finishBatch } from '../batch/finish';
+import type { ItemFailure } from '../errors/failure';
+import { failed, type ItemOutcome, output } from '../output/outcome';
+import { hintCost, publishSummary } from '../output/runSummary';
+import { getConnection } from '../transport/exchange';
+import { ownerOf, watcherWorkflow } from './childWorkflow';
+import { currentWatcher, handedWait, keepHanded, loadWait, passedItem, readHandedBack, recordWatcher, savedWait, startItem } from './store';
+import { type DurableWait, isOpen, type ItemWait, summaryOf } from './waitState';
+import { failedFor } from './watchStep';
+
+/**
+ * The keeper's steps (childWorkflow.ts): none of them sends a request to FastRouter, so a stop
+ * finds the keeper parked, and n8n never hands FastRouter Video's execution a half-done wait.
+ */
+
+/**
+ * The round step: starts a watcher on the wait it is given and parks on it. Given word that a
+ * watcher it no longer waits on was replaced, it parks on its current watcher again instead.
+ */
+export async function roundStep(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const input = ctx.getInputData();
+	const workflowId = String(ctx.getWorkflow().id);
+	const current = currentWatcher(ctx);
+	if (readHandedBack(input).kind === 'replaced' && current) {
+		// What n8n's own executeWorkflow records when a sub-execution parks: its sweep reads it.
+		ctx.setMetadata({ waitingChildExecutionIds: [current], subExecution: { executionId: current, workflowId } });
+		await ctx.putExecutionToWait(WAIT_FOR_SUB_EXECUTION);
+		return [input];
+	}
+	const wait = handedWait(input) ?? loadWait(ctx, input);
+	// What the keeper falls back to should a watcher leave nothing readable.
+	keepHanded(ctx, wait);
+	const owner = { ...ownerOf(ctx), name: wait.node ?? ctx.getNode().name };
+	const watching = { ...wait, keeper: ctx.getExecutionId() };
+	const result = await ctx.executeWorkflow({ code: watcherWorkflow(ctx, owner, wait.items.filter(isOpen).length) }, [startItem(watching)], undefined, {
+		parentExecution: { executionId: ctx.getExecutionId(), workflowId, shouldResume: true },
+	});
+	recordWatcher(ctx, result.executionId);
+	ctx.setMetadata({ subExecution: { executionId: result.executionId, workflowId } });
+	const { apiKey } = await getConnection(ctx);
+	publishSummary(ctx, { ...summaryOf(wait), wait: `${wait.how}, for execution ${wait.parentExecutionId}, watched by sub-execution ${result.executionId}` }, apiKey);
+	// A watcher parks before it does anything; one that ended at once handed back already.
+	if (!result.waitTill) return [(result.data[0] ?? []) as INodeExecutionData[]];
+	// Stored with the park: should n8n hand this on (a stop in the keeper's own milliseconds of
+	// work), the execution ends naming every task rather than waiting forever.
+	return [[passedItem(wait)]];
+}
+
+/**
+ * The check step, after each watcher: a settled wait goes to the finish; word that a watcher was
+ * replaced goes back to the round, to park on the current one; anything else is what n8n stored of
+ * a watcher that was cut off (killed, stopped past its grace, marked crashed at start-up), and a
+ * new watcher takes over from that watcher's last saved state.
+ */
+export async function checkStep(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const input = ctx.getInputData();
+	const handed = readHandedBack(input);
+	const current = currentWatcher(ctx);
+	if (handed.kind === 'settled') {
+		// Its watcher is the one that settled it (one the keeper had taken for cut off included):
+		// any other still parked sees itself replaced, and does nothing.
+		recordWatcher(ctx, handed.watcher);
+		return [[], [input[0]]];
+	}
+	if (handed.kind === 'replaced' && handed.watcher !== current) return [[input[0]], []];
+	const saved = current ? savedWait(await ctx.getExecutionDataById(current).catch(() => undefined)) : undefined;
+	// Not readable (deleted, or cut off before its first park was stored): the wait as last handed on.
+	const last = saved ?? loadWait(ctx, input);
+	ctx.logger.warn(`FastRouter Video's durable wait: watcher ${current ?? '?'} was cut off; a new one goes on from its ${saved ? 'last saved state' : 'start'}`);
+	return [[startItem(cutOff(last))], []];
+}
+
+/**
+ * A wait whose watcher was cut off, as the next watcher takes it on. The polls and downloads the
+ * cut-off run had done are simply done again; but a re-create that run was to send may have
+ * reached FastRouter, and is never sent twice: that item fails, saying so.
+ */
+function cutOff(wait: DurableWait): DurableWait {
+	const items = wait.items.map((entry): ItemWait => (entry.phase === 'recreate' && entry.sending ? failedFor(entry, mayHaveBeenCreated(entry)) : entry));
+	return { ...wait, items };
+}
+
+function mayHaveBeenCreated(entry: Extract<ItemWait, { phase: 'recreate' }>): ItemFailure {
+	return {
+		itemIndex: entry.item,
+		taskId: entry.created?.taskId,
+		message: 'Not created again: n8n stopped while this item’s new create (Retry On Fail) was being sent, so FastRouter may have made it; a create is never sent twice',
+		description: `Its earlier try: ${entry.failure.message}. Look for the new task in FastRouter's request log (this execution's trace), or run the row again.`,
+	};
+}
+
+/**
+ * The finish step, the keeper's last: one item per item of the FastRouter Video node's input, in
+ * its order, exactly as an in-process wait gives them — its videos, and its failures as the node's
+ * On Error says: error items, or (without Continue On Fail) the node's error listing every task it
+ * created. n8n resumes the node's execution with these items, or fails the node with that error.
+ */
+export async function finishStep(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const input = ctx.getInputData();
+	const wait = handedWait(input) ?? loadWait(ctx, input);
+	const { apiKey } = await getConnection(ctx);
+	const summary = summaryOf(wait);
+	publishSummary(ctx, summary, apiKey);
+	hintCost(ctx, summary);
+	return [finishBatch(ctx, wait.items.map(outcomeOf), wait.policy, apiKey)];
+}
+
+function outcomeOf(entry: ItemWait): ItemOutcome {
+	if (entry.phase === 'done') {
+		return output({ json: entry.json, ...(entry.binary ? { binary: entry.binary } : {}), pairedItem: { item: entry.item } }, entry.created);
+	}
+	if (entry.phase === 'failed') return failed(entry.failure, entry.created);
+	// Only a wait cut short ends with an item still open.
+	return failed({ itemIndex: entry.item, taskId: entry.created?.taskId, message: 'The durable wait ended before this task did' }, entry.created);
+}
