@@ -400,15 +400,18 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			const { parent, child } = seen;
 			// The kill: R2's and R2e's polls are in flight (4 held polls), R3's videos are being
 			// downloaded (trickling); R1 has polled once and waits for its second poll; nothing else runs.
+			/** R3's downloads under way when n8n was last found ready to kill (a kill ends them). */
+			let downloading = 0;
 			const { killedAt } = await killWhen(lab, async () => {
 				if ((lab.sim?.counters.pollsInFlight ?? 0) < 4) return `polls in flight: ${lab.sim?.counters.pollsInFlight}`;
-				if (!lab.trickling('R3')) return 'R3 not downloading';
+				downloading = lab.trickling('R3');
+				if (!downloading) return 'R3 not downloading';
 				if (lab.polls('R1').some((count) => count < 1)) return 'R1 not polled yet';
 				return await busy(lab, [], ['R2', 'R2e', 'R3']);
 			});
 			seen.killedAt = killedAt;
 			seen.pollsAtKill = { R1: lab.polls('R1'), R2: lab.polls('R2'), R2e: lab.polls('R2e') };
-			seen.downloadingAtKill = { R3: lab.trickling('R3') };
+			seen.downloadingAtKill = { R3: downloading };
 			seen.restartedAt = await restart(lab);
 			lab.say(`n8n killed ${secondsSince(startedAt, killedAt)} s after the workflows started, started again ${secondsSince(killedAt, seen.restartedAt)} s later`);
 
@@ -670,9 +673,12 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 				new RegExp(`^${parent.P3}\\n${parent.P3}\\n`, 'm'),
 			);
 			lab.say(`holding the rows of execution ${parent.P3}`);
+			/** PR3's downloads under way when n8n was last found ready to kill (a kill ends them). */
+			let downloading = 0;
 			const { killedAt } = await killWhen(lab, async () => {
 				if ((lab.sim?.counters.pollsInFlight ?? 0) < 2) return `polls in flight: ${lab.sim?.counters.pollsInFlight}`;
-				if (!lab.trickling('PR3')) return 'PR3 not downloading';
+				downloading = lab.trickling('PR3');
+				if (!downloading) return 'PR3 not downloading';
 				if (lab.polls('PR1').some((count) => count < 1)) return 'PR1 not polled yet';
 				const status = pg.query(`select status from execution_entity where id = '${child.P3}'`);
 				if (status !== 'success') return `P3's sub-execution ${status}`;
@@ -686,7 +692,7 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 				P3child: pg.query(`select status from execution_entity where id = '${child.P3}'`),
 			};
 			seen.pollsAtKill = { PR1: lab.polls('PR1'), PR2: lab.polls('PR2') };
-			seen.downloadingAtKill = { PR3: lab.trickling('PR3') };
+			seen.downloadingAtKill = { PR3: downloading };
 			// n8n's connections die with it (a server still blocked on the lock would otherwise
 			// carry out n8n's update once the lock goes); then the lock goes.
 			pg.query("select pg_terminate_backend(pid) from pg_stat_activity where usename = 'n8n'");
