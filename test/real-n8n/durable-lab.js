@@ -69,6 +69,8 @@ class Lab {
 		this.uploads = [];
 		/** @type {Record<string, { id: string, path: string, waits: boolean }>} */
 		this.workflows = {};
+		/** @type {number | undefined} when n8n's REST API last answered again after a restart (ms) */
+		this.readyAt = undefined;
 	}
 
 	/** @param {string} message */
