@@ -283,9 +283,11 @@ async function measure(lab, started) {
 	await lab.trigger(KEY, prompts);
 	const answeredAt = Date.now();
 	const parentId = (await lab.parents(KEY, 1, 600_000))[0];
-	const childId = await lab.childOf(parentId, 600_000);
-	if (!childId) throw new Error(`execution ${parentId} ended without a sub-execution (did Automatic wait in process?)`);
-	lab.say(`webhook answered in ${answeredAt - triggeredAt} ms; execution ${parentId} waits on sub-execution ${childId}`);
+	const keeperId = await lab.childOf(parentId, 600_000);
+	if (!keeperId) throw new Error(`execution ${parentId} ended without a sub-execution (did Automatic wait in process?)`);
+	// The keeper parks once on its watcher, which polls, downloads and parks at every poll: the one measured.
+	const childId = await watcherOf(lab, keeperId);
+	lab.say(`webhook answered in ${answeredAt - triggeredAt} ms; execution ${parentId} waits on its keeper ${keeperId}, which waits on its watcher ${childId}`);
 
 	// The end, seen in SQLite (reading the parent through REST every second would load n8n).
 	const deadline = triggeredAt + (RENDER_S + MAX_WAIT_S + 600) * 1000;
@@ -321,17 +323,29 @@ async function measure(lab, started) {
 	const finalOf = (/** @type {string} */ id) => finalRows.find((row) => row.id === id);
 	const log = lab.n8n.log('main');
 
-	return report({ lab, sim, triggeredAt, answeredAt, parentId, childId, parent, child, samples, pollTimes, rest, finalOf, log, idle, started });
+	return report({ lab, sim, triggeredAt, answeredAt, parentId, keeperId, childId, parent, child, samples, pollTimes, rest, finalOf, log, idle, started });
+}
+
+/**
+ * The watcher a keeper parked on: its round step's run links to it.
+ * @param {Lab} lab @param {string} keeperId
+ */
+async function watcherOf(lab, keeperId) {
+	return await lab.until(`the watcher of ${keeperId}`, async () => {
+		const keeper = await lab.execution(keeperId);
+		const id = keeper?.data?.resultData?.runData?.[`${NODE_NAME} · round`]?.[0]?.metadata?.subExecution?.executionId;
+		return keeper?.status === 'waiting' && id ? String(id) : undefined;
+	}, 120_000);
 }
 
 /**
  * Works the figures out of what was recorded; prints them.
- * @param {{ lab: Lab, sim: import('../test/simulator').Simulator, triggeredAt: number, answeredAt: number, parentId: string, childId: string,
+ * @param {{ lab: Lab, sim: import('../test/simulator').Simulator, triggeredAt: number, answeredAt: number, parentId: string, keeperId: string, childId: string,
  *   parent: any, child: any, samples: Sample[], pollTimes: Record<string, number[]>, rest: { parent: number, child: number },
  *   finalOf: (id: string) => StoredRow | undefined, log: string, idle: { treeMb: number, settleS: number }, started: number }} recorded
  */
 function report(recorded) {
-	const { lab, sim, triggeredAt, answeredAt, parentId, childId, parent, child, samples, pollTimes, rest, finalOf, log, idle, started } = recorded;
+	const { lab, sim, triggeredAt, answeredAt, parentId, keeperId, childId, parent, child, samples, pollTimes, rest, finalOf, log, idle, started } = recorded;
 	const stoppedAt = sqlTime(parent.stoppedAt);
 	const batchS = (stoppedAt - triggeredAt) / 1000;
 	const tasks = lab.tasks(KEY);
@@ -446,6 +460,8 @@ function report(recorded) {
 			workflow: mb(finalOf(childId)?.workflowBytes ?? null),
 		},
 		storedParentMB: { waiting: mb(parentParks.at(-1)?.dataBytes ?? null), end: mb(finalOf(parentId)?.dataBytes ?? null) },
+		storedKeeperMB: { waiting: mb(parksOf(samples, keeperId).at(-1)?.dataBytes ?? null), end: mb(finalOf(keeperId)?.dataBytes ?? null) },
+		watchers: samples.at(-1)?.rows.filter((row) => Number(row.id) > Number(keeperId)).length ?? null,
 		restEqualsSqlite: rest.parent === finalOf(parentId)?.dataBytes && rest.child === finalOf(childId)?.dataBytes,
 		n8nRssMB: {
 			idle: round(idle.treeMb),
@@ -460,7 +476,7 @@ function report(recorded) {
 	};
 
 	console.log(`\nDurable wait in n8n ${N8N_VERSION}: ${ROWS} rows, ${RENDER_S} s renders, Poll Interval ${POLL_S} s (execution ${parentId} → sub-execution ${childId}); times in s from the webhook call`);
-	console.log(`\nThe watch step at the start polled ${pollsAtStart} tasks; then each park of the sub-execution (n8n's debug log, SQLite's stored size${sameParks ? '' : ': MISSING, SQLite saw another count of parks'}):`);
+	console.log(`\nThe watch step at the start polled ${pollsAtStart} tasks; then each park of the watcher (n8n's debug log, SQLite's stored size${sameParks ? '' : ': MISSING, SQLite saw another count of parks'}):`);
 	console.table(perPark);
 	console.table({
 		'batch time': `${summary.batchS} s = render + ${summary.renderPlusS} s (${summary.batchOverRender} × render; target render + ${TARGET_X_S} s: ${summary.withinTarget ? 'met' : 'missed'})`,
@@ -469,7 +485,8 @@ function report(recorded) {
 		'polls per task': `max ${summary.pollsPerTask.max}, median ${summary.pollsPerTask.median}, min ${summary.pollsPerTask.min}; ${summary.pollsInAll} in all; gap median ${summary.pollGapS.median} s, max ${summary.pollGapS.max} s`,
 		'video done → its last poll': `median ${summary.doneToLastPollS.median} s, max ${summary.doneToLastPollS.max} s; last poll → parent end ${summary.lastPollToEndS} s`,
 		'parks': `${summary.parks.log} in n8n's log (${summary.parks.logResumes} resumes), ${summary.parks.sqlite} seen in SQLite, ${summary.parks.runData} in the run data; latest resume ${summary.parks.maxLateS} s after its waitTill; longest step ${summary.parks.maxStepS} s`,
-		'stored sub-execution': `first park ${summary.storedChildMB.firstPark} MB, largest ${summary.storedChildMB.largest} MB (× ${summary.storedChildMB.ratio}); growth per park ${summary.storedChildMB.growthPerParkKB} KB on average: ${summary.storedChildMB.growthFirstKB} KB at the first polls, then ${summary.storedChildMB.growthThenMedianKB} KB (median); at the end ${summary.storedChildMB.end} MB`,
+		'stored watcher': `first park ${summary.storedChildMB.firstPark} MB, largest ${summary.storedChildMB.largest} MB (× ${summary.storedChildMB.ratio}); growth per park ${summary.storedChildMB.growthPerParkKB} KB on average: ${summary.storedChildMB.growthFirstKB} KB at the first polls, then ${summary.storedChildMB.growthThenMedianKB} KB (median); at the end ${summary.storedChildMB.end} MB`,
+		'stored keeper': `${summary.storedKeeperMB.waiting} MB waiting, ${summary.storedKeeperMB.end} MB at the end; executions after it (its watchers): ${summary.watchers}`,
 		'stored parent': `${summary.storedParentMB.waiting} MB waiting, ${summary.storedParentMB.end} MB at the end (REST's data = SQLite's: ${summary.restEqualsSqlite})`,
 		'n8n RSS, main + task runner': `min ${summary.n8nRssMB.tree.min}, median ${summary.n8nRssMB.tree.median}, max ${summary.n8nRssMB.tree.max} MB over ${summary.n8nRssMB.samples} samples (idle before: ${summary.n8nRssMB.idle} MB)`,
 		'n8n RSS, main process': `min ${summary.n8nRssMB.main.min}, median ${summary.n8nRssMB.main.median}, max ${summary.n8nRssMB.main.max} MB`,

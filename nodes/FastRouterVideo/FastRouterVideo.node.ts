@@ -9,6 +9,7 @@ import { modelProperties } from './descriptions/modelFields';
 import { operationProperty } from './descriptions/operation';
 import { subtitleExpression } from './descriptions/subtitle';
 import { PANEL_DESCRIPTION, toolDescriptionProperties } from './descriptions/tool';
+import { waitingTooltipExpression } from './descriptions/waiting';
 import { CREDENTIAL_TYPE } from './settings/fastRouter';
 
 /**
@@ -25,6 +26,8 @@ export class FastRouterVideo implements INodeType {
 		version: 1,
 		subtitle: subtitleExpression(operationProperty.options as INodePropertyOptions[]),
 		description: PANEL_DESCRIPTION,
+		// What the editor says while a durable wait parks the node (n8n's generic text otherwise).
+		waitingNodeTooltip: waitingTooltipExpression(),
 		defaults: { name: 'FastRouter Video' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

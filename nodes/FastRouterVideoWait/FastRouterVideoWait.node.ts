@@ -3,7 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { type Step, STEP_TYPE_NAME } from '../FastRouterVideo/durable/childWorkflow';
 import { checkStep, finishStep, roundStep } from '../FastRouterVideo/durable/keeperSteps';
-import { legacyPollStep, legacyWaitStep, watchStep } from '../FastRouterVideo/durable/watchStep';
+import { watchStep } from '../FastRouterVideo/durable/watchStep';
 import { CREDENTIAL_TYPE } from '../FastRouterVideo/settings/fastRouter';
 
 /**
@@ -27,8 +27,7 @@ export class FastRouterVideoWait implements INodeType {
 		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
 		// The watch step: 1 loops back to itself, 2 hands the settled wait on; the check step: 1 back
-		// to a new round, 2 to the finish. (Waits stored by version 1 wired their poll step the other
-		// way round: 1 settled, 2 waiting.)
+		// to a new round, 2 to the finish.
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Waiting', 'Settled'],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
@@ -42,9 +41,7 @@ export class FastRouterVideoWait implements INodeType {
 					{ name: 'Check', value: 'check', description: 'Finish a settled wait, or start a new watcher where one was cut off' },
 					{ name: 'Finish', value: 'finish', description: 'Hand every item back to FastRouter Video' },
 					{ name: 'Hand Back', value: 'handBack', description: 'Hand the settled wait back to the keeper' },
-					{ name: 'Poll (Version 1)', value: 'poll', description: 'Check the tasks that are due, in a wait stored by version 1' },
 					{ name: 'Round', value: 'round', description: 'Start a watcher on the tasks and wait for it' },
-					{ name: 'Wait (Version 1)', value: 'wait', description: 'Store a version 1 wait until the next poll is due' },
 					{ name: 'Watch', value: 'watch', description: 'Check the tasks that are due, then store the wait until the next one' },
 				],
 				default: 'watch',
@@ -59,8 +56,6 @@ export class FastRouterVideoWait implements INodeType {
 		if (step === 'round') return await roundStep(this);
 		if (step === 'check') return await checkStep(this);
 		if (step === 'finish') return await finishStep(this);
-		if (step === 'poll') return await legacyPollStep(this);
-		if (step === 'wait') return await legacyWaitStep(this);
 		throw new NodeOperationError(this.getNode(), `Unknown step "${String(step)}"`, { itemIndex: 0 });
 	}
 }

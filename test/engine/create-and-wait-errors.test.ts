@@ -52,6 +52,32 @@ describe('Create and Wait', () => {
 		expect(result.error?.description).toContain(goodTask.taskId);
 	});
 
+	it('FastRouter’s own words end the wait at the first poll that says it, with the task id: a top-level error string (a real Sora failure), "expired"', async () => {
+		const rows = [
+			{ model: 'openai/sora-2-pro', prompt: 'wild [sim:failtop=openai submit: upstream status 400] [sim:duration=0]' },
+			{ model: 'google/veo3', prompt: 'gone [sim:ends=expired] [sim:duration=0]' },
+			{ model: 'google/veo3', prompt: 'gone newer [sim:ends=expired] [sim:duration=0] [sim:gen=new]' },
+		];
+		const result = await runVideoNode(sim, waitParameters(), rows, { onError: 'continueErrorOutput' });
+		const [wild, gone, goneNewer] = rows.map((row) => [...sim.tasks.values()].find((task) => task.prompt === row.prompt)!.taskId);
+		expect(result.errorItems.map((item) => [item.json.error, item.json.details])).toEqual([
+			[`Item 1: The generation of task ${wild} failed: openai submit: upstream status 400`, { taskId: wild }],
+			[`Item 2: Task ${gone} expired before a video was made (FastRouter’s status "expired")`, { taskId: gone }],
+			[`Item 3: Task ${goneNewer} expired before a video was made (FastRouter’s status "expired")`, { taskId: goneNewer }],
+		]);
+		// One poll each, the one that said so; none after it.
+		await sleep(1500);
+		expect(sim.counters.polls).toEqual({ [wild]: 1, [gone]: 1, [goneNewer]: 1 });
+	});
+
+	it('a poll whose envelope code is "processing" is a running task, not an error: the wait goes on to the MP4', async () => {
+		const result = await runVideoNode(sim, waitParameters(), [{ model: 'google/veo3', prompt: 'busy [sim:pollcode=processing] [sim:duration=1500]' }]);
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json.status).toBe('succeeded');
+		expect(result.items[0].binary?.data?.mimeType).toBe('video/mp4');
+		expect(Object.values(sim.counters.polls)[0]).toBeGreaterThanOrEqual(2);
+	});
+
 	it('a timeout with onTimeout "output" returns the task id; a later Get Status completes it', async () => {
 		// Still running at the one poll Max Wait allows (1 s), done 1.5 s later.
 		sim.setFault('slow', { durationMs: 2500 });

@@ -165,6 +165,35 @@ describe('Get Status', () => {
 		expect(result.error?.message).toMatch(/Task not found or expired \(404\).*task-nope/);
 	});
 
+	it('a task ID that is not text or a number (an object, a list, null from an expression) is refused, naming the item, the field and the value: nothing is sent', async () => {
+		const parameters = { operation: 'getStatus', model: 'google/veo3', taskId: '={{ $json.id }}' };
+		const rows = [{ id: { taskId: 'task_abc' } }, { id: ['task_abc'] }, { id: null }];
+		const result = await runVideoNode(sim, parameters, rows, { continueOnFail: true });
+		expect(result.items.map((item) => item.json.error)).toEqual([
+			'Item 1: "Task ID" (taskId) {"taskId":"task_abc"} is an object, not a task ID (allowed: the taskId Create returned, as text or a whole number)',
+			'Item 2: "Task ID" (taskId) ["task_abc"] is a list, not a task ID (allowed: the taskId Create returned, as text or a whole number)',
+			'Item 3: "Task ID" (taskId) is null (allowed: the taskId Create returned, as text or a whole number)',
+		]);
+		// Without Continue On Fail, one bad item stops the batch before any item's poll.
+		const stopped = await runVideoNode(sim, parameters, [{ id: 'task_fine' }, { id: { taskId: 'task_abc' } }]);
+		expect(stopped.error?.message).toBe('Item 2: "Task ID" (taskId) {"taskId":"task_abc"} is an object, not a task ID (allowed: the taskId Create returned, as text or a whole number)');
+		expect(sim.counters.apiRequests).toEqual({});
+	});
+
+	it('reads FastRouter’s words where real answers put them: a top-level error string, an ending status word', async () => {
+		const wild = await create('openai/sora-2-pro', 'wild [sim:failtop=openai submit: upstream status 400] [sim:duration=0]');
+		const gone = await create('google/veo3', 'gone [sim:ends=expired] [sim:duration=0] [sim:gen=new]');
+		const result = await runVideoNode(sim, { operation: 'getStatus', model: '={{ $json.model }}', taskId: '={{ $json.taskId }}' }, [
+			{ model: 'openai/sora-2-pro', taskId: wild },
+			{ model: 'google/veo3', taskId: gone },
+		]);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => [item.json.status, item.json.error])).toEqual([
+			['failed', { message: 'openai submit: upstream status 400', code: 'generation_failed' }],
+			['failed', { message: `Task ${gone} expired before a video was made (FastRouter’s status "expired")`, code: 'task_expired' }],
+		]);
+	});
+
 	it('one poll per item, retried only on a transient error', async () => {
 		sim.setFault('flaky status', { pollErrors: { status: 500, times: 1 } });
 		const taskId = await create('google/veo3', 'flaky status');

@@ -1,5 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IConnections, IDataObject, INode, INodeExecutionData, INodeType, INodeTypes } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
 
 import { FastRouterApi } from '../../credentials/FastRouterApi.credentials';
 import { FastRouterVideo } from '../../nodes/FastRouterVideo/FastRouterVideo.node';
@@ -71,6 +72,46 @@ async function runDurably(parameters: IDataObject, prompts: string[], extra: IDa
 	return (await engine.runNode(options as unknown as RunOptions)) as unknown as DurableRun;
 }
 
+/** A task run of a node as n8n stores it. */
+interface StoredTaskRun {
+	executionStatus?: string;
+	metadata?: { subExecution?: { executionId: string; workflowId: string } };
+	hints?: Array<{ message: string }>;
+}
+
+/**
+ * The node's execution as n8n stored it when it parked (read at its sub-execution's first resume),
+ * and the waiting text the editor shows on the node: the node type's `waitingNodeTooltip`,
+ * evaluated as n8n's editor evaluates it (`workflow.expression.getSimpleParameterValue` on the
+ * stored workflow, no run data, `$execution` as the editor gives it).
+ */
+async function parkedParent(parameters: IDataObject, prompts: string[]): Promise<{ run: StoredTaskRun; tooltip: string }> {
+	let parked: { workflowData: { nodes: INode[]; connections: IConnections; id?: string }; data: string } | undefined;
+	await runDurably(parameters, prompts, {
+		continueOnFail: true,
+		durable: {
+			nodeTypes: { fastRouterVideoWait: new FastRouterVideoWait() },
+			clock,
+			tickPhase: 17_000,
+			onResume: (_id: string, subExecutions: { stored: Map<string, { workflowData: never; data: string; status: string }> }) => {
+				const parent = subExecutions.stored.get('test-execution');
+				if (!parked && parent?.status === 'waiting') parked = { ...parent };
+			},
+		},
+	});
+	if (!parked) throw new Error('the node’s execution never parked');
+	const data = flatted.parse(parked.data) as { resultData: { runData: Record<string, StoredTaskRun[]> } };
+	const nodeType = new FastRouterVideo();
+	const types: Record<string, INodeType> = { [nodeType.description.name]: nodeType };
+	const nodeTypes = { getByName: (type: string) => types[type], getByNameAndVersion: (type: string) => types[type], getKnownTypes: () => ({}) } as unknown as INodeTypes;
+	const { nodes, connections } = parked.workflowData;
+	const workflow = new Workflow({ id: 'wf-1', nodes, connections, active: false, nodeTypes });
+	const node = nodes.find((candidate) => candidate.type === nodeType.description.name)!;
+	const $execution = { id: 'test-execution', mode: 'test' as const, resumeUrl: 'http://localhost:5678/webhook-waiting/test-execution', resumeFormUrl: 'http://localhost:5678/form-waiting/test-execution' };
+	const tooltip = workflow.expression.getSimpleParameterValue(node, nodeType.description.waitingNodeTooltip, 'internal', { $execution });
+	return { run: data.resultData.runData[node.name][0], tooltip: String(tooltip) };
+}
+
 const childParks = (result: DurableRun) => result.subExecutions?.parks.filter((park) => park.executionId.startsWith('sub-')) ?? [];
 
 describe('a durable wait, start to end, in n8n’s engine', () => {
@@ -106,6 +147,37 @@ describe('a durable wait, start to end, in n8n’s engine', () => {
 		});
 	});
 
+	it('while it parks, the editor’s waiting text on the node says what it waits for and where the progress is; the node’s output note gives the videos and how many were done', async () => {
+		for (const [options, why] of [
+			[{}, 'Automatic, which waits durably where nobody waits for this run’s answer'],
+			[{ waitMode: 'durable' }, 'Durable'],
+			[{ waitMode: '={{ $json.mode }}' }, 'set by an expression'],
+		] as const) {
+			sim.reset();
+			const parked = await parkedParent({ ...WAIT, options }, ['a fox', 'a boat', 'refused [sim:create400]']);
+			expect(parked.run.executionStatus).toBe('waiting');
+			expect(parked.run.metadata?.subExecution).toEqual({ executionId: 'sub-1', workflowId: expect.any(String) });
+			expect(parked.run.hints?.map((hint) => hint.message)).toEqual([
+				'Waiting durably for 3 videos; when it parked: 0/3 done, 2 waiting, 1 not created. Live progress: sub-execution sub-1 (“View sub-execution”). Created: 2 videos, 8 credits',
+			]);
+			expect(parked.tooltip).toBe(
+				`FastRouter Video is waiting durably for its videos (Wait Mode: ${why}): n8n keeps this execution stored, without holding a worker, while FastRouter renders them. ` +
+					'Its sub-execution (the keeper) has a sub-execution of its own (a watcher) poll FastRouter, and starts another should n8n stop it; once no video is left to wait for (done, failed or past Max Wait), the keeper hands them to this node and the workflow goes on with them. ' +
+					'How many videos there are and how many were done when it parked: the note on this node’s output. ' +
+					'The live progress: the watcher — “View sub-execution” on this node’s output opens the keeper, whose round step links to it; or this workflow’s executions (custom data FastRouter_videos).',
+			);
+		}
+	});
+
+	it('an ending status word (expired) ends that task’s durable wait at the first poll that says it, with the task named', async () => {
+		const result = await runDurably(WAIT, ['a fox', 'gone [sim:ends=expired] [sim:duration=60000]'], { continueOnFail: true });
+		const gone = [...sim.tasks.values()].find((task) => task.prompt.startsWith('gone'))!.taskId;
+		expect(result.items[0].json.status).toBe('succeeded');
+		expect(result.items[1].json).toEqual({ error: `Item 2: Task ${gone} expired before a video was made (FastRouter’s status "expired")`, taskId: gone });
+		// Polled at the first resume after its 1-minute render, never again while the other renders on.
+		expect(sim.counters.polls[gone]).toBe(1);
+	});
+
 	it('a failed generation is that item’s error item; the other item’s MP4 comes out (Continue On Fail)', async () => {
 		const result = await runDurably(WAIT, ['a fox', 'a boat [sim:fail=Content policy]'], { continueOnFail: true });
 		expect(result.items[0].json.status).toBe('succeeded');
@@ -135,6 +207,23 @@ describe('a durable wait, start to end, in n8n’s engine', () => {
 		expect(sim.counters.createsByPrompt).toEqual({ 'a fox': 1, 'a boat [sim:failonce=Content policy]': 2 });
 	});
 
+	it('its watcher stopped from the executions list: the wait ends there, each item naming its task; no new watcher, no poll', async () => {
+		const result = await runDurably(WAIT, ['a fox'], {
+			continueOnFail: true,
+			durable: {
+				nodeTypes: { fastRouterVideoWait: new FastRouterVideoWait() },
+				clock,
+				onResume: (executionId: string, subExecutions: { stop: (id: string) => void }) => {
+					if (executionId === 'sub-2') subExecutions.stop(executionId);
+				},
+			},
+		});
+		const [task] = [...sim.tasks.keys()];
+		expect(result.items[0]?.json.error).toBe(`Item 1: This wait's watcher (sub-execution sub-2) was stopped; task ${task} was left on FastRouter`);
+		expect(Object.values(sim.counters.polls)).toEqual([]);
+		expect(result.subExecutions?.stored.has('sub-3')).toBe(false);
+	});
+
 	it('the execution stopped while it waits: the sub-execution stops polling at its next step', async () => {
 		let stopped = false;
 		const result = await runDurably(WAIT, ['a fox'], {
@@ -162,6 +251,7 @@ describe('a durable wait, start to end, in n8n’s engine', () => {
 /** The harness's sub-executions, as the test sees them to stop n8n while one runs. */
 interface Harness {
 	kill: () => void;
+	killWorker: () => void;
 	markCrashedWhileRunning: () => Promise<void>;
 	killed: string[];
 	created: Set<string>;
@@ -176,14 +266,17 @@ describe('n8n stopped while the wait polls, downloads or creates again: every vi
 	 * prompt whose first generation fails. `stopAt`: n8n stops at the first create, poll or
 	 * download it picks, while that request is in flight (it never gets its answer).
 	 */
-	function renders(options: { failOnce?: string; stopAt?: (route: 'create' | 'poll' | 'download', body?: IDataObject) => boolean; raceAtDownload?: true; downloadMs?: number } = {}) {
+	function renders(
+		options: { failOnce?: string; stopAt?: (route: 'create' | 'poll' | 'download', body?: IDataObject) => boolean; workerLost?: true; raceAtDownload?: true; downloadMs?: number } = {},
+	) {
 		const tasks = new Map<string, { at: number; prompt: string }>();
 		const failed = new Set<string>();
 		let stopped = false;
 		const stops = (route: 'create' | 'poll' | 'download', body?: IDataObject): boolean => {
 			if (stopped || !options.stopAt?.(route, body)) return false;
 			stopped = true;
-			harness?.kill();
+			if (options.workerLost) harness?.killWorker();
+			else harness?.kill();
 			return true;
 		};
 		hostile.on(CREATE, ({ body, res }, h) => {
@@ -232,19 +325,6 @@ describe('n8n stopped while the wait polls, downloads or creates again: every vi
 		downloads = 0;
 	});
 
-	it('while a poll is in flight (the render done): the keeper starts a new watcher, which polls again; both MP4s, 2 creates', async () => {
-		const tasks = renders({ stopAt: (route) => route === 'poll' && renderDone(tasks) });
-		const result = await run(['a fox', 'a boat']);
-		expect(harness?.killed).toEqual(['sub-2']);
-		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => [item.json.status, videoBytes(item).length > 0, item.pairedItem])).toEqual([
-			['succeeded', true, { item: 0 }],
-			['succeeded', true, { item: 1 }],
-		]);
-		expect(hostile.counters.creates).toBe(2);
-		expect(watchers(result).map(([, entry]) => entry.status)).toEqual(['crashed', 'success']);
-	});
-
 	it('while a video downloads: the next watcher downloads it again; both MP4s, 2 creates', async () => {
 		renders({ stopAt: (route) => route === 'download' });
 		const result = await run(['a fox', 'a boat']);
@@ -256,7 +336,7 @@ describe('n8n stopped while the wait polls, downloads or creates again: every vi
 		expect(hostile.counters.creates).toBe(2);
 	});
 
-	it('n8n’s start-up race: the watcher is marked crashed while it downloads and goes on; the keeper’s new watcher sees itself replaced by the old one’s hand-back and does nothing', async () => {
+	it('n8n’s start-up race: the watcher is marked crashed while it downloads and goes on; the keeper’s new watcher does the work again, the first one’s end is not taken (n8n 2.41 patches a parent only with the child it waits on)', async () => {
 		const tasks = renders({ raceAtDownload: true });
 		const result = await run(['a fox', 'a boat']);
 		expect(result.items.map((item) => [item.json.status, videoBytes(item).length > 0])).toEqual([
@@ -264,13 +344,29 @@ describe('n8n stopped while the wait polls, downloads or creates again: every vi
 			['succeeded', true],
 		]);
 		expect(tasks.size).toBe(2);
-		// The first watcher downloaded both; the second, started on the false crash, did no work at all.
-		expect(downloads).toBe(2);
+		// The first watcher downloaded both, unheeded; the second polled and downloaded both again.
+		expect(downloads).toBe(4);
+		expect(hostile.counters.polls - pollsAtRace).toBe(2);
 		expect(watchers(result).map(([id, entry]) => [id, entry.status])).toEqual([
 			['sub-2', 'success'],
 			['sub-3', 'success'],
 		]);
-		expect(hostile.counters.polls).toBe(pollsAtRace);
+	});
+
+	it.each([
+		['n8n killed', {}],
+		['queue mode: the worker lost, the watcher stored as an error and its saved state gone', { workerLost: true as const }],
+	])('while a poll is in flight, %s: the keeper starts a new watcher; both MP4s, 2 creates', async (_title, extra) => {
+		const tasks = renders({ stopAt: (route) => route === 'poll' && renderDone(tasks), ...extra });
+		const result = await run(['a fox', 'a boat']);
+		expect(harness?.killed).toEqual(['sub-2']);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => [item.json.status, videoBytes(item).length > 0, item.pairedItem])).toEqual([
+			['succeeded', true, { item: 0 }],
+			['succeeded', true, { item: 1 }],
+		]);
+		expect(hostile.counters.creates).toBe(2);
+		expect(watchers(result).map(([, entry]) => entry.status)).toEqual(['workerLost' in extra ? 'error' : 'crashed', 'success']);
 	});
 
 	it('a run starts no download after its 20 s budget: the rest goes on in the next run at once, after n8n saved this one, without a park', async () => {
@@ -287,9 +383,12 @@ describe('n8n stopped while the wait polls, downloads or creates again: every vi
 		expect(watch.length).toBe(sub2.length + 2);
 	});
 
-	it('after a re-create (Retry On Fail) was answered: its new task is waited for, not created a third time; both MP4s', async () => {
-		// The first poll after the re-create's answer: in the run after the one that sent it.
-		const tasks = renders({ failOnce: 'a boat', stopAt: (route) => route === 'poll' && tasks.size === 3 });
+	it.each([
+		['n8n killed', {}],
+		['the worker lost (the watcher’s saved state gone)', { workerLost: true as const }],
+	])('after a re-create (Retry On Fail) was answered, %s: its new task is waited for, not created a third time; both MP4s', async (_title, extra) => {
+		// The first poll after the re-create's answer: the keeper has kept the new task by then.
+		const tasks = renders({ failOnce: 'a boat', stopAt: (route) => route === 'poll' && tasks.size === 3, ...extra });
 		const result = await run(['a fox', 'a boat'], { settings: { retryOnFail: true, maxTries: 3 } });
 		expect(harness?.killed.length).toBe(1);
 		expect(result.items.map((item) => [item.json.status, videoBytes(item).length > 0])).toEqual([
@@ -299,8 +398,11 @@ describe('n8n stopped while the wait polls, downloads or creates again: every vi
 		expect([...tasks.values()].map((task) => task.prompt)).toEqual(['a fox', 'a boat', 'a boat']);
 	});
 
-	it('while the re-create itself is in flight: it may have reached FastRouter, so it is never sent again; that item says so, the other’s MP4 comes out', async () => {
-		const tasks = renders({ failOnce: 'a boat', stopAt: (route) => route === 'create' && tasks.size === 3 });
+	it.each([
+		['n8n killed', {}],
+		['the worker lost', { workerLost: true as const }],
+	])('while the re-create itself is in flight, %s: it may have reached FastRouter, so it is never sent again; that item says so, the other’s MP4 comes out', async (_title, extra) => {
+		const tasks = renders({ failOnce: 'a boat', stopAt: (route) => route === 'create' && tasks.size === 3, ...extra });
 		const result = await run(['a fox', 'a boat'], { settings: { retryOnFail: true, maxTries: 3 }, continueOnFail: true });
 		expect(harness?.killed.length).toBe(1);
 		expect(result.items[0].json.status).toBe('succeeded');
@@ -465,14 +567,14 @@ describe('the key', () => {
 });
 
 describe('a wait stored by an earlier version resumes after the package is updated', () => {
-	// test/fixtures/durable/: sub-executions as n8n stored them at their first park — v1 by package
-	// 0.1.0 (one item per video, a separate wait step), v2 by this version. Every later version must
-	// read them, or end them naming their tasks (docs/durable-waits.md, "Changing the stored state").
-	it.each(['v1-parked.json', 'v2-parked.json'])('%s: resumed by this version, each task is polled and both MP4s come out, paired with their rows', async (fixture) => {
-		const stored = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'durable', fixture), 'utf8'));
+	// test/fixtures/durable/v2-parked.json: a sub-execution as n8n stored it at its first park, by the
+	// version before the keeper (one sub-execution that polled itself). Every later version must read
+	// it, or end it naming its tasks (docs/durable-waits.md, "The stored state, and changing it").
+	const fixture = () => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'durable', 'v2-parked.json'), 'utf8'));
+	const resume = async (stored: { workflowData: unknown; data: string; waitTill: string }) => {
 		happyPath(hostile);
 		jest.setSystemTime(new Date(stored.waitTill).getTime());
-		const { run, output } = await engine.resumeStored({
+		return await engine.resumeStored({
 			stored,
 			nodeTypes: { fastRouterVideoWait: new FastRouterVideoWait() },
 			credentialTypes: { fastRouterApi: new FastRouterApi() },
@@ -481,6 +583,11 @@ describe('a wait stored by an earlier version resumes after the package is updat
 			// The execution that started the wait, still waiting for it in n8n's database.
 			getRunExecutionData: async () => ({ resultData: { runData: {} } }),
 		});
+	};
+
+	it('resumed by this version, each task is polled and both MP4s come out, paired with their rows', async () => {
+		const stored = fixture();
+		const { run, output } = await resume(stored);
 		expect(run.status).toBe('success');
 		expect(output.map((item: INodeExecutionData) => [item.json.status, videoBytes(item).length > 0, item.pairedItem])).toEqual([
 			['succeeded', true, { item: 0 }],
@@ -490,5 +597,20 @@ describe('a wait stored by an earlier version resumes after the package is updat
 		const tasks = JSON.stringify(stored).match(/task[0-9a-f]{24}/g) ?? [];
 		expect(output.map((item: INodeExecutionData) => item.json.taskId)).toEqual([...new Set(tasks)]);
 		expect(hostile.counters.creates).toBe(0);
+	});
+
+	it('a state this version cannot read (another version of it) ends the wait, naming every task; nothing is polled or created', async () => {
+		const stored = fixture();
+		const data = flatted.parse(stored.data);
+		data.executionData.contextData.flow.fastRouterVideoWait.v = 99;
+		const { run } = await resume({ ...stored, data: flatted.stringify(data) });
+		expect(run.status).toBe('error');
+		const error = run.data.resultData.error;
+		expect(error.message).toBe('This durable wait was stored in a form this version of n8n-nodes-fastrouter cannot read (state version 99): the wait ends here');
+		const tasks = [...new Set(JSON.stringify(stored).match(/task[0-9a-f]{24}/g) ?? [])];
+		expect(tasks).toHaveLength(2);
+		expect(error.description).toContain(`Item 1: task ${tasks[0]}`);
+		expect(error.description).toContain(`Item 2: task ${tasks[1]}`);
+		expect(hostile.counters.polls + hostile.counters.creates).toBe(0);
 	});
 });

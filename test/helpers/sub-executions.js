@@ -123,6 +123,21 @@ class SubExecutions {
 	}
 
 	/**
+	 * Queue mode's end of a job whose worker died (n8n 2.41's MaxStalledCountError): the running
+	 * sub-execution is stored as an error whose data is that error alone — run data and saved state
+	 * gone — and its parent resumed with that error.
+	 */
+	killWorker() {
+		const running = this.running.at(-1);
+		const entry = running && this.stored.get(running.executionId);
+		if (!running || !entry) throw new Error('no sub-execution is running');
+		running.kill();
+		/** @type {any} */
+		const error = { message: 'This execution failed to be processed too many times and will no longer retry.', name: 'MaxStalledCountError' };
+		this.stored.set(running.executionId, { ...entry, status: 'error', data: stringify(createRunExecutionData({ resultData: { error, runData: {} } })) });
+	}
+
+	/**
 	 * n8n's start-up race (docs/durable-waits.md): its crash recovery marks the sub-execution that
 	 * runs now crashed, as stored, while it goes on running; the wait tracker's sweep then resumes
 	 * the execution waiting on it with what was stored. The run's own end is stored later, over it.
@@ -133,6 +148,19 @@ class SubExecutions {
 		if (!running || !entry) throw new Error('no sub-execution is running');
 		this.stored.set(running.executionId, { ...entry, status: 'crashed' });
 		await this.ended(running.executionId, undefined);
+	}
+
+	/**
+	 * A person stops a waiting sub-execution from the executions list: n8n stores it cancelled, with
+	 * its cancel as the error (that is what n8n's sweep hands the execution waiting on it).
+	 * @param {string} executionId
+	 */
+	stop(executionId) {
+		const entry = this.stored.get(executionId);
+		if (!entry) throw new Error(`no sub-execution ${executionId}`);
+		const data = parse(entry.data);
+		data.resultData.error = { message: 'The execution was cancelled manually', name: 'ManualExecutionCancelledError' };
+		this.stored.set(executionId, { ...entry, status: 'canceled', data: stringify(data) });
 	}
 
 	/**
@@ -208,7 +236,7 @@ class SubExecutions {
 			this.running = this.running.filter((entry) => entry.executionId !== executionId);
 			if (killed) {
 				const entry = this.stored.get(executionId);
-				if (entry) this.stored.set(executionId, { ...entry, status: 'crashed' });
+				if (entry && entry.status !== 'error') this.stored.set(executionId, { ...entry, status: 'crashed' });
 			}
 		}
 	}
@@ -228,7 +256,10 @@ class SubExecutions {
 			this.finished.push({ executionId, parentExecutionId: parentId, run: result });
 			return;
 		}
-		if (!parent || parent.status !== 'waiting' || !lastOutput(result)) return;
+		if (!parent || parent.status !== 'waiting' || !(lastOutput(result) || result.data.resultData?.error)) return;
+		// n8n 2.41 patches a parent only with a child it waits on ("Parent not patched" otherwise).
+		const waitingOn = parse(parent.data).executionData?.nodeExecutionStack?.[0]?.metadata?.waitingChildExecutionIds;
+		if (waitingOn?.length && !waitingOn.includes(executionId)) return;
 		const resumed = await this.process(parentId, this.workflowOf(parent.workflowData), patchParent(parent.data, result));
 		if (resumed) this.store(parentId, parent.workflowData, resumed);
 		if (resumed?.status !== 'waiting') await this.ended(parentId, resumed);
@@ -247,6 +278,11 @@ class SubExecutions {
 			const [executionId, entry] = next.sort(([a], [b]) => resumeAt(a) - resumeAt(b))[0];
 			this.options.clock.set(Math.max(this.options.clock.now(), resumeAt(executionId)));
 			this.options.onResume?.(executionId);
+			// Stopped (or otherwise ended) by the test before its resume: n8n's sweep hands on its end.
+			if (this.stored.get(executionId)?.status !== 'waiting') {
+				await this.ended(executionId, undefined);
+				continue;
+			}
 			const run = await this.process(executionId, this.workflowOf(entry.workflowData), parse(entry.data));
 			if (run) this.store(executionId, entry.workflowData, run);
 			if (run?.status !== 'waiting') await this.ended(executionId, run);

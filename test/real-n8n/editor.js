@@ -211,6 +211,49 @@ class Editor {
 	}
 
 	/**
+	 * Clicks the canvas's "Execute workflow" and returns the execution's id as soon as n8n started
+	 * it (a run that parks never shows a node as succeeded).
+	 * @returns {Promise<string>}
+	 */
+	async startWorkflow() {
+		const started = this.page.waitForResponse(
+			(response) => response.request().method() === 'POST' && /\/rest\/workflows\/[^/]+\/run$/.test(new URL(response.url()).pathname),
+		);
+		await this.page.locator('[data-test-id="execute-workflow-button"]').click();
+		const response = await started;
+		const body = await response.json();
+		if (!response.ok() || !body?.data?.executionId) throw new Error(`the editor's run request: HTTP ${response.status()} ${JSON.stringify(body)}`);
+		return String(body.data.executionId);
+	}
+
+	/**
+	 * Opens an execution in the workflow's Executions tab, as a user does from the list, and waits
+	 * until its canvas is drawn.
+	 * @param {string} workflowId
+	 * @param {string} executionId
+	 * @param {number} nodeCount
+	 */
+	async openExecution(workflowId, executionId, nodeCount) {
+		await this.page.goto(`${this.baseUrl}/workflow/${workflowId}/executions/${executionId}`, { waitUntil: 'networkidle' });
+		await this.page.locator('[data-test-id="canvas-node"]').nth(nodeCount - 1).waitFor({ timeout: 60_000 });
+	}
+
+	/**
+	 * What the open node panel's output shows while its node waits: the notes above the output
+	 * (hints), the link to a sub-execution, and the waiting text under n8n's "Waiting for input".
+	 * @returns {Promise<{ hints: string[], subExecutionLink: string, title: string, text: string }>}
+	 */
+	async outputWhileWaiting(timeoutMs = 15_000) {
+		const panel = this.outputPanel();
+		const waiting = panel.getByText('Waiting for input', { exact: true });
+		await waiting.waitFor({ timeout: timeoutMs });
+		const hints = (await panel.locator('[data-test-id="node-hint"]').allInnerTexts()).map((text) => text.trim());
+		const link = (await panel.locator('[data-test-id="related-execution-link"]').allInnerTexts())[0] ?? '';
+		const text = await waiting.locator('xpath=..').innerText();
+		return { hints, subExecutionLink: link.trim(), title: 'Waiting for input', text: text.replace(/^Waiting for input\s*/, '').trim() };
+	}
+
+	/**
 	 * Opens a node's panel (NDV) from the canvas with a double click.
 	 * @param {string} nodeName
 	 */

@@ -18,6 +18,7 @@ const { installRealN8n } = require('./install');
 const { N8nInstance, packThisPackage } = require('./instance');
 const { Editor } = require('./editor');
 const { startSimulator } = require('../simulator');
+const { sleep } = require('../helpers/sleep');
 
 const SCREENSHOTS = process.env.FASTROUTER_SCREENSHOTS ? path.resolve(process.env.FASTROUTER_SCREENSHOTS) : undefined;
 const CREDENTIAL = { id: 'fastRouterSim001', name: 'FastRouter account' };
@@ -228,6 +229,74 @@ describe('the n8n editor (real browser)', () => {
 			await editor.closeNodePanel();
 		} catch (error) {
 			const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'editor-manual-run-')), 'failure.png');
+			await editor.page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+			/** @type {Error} */ (error).message += `\n(screenshot: ${file})`;
+			throw error;
+		}
+	});
+	it('a durable wait parked: the node’s output says what it waits for, the videos and how many were done, and links its sub-execution', async () => {
+		const id = await editor.createWorkflow({
+			name: 'One video, waiting durably',
+			nodes: [
+				{ id: 'c0ffee00-0000-4000-8000-000000000021', name: TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 'c0ffee00-0000-4000-8000-000000000022',
+					name: NODE,
+					type: `${n8n.package.manifest.name}.fastRouterVideo`,
+					typeVersion: 1,
+					position: [220, 0],
+					// Durable chosen: a manual run waits in process under Automatic. A 20-minute render: parked for the whole check.
+					parameters: { operation: 'createAndWait', model: 'google/veo3', prompt: 'A glacier calving, slow [sim:duration=1200000]', options: { waitMode: 'durable' } },
+					credentials: { fastRouterApi: CREDENTIAL },
+				},
+			],
+			connections: { [TRIGGER]: { main: [[{ node: NODE, type: 'main', index: 0 }]] } },
+		});
+		try {
+			await editor.openWorkflow(id, 2);
+			const executionId = await editor.startWorkflow();
+			n8n.session = `n8n-auth=${editor.auth}`;
+			let execution = await n8n.execution(executionId);
+			for (let tries = 0; execution.status !== 'waiting' && tries < 30; tries++) {
+				await sleep(1000);
+				execution = await n8n.execution(executionId);
+			}
+			assert.equal(execution.status, 'waiting', execution.data.resultData.error?.message);
+			const nodeRun = execution.data.resultData.runData[NODE][0];
+			assert.equal(nodeRun.executionStatus, 'waiting');
+			const subExecution = nodeRun.metadata.subExecution.executionId;
+
+			// The run as the editor that started it shows it: n8n's "Waiting for input" with the node's own text.
+			await editor.openNode(NODE);
+			const shown = await editor.outputWhileWaiting();
+			assert.deepEqual(shown.hints, [
+				`Waiting durably for 1 video; when it parked: 0/1 done, 1 waiting. Live progress: sub-execution ${subExecution} (“View sub-execution”). Created: 1 video, 4 credits`,
+			]);
+			assert.equal(shown.subExecutionLink, `View sub-execution ${subExecution}`);
+			assert.equal(
+				shown.text,
+				'FastRouter Video is waiting durably for its videos (Wait Mode: Durable): n8n keeps this execution stored, without holding a worker, while FastRouter renders them. ' +
+					'Its sub-execution (the keeper) has a sub-execution of its own (a watcher) poll FastRouter, and starts another should n8n stop it; once no video is left to wait for (done, failed or past Max Wait), the keeper hands them to this node and the workflow goes on with them. ' +
+					'How many videos there are and how many were done when it parked: the note on this node’s output. ' +
+					'The live progress: the watcher — “View sub-execution” on this node’s output opens the keeper, whose round step links to it; or this workflow’s executions (custom data FastRouter_videos).',
+			);
+			await editor.screenshot(SCREENSHOTS ? path.join(SCREENSHOTS, 'durable-waiting.png') : undefined);
+			await editor.closeNodePanel();
+
+			// The same execution opened from the Executions tab: n8n 2.41.1 drops the waiting node's run
+			// from an execution it loads (its workflows store deletes runData[lastNodeExecuted] when the
+			// execution has a waitTill), so the node is only marked waiting on the canvas, its output
+			// is empty, and the sub-execution is found in the list, with its custom data. Pinned here so
+			// that an n8n that shows it there too is noticed.
+			await editor.openExecution(id, executionId, 2);
+			assert.match((await editor.canvasNode(NODE).getAttribute('class')) ?? '', /\bwaiting\b/);
+			await editor.openNode(NODE);
+			await editor.outputPanel().getByText('No output data', { exact: true }).waitFor({ timeout: 15_000 });
+			await editor.closeNodePanel();
+			assert.equal(/** @type {any} */ (execution).customData?.FastRouter_wait, `durable (chosen) in sub-execution ${subExecution}`);
+			assert.equal((await n8n.execution(subExecution)).status, 'waiting');
+		} catch (error) {
+			const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'editor-durable-wait-')), 'failure.png');
 			await editor.page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
 			/** @type {Error} */ (error).message += `\n(screenshot: ${file})`;
 			throw error;

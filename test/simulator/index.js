@@ -76,6 +76,11 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
  * @property {'usage' | 'userkey' | 'data'} [creditsIn] newer: the only place of the final figure
  * @property {'api' | 'elsewhere' | 'redirect'} [hostedOn] newer: where the hosted copy lives
  * @property {string} [envelopeTaskCode] the task is created, the create envelope says this code
+ * @property {string} [failTop] the task fails, and every poll of it answers as a real `openai/sora-2`
+ *   failure did (seen in the wild, July 2026): `code: "failed"`, `data.status: "failed"`, no
+ *   generations, no `failMsg`, the reason only in a top-level `error` string
+ * @property {string} [endsAs] the task ends with this status word (e.g. `expired`, `cancelled`), no reason given
+ * @property {string} [pollCode] polls of the running task carry this envelope `code` (e.g. `processing`) instead of SUCCESS
  */
 
 /**
@@ -291,8 +296,8 @@ function* videoChunks(total, limit) {
  * is refused), `createdrop` (the task is made, the connection dropped unanswered), `poll500=N`,
  * `cut=N`, `vanish=N`, `duration=ms`, `bytes=N`, `pollhang=ms` (every poll answers after ms),
  * `pollhangs=N` (only the first N polls are held), `trickle=ms` (the first video transfer takes
- * ms, trickle.js), and
- * the newer-generation tokens above.
+ * ms, trickle.js), `failtop=reason`, `ends=word`, `pollcode=word` (the answers seen in the wild,
+ * see Fault), and the newer-generation tokens above.
  * @param {string} prompt
  * @returns {Fault}
  */
@@ -321,6 +326,9 @@ function parsePromptFaults(prompt) {
 		else if (key === 'expired') fault.expiredLink = value === '404' ? 404 : 403;
 		else if (key === 'noget') fault.noGetRoute = value === '405' ? 405 : 404;
 		else if (key === 'fail') fault.fail = value || 'Generation failed';
+		else if (key === 'failtop') fault.failTop = value || 'openai submit: upstream status 400';
+		else if (key === 'ends') fault.endsAs = value || 'expired';
+		else if (key === 'pollcode') fault.pollCode = value || 'processing';
 		else if (key === 'failonce') Object.assign(fault, { fail: value || 'Generation failed', failTimes: 1 });
 		else if (key === 'createdrop') fault.createError = 'drop';
 		else if (create) fault.createError = Number(create[1]);
@@ -478,9 +486,32 @@ function createSimulator(options = {}) {
 	function phase(task) {
 		const elapsed = now() - task.createdAt;
 		const fraction = task.durationMs > 0 ? elapsed / task.durationMs : 1;
-		if (fraction >= 1) return { state: task.fault.fail ? 'failed' : 'done', progress: 100 };
+		const { fail, failTop, endsAs } = task.fault;
+		if (fraction >= 1) return { state: fail || failTop || endsAs ? 'failed' : 'done', progress: 100 };
 		const progress = Math.max(0, Math.min(99, Math.floor(fraction * 100)));
 		return { state: fraction < 0.2 ? 'queued' : 'processing', progress };
+	}
+
+	/**
+	 * The poll answer of a task that ended by `failTop` or `endsAs`, in every shape and generation
+	 * alike (the wild failure was Sora's, answered as a task envelope); undefined for any other task.
+	 * @param {Task} task
+	 */
+	function wildEnding(task) {
+		const { failTop, endsAs } = task.fault;
+		if (failTop) return { code: 'failed', data: { taskId: task.taskId, status: 'failed', generations: [] }, error: failTop };
+		if (!endsAs) return undefined;
+		if (task.shape === 'video') return { ...videoObject(task, endsAs, 100, false), error: null };
+		const generation = { id: task.taskId, status: endsAs, url: '', failMsg: '', mediaType: 'video', createdDate: new Date(task.createdAt).toISOString() };
+		return { code: 'SUCCESS', message: 'success', data: { taskId: task.taskId, status: endsAs, generations: [generation] } };
+	}
+
+	/**
+	 * The envelope `code` of a running task's poll: SUCCESS, or what `[sim:pollcode=word]` says.
+	 * @param {Task} task
+	 */
+	function runningCode(task) {
+		return task.fault.pollCode ?? 'SUCCESS';
 	}
 
 	/**
@@ -706,10 +737,11 @@ function createSimulator(options = {}) {
 	 */
 	function newerPollAnswer(task) {
 		const { state } = phase(task);
+		if (state === 'failed' && wildEnding(task)) return { chat_id: task.chatId, ...wildEnding(task) };
 		if (state === 'queued' || state === 'processing') {
 			return {
 				chat_id: task.chatId,
-				code: 'SUCCESS',
+				code: runningCode(task),
 				message: 'success',
 				data: { taskId: task.taskId, status: state === 'queued' ? 'waiting' : 'processing', generations: [] },
 			};
@@ -887,6 +919,7 @@ function createSimulator(options = {}) {
 		}
 
 		const { state, progress } = phase(task);
+		if (state === 'failed' && wildEnding(task)) return sendJson(res, 200, wildEnding(task));
 		if (task.shape === 'video') {
 			if (state === 'done') return streamVideo(res, task, 'soraStreams');
 			if (state === 'failed') {
@@ -900,7 +933,7 @@ function createSimulator(options = {}) {
 
 		if (state === 'queued' || state === 'processing') {
 			const status = state === 'queued' ? 'waiting' : 'processing';
-			return sendJson(res, 200, { code: 'SUCCESS', message: 'success', data: { taskId: task.taskId, status, generations: [] } });
+			return sendJson(res, 200, { code: runningCode(task), message: 'success', data: { taskId: task.taskId, status, generations: [] } });
 		}
 		const ok = state === 'done';
 		sendJson(res, 200, {

@@ -369,6 +369,24 @@ describe('poll', () => {
 		});
 		expect(sim.counters.soraStreams).toBe(0);
 	});
+
+	test('answers seen in the wild: a top-level error string (Sora too), an ending status word, code "processing" while running', async () => {
+		const sim = await start({ durationMs: 0 });
+		const soraId = taskIdOf((await create(sim, { model: SORA, prompt: 'wild [sim:failtop=openai submit: upstream status 400]' })).json);
+		expect((await pollJson(sim, soraId, SORA)).json).toEqual({
+			code: 'failed',
+			data: { taskId: soraId, status: 'failed', generations: [] },
+			error: 'openai submit: upstream status 400',
+		});
+		const newerId = taskIdOf((await create(sim, { model: VEO, prompt: 'gone [sim:ends=expired] [sim:gen=new]' })).json);
+		const expired: Json = await (await fetch(`${sim.baseUrl}/api/v1/videos/${newerId}`, { headers: { Authorization: `Bearer ${KEY}` } })).json();
+		expect(expired.data).toMatchObject({ taskId: newerId, status: 'expired', generations: [expect.objectContaining({ status: 'expired', failMsg: '' })] });
+		const soraGone = taskIdOf((await create(sim, { model: SORA, prompt: 'gone [sim:ends=cancelled]' })).json);
+		expect((await pollJson(sim, soraGone, SORA)).json).toMatchObject({ id: soraGone, object: 'video', status: 'cancelled', error: null });
+		const runningId = taskIdOf((await create(sim, { model: VEO, prompt: 'slow [sim:pollcode=processing] [sim:duration=60000]' })).json);
+		expect((await pollJson(sim, runningId, VEO)).json).toMatchObject({ code: 'processing', data: { taskId: runningId, status: 'waiting' } });
+		expect(parsePromptFaults('[sim:failtop][sim:ends][sim:pollcode]')).toEqual({ failTop: 'openai submit: upstream status 400', endsAs: 'expired', pollCode: 'processing' });
+	});
 });
 
 describe('video host', () => {

@@ -1,6 +1,6 @@
 import type { JsonObject } from 'n8n-workflow';
 
-import { finishedByVideo, mergeTask, normalizeAnswer, unknownStatusWord } from '../../nodes/FastRouterVideo/polling/normalize';
+import { codeIsTaskState, finishedByVideo, mergeTask, normalizeAnswer, unknownStatusWord } from '../../nodes/FastRouterVideo/polling/normalize';
 
 // Every answer shape FastRouter gives (both API generations, task envelopes and Sora's video
 // object), written out as the API reference and the simulator give them, becomes the same item.
@@ -262,6 +262,45 @@ describe('failure envelopes', () => {
 	});
 });
 
+describe('failures as real answers give them (FastRouter’s words wherever they are)', () => {
+	it('a top-level error string, as a real openai/sora-2 failure answered (July 2026)', () => {
+		const answer = { code: 'failed', data: { taskId: 'task7', status: 'failed', generations: [] }, error: 'openai submit: upstream status 400' };
+		expect(codeIsTaskState(answer)).toBe(true);
+		expect(normalizeAnswer(answer, 'openai/sora-2')).toMatchObject({ taskId: 'task7', status: 'failed', error: { message: 'openai submit: upstream status 400', code: 'generation_failed' } });
+	});
+
+	it('failMsg in the generation or in the task; an error object; the failed envelope’s message; the code alone as the status', () => {
+		const failed = (data: JsonObject, extra: JsonObject = {}) => normalizeAnswer({ code: 'SUCCESS', data: { taskId: 't', ...data }, ...extra }, 'm/x').error?.message;
+		expect(failed({ status: 'failed', generations: [generation('failed', { failMsg: 'in the generation' })] })).toBe('in the generation');
+		expect(failed({ status: 'failed', failMsg: 'in the task', generations: [] })).toBe('in the task');
+		expect(failed({ status: 'failed' }, { error: { message: 'an error object', code: 'x' } })).toBe('an error object');
+		expect(failed({ status: 'failed', error: 'in the task’s error' })).toBe('in the task’s error');
+		const byCode = normalizeAnswer({ code: 'failed', message: 'quota of the provider', data: { taskId: 't' } }, 'm/x');
+		expect(byCode).toMatchObject({ status: 'failed', error: { message: 'quota of the provider' } });
+		expect(unknownStatusWord({ code: 'failed', data: { taskId: 't' } })).toBeUndefined();
+	});
+
+	it('an ending word is told as what it is, naming the task; a reason given is kept', () => {
+		expect(normalizeAnswer({ data: { taskId: 't1', status: 'expired', generations: [] } }, 'm/x')).toMatchObject({
+			status: 'failed',
+			error: { message: 'Task t1 expired before a video was made (FastRouter’s status "expired")', code: 'task_expired' },
+		});
+		expect(normalizeAnswer({ id: 'video_1', object: 'video', status: 'cancelled', error: 'by the user' }, 'openai/sora-2').error).toEqual({
+			message: 'Task video_1 was cancelled before a video was made (FastRouter’s status "cancelled"): by the user',
+			code: 'task_cancelled',
+		});
+	});
+
+	it('code "processing" in a poll is the task’s state; "error" and success codes are not', () => {
+		const running = { code: 'processing', message: 'processing', data: { taskId: 't', status: 'processing' } };
+		expect(codeIsTaskState(running)).toBe(true);
+		expect(normalizeAnswer(running, 'm/x')).toMatchObject({ status: 'processing', error: null });
+		expect(codeIsTaskState({ code: 'ERROR', message: 'Task not found', data: { taskId: 't' } })).toBe(false);
+		expect(codeIsTaskState({ code: 'SUCCESS', data: { taskId: 't' } })).toBe(false);
+		expect(codeIsTaskState({ code: 'failed', data: null })).toBe(false);
+	});
+});
+
 describe('status words', () => {
 	it.each([
 		['waiting', 'queued'],
@@ -275,6 +314,11 @@ describe('status words', () => {
 		['error', 'failed'],
 		['cancelled', 'failed'],
 		['canceled', 'failed'],
+		['expired', 'failed'],
+		['timed_out', 'failed'],
+		['THROTTLED', 'queued'],
+		['Queueing', 'queued'],
+		['IN_QUEUE', 'queued'],
 	])('%s reads as %s, and is known', (word, status) => {
 		const answer = { data: { taskId: 't', status: word } };
 		expect(normalizeAnswer(answer, 'm/x').status).toBe(status);

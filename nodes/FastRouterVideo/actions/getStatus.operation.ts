@@ -14,7 +14,7 @@ import { REQUESTS_AT_ONCE } from '../settings/limits';
 import { discard } from '../transport/exchange';
 import { forItem } from '../transport/trace';
 import type { Connection } from '../transport/types';
-import { modelFor } from '../validation/itemRequest';
+import { modelFor, taskIdFor } from '../validation/itemRequest';
 import { readItemOptions } from '../validation/options';
 
 const properties: INodeProperties[] = [
@@ -33,19 +33,22 @@ const properties: INodeProperties[] = [
 export const description = forOperation('getStatus', properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], connection: Connection, policy: FailurePolicy): Promise<ItemOutcome[]> {
-	// Options that make no sense are refused before anything is sent, as for the creates.
+	// The task ID and the options of every item are checked before anything is sent, as for the creates.
 	const checked = items.map((_item, itemIndex) => {
 		const options = readItemOptions(this, itemIndex, 'getStatus');
-		return options.ok ? { kind: 'ready' as const, options: options.value } : failed({ itemIndex, message: options.problems.join('; ') });
+		const taskId = taskIdFor(this, itemIndex);
+		if (!options.ok || !taskId.ok) {
+			const problems = [taskId, options].flatMap((entry) => (entry.ok ? [] : entry.problems));
+			return failed({ itemIndex, message: problems.join('; ') });
+		}
+		return { kind: 'ready' as const, options: options.value, taskId: taskId.value };
 	});
 	failFast(this, checked, policy);
 	return await forEachItem(this, checked, REQUESTS_AT_ONCE, async (entry, itemIndex): Promise<ItemOutcome> => {
 		if (entry.kind === 'failed') return entry;
-		const { delivery, includeRaw } = entry.options;
-		const taskId = String(this.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
+		const { options, taskId } = entry;
 		// The older poll route needs the model exactly as the task was created with it.
 		const model = canonicalModelId(modelFor(this, itemIndex));
-		if (!taskId) return failed({ itemIndex, message: '"taskId" is empty: give the task ID that Create returned' });
 		const itemConnection = forItem(connection, itemIndex);
 		const polled = await checkTaskOnce(this, itemConnection, taskId, model);
 		if (polled.kind === 'failure') return failed(fromApiFailure(itemIndex, polled.failure, taskId));
@@ -54,7 +57,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			if (polled.video) discard(polled.video.stream);
 			return failed(fromApiFailure(itemIndex, unknownStatusFailure(polled.unknownStatus), taskId));
 		}
-		const extra = includeRaw ? { raw: { poll: polled.raw ?? null } } : {};
-		return await taskItem(this, itemConnection, itemIndex, polled.task, polled.video, delivery as NonNullable<typeof delivery>, extra);
+		const extra = options.includeRaw ? { raw: { poll: polled.raw ?? null } } : {};
+		return await taskItem(this, itemConnection, itemIndex, polled.task, polled.video, options.delivery as NonNullable<typeof options.delivery>, extra);
 	});
 }

@@ -28,10 +28,10 @@ export const STEP_TYPE_NAME = 'fastRouterVideoWait';
 
 /**
  * The steps. `round`, `check`, `finish`: the keeper's; `watch`, `handBack`: the watcher's. A wait
- * stored by version 0.2 ran `watch` and `finish` in one sub-execution, and version 1 waits (package
- * 0.1.0) `poll` and `wait`: the hidden node still runs them.
+ * stored before the keeper ran `watch` and `finish` in one sub-execution: the hidden node still
+ * runs it to its end.
  */
-export type Step = 'round' | 'check' | 'finish' | 'watch' | 'handBack' | 'poll' | 'wait';
+export type Step = 'round' | 'check' | 'finish' | 'watch' | 'handBack';
 
 /** What a sub-execution's steps are named after and run with: FastRouter Video's node. */
 export interface StepOwner {
@@ -78,6 +78,9 @@ function inlineWorkflow(ctx: IExecuteFunctions, owner: StepOwner, title: string,
 		{ id: `${owner.id}-start`, name: start, type: 'n8n-nodes-base.executeWorkflowTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
 		...steps.map(([step, name], index): INode => {
 			const node: INode = { id: `${owner.id}-${step}`, name, type: `${owner.typePrefix}${STEP_TYPE_NAME}`, typeVersion: 1, position: [220 * (index + 1), 0], parameters: { step } };
+			// In queue mode n8n ends a watcher whose worker died with an error, and raises it at the
+			// round step when it resumes the keeper: as an item, the check step takes it for a cut-off.
+			if (step === 'round') node.onError = 'continueRegularOutput';
 			// The node's own FastRouter credentials: the steps poll and download with them.
 			if (owner.credentials) node.credentials = owner.credentials;
 			return node;

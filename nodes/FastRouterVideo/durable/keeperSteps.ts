@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { WAIT_FOR_SUB_EXECUTION } from 'n8n-workflow';
+import { ManualExecutionCancelledError, TimeoutExecutionCancelledError, WAIT_FOR_SUB_EXECUTION } from 'n8n-workflow';
 
 import { finishBatch } from '../batch/finish';
 import type { ItemFailure } from '../errors/failure';
@@ -7,9 +7,9 @@ import { failed, type ItemOutcome, output } from '../output/outcome';
 import { hintCost, publishSummary } from '../output/runSummary';
 import { getConnection } from '../transport/exchange';
 import { ownerOf, watcherWorkflow } from './childWorkflow';
-import { currentWatcher, handedWait, keepHanded, loadWait, passedItem, readHandedBack, recordWatcher, savedWait, startItem } from './store';
+import { currentWatcher, handedWait, keepHanded, loadWait, passedItem, readHandedBack, recordWatcher, savedWait, seenCutOffBefore, startItem } from './store';
 import { type DurableWait, isOpen, type ItemWait, summaryOf } from './waitState';
-import { failedFor } from './watchStep';
+import { failedFor, stopAll } from './watchStep';
 
 /**
  * The keeper's steps (childWorkflow.ts): none of them sends a request to FastRouter, so a stop
@@ -43,7 +43,7 @@ export async function roundStep(ctx: IExecuteFunctions): Promise<INodeExecutionD
 	const { apiKey } = await getConnection(ctx);
 	publishSummary(ctx, { ...summaryOf(wait), wait: `${wait.how}, for execution ${wait.parentExecutionId}, watched by sub-execution ${result.executionId}` }, apiKey);
 	// A watcher parks before it does anything; one that ended at once handed back already.
-	if (!result.waitTill) return [(result.data[0] ?? []) as INodeExecutionData[]];
+	if (!result.waitTill) return [result.data[0] ?? []];
 	// Stored with the park: should n8n hand this on (a stop in the keeper's own milliseconds of
 	// work), the execution ends naming every task rather than waiting forever.
 	return [[passedItem(wait)]];
@@ -65,12 +65,39 @@ export async function checkStep(ctx: IExecuteFunctions): Promise<INodeExecutionD
 		recordWatcher(ctx, handed.watcher);
 		return [[], [input[0]]];
 	}
+	if (handed.kind === 'handOver') return [[startItem(markRecreates(handed.wait))], []];
 	if (handed.kind === 'replaced' && handed.watcher !== current) return [[input[0]], []];
 	const saved = current ? savedWait(await ctx.getExecutionDataById(current).catch(() => undefined)) : undefined;
-	// Not readable (deleted, or cut off before its first park was stored): the wait as last handed on.
+	// Not readable (queue mode wipes a lost worker's, or cut off before its first park was stored): the wait as last handed on.
 	const last = saved ?? loadWait(ctx, input);
-	ctx.logger.warn(`FastRouter Video's durable wait: watcher ${current ?? '?'} was cut off; a new one goes on from its ${saved ? 'last saved state' : 'start'}`);
+	// Stopped by a person (or its workflow's timeout), not by n8n: the wait ends there.
+	if (wasStopped(input[0])) return [[], [startItem(stopAll(last, `This wait's watcher (sub-execution ${current ?? '?'}) was stopped`))]];
+	// The same watcher cut off twice: the round could not start a new one (its error came as the
+	// item); the wait ends now, naming its tasks, rather than loop.
+	if (seenCutOffBefore(ctx, current)) return [[], [startItem(last)]];
+	ctx.logger.warn(`FastRouter Video's durable wait: watcher ${current ?? '?'} was cut off; a new one goes on from ${saved ? 'its last saved state' : 'the state the keeper kept'}`);
 	return [[startItem(cutOff(last))], []];
+}
+
+/**
+ * Whether a watcher ended because somebody stopped it: n8n then resumes the keeper with its error
+ * (the round step continues on error, so it comes as the item). A shutdown's cancel is a cut-off.
+ */
+function wasStopped(item: INodeExecutionData | undefined): boolean {
+	const error = item?.json.error;
+	if (typeof error !== 'string') return false;
+	// n8n 2.x's own words for a stop by hand and by timeout; 1.x never gets here (no durable wait).
+	const stops = [ManualExecutionCancelledError, TimeoutExecutionCancelledError].flatMap((type) => (typeof type === 'function' ? [new type('').message] : []));
+	return [...stops, 'The execution was cancelled'].includes(error);
+}
+
+/**
+ * Every re-create marked as to be sent, in the wait the keeper keeps (the round step stores it at
+ * its park) before the next watcher sends any: should that watcher be cut off, and even its saved
+ * state lost, the keeper still knows which creates may have reached FastRouter.
+ */
+function markRecreates(wait: DurableWait): DurableWait {
+	return { ...wait, items: wait.items.map((entry): ItemWait => (entry.phase === 'recreate' ? { ...entry, sending: true } : entry)) };
 }
 
 /**

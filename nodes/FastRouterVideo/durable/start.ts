@@ -7,7 +7,7 @@ import { forEachItem } from '../batch/forEachItem';
 import type { Failed, FailurePolicy } from '../errors/failure';
 import { failFast, toNodeError } from '../errors/nodeErrors';
 import { type ItemOutcome, output } from '../output/outcome';
-import { hintCost, publishSummary } from '../output/runSummary';
+import { hintParked, publishSummary } from '../output/runSummary';
 import type { ItemOptions } from '../settings/itemSettings';
 import { DURABLE_MIN_POLL_INTERVAL_MS, REQUESTS_AT_ONCE } from '../settings/limits';
 import { forItem } from '../transport/trace';
@@ -63,7 +63,7 @@ export async function startDurableWait(
 	ctx.setMetadata({ subExecution: { executionId: result.executionId, workflowId: String(workflow.id) } });
 	const summary = { ...summaryOf(wait), wait: `${wait.how} in sub-execution ${result.executionId}` };
 	publishSummary(ctx, summary, connection.apiKey);
-	hintCost(ctx, summary, `Waiting durably in sub-execution ${result.executionId}, which shows the progress: `);
+	hintParked(ctx, summary, result.executionId);
 	// A sub-execution that ended without waiting handed back its last step's items already.
 	if (!result.waitTill) return (result.data[0] ?? []).map((item: INodeExecutionData) => output(item));
 	return wait.items.map(placeholder);

@@ -3,7 +3,6 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { redactDeep } from '../text/safeText';
 import { itemLabel } from '../text/wording';
-import { fromVersion1 } from './legacyState';
 import { type DurableWait, taskIdOf, WAIT_VERSION } from './waitState';
 
 /**
@@ -22,21 +21,39 @@ import { type DurableWait, taskIdOf, WAIT_VERSION } from './waitState';
  */
 
 const KEY = 'fastRouterVideoWait';
-/** Where the keeper keeps the id of the watcher it waits on (childWorkflow.ts). */
+/** Where the keeper keeps the id of the watcher it waits on (childWorkflow.ts), and of the last one it saw cut off. */
 const WATCHER_KEY = 'fastRouterVideoWatcher';
+const CUT_OFF_KEY = 'fastRouterVideoCutOff';
 
 /** The wait as this execution last stored it, or as it was handed over. */
 export function loadWait(ctx: IExecuteFunctions, items: INodeExecutionData[]): DurableWait {
-	const stored = ctx.getContext('flow')[KEY] as DurableWait | undefined;
-	if (stored?.v === WAIT_VERSION) return stored;
+	// What this execution stored last is the newest: never fall back from it to an older copy.
+	const stored = ctx.getContext('flow')[KEY] as { v?: unknown } | undefined;
+	if (stored !== undefined) {
+		if (stored.v === WAIT_VERSION) return stored as DurableWait;
+		throw unreadable(ctx, stored.v, items);
+	}
 	const handed = handedWait(items);
 	if (handed) return handed;
-	// A wait an earlier version of this package stored, and resumed by this one.
-	const older = fromVersion1(items.map((item) => ({ state: (item.json.details as IDataObject | undefined)?.[KEY], binary: item.binary })));
-	if (older) return older;
+	const found = (items[0]?.json.details as IDataObject | undefined)?.[KEY] as { v?: unknown } | undefined;
+	if (found) throw unreadable(ctx, found.v, items);
 	throw new NodeOperationError(ctx.getNode(), 'This is an internal step of FastRouter Video’s durable wait: it runs only inside the sub-execution that node starts', {
 		itemIndex: 0,
 		description: 'Use FastRouter Video with Create and Wait and Wait Mode "Durable" (or "Automatic") instead.',
+	});
+}
+
+/**
+ * A wait stored in a shape this version cannot read (a version of the package that stored it was
+ * rolled back, or the state was damaged): the wait ends, naming every task the item it was passed
+ * lists, so that each can be looked up with Get Status.
+ */
+function unreadable(ctx: IExecuteFunctions, version: unknown, items: INodeExecutionData[]): NodeOperationError {
+	const tasks = (items[0]?.json.details as IDataObject | undefined)?.tasks;
+	const listed = Array.isArray(tasks) && tasks.length ? tasks.map(String).join('\n') : 'none listed';
+	return new NodeOperationError(ctx.getNode(), `This durable wait was stored in a form this version of n8n-nodes-fastrouter cannot read (state version ${JSON.stringify(version ?? null)}): the wait ends here`, {
+		itemIndex: 0,
+		description: `Its tasks may still finish on FastRouter: run Get Status with each task ID.\n${listed}`,
 	});
 }
 
@@ -106,6 +123,14 @@ export function recordWatcher(ctx: IExecuteFunctions, executionId: string): void
 	ctx.getContext('flow')[WATCHER_KEY] = executionId;
 }
 
+/** Records `watcher` as cut off; true when it was already the last one seen cut off (no new one could start). */
+export function seenCutOffBefore(ctx: IExecuteFunctions, watcher: string | undefined): boolean {
+	const flow = ctx.getContext('flow');
+	const seen = flow[CUT_OFF_KEY] === (watcher ?? null);
+	flow[CUT_OFF_KEY] = watcher ?? null;
+	return seen;
+}
+
 /** The watcher a keeper waits on, read from the keeper's stored data: a watcher that is not it has been replaced. */
 export function watcherOf(keeper: IRunExecutionData | undefined): string | undefined {
 	return (keeper?.executionData?.contextData?.flow as IDataObject | undefined)?.[WATCHER_KEY] as string | undefined;
@@ -116,11 +141,12 @@ export function watcherOf(keeper: IRunExecutionData | undefined): string | undef
  * word that it was replaced by another and did nothing. Anything else the keeper receives is what
  * n8n stored of a watcher that was cut off.
  */
-export type HandedBack = { kind: 'settled'; watcher: string; wait: DurableWait } | { kind: 'replaced'; watcher: string } | { kind: 'cutOff' };
+export type HandedBack = { kind: 'settled' | 'handOver'; watcher: string; wait: DurableWait } | { kind: 'replaced'; watcher: string } | { kind: 'cutOff' };
 
-export function handBackItem(wait: DurableWait, watcher: string): INodeExecutionData {
+/** `handOver`: not settled, but re-creates to mark (or just sent): the keeper keeps it, and starts a new watcher on it. */
+export function handBackItem(wait: DurableWait, watcher: string, kind: 'settled' | 'handOver'): INodeExecutionData {
 	const item = startItem(wait);
-	return { ...item, json: { ...item.json, details: { ...(item.json.details as IDataObject), handedBackBy: watcher } } };
+	return { ...item, json: { ...item.json, details: { ...(item.json.details as IDataObject), handedBackBy: watcher, handedBack: kind } } };
 }
 
 export function replacedItem(watcher: string): INodeExecutionData {
@@ -130,7 +156,9 @@ export function replacedItem(watcher: string): INodeExecutionData {
 export function readHandedBack(items: INodeExecutionData[]): HandedBack {
 	const details = items[0]?.json.details as IDataObject | undefined;
 	const wait = details?.[KEY] as DurableWait | undefined;
-	if (typeof details?.handedBackBy === 'string' && wait?.v === WAIT_VERSION) return { kind: 'settled', watcher: details.handedBackBy, wait };
+	if (typeof details?.handedBackBy === 'string' && wait?.v === WAIT_VERSION) {
+		return { kind: details.handedBack === 'handOver' ? 'handOver' : 'settled', watcher: details.handedBackBy, wait };
+	}
 	if (typeof details?.replacedWatcher === 'string') return { kind: 'replaced', watcher: details.replacedWatcher };
 	return { kind: 'cutOff' };
 }

@@ -69,8 +69,8 @@ export interface DurableWait {
 	/** That node's name: FastRouter's trace names its spans after it. */
 	node?: string;
 	/**
-	 * The keeper this state's watcher works for (childWorkflow.ts); absent in a wait stored by
-	 * version 0.2, whose one sub-execution polled itself.
+	 * The keeper this state's watcher works for (childWorkflow.ts); absent in a wait stored before
+	 * the keeper, whose one sub-execution polled itself.
 	 */
 	keeper?: string;
 	/** The FastRouter Video node's On Error setting. */

@@ -2,9 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { createWithin, sendCreate } from '../batch/createOne';
 import { CreditLimit } from '../batch/creditLimit';
-import { mapInPool } from '../batch/pool';
+import { forEachItem } from '../batch/forEachItem';
 import type { ItemFailure } from '../errors/failure';
-import { cancelled } from '../errors/nodeErrors';
 import { publishSummary } from '../output/runSummary';
 import { judgeWait } from '../output/waitEnd';
 import { nextPoll, POLL_GRACE_MS, pollState, waitPolicy } from '../polling/cadence';
@@ -31,6 +30,8 @@ interface Advanced {
 	wait: DurableWait;
 	open: boolean;
 	left: boolean;
+	/** The run sent re-creates (and nothing else). */
+	recreated: boolean;
 	item: INodeExecutionData;
 }
 
@@ -41,18 +42,19 @@ interface Advanced {
  */
 async function advanceWait(ctx: IExecuteFunctions, wait: DurableWait, connection: Connection, input: INodeExecutionData[]): Promise<Advanced> {
 	const now = Date.now();
-	const { due, left: held } = dueThisRun(wait, now);
+	const { due, left: held, recreates } = dueThisRun(wait, now);
 	let items = wait.items;
 	let left = false;
 	if (due.some(Boolean)) {
-		if (await parentStopped(ctx, wait.parentExecutionId)) items = items.map((entry) => (isOpen(entry) ? failedFor(entry, stopped(entry, wait)) : entry));
+		if (await parentStopped(ctx, wait.parentExecutionId)) items = stopAll(wait, `The execution that started this wait (${wait.parentExecutionId}) was stopped`).items;
 		else ({ items, left } = await advanceDue(ctx, { connection, wait, credits: wait.credits ? new CreditLimit(wait.credits) : undefined, startedAt: now }, due));
 	}
 	const next = { ...wait, items };
 	left ||= held;
-	const stored = saveWait(ctx, markSending(next, left ? Date.now() : parkUntil(next, Date.now()).getTime()), connection.apiKey);
+	// A watcher's keeper marks its re-creates; a wait stored before the keeper marks its own.
+	const stored = saveWait(ctx, wait.keeper ? next : markSending(next, left ? Date.now() : parkUntil(next, Date.now()).getTime()), connection.apiKey);
 	publishSummary(ctx, summaryOf(stored), connection.apiKey);
-	return { wait: stored, open: stored.items.some(isOpen), left, item: passedItem(stored, input[0]) };
+	return { wait: stored, open: stored.items.some(isOpen), left, recreated: recreates, item: passedItem(stored, input[0]) };
 }
 
 /**
@@ -60,17 +62,16 @@ async function advanceWait(ctx: IExecuteFunctions, wait: DurableWait, connection
  * the next run, at once: that run begins from a state n8n saved with their new tasks, so a stop
  * can cut off the sending itself (a second), never a re-create whose answer had come.
  */
-function dueThisRun(wait: DurableWait, now: number): { due: boolean[]; left: boolean } {
+function dueThisRun(wait: DurableWait, now: number): { due: boolean[]; left: boolean; recreates: boolean } {
 	const due = wait.items.map((entry) => isDue(entry, wait, now));
 	const recreates = due.map((isDueNow, index) => isDueNow && wait.items[index].phase === 'recreate');
-	if (!recreates.some(Boolean)) return { due, left: false };
-	return { due: recreates, left: due.some((isDueNow, index) => isDueNow && !recreates[index]) };
+	if (!recreates.some(Boolean)) return { due, left: false, recreates: false };
+	return { due: recreates, left: due.some((isDueNow, index) => isDueNow && !recreates[index]), recreates: true };
 }
 
 /**
- * Marks the re-creates the next run will send, so that the state saved before that run says so: a
- * watcher cut off in that run leaves them marked, and its keeper then knows they may have been
- * sent (keeperSteps.ts) instead of sending them again.
+ * Marks the re-creates the next run will send, in a wait stored before the keeper (one sub-execution,
+ * no keeper): the state saved before that run says so.
  */
 function markSending(wait: DurableWait, nextRunAt: number): DurableWait {
 	const items = wait.items.map((entry): ItemWait => (entry.phase === 'recreate' && !entry.sending && entry.at < nextRunAt + RESUME_FLOOR_MS ? { ...entry, sending: true } : entry));
@@ -84,7 +85,8 @@ function parkUntil(wait: DurableWait, now: number): Date {
 }
 
 function isDue(entry: ItemWait, wait: DurableWait, now: number): boolean {
-	// A re-create is sent only by a run that follows a saved state marking it (markSending).
+	// A re-create is sent only when a saved state marked it: its keeper's (or, in a wait stored by
+	// a wait stored before the keeper, the state saved at the park before).
 	if (entry.phase === 'recreate') return entry.sending === true && entry.at < now + RESUME_FLOOR_MS;
 	if (entry.phase !== 'waiting') return false;
 	const { nextPollAt, lastPollAt } = entry.poll;
@@ -99,20 +101,14 @@ function isDue(entry: ItemWait, wait: DurableWait, now: number): boolean {
 async function advanceDue(ctx: IExecuteFunctions, step: StepContext, due: boolean[]): Promise<{ items: ItemWait[]; left: boolean }> {
 	const { items } = step.wait;
 	let left = false;
-	const advanced = await mapInPool(
-		items,
-		REQUESTS_AT_ONCE,
-		async (entry, index) => {
-			if (!due[index] || !isOpen(entry)) return entry;
-			if (Date.now() - step.startedAt >= DURABLE_STEP_BUDGET_MS) {
-				left = true;
-				return entry;
-			}
-			return await advanceItem(ctx, step, entry);
-		},
-		ctx.getExecutionCancelSignal(),
-	);
-	if (Object.keys(advanced).length !== items.length) throw cancelled(ctx);
+	const advanced = await forEachItem(ctx, items, REQUESTS_AT_ONCE, async (entry, index) => {
+		if (!due[index] || !isOpen(entry)) return entry;
+		if (Date.now() - step.startedAt >= DURABLE_STEP_BUDGET_MS) {
+			left = true;
+			return entry;
+		}
+		return await advanceItem(ctx, step, entry);
+	});
 	return { items: advanced, left };
 }
 
@@ -210,14 +206,14 @@ async function parentStopped(ctx: IExecuteFunctions, parentExecutionId: string):
 	}
 }
 
-function stopped(entry: OpenItem, wait: DurableWait): ItemFailure {
-	const taskId = entry.created?.taskId;
-	return {
-		itemIndex: entry.item,
-		taskId,
-		message: `The execution that started this wait (${wait.parentExecutionId}) was stopped; ${taskId ? `task ${taskId} was left on FastRouter` : 'its create was not sent again'}`,
-		description: 'It may still finish: run Get Status with its task ID.',
+/** The wait stopped by somebody (`what` was stopped): every open item fails, naming its task, which is left on FastRouter. */
+export function stopAll(wait: DurableWait, what: string): DurableWait {
+	const stopped = (entry: OpenItem): ItemFailure => {
+		const taskId = entry.created?.taskId;
+		const message = `${what}; ${taskId ? `task ${taskId} was left on FastRouter` : 'its create was not sent again'}`;
+		return { itemIndex: entry.item, taskId, message, description: 'It may still finish: run Get Status with its task ID.' };
 	};
+	return { ...wait, items: wait.items.map((entry) => (isOpen(entry) ? failedFor(entry, stopped(entry)) : entry)) };
 }
 
 /**
@@ -232,13 +228,18 @@ export async function watchStep(ctx: IExecuteFunctions): Promise<INodeExecutionD
 	const wait = loadWait(ctx, input);
 	const connection = await connectionFor(ctx, wait);
 	if (wait.keeper && fresh) {
-		const stored = saveWait(ctx, markSending(wait, parkUntil(wait, Date.now()).getTime()), connection.apiKey);
+		const stored = saveWait(ctx, wait, connection.apiKey);
 		await ctx.putExecutionToWait(parkUntil(stored, Date.now()));
 		return [[passedItem(stored, input[0])], []];
 	}
 	if (wait.keeper && (await replaced(ctx, wait.keeper))) return [[], [replacedItem(ctx.getExecutionId())]];
 	const advanced = await advanceWait(ctx, wait, connection, input);
-	if (!advanced.open) return [[], [handBackItem(advanced.wait, ctx.getExecutionId())]];
+	if (!advanced.open) return [[], [handBackItem(advanced.wait, ctx.getExecutionId(), 'settled')]];
+	// Money is kept where no stop can lose it: the keeper marks every re-create before it is sent
+	// and keeps every task one brings (n8n may wipe a watcher's saved state: queue mode, a worker lost).
+	if (wait.keeper && (advanced.recreated || advanced.wait.items.some((entry) => entry.phase === 'recreate'))) {
+		return [[], [handBackItem(advanced.wait, ctx.getExecutionId(), 'handOver')]];
+	}
 	if (!advanced.left) await ctx.putExecutionToWait(parkUntil(advanced.wait, Date.now()));
 	return [[advanced.item], []];
 }
@@ -260,19 +261,4 @@ async function replaced(ctx: IExecuteFunctions, keeper: string): Promise<boolean
 		ctx.logger.warn(`FastRouter Video could not look at its keeper ${keeper}; watching on`, { error: (error as Error).message });
 		return false;
 	}
-}
-
-/** A version 1 wait's poll step: advances the wait; its own wait step parks it. */
-export async function legacyPollStep(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const input = ctx.getInputData();
-	const wait = loadWait(ctx, input);
-	const { open, item } = await advanceWait(ctx, wait, await connectionFor(ctx, wait), input);
-	return open ? [[], [item]] : [[item], []];
-}
-
-/** A version 1 wait's wait step: parks until the next poll is due and passes the item on. */
-export async function legacyWaitStep(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = ctx.getInputData();
-	await ctx.putExecutionToWait(parkUntil(loadWait(ctx, items), Date.now()));
-	return [items];
 }

@@ -75,6 +75,17 @@ export function publishSummary(ctx: IExecuteFunctions, summary: RunSummary, secr
 	}
 }
 
+/**
+ * What a parked durable wait shows on the node's output, which the editor keeps showing while the
+ * node waits (above its waiting text, descriptions/waiting.ts, which cannot read the run): the
+ * videos, how many were done when it parked, where the live progress is, and the cost so far.
+ */
+export function hintParked(ctx: IExecuteFunctions, summary: RunSummary, subExecutionId: string): void {
+	const count = summary.videos.length;
+	const prefix = `Waiting durably for ${count} video${count === 1 ? '' : 's'}; when it parked: ${videosLine(summary.videos)}. Live progress: sub-execution ${subExecutionId} (“View sub-execution”). Created: `;
+	hintCost(ctx, summary, prefix);
+}
+
 /** The run's cost as a hint on the node's output in the editor (n8n 1.x has no hints: then none). */
 export function hintCost(ctx: IExecuteFunctions, summary: RunSummary, prefix = ''): void {
 	if (typeof ctx.addExecutionHints !== 'function') return;

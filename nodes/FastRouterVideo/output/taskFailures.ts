@@ -1,6 +1,6 @@
 import type { ApiFailure, ItemFailure } from '../errors/failure';
 import { fromApiFailure } from '../errors/nodeErrors';
-import type { NormalizedTask } from '../polling/normalize';
+import { isEnding, type NormalizedTask } from '../polling/normalize';
 
 /**
  * What an item's failure says once its task exists: the task id always, and what the user can do
@@ -26,8 +26,14 @@ export function timedOut(itemIndex: number, task: NormalizedTask, maxWaitS: numb
 	};
 }
 
-/** FastRouter reported the generation as failed. */
+/**
+ * FastRouter reported the task as ended without a video: failed, with its reason, or ended in
+ * another way (`expired`, `cancelled`…), whose message already names the task and the word.
+ */
 export function generationFailed(itemIndex: number, task: NormalizedTask): ItemFailure {
+	if (task.error && isEnding(task.error.code)) {
+		return { itemIndex, taskId: task.taskId, message: task.error.message, description: 'FastRouter ended the task without a video; run the item again for a new task.' };
+	}
 	return {
 		itemIndex,
 		taskId: task.taskId,

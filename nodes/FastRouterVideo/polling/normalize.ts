@@ -35,11 +35,22 @@ export interface NormalizedTask extends IDataObject {
 /** What one answer says about cost; mergeTask decides which answer's figures stand. */
 type CostFigures = Pick<NormalizedTask, 'creditsUsed' | 'costUsd' | 'provider'>;
 
+/**
+ * Every status word FastRouter or a provider behind it is known to use, as one of the node's four.
+ * Providers' own words pass through FastRouter: Runway's THROTTLED, MiniMax's Preparing and
+ * Queueing, fal's IN_QUEUE; other video gateways end tasks `expired` or `cancelled`. FastRouter
+ * documents no list, so a word missing here is reported by name (unknownStatusWord), not guessed.
+ */
 const STATUS_WORDS: Record<string, TaskStatus> = {
 	waiting: 'queued',
 	queued: 'queued',
+	queueing: 'queued',
+	in_queue: 'queued',
 	pending: 'queued',
 	submitted: 'queued',
+	preparing: 'queued',
+	starting: 'queued',
+	throttled: 'queued',
 	processing: 'processing',
 	in_progress: 'processing',
 	running: 'processing',
@@ -54,9 +65,43 @@ const STATUS_WORDS: Record<string, TaskStatus> = {
 	fail: 'failed',
 	failure: 'failed',
 	error: 'failed',
+	expired: 'failed',
 	cancelled: 'failed',
 	canceled: 'failed',
+	aborted: 'failed',
+	timeout: 'failed',
+	timed_out: 'failed',
+	rejected: 'failed',
 };
+
+/**
+ * The words that end a task without a video for a reason other than a failed render: each is told
+ * as what it is (its error code is `task_<what>`), not as "the generation failed".
+ */
+const ENDINGS: Record<string, { code: string; says: string }> = {
+	expired: { code: 'task_expired', says: 'expired before a video was made' },
+	cancelled: { code: 'task_cancelled', says: 'was cancelled before a video was made' },
+	canceled: { code: 'task_cancelled', says: 'was cancelled before a video was made' },
+	aborted: { code: 'task_cancelled', says: 'was aborted before a video was made' },
+	timeout: { code: 'task_timed_out', says: 'timed out at the provider before a video was made' },
+	timed_out: { code: 'task_timed_out', says: 'timed out at the provider before a video was made' },
+	rejected: { code: 'task_rejected', says: 'was rejected by the provider' },
+};
+
+/** Whether a failed task's error code is one of the endings above (its message names the task and the word). */
+export function isEnding(code: string | undefined): boolean {
+	return code !== undefined && Object.values(ENDINGS).some((ending) => ending.code === code);
+}
+
+/**
+ * An envelope's `code` that is the task's state rather than the request's outcome: answers seen in
+ * the wild carry `code: "processing"` on a running task and `code: "failed"` on a failed one, beside
+ * a `data` object. `error` stays a request error, and a success code says nothing about the task.
+ */
+export function codeIsTaskState(json: JsonObject): boolean {
+	const status = typeof json.code === 'string' && json.code.toLowerCase() !== 'error' ? toStatus(json.code) : undefined;
+	return status !== undefined && status !== 'succeeded' && objectAt(json.data) !== undefined;
+}
 
 /**
  * The status word an answer gives, when it is not one this node knows (`(none)` when it gives
@@ -69,12 +114,31 @@ export function unknownStatusWord(json: JsonObject): string | undefined {
 			? [(Array.isArray(data.generations) ? (data.generations[0] as JsonObject | undefined) : undefined)?.status, data.status]
 			: [json.status];
 	const given = words.filter((word) => word !== undefined && word !== null && word !== '');
-	if (given.length === 0) return '(none)';
+	if (given.length === 0) return codeIsTaskState(json) ? undefined : '(none)';
 	return given.some((word) => toStatus(word) !== undefined) ? undefined : String(given[0]);
 }
 
 function toStatus(word: unknown): TaskStatus | undefined {
 	return typeof word === 'string' ? STATUS_WORDS[word.toLowerCase()] : undefined;
+}
+
+/**
+ * Why a task ended without a video, in FastRouter's words wherever it gives any: a generation's
+ * or the task's `failMsg`, an `error` (a string, as in a real `openai/sora-2` failure, or an object
+ * with a `message`) in the task or the answer, then — for a failure the envelope's `code` reports —
+ * its `message`. An ending word (`expired`, …) says what it is and names the task.
+ */
+function failureOf(word: unknown, taskId: string | null, reasons: unknown[], failCode: unknown): NormalizedTask['error'] {
+	const reason = reasons.map(errorText).find((found) => found !== null) ?? null;
+	const ending = typeof word === 'string' ? ENDINGS[word.toLowerCase()] : undefined;
+	if (!ending) return { message: reason ?? 'The generation failed', code: text(failCode) ?? 'generation_failed' };
+	const said = `${taskId ? `Task ${taskId}` : 'The task'} ${ending.says} (FastRouter’s status "${String(word)}")`;
+	return { message: reason ? `${said}: ${reason}` : said, code: ending.code };
+}
+
+/** The words of an error given as text or as `{ message }`. */
+function errorText(value: unknown): string | null {
+	return text(value) ?? text(objectAt(value)?.message);
 }
 
 /** `model` is the full provider/model id the task was created with: Sora echoes it without prefix. */
@@ -86,21 +150,20 @@ export function normalizeAnswer(json: JsonObject, model: string): NormalizedTask
 function fromTaskEnvelope(json: JsonObject, data: JsonObject, model: string): NormalizedTask {
 	const generations = Array.isArray(data.generations) ? (data.generations as JsonObject[]) : [];
 	const generation = generations[0];
-	const status = toStatus(generation?.status) ?? toStatus(data.status) ?? 'queued';
+	// The first word the node knows decides; an envelope whose `code` is the task's state speaks last.
+	const code = codeIsTaskState(json) ? json.code : undefined;
+	const word = [generation?.status, data.status, code].find((candidate) => toStatus(candidate) !== undefined);
+	const status = toStatus(word) ?? 'queued';
 	const finished = status === 'succeeded' || status === 'failed';
+	const taskId = text(data.taskId) ?? text(generation?.id);
+	const reasons = [generation?.failMsg, data.failMsg, generation?.error, data.error, json.error, code ? json.message : undefined];
 	return {
-		taskId: text(data.taskId) ?? text(generation?.id),
+		taskId,
 		model,
 		status,
 		progress: status === 'succeeded' ? 100 : percent(data.progress ?? generation?.progress),
 		videoUrl: status === 'succeeded' ? text(generation?.url) : null,
-		error:
-			status === 'failed'
-				? {
-						message: text(generation?.failMsg) ?? text(data.failMsg) ?? 'The generation failed',
-						code: text(generation?.failCode) ?? 'generation_failed',
-					}
-				: null,
+		error: status === 'failed' ? failureOf(word, taskId, reasons, generation?.failCode) : null,
 		...costs(json, data),
 		createdAt: isoDate(generation?.createdDate),
 		completedAt: finished ? isoDate(generation?.updatedDate) : null,
@@ -110,20 +173,14 @@ function fromTaskEnvelope(json: JsonObject, data: JsonObject, model: string): No
 
 function fromVideoObject(json: JsonObject, model: string): NormalizedTask {
 	const status = toStatus(json.status) ?? 'queued';
-	const apiError = json.error as JsonObject | undefined | null;
+	const taskId = text(json.id);
 	return {
-		taskId: text(json.id),
+		taskId,
 		model,
 		status,
 		progress: status === 'succeeded' ? 100 : percent(json.progress),
 		videoUrl: text(json.url) ?? text(json.video_url),
-		error:
-			status === 'failed'
-				? {
-						message: text(apiError?.message) ?? 'The generation failed',
-						code: text(apiError?.code) ?? 'generation_failed',
-					}
-				: null,
+		error: status === 'failed' ? failureOf(json.status, taskId, [json.error, json.failMsg], objectAt(json.error)?.code) : null,
 		...costs(json, undefined),
 		createdAt: isoDate(json.created_at),
 		completedAt: isoDate(json.completed_at),

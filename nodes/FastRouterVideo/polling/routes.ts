@@ -7,6 +7,7 @@ import { header, originOf, sendFollowing } from '../transport/exchange';
 import { answerFailure, networkFailure, statusFailure } from '../transport/failures';
 import { traceHeaders } from '../transport/trace';
 import type { Connection, PollAnswer, Result, Sent } from '../transport/types';
+import { codeIsTaskState } from './normalize';
 
 /**
  * Where a task is polled, chosen by its id — the answers tell the API generations apart, so no
@@ -119,6 +120,8 @@ async function readPollAnswer(connection: Connection, sent: Sent, deadline: numb
 	if (!read.ok) return { ok: false, failure: answerFailure(response.statusCode, read.problem, response.headers, connection, 'poll') };
 	const parsed = jsonObjectFrom(read.bytes, contentType);
 	if (!parsed.ok) return { ok: false, failure: answerFailure(response.statusCode, parsed.what, response.headers, connection, 'poll') };
-	const failure = statusFailure(response.statusCode, parsed.json, response.headers, connection, 'poll');
+	// A task's state in the envelope's `code` ("processing", "failed") is the normalizer's to read, not an error envelope.
+	const taskState = response.statusCode < 300 && codeIsTaskState(parsed.json);
+	const failure = taskState ? undefined : statusFailure(response.statusCode, parsed.json, response.headers, connection, 'poll');
 	return failure ? { ok: false, failure } : { ok: true, value: { kind: 'json', json: parsed.json } };
 }

@@ -3,7 +3,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { INPUT_IMAGE_FIELD, VIDEO_FIELDS } from '../catalog';
 import type { RequestAdditions } from '../settings/itemSettings';
 import { CUSTOM_MODEL, IMAGE_SOURCE_BINARY, IMAGE_SOURCE_URL } from '../settings/parameterValues';
-import { accepted, type Checked } from './checked';
+import { show } from '../text/wording';
+import { accepted, type Checked, refused } from './checked';
 import { checkCreateRequest, type CreateRequest, type RawFields } from './modelRules';
 import { signedImageUrl } from './signedImage';
 
@@ -12,6 +13,30 @@ export function modelFor(ctx: IExecuteFunctions, itemIndex: number): string {
 	const chosen = String(ctx.getNodeParameter('model', itemIndex, '') ?? '').trim();
 	if (chosen !== CUSTOM_MODEL) return chosen;
 	return String(ctx.getNodeParameter('customModel', itemIndex, '') ?? '').trim();
+}
+
+/**
+ * The task Get Status looks at. An expression can hand the field anything: an object or a list
+ * would be sent as `[object Object]` (FastRouter answers 404 for a task that never existed), so
+ * only text and whole numbers pass, before anything is sent.
+ */
+export function taskIdFor(ctx: IExecuteFunctions, itemIndex: number): Checked<string> {
+	const value: unknown = ctx.getNodeParameter('taskId', itemIndex, '');
+	const field = '"Task ID" (taskId)';
+	const allowed = 'allowed: the taskId Create returned, as text or a whole number';
+	if (value === null) return refused(`${field} is null (${allowed})`);
+	if (typeof value === 'number' && Number.isSafeInteger(value)) return accepted(String(value));
+	if (value !== undefined && typeof value !== 'string') return refused(`${field} ${show(value)} is ${kindOf(value)}, not a task ID (${allowed})`);
+	const taskId = (value ?? '').trim();
+	return taskId ? accepted(taskId) : refused(`${field} is empty: give the task ID that Create returned`);
+}
+
+/** What a value is, in words: "an object", "a list", "the number 1.5", "true". */
+function kindOf(value: unknown): string {
+	if (Array.isArray(value)) return 'a list';
+	if (typeof value === 'number') return Number.isFinite(value) ? 'a fraction' : 'not a finite number';
+	if (typeof value === 'boolean') return 'a true/false value';
+	return typeof value === 'object' ? 'an object' : `of type ${typeof value}`;
 }
 
 /** What checking an item's request needs beyond its own parameters. */
