@@ -62,12 +62,15 @@ class Lab {
 	constructor(install, tarball, label, env = {}) {
 		this.label = label;
 		this.n8n = new N8nInstance(install, tarball, `durable-${label}`);
-		Object.assign(this.n8n.env, { N8N_LOG_LEVEL: 'debug', ...env });
+		// As at n8n Cloud: a workflow whose last 3 executions crashed is deactivated at start-up.
+		Object.assign(this.n8n.env, { N8N_LOG_LEVEL: 'debug', N8N_WORKFLOW_AUTODEACTIVATION_ENABLED: 'true', ...env });
 		this.t0 = Date.now();
 		/** @type {Array<{ query: Record<string, string>, bytes: number, ftyp: string, contentType: string, at: number }>} */
 		this.uploads = [];
 		/** @type {Record<string, { id: string, path: string, waits: boolean }>} */
 		this.workflows = {};
+		/** @type {number | undefined} when n8n's REST API last answered again after a restart (ms) */
+		this.readyAt = undefined;
 	}
 
 	/** @param {string} message */
@@ -307,6 +310,20 @@ class Lab {
 	}
 
 	/**
+	 * When a workflow's durable wait next resumes by itself: the earliest timed wait among its
+	 * waiting executions (n8n's marker for "parked on a sub-execution", the year 2999, left out),
+	 * in ms; undefined when none waits on a time.
+	 * @param {string} key
+	 */
+	async nextDue(key) {
+		const dues = (await this.list(key))
+			.filter((row) => row.status === 'waiting' && row.waitTill)
+			.map((row) => new Date(/** @type {string} */ (row.waitTill)).getTime())
+			.filter((due) => due < Date.UTC(2999, 0, 1));
+		return dues.length ? Math.min(...dues) : undefined;
+	}
+
+	/**
 	 * An execution as n8n stored it, or undefined when n8n has none (deleted).
 	 * @param {string} id
 	 */
@@ -375,6 +392,11 @@ class Lab {
 	/** Creates sent per prompt, for a scenario's rows. @param {string} key */
 	creates(key) {
 		return Object.fromEntries(Object.entries(this.sim?.counters.createsByPrompt ?? {}).filter(([prompt]) => prompt.startsWith(`${key} `)));
+	}
+
+	/** How many of a scenario's video downloads are trickling right now (`[sim:trickle]`). @param {string} key */
+	trickling(key) {
+		return this.tasks(key).filter((task) => this.sim?.counters.trickling[task.taskId]).length;
 	}
 
 	/** Polls of each of a scenario's tasks. @param {string} key */

@@ -4,18 +4,23 @@
 // `npm run test:n8n:durable`: Create and Wait's Wait Mode "Durable" in a real n8n 2.41.1 — the
 // issue's "How to prove it". Every durable scenario costs minutes (n8n's wait tracker looks for
 // due waits once a minute; a durable wait polls at most once a minute), so the scenarios run side
-// by side: three n8n instances at once (SQLite, PostgreSQL, queue mode), each running its
-// independent workflows concurrently and killing n8n once for all of them. Each instance's
-// `before` drives its whole story and records what happened; the `it`s assert on the record.
+// by side: four n8n instances at once (SQLite, PostgreSQL, SQLite for SIGTERM and the start-up
+// race, queue mode), each running its independent workflows concurrently and stopping n8n once
+// for all of them. Each instance's `before` drives its whole story and records what happened; the
+// `it`s assert on the record. Every stop scenario (issue 30) leaves Wait Mode unset, runs in
+// production and must end with the parent succeeded, both MP4s read by the node after FastRouter
+// Video, exactly 2 creates, and at most one execution of its workflow crashed (n8n Cloud's
+// auto-deactivation, on in these labs, counts crashed executions).
 //
 // SQLite (`n8n start`), killed with SIGKILL once, ~90 s in, while:
 // - R1 (2 rows, 120 s renders, Poll Interval 90 s) waits between its polls: after the restart it
 //   completes, the node after FastRouter Video and the one after that read both MP4s, 2 creates;
 //   the sub-execution is listed (integrated, same workflow, "durable wait for 2 videos") and
 //   linked from the node's run.
-// - R2 and R2e (2 rows whose polls the simulator holds, [sim:pollhang]) are in the middle of a
-//   poll: the sub-execution dies with n8n; the parent must still end, naming both task ids (R2:
-//   On Error "Stop", R2e: "Continue (using error output)").
+// - R2 and R2e (2 rows whose first poll the simulator holds, [sim:pollhang] [sim:pollhangs=1])
+//   are in the middle of a poll (R2: On Error "Stop", R2e: "Continue (using error output)"), and
+//   R3 (2 rows whose first download trickles for 60 s, [sim:trickle]) in the middle of its
+//   downloads: after the restart each delivers both MP4s.
 // - RDb, RIa, RIb end before the kill (they never wait; see below).
 // After the restart (so that no resume races n8n's startup crash recovery, see P3), the scenarios
 // that are not about the kill, each an outcome to check in a real n8n:
@@ -31,18 +36,27 @@
 //   connection dropped after the task was made fails every try without being resent (1 + 1
 //   creates; durable: n8n's own retry, before any wait).
 //
-// PostgreSQL: R1 and R2 again (n8n#28541 broke waits on PostgreSQL in 2.16–2.17), and P3, which
+// PostgreSQL: R1, R2 and R3 again (n8n#28541 broke waits on PostgreSQL in 2.16–2.17), and P3, which
 // provokes n8n dying between the sub-execution's end and the parent's resume: a row lock (taken
 // by the test) holds n8n's update of the parent; the sub-execution is already stored as
 // succeeded when n8n is killed. 2.41's sweep (resumeParentsOfFinishedSubExecutions) must resume
 // the parent with the videos after the restart.
 //
-// Queue mode (main + one worker at concurrency 1, Redis): four executions in process, then four
-// durable ones, each waiting on a 55 s render: durable must take well under the in-process wall
-// time (the four renders one after another). Retry On Fail (a) and (b), durable, on the worker.
+// SQLite, stopped with SIGTERM once (n8n's own graceful shutdown, its default 30 s grace): T's
+// downloads (trickling 45 s) are running, and n8n waits for them in vain; U's wait falls due while
+// n8n is down, so n8n resumes it as it starts, and its downloads (trickling 90 s) outlast the wait
+// tracker's next tick while n8n's start-up crash recovery has marked that execution crashed (the
+// start-up race of n8n 2.41, see docs/durable-waits.md).
 //
-// About 6 minutes in all (the queue-mode story is the longest); KEEP_REAL_N8N=1 keeps each n8n's
-// folder and debug log (printed at the start) for a look afterwards.
+// Queue mode (main + one worker at concurrency 1, Redis): QK's worker is killed (SIGKILL) while it
+// runs a step of QK's durable wait (its downloads) and a new worker is started. Then four
+// executions in process, then four durable ones, each waiting on a 55 s render: durable must take
+// well under the in-process wall time (the four renders one after another). Retry On Fail (a) and
+// (b), durable, on the worker.
+//
+// About 8 minutes in all (the queue-mode story is the longest); KEEP_REAL_N8N=1 keeps each n8n's
+// folder and debug log (printed at the start) for a look afterwards. The `[durable] figures` line
+// at the end gives, per stop scenario, how it ended (status, MP4s read, seconds after the restart).
 
 const FILE_STARTED = Date.now();
 
@@ -65,8 +79,17 @@ const { Lab, runsOf, outputOf, VIDEO_BYTES, NODE_NAME, TERMINAL } = require('./d
  */
 const LONG = 120_000;
 const R1_INTERVAL_S = 90;
-/** R2's Poll Interval: its (held) poll is in flight from 75 s to 130 s in, across the kill at ~90 s. */
+/**
+ * R2's and R3's Poll Interval: R2's first (held) poll is in flight from about 75 s to 130 s in, and
+ * R3's downloads trickle from about 75 s to 135 s in, across the kill at ~90 s.
+ */
 const R2_INTERVAL_S = 75;
+/** R2's renders: not done at the held poll's start, done by the next poll after the restart. */
+const R2_RENDER = 100_000;
+/** R3's renders: done at its first poll, whose downloads then trickle past the kill. */
+const R3_RENDER = 60_000;
+/** How long a first download trickles (`[sim:trickle]`) where n8n is killed in the middle of it. */
+const TRICKLE = 60_000;
 /** Longer than one durable interval: a caller answered at the park would get no video. */
 const LAST_NODE_RENDER = 70_000;
 /** A render shorter than one durable interval: done at the first poll. */
@@ -93,6 +116,16 @@ after(() => {
 	figures.fileSeconds = Math.round((Date.now() - FILE_STARTED) / 1000);
 	console.log(`[durable] figures: ${JSON.stringify(figures)}`);
 });
+
+/**
+ * One instance's story: its scenarios in order. FASTROUTER_DURABLE_STORIES=stops,queue runs only
+ * those (sqlite, postgres, stops, queue) — for a look at one kind of stop while developing.
+ * @param {string} name
+ */
+function story(name) {
+	const only = process.env.FASTROUTER_DURABLE_STORIES?.split(',').map((word) => word.trim());
+	return { concurrency: 1, skip: only && !only.includes(name) ? `not in FASTROUTER_DURABLE_STORIES (${only.join(',')})` : false };
+}
 
 /** @param {number} from @param {number | string | Date | null | undefined} to */
 const secondsSince = (from, to) => Math.round((new Date(to ?? Date.now()).getTime() - from) / 100) / 10;
@@ -180,18 +213,21 @@ async function restart(lab) {
 	await lab.n8n.waitForLog('main', /(Checking for unsent event messages)/g, starts + 1, 120_000);
 	await pause(5_000);
 	lab.say(`n8n started again; its REST API answered ${secondsSince(restartedAt, readyAt)} s later`);
+	lab.readyAt = readyAt;
 	return restartedAt;
 }
 
 /**
- * Executions other than `except` that are running (a step in progress): none may be when n8n is
- * killed, else the kill would hit them mid-step too.
+ * Executions other than `except` (and those of the workflows `exceptKeys`) that are running (a step
+ * in progress): none may be when n8n is killed, else the kill would hit them mid-step too.
  * @param {Lab} lab
  * @param {string[]} except
+ * @param {string[]} [exceptKeys]
  */
-async function busy(lab, except) {
+async function busy(lab, except, exceptKeys = /** @type {string[]} */ ([])) {
 	const rows = await lab.list();
-	const running = rows.filter((row) => !except.includes(row.id) && !['waiting', ...TERMINAL].includes(row.status));
+	const exceptWorkflows = exceptKeys.map((key) => lab.workflows[key].id);
+	const running = rows.filter((row) => !except.includes(row.id) && !exceptWorkflows.includes(String(row.workflowId)) && !['waiting', ...TERMINAL].includes(row.status));
 	return running.length ? `running: ${running.map((row) => `${row.id} (${row.status})`).join(', ')}` : undefined;
 }
 
@@ -215,31 +251,84 @@ function assertReadMp4s(execution, node, prompts) {
 }
 
 /**
- * What n8n 2.41 does with a parent whose sub-execution died mid-step: it marks the sub-execution
- * crashed and its sweep resumes the parent with the items the sub-execution last stored — the
- * watch step's one error-shaped item, naming every task (durable/store.ts, passedItem).
- * @param {Lab} lab
- * @param {Record<string, any>} seen the scenario's record
- * @param {string} key
- * @param {string[]} rows the scenario's rows
- * @param {number} output where the items come out
+ * What reached the node after FastRouter Video: how many MP4s Check read, how the parent ended (and
+ * how long after n8n was started again, and after its REST API answered again: on a loaded machine
+ * n8n takes a minute or more to start) and, when no MP4 came, what FastRouter Video gave instead
+ * (an error item's text, or the error). The figure a stop scenario reports, before and after a change.
+ * @param {any} execution the parent
+ * @param {number} [restartedAt] when n8n was started again (ms)
+ * @param {number} [readyAt] when it answered again (ms)
  */
-function assertPollInFlightEnding(lab, seen, key, rows, output) {
-	assert.equal(seen.children[key].status, 'crashed');
-	const done = seen.ended[key];
-	assert.equal(done.status, 'success', JSON.stringify(done.data?.resultData?.error));
-	const taskIds = lab.taskIds(rows);
-	assert.equal(lab.tasks(key).length, 2, 'one task per row, none created again');
-	// One item for the batch (what the sub-execution last stored), naming every task.
-	const items = outputOf(done, NODE_NAME, output);
-	assert.deepEqual(outputOf(done, NODE_NAME, 1 - output), []);
-	assert.equal(items.length, 1, JSON.stringify(items.map((item) => item.json)));
-	assert.match(items[0].json.error, /^FastRouter Video’s durable wait for 2 videos was cut short: n8n stopped while it was checking them\..*run Get Status with each task ID/);
-	assert.deepEqual(items[0].json.details.tasks, taskIds.map((taskId, index) => `Item ${index + 1}: task ${taskId}`));
-	// Within a few minutes of the restart, and nothing polled those tasks again.
-	assert.ok(secondsSince(seen.restartedAt, done.stoppedAt) < 240, `${secondsSince(seen.restartedAt, done.stoppedAt)} s after the restart`);
-	assert.deepEqual(seen.pollsAtKill[key], [1, 1]);
-	assert.deepEqual(seen.pollsAtEnd[key], [1, 1]);
+function delivery(execution, restartedAt, readyAt) {
+	const read = outputOf(execution, 'Check').map((item) => item.json);
+	const mp4s = read.filter((item) => item.ftyp === 'ftyp' && item.bytes === VIDEO_BYTES).length;
+	const given = [...outputOf(execution, NODE_NAME, 0), ...outputOf(execution, NODE_NAME, 1)].find((item) => item.json?.error)?.json?.error;
+	const error = execution?.data?.resultData?.error?.message;
+	return {
+		status: execution?.status,
+		mp4s,
+		...(restartedAt && execution?.stoppedAt ? { secondsAfterRestart: secondsSince(restartedAt, execution.stoppedAt) } : {}),
+		...(readyAt && execution?.stoppedAt ? { secondsAfterReady: secondsSince(readyAt, execution.stoppedAt) } : {}),
+		...(mp4s ? {} : { instead: String(given ?? error ?? 'nothing').slice(0, 160) }),
+	};
+}
+
+/**
+ * A stop scenario's promise: the parent succeeded, Check (the node after FastRouter Video) read
+ * every row's MP4 in row order, paired with its row, and each row was created exactly once.
+ * @param {Lab} lab
+ * @param {string} key
+ * @param {any} execution the parent
+ * @param {string[]} rows
+ */
+function assertDelivered(lab, key, execution, rows) {
+	const got = delivery(execution);
+	assert.equal(got.mp4s, rows.length, `${key}: ${JSON.stringify(got)}`);
+	assert.equal(execution.status, 'success', JSON.stringify(execution.data?.resultData?.error));
+	const read = assertReadMp4s(execution, 'Check', rows);
+	assert.deepEqual(read.map((item) => item.taskId), lab.taskIds(rows));
+	assert.deepEqual(lab.creates(key), Object.fromEntries(rows.map((row) => [row, 1])), 'one create per row');
+}
+
+/**
+ * How soon after n8n answered again the parent ended. The issue asks for one resume tick; a cut-off
+ * step costs up to two (n8n's sweep sees the crashed watcher at its next tick, then the new
+ * watcher is resumed at the one after): the bound is two ticks and half a minute.
+ * @param {any} execution the parent
+ * @param {Lab} lab
+ */
+function assertSoonAfterRestart(execution, lab) {
+	const seconds = secondsSince(/** @type {number} */ (lab.readyAt), execution.stoppedAt);
+	assert.ok(seconds < 150, `the parent ended ${seconds} s after n8n answered again`);
+}
+
+/**
+ * n8n Cloud deactivates a workflow whose last 3 executions crashed (N8N_WORKFLOW_AUTODEACTIVATION_ENABLED,
+ * on in these labs): a stop may leave at most one crashed execution of the workflow per restart,
+ * and the workflow stays active. Recorded at the end of a story.
+ * @param {Lab} lab
+ * @param {string[]} keys
+ */
+async function crashRecord(lab, keys) {
+	/** @type {Record<string, { crashed: string[], executions: number, active: boolean }>} */
+	const record = {};
+	for (const key of keys) {
+		const rows = await lab.list(key);
+		const workflow = await lab.n8n.rest('GET', `/workflows/${lab.workflows[key].id}`);
+		record[key] = { crashed: rows.filter((row) => row.status === 'crashed').map((row) => row.id), executions: rows.length, active: Boolean(workflow.activeVersionId ?? workflow.active) };
+	}
+	return record;
+}
+
+/**
+ * @param {Record<string, { crashed: string[], executions: number, active: boolean }>} record from crashRecord
+ * @param {string} key
+ * @param {number} [restarts]
+ */
+function assertNotCrashedTwice(record, key, restarts = 1) {
+	const seen = record[key];
+	assert.ok(seen.crashed.length <= restarts, `${key}: ${seen.crashed.length} crashed executions (${seen.crashed.join(', ')}) of ${seen.executions}, after ${restarts} restart(s)`);
+	assert.equal(seen.active, true, `${key}: the workflow was deactivated`);
 }
 
 /**
@@ -272,15 +361,16 @@ function assertDroppedCreate(lab, key, execution, rows) {
 }
 
 describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () => {
-	describe('SQLite: SIGKILL while waiting and while polling; binaries; failures; stops; Retry On Fail', { concurrency: 1 }, () => {
+	describe('SQLite: SIGKILL while waiting, while polling and while downloading; binaries; failures; stops; Retry On Fail', story('sqlite'), () => {
 		/** @type {Lab} */
 		let lab;
 		/** @type {Record<string, any>} */
 		const seen = {};
 		const rows = {
 			R1: [`R1 a fox in snow [sim:duration=${LONG}]`, `R1 a boat at sea [sim:duration=${LONG}]`],
-			R2: [`R2 a kite [sim:duration=${ENDLESS}] [sim:pollhang=${HANG}]`, `R2 a lamp [sim:duration=${ENDLESS}] [sim:pollhang=${HANG}]`],
-			R2e: [`R2e a kite [sim:duration=${ENDLESS}] [sim:pollhang=${HANG}]`, `R2e a lamp [sim:duration=${ENDLESS}] [sim:pollhang=${HANG}]`],
+			R2: [`R2 a kite [sim:duration=${R2_RENDER}] [sim:pollhang=${HANG}] [sim:pollhangs=1]`, `R2 a lamp [sim:duration=${R2_RENDER}] [sim:pollhang=${HANG}] [sim:pollhangs=1]`],
+			R2e: [`R2e a kite [sim:duration=${R2_RENDER}] [sim:pollhang=${HANG}] [sim:pollhangs=1]`, `R2e a lamp [sim:duration=${R2_RENDER}] [sim:pollhang=${HANG}] [sim:pollhangs=1]`],
+			R3: [`R3 a fox [sim:duration=${R3_RENDER}] [sim:trickle=${TRICKLE}]`, `R3 a boat [sim:duration=${R3_RENDER}] [sim:trickle=${TRICKLE}]`],
 			B1: [`B1 a tram [sim:duration=${SHORT}]`],
 			E1: [`E1 a cat [sim:duration=${SHORT}]`, `E1 a dog [sim:duration=${SHORT}] [sim:fail=Content policy violation]`],
 			E2: [`E2 a cat [sim:duration=${SHORT}]`, `E2 a dog [sim:duration=${SHORT}] [sim:fail=Content policy violation]`],
@@ -301,8 +391,9 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			lab = new Lab(install, tarball, 'sqlite', { EXECUTIONS_DATA_PRUNE: 'false' });
 			await lab.setUp();
 			await lab.addWorkflow({ key: 'R1', options: { pollInterval: R1_INTERVAL_S } });
-			await lab.addWorkflow({ key: 'R2', after: 'none', options: { pollInterval: R2_INTERVAL_S } });
-			await lab.addWorkflow({ key: 'R2e', after: 'none', options: { pollInterval: R2_INTERVAL_S }, nodeSettings: { onError: 'continueErrorOutput' } });
+			await lab.addWorkflow({ key: 'R2', options: { pollInterval: R2_INTERVAL_S } });
+			await lab.addWorkflow({ key: 'R2e', options: { pollInterval: R2_INTERVAL_S }, nodeSettings: { onError: 'continueErrorOutput' } });
+			await lab.addWorkflow({ key: 'R3', options: { pollInterval: R2_INTERVAL_S } });
 			await lab.addWorkflow({ key: 'B1', after: 'upload', settings: { saveDataSuccessExecution: 'none', saveDataErrorExecution: 'all' } });
 			await lab.addWorkflow({ key: 'E1', nodeSettings: { onError: 'continueErrorOutput' } });
 			await lab.addWorkflow({ key: 'E2' });
@@ -321,17 +412,22 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 
 			// Before the kill: the restart scenarios, and those that end at once (no wait).
 			const startedAt = Date.now();
-			await startAll(lab, rows, ['R1', 'R2', 'R2e', 'RDb', 'RIa', 'RIb'], seen);
+			await startAll(lab, rows, ['R1', 'R2', 'R2e', 'R3', 'RDb', 'RIa', 'RIb'], seen);
 			const { parent, child } = seen;
-			// The kill: R2's and R2e's polls are in flight (4 held polls); R1 has polled once and
-			// waits for its second poll; nothing else runs.
+			// The kill: R2's and R2e's polls are in flight (4 held polls), R3's videos are being
+			// downloaded (trickling); R1 has polled once and waits for its second poll; nothing else runs.
+			/** R3's downloads under way when n8n was last found ready to kill (a kill ends them). */
+			let downloading = 0;
 			const { killedAt } = await killWhen(lab, async () => {
 				if ((lab.sim?.counters.pollsInFlight ?? 0) < 4) return `polls in flight: ${lab.sim?.counters.pollsInFlight}`;
+				downloading = lab.trickling('R3');
+				if (!downloading) return 'R3 not downloading';
 				if (lab.polls('R1').some((count) => count < 1)) return 'R1 not polled yet';
-				return await busy(lab, [child.R2, child.R2e]);
+				return await busy(lab, [], ['R2', 'R2e', 'R3']);
 			});
 			seen.killedAt = killedAt;
 			seen.pollsAtKill = { R1: lab.polls('R1'), R2: lab.polls('R2'), R2e: lab.polls('R2e') };
+			seen.downloadingAtKill = { R3: downloading };
 			seen.restartedAt = await restart(lab);
 			lab.say(`n8n killed ${secondsSince(startedAt, killedAt)} s after the workflows started, started again ${secondsSince(killedAt, seen.restartedAt)} s later`);
 
@@ -372,8 +468,9 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			// A durable interval later: nothing polls the tasks of stopped or dead waits.
 			await pause(62_000);
 			seen.pollsAtEnd = { S1: lab.polls('S1'), S2: lab.polls('S2'), R2: lab.polls('R2'), R2e: lab.polls('R2e') };
+			seen.crashes = await crashRecord(lab, ['R1', 'R2', 'R2e', 'R3']);
 			figures.sqliteRestartToR1Done = secondsSince(seen.restartedAt, seen.ended.R1.stoppedAt);
-			figures.sqliteRestartToR2Ended = secondsSince(seen.restartedAt, seen.ended.R2.stoppedAt);
+			for (const key of ['R2', 'R2e', 'R3']) figures[`sqlite${key}`] = JSON.stringify({ ...delivery(seen.ended[key], seen.restartedAt, lab.readyAt), crashed: seen.crashes[key].crashed.length });
 		}, { timeout: 20 * 60_000 });
 
 		after(async () => {
@@ -381,6 +478,7 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 		});
 
 		it('restart: SIGKILL while the execution waits; after the restart both MP4s reach the next two nodes, 2 creates', () => {
+			assertNotCrashedTwice(seen.crashes, 'R1', 0);
 			const done = seen.ended.R1;
 			assert.equal(done.status, 'success', JSON.stringify(done.data?.resultData?.error));
 			// It really waited across the kill: one poll before it, its last after the restart.
@@ -453,19 +551,35 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			assert.deepEqual(read.map((item) => item.taskId), lab.taskIds(rows.SW));
 			assert.deepEqual(lab.creates('SW'), Object.fromEntries(rows.SW.map((row) => [row, 1])));
 			// The sub-workflow's run, and the durable wait it started inside it.
-			assert.equal(seen.SWsub.length, 2, `the sub-workflow's execution and its durable wait: ${seen.SWsub}`);
+			// The sub-workflow's execution, its durable wait's keeper, and the keeper's one watcher.
+			assert.equal(seen.SWsub.length, 3, `the sub-workflow's execution, the keeper and its watcher: ${seen.SWsub}`);
 			assert.ok(
 				seen.SWsubWait.some((/** @type {string | undefined} */ wait) => /^durable \(Automatic: a sub-workflow of a trigger run started by "Schedule"\) in sub-execution \d+$/.test(wait ?? '')),
 				JSON.stringify(seen.SWsubWait),
 			);
 		});
 
-		it('SIGKILL while a poll is in flight: the sub-execution dies, the parent still ends, naming both task ids (On Error "Stop": on its main output)', () => {
-			assertPollInFlightEnding(lab, seen, 'R2', rows.R2, 0);
+		it('SIGKILL while a poll is in flight: after the restart both MP4s reach the next node, 2 creates; at most one execution marked crashed', () => {
+			assert.deepEqual(seen.pollsAtKill.R2, [1, 1]);
+			assertDelivered(lab, 'R2', seen.ended.R2, rows.R2);
+			assertSoonAfterRestart(seen.ended.R2, lab);
+			// The cut-off polls were made again after the restart.
+			assert.ok(seen.pollsAtEnd.R2.every((/** @type {number} */ count) => count >= 2), JSON.stringify(seen.pollsAtEnd.R2));
+			assertNotCrashedTwice(seen.crashes, 'R2');
 		});
 
-		it('the same with "Continue (using error output)": both items on the error output', () => {
-			assertPollInFlightEnding(lab, seen, 'R2e', rows.R2e, 1);
+		it('the same with "Continue (using error output)": both MP4s on the main output, nothing on the error output', () => {
+			assertDelivered(lab, 'R2e', seen.ended.R2e, rows.R2e);
+			assertSoonAfterRestart(seen.ended.R2e, lab);
+			assert.deepEqual(outputOf(seen.ended.R2e, NODE_NAME, 1), []);
+			assertNotCrashedTwice(seen.crashes, 'R2e');
+		});
+
+		it('SIGKILL while the videos download: after the restart both MP4s reach the next node, 2 creates; at most one execution marked crashed', () => {
+			assert.ok(seen.downloadingAtKill.R3, 'a download was in flight at the kill');
+			assertDelivered(lab, 'R3', seen.ended.R3, rows.R3);
+			assertSoonAfterRestart(seen.ended.R3, lab);
+			assertNotCrashedTwice(seen.crashes, 'R3');
 		});
 
 		it('binary data: with saveDataSuccessExecution "none" the parent is not kept, yet the next node reads the MP4 and the one after uploads it', () => {
@@ -540,7 +654,7 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 		});
 	});
 
-	describe('PostgreSQL: SIGKILL while waiting, while polling, and between the sub-execution’s end and the parent’s resume', { concurrency: 1 }, () => {
+	describe('PostgreSQL: SIGKILL while waiting, while polling, while downloading, and between the sub-execution’s end and the parent’s resume', story('postgres'), () => {
 		/** @type {Lab} */
 		let lab;
 		/** @type {Awaited<ReturnType<typeof startPostgres>>} */
@@ -549,7 +663,8 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 		const seen = {};
 		const rows = {
 			PR1: [`PR1 a fox in snow [sim:duration=${LONG}]`, `PR1 a boat at sea [sim:duration=${LONG}]`],
-			PR2: [`PR2 a kite [sim:duration=${ENDLESS}] [sim:pollhang=${HANG}]`, `PR2 a lamp [sim:duration=${ENDLESS}] [sim:pollhang=${HANG}]`],
+			PR2: [`PR2 a kite [sim:duration=${R2_RENDER}] [sim:pollhang=${HANG}] [sim:pollhangs=1]`, `PR2 a lamp [sim:duration=${R2_RENDER}] [sim:pollhang=${HANG}] [sim:pollhangs=1]`],
+			PR3: [`PR3 a fox [sim:duration=${R3_RENDER}] [sim:trickle=${TRICKLE}]`, `PR3 a boat [sim:duration=${R3_RENDER}] [sim:trickle=${TRICKLE}]`],
 			P3: [`P3 a fox [sim:duration=${SHORT}]`, `P3 a boat [sim:duration=${SHORT}]`],
 		};
 
@@ -558,7 +673,8 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			lab = new Lab(install, tarball, 'postgres', { ...pg.n8nEnv, DB_POSTGRESDB_POOL_SIZE: '4' });
 			await lab.setUp();
 			await lab.addWorkflow({ key: 'PR1', options: { pollInterval: R1_INTERVAL_S } });
-			await lab.addWorkflow({ key: 'PR2', after: 'none', options: { pollInterval: R2_INTERVAL_S } });
+			await lab.addWorkflow({ key: 'PR2', options: { pollInterval: R2_INTERVAL_S } });
+			await lab.addWorkflow({ key: 'PR3', options: { pollInterval: R2_INTERVAL_S } });
 			// P3's Upload posts each MP4 to the test: evidence that survives whatever n8n then
 			// records for the execution (see its test). It polls with R1: done at the first poll.
 			await lab.addWorkflow({ key: 'P3', after: 'upload', options: { pollInterval: R1_INTERVAL_S } });
@@ -567,9 +683,9 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			await startAll(lab, rows, Object.keys(rows), seen);
 			const { parent, child } = seen;
 
-			// Shortly before P3's sub-execution polls (and finds both videos done), hold the parent's
+			// Shortly before P3's durable wait polls (and finds both videos done), hold the parent's
 			// rows: n8n stores the sub-execution as succeeded, then blocks updating the parent.
-			const due = new Date((await lab.execution(child.P3))?.waitTill ?? Date.now()).getTime();
+			const due = (await lab.nextDue('P3')) ?? Date.now();
 			await pause(Math.max(0, due - Date.now() - 8_000));
 			const lock = await pg.session();
 			await lock.send(
@@ -577,14 +693,18 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 				new RegExp(`^${parent.P3}\\n${parent.P3}\\n`, 'm'),
 			);
 			lab.say(`holding the rows of execution ${parent.P3}`);
+			/** PR3's downloads under way when n8n was last found ready to kill (a kill ends them). */
+			let downloading = 0;
 			const { killedAt } = await killWhen(lab, async () => {
 				if ((lab.sim?.counters.pollsInFlight ?? 0) < 2) return `polls in flight: ${lab.sim?.counters.pollsInFlight}`;
+				downloading = lab.trickling('PR3');
+				if (!downloading) return 'PR3 not downloading';
 				if (lab.polls('PR1').some((count) => count < 1)) return 'PR1 not polled yet';
 				const status = pg.query(`select status from execution_entity where id = '${child.P3}'`);
 				if (status !== 'success') return `P3's sub-execution ${status}`;
 				const blocked = pg.query("select count(*) from pg_stat_activity where datname = 'n8n' and wait_event_type = 'Lock'");
 				if (blocked === '0') return 'n8n not blocked on the parent yet';
-				return await busy(lab, [child.PR2, parent.P3]);
+				return await busy(lab, [parent.P3], ['PR2', 'PR3']);
 			});
 			seen.killedAt = killedAt;
 			seen.atKill = {
@@ -592,6 +712,7 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 				P3child: pg.query(`select status from execution_entity where id = '${child.P3}'`),
 			};
 			seen.pollsAtKill = { PR1: lab.polls('PR1'), PR2: lab.polls('PR2') };
+			seen.downloadingAtKill = { PR3: downloading };
 			// n8n's connections die with it (a server still blocked on the lock would otherwise
 			// carry out n8n's update once the lock goes); then the lock goes.
 			pg.query("select pg_terminate_backend(pid) from pg_stat_activity where usename = 'n8n'");
@@ -609,8 +730,9 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			seen.children = {};
 			for (const [key, id] of Object.entries(child)) seen.children[key] = await lab.ended(id, 60_000);
 			seen.pollsAtEnd = { PR2: lab.polls('PR2') };
+			seen.crashes = await crashRecord(lab, ['PR1', 'PR2', 'PR3']);
 			figures.postgresRestartToR1Done = secondsSince(seen.restartedAt, seen.ended.PR1.stoppedAt);
-			figures.postgresRestartToR2Ended = secondsSince(seen.restartedAt, seen.ended.PR2.stoppedAt);
+			for (const key of ['PR2', 'PR3']) figures[`postgres${key}`] = JSON.stringify({ ...delivery(seen.ended[key], seen.restartedAt, lab.readyAt), crashed: seen.crashes[key].crashed.length });
 			figures.postgresP3ParentStatus = seen.ended.P3.status;
 			figures.postgresRestartToP3Uploads = secondsSince(seen.restartedAt, new Date(Math.max(...lab.uploads.map((upload) => upload.at))));
 		}, { timeout: 20 * 60_000 });
@@ -629,8 +751,18 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			assert.deepEqual(lab.creates('PR1'), Object.fromEntries(rows.PR1.map((row) => [row, 1])));
 		});
 
-		it('SIGKILL while a poll is in flight: the parent ends, naming both task ids', () => {
-			assertPollInFlightEnding(lab, seen, 'PR2', rows.PR2, 0);
+		it('SIGKILL while a poll is in flight: after the restart both MP4s reach the next node, 2 creates; at most one execution marked crashed', () => {
+			assert.deepEqual(seen.pollsAtKill.PR2, [1, 1]);
+			assertDelivered(lab, 'PR2', seen.ended.PR2, rows.PR2);
+			assertSoonAfterRestart(seen.ended.PR2, lab);
+			assertNotCrashedTwice(seen.crashes, 'PR2');
+		});
+
+		it('SIGKILL while the videos download: after the restart both MP4s reach the next node, 2 creates; at most one execution marked crashed', () => {
+			assert.ok(seen.downloadingAtKill.PR3, 'a download was in flight at the kill');
+			assertDelivered(lab, 'PR3', seen.ended.PR3, rows.PR3);
+			assertSoonAfterRestart(seen.ended.PR3, lab);
+			assertNotCrashedTwice(seen.crashes, 'PR3');
 		});
 
 		it('n8n dies after the sub-execution ended and before the parent resumed: 2.41’s sweep resumes it, and the nodes after FastRouter Video get both MP4s', (t) => {
@@ -646,9 +778,10 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 				`the parent ended ${done.status}: ${JSON.stringify(done.data?.resultData?.error)}`,
 			);
 			assert.ok(lab.uploads.every((upload) => upload.at > seen.restartedAt));
-			// The sweep runs as n8n starts: within seconds, not a tracker period later.
+			// The sweep runs as n8n starts (before its REST API answers): not a tracker period later.
 			const resumedAfter = secondsSince(seen.restartedAt, new Date(Math.max(...lab.uploads.map((upload) => upload.at))));
-			assert.ok(resumedAfter < 60, `${resumedAfter} s after the restart`);
+			const afterReady = secondsSince(/** @type {number} */ (lab.readyAt), new Date(Math.max(...lab.uploads.map((upload) => upload.at))));
+			assert.ok(afterReady < 60, `${resumedAfter} s after the restart, ${afterReady} s after n8n answered again`);
 			assert.deepEqual(lab.creates('P3'), Object.fromEntries(rows.P3.map((row) => [row, 1])));
 			// What n8n then records for the parent: success — unless n8n's own startup crash
 			// recovery, which runs a few seconds after the sweep, read the parent while it ran and
@@ -665,7 +798,73 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 		});
 	});
 
-	describe('queue mode: one worker at concurrency 1 is freed while durable waits render; Retry On Fail on the worker', { concurrency: 1 }, () => {
+	describe('SQLite: SIGTERM with n8n’s default grace while a download outlasts it; n8n’s start-up race (the wait falls due while n8n is down)', story('stops'), () => {
+		/** @type {Lab} */
+		let lab;
+		/** @type {Record<string, any>} */
+		const seen = {};
+		// T: done at its first poll (~65 s in), whose downloads trickle for 45 s: n8n gets SIGTERM
+		// as they start and waits its 30 s grace for them in vain. U: its first poll falls due
+		// (~120 s in) while n8n is down; n8n starts after that, resumes the wait at once, and U's
+		// downloads trickle for 90 s, past the wait tracker's next tick (60 s), while n8n's start-up
+		// crash recovery has marked that very execution crashed.
+		const rows = {
+			T: [`T a fox [sim:duration=50000] [sim:trickle=45000]`, `T a boat [sim:duration=50000] [sim:trickle=45000]`],
+			U: [`U a fox [sim:duration=100000] [sim:trickle=90000]`, `U a boat [sim:duration=100000] [sim:trickle=90000]`],
+		};
+
+		before(async () => {
+			lab = new Lab(install, tarball, 'stops');
+			await lab.setUp();
+			await lab.addWorkflow({ key: 'T', options: { pollInterval: 65 } });
+			await lab.addWorkflow({ key: 'U', options: { pollInterval: 120 } });
+			Object.assign(seen, { parent: {}, child: {} });
+			const startedAt = Date.now();
+			await startAll(lab, rows, Object.keys(rows), seen);
+			await lab.until('T downloading', async () => lab.trickling('T') > 0, 240_000, 250);
+			seen.dueU = await lab.nextDue('U');
+			seen.signalledAt = Date.now();
+			seen.exit = await lab.n8n.terminate('SIGTERM');
+			lab.say(`n8n got SIGTERM ${secondsSince(startedAt, seen.signalledAt)} s in, exited ${seen.exit.ms} ms later with code ${seen.exit.code}; U's wait falls due ${secondsSince(Date.now(), seen.dueU)} s from now`);
+			// Down until U's wait is due: n8n resumes it as it starts.
+			await pause(Math.max(0, (seen.dueU ?? 0) - Date.now() + 3_000));
+			seen.restartedAt = await restart(lab);
+			// n8n's start-up crash recovery has run (restart() waits for it): U's step, resumed as
+			// n8n started, is still downloading.
+			seen.downloadingAfterRecovery = { U: lab.trickling('U') };
+			seen.ended = {};
+			for (const key of Object.keys(rows)) {
+				seen.ended[key] = await lab.ended(seen.parent[key], 420_000);
+				lab.say(`${key} (${seen.parent[key]}) ended: ${seen.ended[key].status}, ${secondsSince(seen.restartedAt, seen.ended[key].stoppedAt)} s after the restart`);
+			}
+			seen.crashes = await crashRecord(lab, Object.keys(rows));
+			seen.log = lab.n8n.log('main');
+			for (const key of Object.keys(rows)) figures[`stops${key}`] = JSON.stringify({ ...delivery(seen.ended[key], seen.restartedAt, lab.readyAt), crashed: seen.crashes[key].crashed.length });
+			figures.stopsSigtermExitMs = seen.exit.ms;
+		}, { timeout: 20 * 60_000 });
+
+		after(async () => {
+			await lab?.tearDown();
+		});
+
+		it('SIGTERM while the videos download for longer than n8n’s 30 s grace: n8n exits on its own; after the restart both MP4s reach the next node, 2 creates; at most one execution marked crashed', () => {
+			// n8n waited out its grace for the running download, then exited.
+			assert.ok(seen.exit.ms >= 25_000, `n8n exited ${seen.exit.ms} ms after SIGTERM`);
+			assertDelivered(lab, 'T', seen.ended.T, rows.T);
+			assertSoonAfterRestart(seen.ended.T, lab);
+			assertNotCrashedTwice(seen.crashes, 'T');
+		});
+
+		it('the start-up race: the wait fell due while n8n was down and its step outlasts a tracker tick; both MP4s reach the next node, 2 creates; at most one execution marked crashed', () => {
+			assert.ok(seen.dueU < seen.restartedAt, 'the wait fell due before n8n was back');
+			assert.ok(seen.downloadingAfterRecovery.U > 0, 'U’s step, resumed at start, was still running after n8n’s crash recovery');
+			assertDelivered(lab, 'U', seen.ended.U, rows.U);
+			assertSoonAfterRestart(seen.ended.U, lab);
+			assertNotCrashedTwice(seen.crashes, 'U');
+		});
+	});
+
+	describe('queue mode: a worker killed mid-step; one worker at concurrency 1 is freed while durable waits render; Retry On Fail on the worker', story('queue'), () => {
 		/** @type {Lab} */
 		let lab;
 		/** @type {Awaited<ReturnType<typeof startRedis>>} */
@@ -679,6 +878,8 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			QRa: [`QRa a fox [sim:duration=${SHORT}]`, `QRa a boat [sim:duration=${SHORT}] [sim:failonce=Content policy violation]`],
 			QRb: [`QRb a fox [sim:duration=${SHORT}]`, 'QRb a boat [sim:createdrop]'],
 		};
+		/** Done at the first durable poll, whose downloads then trickle while the worker is killed. */
+		const killRows = [`QK a fox [sim:duration=${SHORT}] [sim:trickle=${TRICKLE}]`, `QK a boat [sim:duration=${SHORT}] [sim:trickle=${TRICKLE}]`];
 
 		/**
 		 * Four webhook calls, one row each; the wall time until all four executions succeeded.
@@ -708,6 +909,7 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			await lab.addWorkflow({ key: 'QD', after: 'none' });
 			await lab.addWorkflow({ key: 'QRa', nodeSettings: RETRY });
 			await lab.addWorkflow({ key: 'QRb', nodeSettings: RETRY });
+			await lab.addWorkflow({ key: 'QK' });
 
 			// Retry On Fail on the worker, first: (b) fails at once, (a) waits, and its sub-execution's
 			// steps (a few hundred ms each) take their turns on the worker between the renders below.
@@ -715,6 +917,16 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			seen.retryParents = { QRa: (await lab.parents('QRa'))[0], QRb: (await lab.parents('QRb'))[0] };
 			seen.QRb = await lab.ended(seen.retryParents.QRb);
 			await lab.childOf(seen.retryParents.QRa);
+			// The worker killed (SIGKILL) while it runs a step of QK's durable wait — its downloads —
+			// and a new worker started: the rest of QK runs there, while the renders below run.
+			await lab.trigger('QK', killRows);
+			seen.killParent = (await lab.parents('QK'))[0];
+			await lab.until('QK downloading on the worker', async () => lab.trickling('QK') > 0, 240_000, 250);
+			await lab.n8n.killWorker();
+			seen.workerKilledAt = Date.now();
+			lab.say('worker killed (SIGKILL); starting another');
+			await lab.n8n.startWorker({}, 1);
+			seen.workerRestartedAt = Date.now();
 			// In process: the worker's one slot holds each execution for its whole render.
 			seen.inProcess = await fourRenders('QI');
 			lab.say(`in process: 4 renders in ${seen.inProcess.seconds} s`);
@@ -722,6 +934,9 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			seen.durable = await fourRenders('QD');
 			lab.say(`durable: 4 renders in ${seen.durable.seconds} s`);
 			seen.QRa = await lab.ended(seen.retryParents.QRa);
+			seen.QK = await lab.ended(seen.killParent, 600_000);
+			seen.crashes = await crashRecord(lab, ['QK']);
+			figures.queueQK = JSON.stringify({ ...delivery(seen.QK, seen.workerRestartedAt), crashed: seen.crashes.QK.crashed.length });
 			figures.queueInProcessSeconds = seen.inProcess.seconds;
 			figures.queueDurableSeconds = seen.durable.seconds;
 		}, { timeout: 20 * 60_000 });
@@ -751,6 +966,11 @@ describe('Wait Mode "Durable" in a real n8n 2.41.1', { concurrency: true }, () =
 			assert.deepEqual(Object.values(lab.creates('QD')), [1, 1, 1, 1]);
 			// The worker ran them, main only enqueued them (and resumed the waits).
 			for (const id of seen.durable.ids) assert.match(lab.n8n.log('worker'), new RegExp(`Worker finished execution ${id} `));
+		});
+
+		it('the worker SIGKILLed while it runs a step (downloads), a new worker started: both MP4s reach the next node, 2 creates; at most one execution marked crashed', () => {
+			assertDelivered(lab, 'QK', seen.QK, killRows);
+			assertNotCrashedTwice(seen.crashes, 'QK');
 		});
 
 		it('Retry On Fail in queue mode, durable: (a) both MP4s, 1 + 2 creates; (b) fails every try, 1 + 1 creates', () => {

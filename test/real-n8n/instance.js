@@ -328,6 +328,7 @@ class N8nInstance {
 			'worker',
 		);
 		await this.waitFor(child, `http://127.0.0.1:${port}/healthz/readiness`, { name: 'worker' });
+		this.worker = child;
 		return { child };
 	}
 
@@ -358,6 +359,38 @@ class N8nInstance {
 		await gone;
 		this.main = undefined;
 		this.session = undefined;
+	}
+
+	/**
+	 * Sends `signal` to `n8n start` itself (not its group), as a container runtime or systemd
+	 * stops it, and waits until it exits on its own (SIGTERM: n8n's graceful shutdown, at most
+	 * N8N_GRACEFUL_SHUTDOWN_TIMEOUT, 30 s by default). Whatever is left of its group (the task
+	 * runner) is killed then. Resolves with the exit code and how long the exit took.
+	 * @param {NodeJS.Signals} [signal]
+	 */
+	async terminate(signal = 'SIGTERM') {
+		const child = this.main;
+		if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return { code: child?.exitCode ?? null, ms: 0 };
+		const sent = Date.now();
+		const gone = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+		process.kill(child.pid, signal);
+		const code = /** @type {number | null} */ (await gone);
+		try {
+			process.kill(-child.pid, 'SIGKILL');
+		} catch {}
+		this.main = undefined;
+		this.session = undefined;
+		return { code, ms: Date.now() - sent };
+	}
+
+	/** Kills the last `n8n worker` started (its whole group) with SIGKILL and waits until it is gone. */
+	async killWorker() {
+		const child = this.worker;
+		if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+		const gone = new Promise((resolve) => child.once('exit', resolve));
+		process.kill(-child.pid, 'SIGKILL');
+		await gone;
+		this.worker = undefined;
 	}
 
 	/**

@@ -35,6 +35,7 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const { Readable, pipeline } = require('node:stream');
 const { fetchImage } = require('./image-fetch');
+const { trickle } = require('./trickle');
 
 // A real playable MP4 (ftyp, moov, free, mdat): served as is, then padded to the requested size.
 const FIXTURE = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'tiny.mp4'));
@@ -65,7 +66,9 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
  * @property {number} [vanishAfterPolls] after N polls the task is gone (404)
  * @property {number} [pollHangMs] every poll of the task is answered only after this many ms (a
  *   poll in flight, e.g. while n8n is killed); a client that hangs up meanwhile gets nothing
+ * @property {number} [pollHangTimes] only the task's first N polls are held (`pollhangs=N`)
  * @property {number} [videoBytes] size of this task's video
+ * @property {number} [trickleMs] the first video transfer takes this long (trickle.js)
  * @property {'older' | 'newer'} [generation] which API generation answers for this task
  * @property {boolean} [cached] newer: the create answers `cached: true`, nothing billed
  * @property {number} [expiredLink] newer: the provider link answers this status (403 or 404)
@@ -121,6 +124,9 @@ const MODEL_RE = /^[a-z0-9][\w.-]*\/[\w.:-]+$/i;
  * @property {number} cacheHits creates answered from the response cache (no task created, nothing billed)
  * @property {number} pollsHeld polls held back by `[sim:pollhang=ms]`, in all
  * @property {number} pollsInFlight of those, how many are held right now (neither answered nor hung up on)
+ * @property {number} tricklesStarted video transfers slowed by `[sim:trickle=ms]`, in all
+ * @property {number} downloadsTrickling of those, how many are under way right now
+ * @property {Record<string, true>} trickling the tasks whose slowed transfer is under way right now
  */
 
 /**
@@ -175,6 +181,9 @@ function emptyCounters() {
 		cacheHits: 0,
 		pollsHeld: 0,
 		pollsInFlight: 0,
+		tricklesStarted: 0,
+		downloadsTrickling: 0,
+		trickling: {},
 	};
 }
 
@@ -286,8 +295,9 @@ function* videoChunks(total, limit) {
  * `failonce=reason` (only the prompt's first task fails), `create429` (or any status: the create
  * is refused), `createdrop` (the task is made, the connection dropped unanswered), `poll500=N`,
  * `cut=N`, `vanish=N`, `duration=ms`, `bytes=N`, `pollhang=ms` (every poll answers after ms),
- * `failtop=reason`, `ends=word`, `pollcode=word` (the answers seen in the wild, see Fault), and the
- * newer-generation tokens above.
+ * `pollhangs=N` (only the first N polls are held), `trickle=ms` (the first video transfer takes
+ * ms, trickle.js), `failtop=reason`, `ends=word`, `pollcode=word` (the answers seen in the wild,
+ * see Fault), and the newer-generation tokens above.
  * @param {string} prompt
  * @returns {Fault}
  */
@@ -330,6 +340,8 @@ function parsePromptFaults(prompt) {
 		else if (key === 'duration') fault.durationMs = n;
 		else if (key === 'bytes') fault.videoBytes = n;
 		else if (key === 'pollhang') fault.pollHangMs = n;
+		else if (key === 'trickle') fault.trickleMs = n;
+		else if (key === 'pollhangs') fault.pollHangTimes = n;
 	}
 	if (pollErrors) fault.pollErrors = pollErrors.status === 429 ? { ...pollErrors, retryAfter: 1 } : pollErrors;
 	return fault;
@@ -545,6 +557,18 @@ function createSimulator(options = {}) {
 		counters[counter]++;
 		task.transfers++;
 		const cut = (task.fault.cutDownload ?? 0) >= task.transfers;
+		if (!cut && task.fault.trickleMs && task.transfers === 1) {
+			counters.tricklesStarted++;
+			counters.downloadsTrickling++;
+			counters.trickling[task.taskId] = true;
+			trickle(res, videoChunks(total, total), task.fault.trickleMs, (completed) => {
+				counters.downloadsTrickling--;
+				delete counters.trickling[task.taskId];
+				if (completed && counter === 'downloads') counters.downloadsCompleted++;
+				else if (completed) counters.soraStreamsCompleted++;
+			});
+			return;
+		}
 		if (!cut) {
 			const source = Readable.from(videoChunks(total, total), { objectMode: false, highWaterMark: CHUNK });
 			pipeline(source, res, (err) => {
@@ -815,7 +839,7 @@ function createSimulator(options = {}) {
 	 */
 	function holdPoll(res, task) {
 		const ms = task.fault.pollHangMs;
-		if (!ms) return Promise.resolve(true);
+		if (!ms || task.polls > (task.fault.pollHangTimes ?? Infinity)) return Promise.resolve(true);
 		counters.pollsHeld++;
 		heldPolls.add(res);
 		counters.pollsInFlight = heldPolls.size;

@@ -766,6 +766,52 @@ describe('prompt tokens', () => {
 		expect((await answered).status).toBe(200);
 		expect(sim.counters).toMatchObject({ pollsHeld: 3, pollsInFlight: 0 });
 	});
+
+	test('[sim:trickle=ms] spreads the first video transfer over ms, counted while under way; the next transfer is not slowed', async () => {
+		expect(parsePromptFaults('[sim:trickle=40000]')).toEqual({ trickleMs: 40000 });
+		const sim = await start({ durationMs: 0 });
+		const taskId = taskIdOf((await create(sim, { model: VEO, prompt: 'slow bytes [sim:trickle=1500]' })).json);
+		const url = (await pollJson(sim, taskId, VEO)).json.data.generations[0].url;
+		const started = Date.now();
+		const first = fetch(url).then((res) => drain(res, true));
+		await sleep(300);
+		expect(sim.counters).toMatchObject({ tricklesStarted: 1, downloadsTrickling: 1, trickling: { [taskId]: true } });
+		const { bytes, data } = await first;
+		expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+		expect(bytes).toBe(64 * 1024);
+		expect(data?.subarray(4, 8).toString('latin1')).toBe('ftyp');
+		expect(sim.counters).toMatchObject({ downloadsTrickling: 0, trickling: {}, downloadsCompleted: 1 });
+
+		const again = Date.now();
+		expect((await drain(await fetch(url))).bytes).toBe(64 * 1024);
+		expect(Date.now() - again).toBeLessThan(1000);
+		expect(sim.counters).toMatchObject({ tricklesStarted: 1, downloadsCompleted: 2 });
+
+		// A client that hangs up mid-trickle is let go.
+		const cutId = taskIdOf((await create(sim, { model: VEO, prompt: 'cut off [sim:trickle=5000]' })).json);
+		const cutUrl = (await pollJson(sim, cutId, VEO)).json.data.generations[0].url;
+		const aborted = new AbortController();
+		const cut = fetch(cutUrl, { signal: aborted.signal }).then((res) => drain(res));
+		await sleep(700);
+		expect(sim.counters.downloadsTrickling).toBe(1);
+		aborted.abort();
+		await cut.catch(() => undefined);
+		await sleep(600);
+		expect(sim.counters).toMatchObject({ downloadsTrickling: 0, trickling: {}, downloadsCompleted: 2 });
+	});
+
+	test('[sim:pollhangs=N] holds only the first N polls', async () => {
+		expect(parsePromptFaults('[sim:pollhang=5000] [sim:pollhangs=1]')).toEqual({ pollHangMs: 5000, pollHangTimes: 1 });
+		const sim = await start({ durationMs: 0 });
+		const taskId = taskIdOf((await create(sim, { model: VEO, prompt: 'one slow answer [sim:pollhang=400] [sim:pollhangs=1]' })).json);
+		let started = Date.now();
+		await pollJson(sim, taskId, VEO);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+		started = Date.now();
+		expect((await pollJson(sim, taskId, VEO)).json.data.status).toBe('succeed');
+		expect(Date.now() - started).toBeLessThan(300);
+		expect(sim.counters.pollsHeld).toBe(1);
+	});
 });
 
 describe('unknown routes', () => {
