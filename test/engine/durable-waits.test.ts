@@ -224,6 +224,24 @@ describe('a durable wait, start to end, in n8n’s engine', () => {
 		expect(result.subExecutions?.stored.has('sub-3')).toBe(false);
 	});
 
+	it('its keeper stopped from the executions list: the watcher polls no more at its next run', async () => {
+		const result = await runDurably(WAIT, ['a fox'], {
+			continueOnFail: true,
+			durable: {
+				nodeTypes: { fastRouterVideoWait: new FastRouterVideoWait() },
+				clock,
+				onResume: (executionId: string, subExecutions: { stop: (id: string) => void }) => {
+					if (executionId === 'sub-2') subExecutions.stop('sub-1');
+				},
+			},
+		});
+		expect(Object.values(sim.counters.polls)).toEqual([]);
+		const watcher = (await result.subExecutions?.read('sub-2')) as { resultData: { runData: Record<string, Array<{ data: { main: INodeExecutionData[][] } }>> } };
+		const [handedBack] = watcher.resultData.runData['Node Under Test · hand back'].at(-1)?.data.main[0] ?? [];
+		const [task] = [...sim.tasks.keys()];
+		expect(JSON.stringify(handedBack.json)).toContain(`The sub-execution this wait's watcher works for (sub-1) was stopped; task ${task} was left on FastRouter`);
+	});
+
 	it('the execution stopped while it waits: the sub-execution stops polling at its next step', async () => {
 		let stopped = false;
 		const result = await runDurably(WAIT, ['a fox'], {

@@ -233,7 +233,12 @@ export async function watchStep(ctx: IExecuteFunctions): Promise<INodeExecutionD
 		await ctx.putExecutionToWait(parkUntil(stored, Date.now()));
 		return [[passedItem(stored, input[0])], []];
 	}
-	if (wait.keeper && (await replaced(ctx, wait.keeper))) return [[], [replacedItem(ctx.getExecutionId())]];
+	const keeper = wait.keeper ? await keeperSays(ctx, wait.keeper) : 'current';
+	if (keeper === 'replaced') return [[], [replacedItem(ctx.getExecutionId())]];
+	if (keeper === 'stopped') {
+		const ended = saveWait(ctx, stopAll(wait, `The sub-execution this wait's watcher works for (${wait.keeper}) was stopped`), connection.apiKey);
+		return [[], [handBackItem(ended, ctx.getExecutionId(), 'settled')]];
+	}
 	const advanced = await advanceWait(ctx, wait, connection, input);
 	if (!advanced.open) return [[], [handBackItem(advanced.wait, ctx.getExecutionId(), 'settled')]];
 	// Money is kept where no stop can lose it: the keeper marks every re-create before it is sent
@@ -251,15 +256,19 @@ async function connectionFor(ctx: IExecuteFunctions, wait: DurableWait): Promise
 }
 
 /**
- * Whether the keeper now waits on another watcher (it saw this one cut off, wrongly: n8n's crash
- * recovery marks a running execution crashed at start-up). Not knowing counts as not replaced.
+ * What the keeper says of this watcher: still its `current` one; `replaced` by another (it saw this
+ * one cut off, wrongly: n8n's crash recovery marks a running execution crashed at start-up); or
+ * `stopped`, itself (or deleted), so that nobody waits for these tasks any more. Not knowing counts
+ * as current.
  */
-async function replaced(ctx: IExecuteFunctions, keeper: string): Promise<boolean> {
+async function keeperSays(ctx: IExecuteFunctions, keeper: string): Promise<'current' | 'replaced' | 'stopped'> {
 	try {
-		const current = watcherOf(await ctx.getExecutionDataById(keeper));
-		return current !== undefined && current !== ctx.getExecutionId();
+		const data = await ctx.getExecutionDataById(keeper);
+		if (!data || data.resultData?.error !== undefined) return 'stopped';
+		const current = watcherOf(data);
+		return current !== undefined && current !== ctx.getExecutionId() ? 'replaced' : 'current';
 	} catch (error) {
 		ctx.logger.warn(`FastRouter Video could not look at its keeper ${keeper}; watching on`, { error: messageOf(error) });
-		return false;
+		return 'current';
 	}
 }
