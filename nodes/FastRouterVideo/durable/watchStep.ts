@@ -45,13 +45,13 @@ async function advanceWait(ctx: IExecuteFunctions, wait: DurableWait, connection
 	const now = Date.now();
 	const { due, left: held, recreates } = dueThisRun(wait, now);
 	let items = wait.items;
-	let left = false;
+	let overBudget = false;
 	if (due.some(Boolean)) {
 		if (await parentStopped(ctx, wait.parentExecutionId)) items = stopAll(wait, `The execution that started this wait (${wait.parentExecutionId}) was stopped`).items;
-		else ({ items, left } = await advanceDue(ctx, { connection, wait, credits: wait.credits ? new CreditLimit(wait.credits) : undefined, startedAt: now }, due));
+		else ({ items, left: overBudget } = await advanceDue(ctx, { connection, wait, credits: wait.credits ? new CreditLimit(wait.credits) : undefined, startedAt: now }, due));
 	}
 	const next = { ...wait, items };
-	left ||= held;
+	const left = held || overBudget;
 	// A watcher's keeper marks its re-creates; a wait stored before the keeper marks its own.
 	const stored = saveWait(ctx, wait.keeper ? next : markSending(next, left ? Date.now() : parkUntil(next, Date.now()).getTime()), connection.apiKey);
 	publishSummary(ctx, summaryOf(stored), connection.apiKey);
@@ -86,8 +86,8 @@ function parkUntil(wait: DurableWait, now: number): Date {
 }
 
 function isDue(entry: ItemWait, wait: DurableWait, now: number): boolean {
-	// A re-create is sent only when a saved state marked it: its keeper's (or, in a wait stored by
-	// a wait stored before the keeper, the state saved at the park before).
+	// A re-create is sent only when a saved state marked it: its keeper's (or, in a wait stored
+	// before the keeper, the state saved at the park before).
 	if (entry.phase === 'recreate') return entry.sending === true && entry.at < now + RESUME_FLOOR_MS;
 	if (entry.phase !== 'waiting') return false;
 	const { nextPollAt, lastPollAt } = entry.poll;
