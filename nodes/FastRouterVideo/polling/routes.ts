@@ -95,7 +95,7 @@ async function requestStatus(
 	route: PollRoute,
 	deadline = Date.now() + POLL_TIMEOUT_MS,
 ): Promise<Result<PollAnswer>> {
-	const target = { method: route.method, url: `${connection.baseUrl}${route.path}`, body: route.body, keyOriginHeaders: traceHeaders(connection.trace) };
+	const target = { method: route.method, url: `${connection.baseUrl}${route.path}`, body: route.body, keyOriginHeaders: traceHeaders(connection.trace), credential: connection.credential };
 	const sent = await sendFollowing(ctx, target, originOf(connection.baseUrl), deadline, POLL_TIMEOUT_MS);
 	return await readPollAnswer(connection, sent, deadline);
 }
