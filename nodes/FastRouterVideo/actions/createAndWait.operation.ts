@@ -76,6 +76,7 @@ async function createAndWaitItem(ctx: IExecuteFunctions, runConnection: Connecti
 		deadline: creation.sentAt + maxWaitS * 1000,
 		keepVideoStream: delivery?.attach ?? true,
 		onUpdate: (task) => report(ctx, itemIndex, task, connection),
+		turn: gate.polls,
 	});
 	const extra = includeRaw ? { raw: { create: creation.raw } } : {};
 	const verdict = await judgeWait(ctx, connection, itemIndex, creation.task, end, { maxWaitS, onTimeout, delivery: delivery as NonNullable<typeof delivery>, extra });
