@@ -51,3 +51,28 @@ describe('the API key goes to the Base URL’s origin only', () => {
 		}
 	});
 });
+
+describe('the run’s credential, read once', () => {
+	it('goes to n8n’s credentialed helper with every request that carries the key, and nowhere else', async () => {
+		const credential = { id: 'c1', name: 'FastRouter', type: 'fastRouterApi', data: { apiKey: 'k', baseUrl: BASE } };
+		const handed: unknown[] = [];
+		const answer = { statusCode: 200, headers: {}, body: undefined };
+		const ctx = {
+			getExecutionCancelSignal: () => undefined,
+			helpers: {
+				httpRequestWithAuthentication: async (_type: string, _options: IHttpRequestOptions, extra?: unknown) => {
+					handed.push(extra);
+					return answer;
+				},
+				httpRequest: async (_options: IHttpRequestOptions, extra?: unknown) => {
+					handed.push(extra ?? 'plain');
+					return answer;
+				},
+			},
+		} as unknown as IExecuteFunctions;
+		await sendFollowing(ctx, { method: 'GET', url: `${BASE}/api/v1/videos/fr_1`, credential }, originOf(BASE), Date.now() + 5000, 5000);
+		await sendFollowing(ctx, { method: 'GET', url: 'https://cdn.example.com/v.mp4', credential }, originOf(BASE), Date.now() + 5000, 5000);
+		// n8n applies it without reading the credential again; the other origin gets a plain request.
+		expect(handed).toEqual([{ credentialsDecrypted: credential }, 'plain']);
+	});
+});

@@ -1,5 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under jest on Node, never inside n8n: these rules guard the shipped node code */
-import { limiter, mapInPool } from '../../nodes/FastRouterVideo/batch/pool';
+import { limiter, mapInPool, pollTurns } from '../../nodes/FastRouterVideo/batch/pool';
 
 /**
  * Jobs that end when told to (`release.get(name)?.()`, or `?.(true)` to fail), recording what
@@ -130,5 +130,56 @@ describe('the create limit (one limiter shared by every item of a run)', () => {
 		await g.tick();
 		g.release.get('b')?.();
 		await expect(Promise.all(calls)).resolves.toEqual(['A', 'B']);
+	});
+});
+
+describe('the poll turns (in-process polls give way to the run’s creates)', () => {
+	it('holds a poll while a create waits for a slot, lets it go once none waits, and bounds the polls at once', async () => {
+		const g = gate();
+		const creates = limiter(1);
+		const turn = pollTurns(creates, 2);
+		const later = Date.now() + 60_000;
+		const made = [creates(g.work('create1')), creates(g.work('create2'))];
+		const polls = ['poll1', 'poll2', 'poll3'].map(async (name) => await turn(g.work(name), later));
+		await g.tick();
+		// create2 waits for create1's slot: no poll goes.
+		expect(g.started).toEqual(['create1']);
+		g.release.get('create1')?.();
+		await g.tick();
+		await g.tick();
+		// create2 now runs and none waits: the polls go, two at once.
+		expect(g.started).toEqual(['create1', 'create2', 'poll1', 'poll2']);
+		g.release.get('poll1')?.();
+		await g.tick();
+		expect(g.started).toContain('poll3');
+		for (const name of ['create2', 'poll2', 'poll3']) g.release.get(name)?.();
+		await expect(Promise.all([...made, ...polls])).resolves.toEqual(['CREATE1', 'CREATE2', 'POLL1', 'POLL2', 'POLL3']);
+	});
+
+	it('lets a held poll go by its notAfter even while creates still wait', async () => {
+		const g = gate();
+		const creates = limiter(1);
+		const turn = pollTurns(creates, 2);
+		const made = [creates(g.work('create1')), creates(g.work('create2'))];
+		const poll = turn(g.work('poll'), Date.now() + 50);
+		await g.tick();
+		expect(g.started).toEqual(['create1']);
+		// The watcher looks every 100 ms: by then the poll's notAfter has passed.
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		expect(g.started).toEqual(['create1', 'poll']);
+		for (const name of ['poll', 'create1']) g.release.get(name)?.();
+		await g.tick();
+		g.release.get('create2')?.();
+		await expect(Promise.all([...made, poll])).resolves.toEqual(['CREATE1', 'CREATE2', 'POLL']);
+	});
+
+	it('does not hold a poll when no create waits', async () => {
+		const g = gate();
+		const turn = pollTurns(limiter(10), 1);
+		const poll = turn(g.work('poll'), Date.now() + 60_000);
+		await g.tick();
+		expect(g.started).toEqual(['poll']);
+		g.release.get('poll')?.();
+		await expect(poll).resolves.toBe('POLL');
 	});
 });

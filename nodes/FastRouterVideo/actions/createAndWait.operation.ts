@@ -80,6 +80,7 @@ async function createAndWaitItem(
 		deadline: creation.sentAt + maxWaitS * 1000,
 		keepVideoStream: delivery.attach,
 		onUpdate: (task) => report(ctx, itemIndex, task, connection),
+		turn: gate.polls,
 	});
 	const extra = includeRaw ? { raw: { create: creation.raw } } : {};
 	const verdict = await judgeWait(ctx, connection, itemIndex, creation.task, end, { maxWaitS, onTimeout, delivery, extra });

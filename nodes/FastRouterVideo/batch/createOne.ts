@@ -4,23 +4,28 @@ import type { CreatedTask, Failed } from '../errors/failure';
 import { cancelled, fromApiFailure } from '../errors/nodeErrors';
 import { createdButRefused, createRefused, noTaskId } from '../output/taskFailures';
 import { errorWithoutTask, normalizeAnswer, type NormalizedTask } from '../polling/normalize';
-import { REQUESTS_AT_ONCE } from '../settings/limits';
+import { POLLS_AT_ONCE, REQUESTS_AT_ONCE } from '../settings/limits';
 import { excerpt } from '../text/wording';
 import { createTask } from '../transport/create';
 import type { Connection } from '../transport/types';
 import type { CreateRequest } from '../validation/modelRules';
 import type { CreditLimit } from './creditLimit';
-import { type Limiter, limiter } from './pool';
+import { limiter, type PollTurn, pollTurns, type QueueLimiter } from './pool';
 import { creditLimitOf, type EarlierTry, earlierTries } from './runMemory';
 
-/** What every create of one node run goes through: free slots, and the run's credits (and their limit). */
+/**
+ * What every create of one node run goes through: free slots, and the run's credits (and their
+ * limit); and the turns of the run's in-process polls, which give way to its creates (pool.ts).
+ */
 export interface CreateGate {
-	slots: Limiter;
+	slots: QueueLimiter;
 	credits: CreditLimit;
+	polls: PollTurn;
 }
 
 export function createGate(ctx: IExecuteFunctions, maxCredits?: number): CreateGate {
-	return { slots: limiter(REQUESTS_AT_ONCE), credits: creditLimitOf(ctx, maxCredits) };
+	const slots = limiter(REQUESTS_AT_ONCE);
+	return { slots, credits: creditLimitOf(ctx, maxCredits), polls: pollTurns(slots, POLLS_AT_ONCE) };
 }
 
 /**

@@ -23,7 +23,12 @@ interface WaitLoop {
 	/** Keeps Sora's finished poll (the MP4 bytes) open for the caller; otherwise it is closed. */
 	keepVideoStream: boolean;
 	onUpdate?: (task: NormalizedTask) => void;
+	/** When each poll may go (the run's poll turns: batch/pool.ts); by default at once. */
+	turn?: PollTurn;
 }
+
+/** Runs a poll when its turn comes, no later than `notAfter` (ms since epoch). */
+type PollTurn = <R>(poll: () => Promise<R>, notAfter: number) => Promise<R>;
 
 /** How a wait ended; a timeout keeps the last failure it saw (cadence.ts's lastErrorOf words it). */
 export type WaitEnd =
@@ -74,7 +79,7 @@ export async function waitForTask(
 	task: NormalizedTask,
 	settings: WaitLoop,
 ): Promise<WaitEnd> {
-	const { end, last } = await runPolls(ctx, connection, task, waitPolicy(settings.intervalMs), settings.deadline, settings.onUpdate);
+	const { end, last } = await runPolls(ctx, connection, task, waitPolicy(settings.intervalMs), settings.deadline, settings);
 	const video = last?.kind === 'status' ? last.video : undefined;
 	if (end.kind !== 'answered') {
 		if (video) discard(video.stream);
@@ -105,7 +110,7 @@ async function runPolls(
 	task: NormalizedTask,
 	policy: PollPolicy,
 	deadline: number,
-	onUpdate?: (task: NormalizedTask) => void,
+	{ onUpdate, turn }: Pick<WaitLoop, 'onUpdate' | 'turn'> = {},
 ): Promise<{ end: Exclude<PollDecision<NormalizedTask>, { kind: 'sleep' }>; last?: Poll }> {
 	const signal = ctx.getExecutionCancelSignal();
 	const taskId = task.taskId ?? '';
@@ -119,7 +124,8 @@ async function runPolls(
 		// Hosts before n8n 2.34 ignore the signal in sleep.
 		if (signal?.aborted) throw cancelled(ctx);
 		const { state } = decision;
-		last = await pollTask(ctx, connection, taskId, task.model, pollDeadline);
+		const poll = async () => await pollTask(ctx, connection, taskId, task.model, pollDeadline);
+		last = turn ? await turn(poll, deadline) : await poll();
 		decision = nextPoll(policy, state, last, Date.now());
 		if (last.kind === 'status' && decision.kind !== 'failed') {
 			const seen = state.latest;

@@ -96,7 +96,7 @@ async function requestStatus(
 	route: PollRoute,
 	deadline = Date.now() + POLL_TIMEOUT_MS,
 ): Promise<Result<PollAnswer>> {
-	const target = { method: route.method, url: `${connection.baseUrl}${route.path}`, body: route.body, keyOriginHeaders: traceHeaders(connection.span) };
+	const target = { method: route.method, url: `${connection.baseUrl}${route.path}`, body: route.body, keyOriginHeaders: traceHeaders(connection.span), credential: connection.credential };
 	const sent = await sendFollowing(ctx, target, originOf(connection.baseUrl), deadline, POLL_TIMEOUT_MS);
 	return await readPollAnswer(connection, sent, deadline);
 }

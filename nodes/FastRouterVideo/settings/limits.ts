@@ -33,6 +33,16 @@ export const DEFAULT_MAX_CONCURRENT = 100;
  */
 export const REQUESTS_AT_ONCE = 10;
 
+/**
+ * Create and Wait's in-process polls in flight at once, per run (they also give way to the run's
+ * creates: batch/pool.ts). Every request passes n8n's whole HTTP stack (the credential applied
+ * through an expression, a new connection, the SSRF check): a thousand polls at once only queue
+ * there, slowing the creates and downloads beside them. Twenty answered in 0.3 s each still poll
+ * about 65 tasks a second: a 1,000-row batch at the default 5 s interval is looked at every 15 s
+ * or so, against renders of minutes.
+ */
+export const POLLS_AT_ONCE = 20;
+
 /** Node's timers stop at 2^31-1 ms (about 24.8 days) and fire at once past it. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
 import { createHash } from 'crypto';
 
 import { CREDENTIAL_TYPE, normalizeBaseUrl } from '../settings/fastRouter';
@@ -26,9 +26,15 @@ export async function getConnection(ctx: IExecuteFunctions, trace?: { executionI
 	const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(CREDENTIAL_TYPE);
 	const executionId = trace?.executionId ?? ctx.getExecutionId();
 	const nodeName = trace?.nodeName ?? ctx.getNode().name;
+	const named = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 	return {
 		baseUrl: normalizeBaseUrl(credentials.baseUrl),
 		apiKey: credentials.apiKey ?? '',
+		// Read once, here, and handed to n8n's httpRequestWithAuthentication with every request
+		// (sendOnce): without it n8n reads the credential anew for each request — in n8n itself a
+		// database read, a decryption and the credential's expressions resolved — thousands of times
+		// for a 1,000-row batch. n8n's helper still applies it (the credential type's `authenticate`).
+		credential: { id: named?.id ?? '', name: named?.name ?? '', type: CREDENTIAL_TYPE, data: credentials as ICredentialDataDecryptedObject },
 		routes: {},
 		...(executionId ? { runTrace: { traceId: traceIdOf(ctx.getInstanceId?.() ?? '', executionId), nodeName } } : {}),
 	};

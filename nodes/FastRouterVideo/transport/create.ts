@@ -25,7 +25,7 @@ export async function createTask(
 	request: { body: Record<string, unknown>; headers?: Record<string, string> },
 	deadline = Date.now() + CREATE_TIMEOUT_MS,
 ): Promise<Result<JsonObject>> {
-	const target: Target = { method: 'POST', url: `${connection.baseUrl}${API_PATHS.create}`, body: request.body, headers: request.headers, keyOriginHeaders: traceHeaders(connection.span) };
+	const target: Target = { method: 'POST', url: `${connection.baseUrl}${API_PATHS.create}`, body: request.body, headers: request.headers, keyOriginHeaders: traceHeaders(connection.span), credential: connection.credential };
 	for (let attempt = 0; ; attempt++) {
 		const sent = await sendOnce(ctx, target, true, deadline, CREATE_TIMEOUT_MS);
 		if (!sent.ok) return createFailure(networkFailure(sent, connection, 'create'));

@@ -62,7 +62,7 @@ export async function sendOnce(
 		...(withKey ? {} : { abortSignal: ctx.getExecutionCancelSignal() }),
 	};
 	const request = withKey
-		? ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
+		? ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options, target.credential ? { credentialsDecrypted: target.credential } : undefined)
 		: ctx.helpers.httpRequest(options);
 	try {
 		const signal = ctx.getExecutionCancelSignal();
@@ -141,6 +141,6 @@ export async function sendFollowing(
 		}
 		if (originOf(next) !== keyOrigin) keyAllowed = false;
 		const keepsMethod = response.statusCode === 307 || response.statusCode === 308;
-		target = keepsMethod ? { ...target, url: next } : { method: 'GET', url: next };
+		target = keepsMethod ? { ...target, url: next } : { method: 'GET', url: next, credential: target.credential };
 	}
 }

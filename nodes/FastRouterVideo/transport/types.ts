@@ -1,4 +1,4 @@
-import type { IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
+import type { ICredentialsDecrypted, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
 
 import type { ApiFailure } from '../errors/failure';
 
@@ -13,6 +13,12 @@ import type { ApiFailure } from '../errors/failure';
 export interface Connection {
 	baseUrl: string;
 	apiKey: string;
+	/**
+	 * The run's FastRouter API credential as n8n decrypted it, read once (exchange.ts's
+	 * getConnection): n8n's httpRequestWithAuthentication applies it to every request to FastRouter
+	 * without reading it again. Like `apiKey`, never output.
+	 */
+	credential?: ICredentialsDecrypted;
 	/** What this run learned of FastRouter's routes, shared by every item's connection. */
 	routes: {
 		/** The GET poll route is missing (polling/routes.ts): later polls skip it. */
@@ -53,6 +59,8 @@ export interface Target {
 	headers?: Record<string, string>;
 	/** Headers for FastRouter's origin only, dropped with the key on a redirect elsewhere (the trace). */
 	keyOriginHeaders?: Record<string, string>;
+	/** The run's credential (Connection's), for the requests that carry the key. */
+	credential?: ICredentialsDecrypted;
 }
 
 interface Exchange {
