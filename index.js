@@ -3,6 +3,7 @@
 // build (`npm run build`).
 module.exports = {
 	FastRouterVideo: require('./dist/nodes/FastRouterVideo/FastRouterVideo.node').FastRouterVideo,
-	FastRouterVideoWait: require('./dist/nodes/FastRouterVideoWait/FastRouterVideoWait.node').FastRouterVideoWait,
+	FastRouterVideoWait: require('./dist/nodes/FastRouterVideoWait/FastRouterVideoWait.node')
+		.FastRouterVideoWait,
 	FastRouterApi: require('./dist/credentials/FastRouterApi.credentials').FastRouterApi,
 };

@@ -74,7 +74,8 @@ export class FastRouterApi implements ICredentialType {
 				properties: {
 					key: 'error.status',
 					value: 401,
-					message: 'FastRouter rejected the API key (401): check it is complete, enabled and not expired',
+					message:
+						'FastRouter rejected the API key (401): check it is complete, enabled and not expired',
 				},
 			},
 			{
@@ -82,7 +83,8 @@ export class FastRouterApi implements ICredentialType {
 				properties: {
 					key: 'error.status',
 					value: 500,
-					message: 'FastRouter answered 500 (server error); the key could not be checked, try again later',
+					message:
+						'FastRouter answered 500 (server error); the key could not be checked, try again later',
 				},
 			},
 			{
@@ -90,7 +92,8 @@ export class FastRouterApi implements ICredentialType {
 				properties: {
 					key: 'error.status',
 					value: 502,
-					message: 'FastRouter answered 502 (provider unavailable); the key could not be checked, try again later',
+					message:
+						'FastRouter answered 502 (provider unavailable); the key could not be checked, try again later',
 				},
 			},
 		],

@@ -81,11 +81,16 @@ const QUERY = `SELECT e.id AS id, e.status AS status, e.mode AS mode, e.waitTill
  */
 function readStored(database) {
 	return new Promise((resolve, reject) => {
-		execFile('sqlite3', ['-readonly', '-json', '-cmd', '.timeout 5000', database, QUERY], { timeout: 20_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
-			if (error) return reject(error);
-			const rows = stdout.trim() ? JSON.parse(stdout) : [];
-			resolve(rows.map((/** @type {any} */ row) => ({ ...row, id: String(row.id) })));
-		});
+		execFile(
+			'sqlite3',
+			['-readonly', '-json', '-cmd', '.timeout 5000', database, QUERY],
+			{ timeout: 20_000, maxBuffer: 16 * 1024 * 1024 },
+			(error, stdout) => {
+				if (error) return reject(error);
+				const rows = stdout.trim() ? JSON.parse(stdout) : [];
+				resolve(rows.map((/** @type {any} */ row) => ({ ...row, id: String(row.id) })));
+			},
+		);
 	});
 }
 
@@ -141,7 +146,11 @@ async function settledMemory(pid) {
 		const memory = treeMemory(pid);
 		if (memory) seen.push(memory.treeMb);
 		const last = seen.slice(-4);
-		if ((last.length === 4 && Math.max(...last) <= Math.min(...last) * 1.03) || Date.now() > deadline) return { treeMb: median(last), settleS: (seen.length - 1) * 5 };
+		if (
+			(last.length === 4 && Math.max(...last) <= Math.min(...last) * 1.03) ||
+			Date.now() > deadline
+		)
+			return { treeMb: median(last), settleS: (seen.length - 1) * 5 };
 		await pause(5_000);
 	}
 }
@@ -166,12 +175,14 @@ function logTimeline(log, childId, day) {
 	for (const line of plain.split('\n')) {
 		const time = /^(\d\d):(\d\d):(\d\d)\.(\d{3})\s/.exec(line);
 		if (!time) continue;
-		const ofDay = ((Number(time[1]) * 60 + Number(time[2])) * 60 + Number(time[3])) * 1000 + Number(time[4]);
+		const ofDay =
+			((Number(time[1]) * 60 + Number(time[2])) * 60 + Number(time[3])) * 1000 + Number(time[4]);
 		if (ofDay < previous - 3_600_000) wrap += 86_400_000;
 		previous = ofDay;
 		const at = midnight + wrap + ofDay;
 		const wait = /Workflow execution will wait until (.+?) \{/.exec(line);
-		if (wait && new Date(wait[1]).getFullYear() < 2999) events.push({ kind: 'park', at, until: Date.parse(wait[1]) });
+		if (wait && new Date(wait[1]).getFullYear() < 2999)
+			events.push({ kind: 'park', at, until: Date.parse(wait[1]) });
 		else if (resuming.test(line)) events.push({ kind: 'resume', at });
 	}
 	return events;
@@ -186,11 +197,16 @@ function median(values) {
 }
 
 /** @param {number} value @param {number} [digits] */
-const round = (value, digits = 1) => (Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : null);
+const round = (value, digits = 1) =>
+	Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : null;
 /** @param {number | null} bytes */
 const mb = (bytes) => (bytes === null ? null : round(bytes / 1024 / 1024, 3));
 /** @param {number[]} values */
-const spread = (values) => ({ min: round(Math.min(...values)), median: round(median(values)), max: round(Math.max(...values)) });
+const spread = (values) => ({
+	min: round(Math.min(...values)),
+	median: round(median(values)),
+	max: round(Math.max(...values)),
+});
 
 /**
  * The parks of one execution as the samples saw them: one per distinct `waitTill` while it was
@@ -246,10 +262,19 @@ async function measure(lab, started) {
 	if (!sim || !main?.pid) throw new Error('the lab did not start');
 	const mainPid = main.pid;
 	const database = path.join(lab.n8n.n8nFolder, 'database.sqlite');
-	await lab.addWorkflow({ key: KEY, options: { pollInterval: POLL_S, maxWait: MAX_WAIT_S }, after: 'none' });
-	const prompts = Array.from({ length: ROWS }, (_, i) => `${KEY} ${i} [sim:duration=${RENDER_S * 1000}] [sim:bytes=${VIDEO_BYTES}]`);
+	await lab.addWorkflow({
+		key: KEY,
+		options: { pollInterval: POLL_S, maxWait: MAX_WAIT_S },
+		after: 'none',
+	});
+	const prompts = Array.from(
+		{ length: ROWS },
+		(_, i) => `${KEY} ${i} [sim:duration=${RENDER_S * 1000}] [sim:bytes=${VIDEO_BYTES}]`,
+	);
 	const idle = await settledMemory(mainPid);
-	lab.say(`${ROWS} rows of ${RENDER_S} s renders, Poll Interval ${POLL_S} s, Max Wait ${MAX_WAIT_S} s; n8n idle: ${round(idle?.treeMb ?? NaN)} MB`);
+	lab.say(
+		`${ROWS} rows of ${RENDER_S} s renders, Poll Interval ${POLL_S} s, Max Wait ${MAX_WAIT_S} s; n8n idle: ${round(idle?.treeMb ?? NaN)} MB`,
+	);
 
 	// Each task's polls, as the simulator counts them (1 s resolution).
 	/** @type {Record<string, number[]>} */
@@ -284,10 +309,15 @@ async function measure(lab, started) {
 	const answeredAt = Date.now();
 	const parentId = (await lab.parents(KEY, 1, 600_000))[0];
 	const keeperId = await lab.childOf(parentId, 600_000);
-	if (!keeperId) throw new Error(`execution ${parentId} ended without a sub-execution (did Automatic wait in process?)`);
+	if (!keeperId)
+		throw new Error(
+			`execution ${parentId} ended without a sub-execution (did Automatic wait in process?)`,
+		);
 	// The keeper parks once on its watcher, which polls, downloads and parks at every poll: the one measured.
 	const childId = await watcherOf(lab, keeperId);
-	lab.say(`webhook answered in ${answeredAt - triggeredAt} ms; execution ${parentId} waits on its keeper ${keeperId}, which waits on its watcher ${childId}`);
+	lab.say(
+		`webhook answered in ${answeredAt - triggeredAt} ms; execution ${parentId} waits on its keeper ${keeperId}, which waits on its watcher ${childId}`,
+	);
 
 	// The end, seen in SQLite (reading the parent through REST every second would load n8n).
 	const deadline = triggeredAt + (RENDER_S + MAX_WAIT_S + 600) * 1000;
@@ -296,12 +326,17 @@ async function measure(lab, started) {
 		const last = samples.at(-1);
 		const parent = last?.rows.find((row) => row.id === parentId);
 		if (parent && TERMINAL.includes(parent.status)) break;
-		if (Date.now() > deadline) throw new Error(`execution ${parentId} still ${parent?.status} after ${Math.round((Date.now() - triggeredAt) / 1000)} s`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`execution ${parentId} still ${parent?.status} after ${Math.round((Date.now() - triggeredAt) / 1000)} s`,
+			);
 		if (Date.now() - lastSay > 60_000 && last) {
 			lastSay = Date.now();
 			const child = last.rows.find((row) => row.id === childId);
 			const polls = Object.values(sim.counters.polls).reduce((a, b) => a + b, 0);
-			lab.say(`sub-execution ${child?.status}, stored ${round((child?.dataBytes ?? 0) / 1024)} KB; ${polls} polls; n8n ${round(last.memory?.treeMb ?? NaN)} MB; load ${last.load.toFixed(2)}`);
+			lab.say(
+				`sub-execution ${child?.status}, stored ${round((child?.dataBytes ?? 0) / 1024)} KB; ${polls} polls; n8n ${round(last.memory?.treeMb ?? NaN)} MB; load ${last.load.toFixed(2)}`,
+			);
 		}
 		await pause(1_000);
 	}
@@ -317,13 +352,31 @@ async function measure(lab, started) {
 	const parent = await lab.execution(parentId);
 	const child = await lab.execution(childId);
 	if (!parent || !child) throw new Error('an execution is gone');
-	const restBytes = async (/** @type {string} */ id) => Buffer.byteLength(String((await lab.n8n.rest('GET', `/executions/${id}`)).data));
+	const restBytes = async (/** @type {string} */ id) =>
+		Buffer.byteLength(String((await lab.n8n.rest('GET', `/executions/${id}`)).data));
 	const rest = { parent: await restBytes(parentId), child: await restBytes(childId) };
 	const finalRows = await readStored(database);
 	const finalOf = (/** @type {string} */ id) => finalRows.find((row) => row.id === id);
 	const log = lab.n8n.log('main');
 
-	return report({ lab, sim, triggeredAt, answeredAt, parentId, keeperId, childId, parent, child, samples, pollTimes, rest, finalOf, log, idle, started });
+	return report({
+		lab,
+		sim,
+		triggeredAt,
+		answeredAt,
+		parentId,
+		keeperId,
+		childId,
+		parent,
+		child,
+		samples,
+		pollTimes,
+		rest,
+		finalOf,
+		log,
+		idle,
+		started,
+	});
 }
 
 /**
@@ -331,11 +384,17 @@ async function measure(lab, started) {
  * @param {Lab} lab @param {string} keeperId
  */
 async function watcherOf(lab, keeperId) {
-	return await lab.until(`the watcher of ${keeperId}`, async () => {
-		const keeper = await lab.execution(keeperId);
-		const id = keeper?.data?.resultData?.runData?.[`${NODE_NAME} · round`]?.[0]?.metadata?.subExecution?.executionId;
-		return keeper?.status === 'waiting' && id ? String(id) : undefined;
-	}, 120_000);
+	return await lab.until(
+		`the watcher of ${keeperId}`,
+		async () => {
+			const keeper = await lab.execution(keeperId);
+			const id =
+				keeper?.data?.resultData?.runData?.[`${NODE_NAME} · round`]?.[0]?.metadata?.subExecution
+					?.executionId;
+			return keeper?.status === 'waiting' && id ? String(id) : undefined;
+		},
+		120_000,
+	);
 }
 
 /**
@@ -345,7 +404,24 @@ async function watcherOf(lab, keeperId) {
  *   finalOf: (id: string) => StoredRow | undefined, log: string, idle: { treeMb: number, settleS: number }, started: number }} recorded
  */
 function report(recorded) {
-	const { lab, sim, triggeredAt, answeredAt, parentId, keeperId, childId, parent, child, samples, pollTimes, rest, finalOf, log, idle, started } = recorded;
+	const {
+		lab,
+		sim,
+		triggeredAt,
+		answeredAt,
+		parentId,
+		keeperId,
+		childId,
+		parent,
+		child,
+		samples,
+		pollTimes,
+		rest,
+		finalOf,
+		log,
+		idle,
+		started,
+	} = recorded;
 	const stoppedAt = sqlTime(parent.stoppedAt);
 	const batchS = (stoppedAt - triggeredAt) / 1000;
 	const tasks = lab.tasks(KEY);
@@ -391,7 +467,7 @@ function report(recorded) {
 			'n8n RSS (MB)': round(memory?.treeMb ?? NaN, 0),
 			'resumed (s)': fromCall(resumed),
 			'late (s)': round((resumed - until) / 1000),
-			'polls': Number.isFinite(resumed) ? pollsBetween(resumed - 1_000, next + 2_000) : null,
+			polls: Number.isFinite(resumed) ? pollsBetween(resumed - 1_000, next + 2_000) : null,
 			'step (s)': round((next - resumed) / 1000),
 		};
 	});
@@ -402,14 +478,31 @@ function report(recorded) {
 	const largest = Math.max(...sizes);
 	const growth = sizes.slice(1).map((size, index) => size - sizes[index]);
 	// Memory while the batch waits: from the first park to the parent's end.
-	const waiting = samples.filter((sample) => sample.memory && sample.at >= (logParks[0]?.at ?? stored[0]?.seenAt ?? Infinity) && sample.at <= stoppedAt);
-	const tree = waiting.map((sample) => /** @type {NonNullable<Sample['memory']>} */ (sample.memory).treeMb);
-	const mainOnly = waiting.map((sample) => /** @type {NonNullable<Sample['memory']>} */ (sample.memory).mainMb);
+	const waiting = samples.filter(
+		(sample) =>
+			sample.memory &&
+			sample.at >= (logParks[0]?.at ?? stored[0]?.seenAt ?? Infinity) &&
+			sample.at <= stoppedAt,
+	);
+	const tree = waiting.map(
+		(sample) => /** @type {NonNullable<Sample['memory']>} */ (sample.memory).treeMb,
+	);
+	const mainOnly = waiting.map(
+		(sample) => /** @type {NonNullable<Sample['memory']>} */ (sample.memory).mainMb,
+	);
 	const loads = samples.map((sample) => sample.load);
 	// How long after its video was done each task was polled (its last poll), and the gaps between polls.
-	const doneToPoll = tasks.map((task) => ((pollTimes[task.taskId] ?? []).at(-1) ?? NaN) - (task.createdAt + task.durationMs)).filter(Number.isFinite);
-	const gaps = tasks.flatMap((task) => (pollTimes[task.taskId] ?? []).slice(1).map((at, i) => at - (pollTimes[task.taskId] ?? [])[i]));
-	const out = /** @type {any[]} */ (parent.data?.resultData?.runData?.[NODE_NAME]?.at(-1)?.data?.main?.[0] ?? []);
+	const doneToPoll = tasks
+		.map(
+			(task) => ((pollTimes[task.taskId] ?? []).at(-1) ?? NaN) - (task.createdAt + task.durationMs),
+		)
+		.filter(Number.isFinite);
+	const gaps = tasks.flatMap((task) =>
+		(pollTimes[task.taskId] ?? []).slice(1).map((at, i) => at - (pollTimes[task.taskId] ?? [])[i]),
+	);
+	const out = /** @type {any[]} */ (
+		parent.data?.resultData?.runData?.[NODE_NAME]?.at(-1)?.data?.main?.[0] ?? []
+	);
 
 	const summary = {
 		n8n: N8N_VERSION,
@@ -438,7 +531,10 @@ function report(recorded) {
 		pollsPerTask: { max: Math.max(...polls), median: median(polls), min: Math.min(...polls) },
 		pollsInAll: polls.reduce((a, b) => a + b, 0),
 		pollGapS: { median: round(median(gaps) / 1000), max: round(Math.max(...gaps) / 1000) },
-		doneToLastPollS: { median: round(median(doneToPoll) / 1000), max: round(Math.max(...doneToPoll) / 1000) },
+		doneToLastPollS: {
+			median: round(median(doneToPoll) / 1000),
+			max: round(Math.max(...doneToPoll) / 1000),
+		},
 		pollsAtFirstWatch: pollsAtStart,
 		parks: {
 			log: logParks.length,
@@ -452,17 +548,27 @@ function report(recorded) {
 			firstPark: mb(first),
 			largest: mb(largest),
 			ratio: round(largest / first, 2),
-			growthPerParkKB: round(((sizes.at(-1) ?? NaN) - first) / Math.max(1, sizes.length - 1) / 1024),
+			growthPerParkKB: round(
+				((sizes.at(-1) ?? NaN) - first) / Math.max(1, sizes.length - 1) / 1024,
+			),
 			// The first park comes before any poll; the second holds every task's first answer.
 			growthFirstKB: growth.length ? round(growth[0] / 1024) : null,
 			growthThenMedianKB: growth.length > 1 ? round(median(growth.slice(1)) / 1024, 2) : null,
 			end: mb(finalOf(childId)?.dataBytes ?? null),
 			workflow: mb(finalOf(childId)?.workflowBytes ?? null),
 		},
-		storedParentMB: { waiting: mb(parentParks.at(-1)?.dataBytes ?? null), end: mb(finalOf(parentId)?.dataBytes ?? null) },
-		storedKeeperMB: { waiting: mb(parksOf(samples, keeperId).at(-1)?.dataBytes ?? null), end: mb(finalOf(keeperId)?.dataBytes ?? null) },
-		watchers: samples.at(-1)?.rows.filter((row) => Number(row.id) > Number(keeperId)).length ?? null,
-		restEqualsSqlite: rest.parent === finalOf(parentId)?.dataBytes && rest.child === finalOf(childId)?.dataBytes,
+		storedParentMB: {
+			waiting: mb(parentParks.at(-1)?.dataBytes ?? null),
+			end: mb(finalOf(parentId)?.dataBytes ?? null),
+		},
+		storedKeeperMB: {
+			waiting: mb(parksOf(samples, keeperId).at(-1)?.dataBytes ?? null),
+			end: mb(finalOf(keeperId)?.dataBytes ?? null),
+		},
+		watchers:
+			samples.at(-1)?.rows.filter((row) => Number(row.id) > Number(keeperId)).length ?? null,
+		restEqualsSqlite:
+			rest.parent === finalOf(parentId)?.dataBytes && rest.child === finalOf(childId)?.dataBytes,
 		n8nRssMB: {
 			idle: round(idle.treeMb),
 			idleSettledAfterS: idle.settleS,
@@ -471,20 +577,29 @@ function report(recorded) {
 			processes: waiting.at(-1)?.memory?.processes ?? null,
 			samples: waiting.length,
 		},
-		load1: { min: round(Math.min(...loads), 2), median: round(median(loads), 2), max: round(Math.max(...loads), 2), cores: os.cpus().length },
+		load1: {
+			min: round(Math.min(...loads), 2),
+			median: round(median(loads), 2),
+			max: round(Math.max(...loads), 2),
+			cores: os.cpus().length,
+		},
 		benchS: Math.round((Date.now() - started) / 1000),
 	};
 
-	console.log(`\nDurable wait in n8n ${N8N_VERSION}: ${ROWS} rows, ${RENDER_S} s renders, Poll Interval ${POLL_S} s (execution ${parentId} → sub-execution ${childId}); times in s from the webhook call`);
-	console.log(`\nThe watch step at the start polled ${pollsAtStart} tasks; then each park of the watcher (n8n's debug log, SQLite's stored size${sameParks ? '' : ': MISSING, SQLite saw another count of parks'}):`);
+	console.log(
+		`\nDurable wait in n8n ${N8N_VERSION}: ${ROWS} rows, ${RENDER_S} s renders, Poll Interval ${POLL_S} s (execution ${parentId} → sub-execution ${childId}); times in s from the webhook call`,
+	);
+	console.log(
+		`\nThe watch step at the start polled ${pollsAtStart} tasks; then each park of the watcher (n8n's debug log, SQLite's stored size${sameParks ? '' : ': MISSING, SQLite saw another count of parks'}):`,
+	);
 	console.table(perPark);
 	console.table({
 		'batch time': `${summary.batchS} s = render + ${summary.renderPlusS} s (${summary.batchOverRender} × render; target render + ${TARGET_X_S} s: ${summary.withinTarget ? 'met' : 'missed'})`,
-		'parent': `${summary.parentStatus}, ${summary.videosOut} of ${ROWS} videos out, ${summary.errorItems} error items`,
-		'creates': `${summary.creates} (${summary.createsPerRow} per row) over ${summary.createsSpreadS} s, the last ${summary.lastCreateS} s after the call`,
+		parent: `${summary.parentStatus}, ${summary.videosOut} of ${ROWS} videos out, ${summary.errorItems} error items`,
+		creates: `${summary.creates} (${summary.createsPerRow} per row) over ${summary.createsSpreadS} s, the last ${summary.lastCreateS} s after the call`,
 		'polls per task': `max ${summary.pollsPerTask.max}, median ${summary.pollsPerTask.median}, min ${summary.pollsPerTask.min}; ${summary.pollsInAll} in all; gap median ${summary.pollGapS.median} s, max ${summary.pollGapS.max} s`,
 		'video done → its last poll': `median ${summary.doneToLastPollS.median} s, max ${summary.doneToLastPollS.max} s; last poll → parent end ${summary.lastPollToEndS} s`,
-		'parks': `${summary.parks.log} in n8n's log (${summary.parks.logResumes} resumes), ${summary.parks.sqlite} seen in SQLite, ${summary.parks.runData} in the run data; latest resume ${summary.parks.maxLateS} s after its waitTill; longest step ${summary.parks.maxStepS} s`,
+		parks: `${summary.parks.log} in n8n's log (${summary.parks.logResumes} resumes), ${summary.parks.sqlite} seen in SQLite, ${summary.parks.runData} in the run data; latest resume ${summary.parks.maxLateS} s after its waitTill; longest step ${summary.parks.maxStepS} s`,
 		'stored watcher': `first park ${summary.storedChildMB.firstPark} MB, largest ${summary.storedChildMB.largest} MB (× ${summary.storedChildMB.ratio}); growth per park ${summary.storedChildMB.growthPerParkKB} KB on average: ${summary.storedChildMB.growthFirstKB} KB at the first polls, then ${summary.storedChildMB.growthThenMedianKB} KB (median); at the end ${summary.storedChildMB.end} MB`,
 		'stored keeper': `${summary.storedKeeperMB.waiting} MB waiting, ${summary.storedKeeperMB.end} MB at the end; executions after it (its watchers): ${summary.watchers}`,
 		'stored parent': `${summary.storedParentMB.waiting} MB waiting, ${summary.storedParentMB.end} MB at the end (REST's data = SQLite's: ${summary.restEqualsSqlite})`,
@@ -492,15 +607,22 @@ function report(recorded) {
 		'n8n RSS, main process': `min ${summary.n8nRssMB.main.min}, median ${summary.n8nRssMB.main.median}, max ${summary.n8nRssMB.main.max} MB`,
 		'load (1 min)': `min ${summary.load1.min}, median ${summary.load1.median}, max ${summary.load1.max} on ${summary.load1.cores} cores`,
 	});
-	if (process.env.KEEP_REAL_N8N) console.log(`n8n's folder (SQLite file, debug log): ${lab.n8n.root}`);
+	if (process.env.KEEP_REAL_N8N)
+		console.log(`n8n's folder (SQLite file, debug log): ${lab.n8n.root}`);
 	console.log(JSON.stringify(summary));
 	return summary;
 }
 
 function gitCommit() {
 	try {
-		const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.join(__dirname, '..'), encoding: 'utf8' }).trim();
-		const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: path.join(__dirname, '..'), encoding: 'utf8' }).trim();
+		const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+			cwd: path.join(__dirname, '..'),
+			encoding: 'utf8',
+		}).trim();
+		const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+			cwd: path.join(__dirname, '..'),
+			encoding: 'utf8',
+		}).trim();
 		return dirty ? `${commit}+changes` : commit;
 	} catch {
 		return 'unknown';

@@ -20,7 +20,9 @@ const INTERVAL_S = 1;
 
 function loadNode() {
 	const dist = path.join(ROOT, 'dist');
-	const { FastRouterVideo } = require(path.join(dist, 'nodes/FastRouterVideo/FastRouterVideo.node.js'));
+	const { FastRouterVideo } = require(
+		path.join(dist, 'nodes/FastRouterVideo/FastRouterVideo.node.js'),
+	);
 	const { FastRouterApi } = require(path.join(dist, 'credentials/FastRouterApi.credentials.js'));
 	return { FastRouterVideo, FastRouterApi };
 }
@@ -81,8 +83,14 @@ async function throughput() {
 			'create requests/item': (createRequests / n).toFixed(2),
 			'polls/task (max)': Math.max(...polls),
 			'polls/task (mean)': (polls.reduce((a, b) => a + b, 0) / polls.length).toFixed(2),
-			'one after another (s)': oneAfterAnother === null ? 'skipped' : `${estimated ? '≈ ' : ''}${(oneAfterAnother / 1000).toFixed(1)}${estimated ? ' (est.)' : ''}`,
-			speed_up: oneAfterAnother === null ? '-' : `${estimated ? '≈ ' : ''}${(oneAfterAnother / together.wallMs).toFixed(1)}x`,
+			'one after another (s)':
+				oneAfterAnother === null
+					? 'skipped'
+					: `${estimated ? '≈ ' : ''}${(oneAfterAnother / 1000).toFixed(1)}${estimated ? ' (est.)' : ''}`,
+			speed_up:
+				oneAfterAnother === null
+					? '-'
+					: `${estimated ? '≈ ' : ''}${(oneAfterAnother / together.wallMs).toFixed(1)}x`,
 			failed: together.failed,
 		});
 		console.error(`  N=${n} done`);
@@ -135,21 +143,31 @@ async function memory() {
 			credentials: { fastRouterApi: { apiKey: sim.apiKey, baseUrl: sim.baseUrl } },
 			binaryMode: 'filesystem',
 			items: [{}],
-			parameters: { operation: 'createAndWait', model, prompt: 'a big one', options: { pollInterval: 1 } },
+			parameters: {
+				operation: 'createAndWait',
+				model,
+				prompt: 'a big one',
+				options: { pollInterval: 1 },
+			},
 		});
 		clearInterval(sampler);
 		sim.stop();
 		if (result.error) throw new Error(result.error.message);
 		const binary = result.items[0].binary?.data;
 		results.push({
-			path: model === 'openai/sora-2-pro' ? 'Sora: MP4 in the poll answer' : 'task-style: video URL on the CDN',
+			path:
+				model === 'openai/sora-2-pro'
+					? 'Sora: MP4 in the poll answer'
+					: 'task-style: video URL on the CDN',
 			'video (MB)': ((binary?.bytes ?? 0) / 1024 / 1024).toFixed(0),
 			'stored as': binary?.id ? 'filesystem (streamed)' : 'inline',
 			'peak RSS growth (MB)': ((peak - baseline) / 1024 / 1024).toFixed(1),
 			'wall (s)': ((Date.now() - started) / 1000).toFixed(1),
 		});
 	}
-	console.log(`\nMemory: one ${VIDEO_MB} MB video into n8n binary data, filesystem mode (target: peak RSS growth < 64 MB)`);
+	console.log(
+		`\nMemory: one ${VIDEO_MB} MB video into n8n binary data, filesystem mode (target: peak RSS growth < 64 MB)`,
+	);
 	console.table(results);
 }
 
@@ -179,26 +197,48 @@ async function real() {
 	const credential = { id: 'fastRouterBench01', name: 'FastRouter (bench)' };
 	const rows = [];
 	try {
-		await n8n.importCredentials([{ ...credential, type: 'fastRouterApi', data: { apiKey: sim.apiKey, baseUrl: sim.baseUrl } }]);
+		await n8n.importCredentials([
+			{ ...credential, type: 'fastRouterApi', data: { apiKey: sim.apiKey, baseUrl: sim.baseUrl } },
+		]);
 		for (const n of sizes) {
-			const workflow = workflows.manualChain(`bench${String(n).padStart(11, '0')}`, `Bench ${n} rows`, [
-				{ name: 'Rows', type: 'n8n-nodes-base.code', parameters: { jsCode: `return Array.from({ length: ${n} }, (_, i) => ({ json: { prompt: 'row ' + i } }));` } },
-				{
-					name: 'FastRouter Video',
-					type: `${n8n.package.manifest.name}.fastRouterVideo`,
-					parameters: { operation: 'createAndWait', model: 'google/veo3', prompt: '={{ $json.prompt }}', options: { pollInterval: INTERVAL_S, maxConcurrent: 1000 } },
-					credentials: { fastRouterApi: credential },
-				},
-			]);
+			const workflow = workflows.manualChain(
+				`bench${String(n).padStart(11, '0')}`,
+				`Bench ${n} rows`,
+				[
+					{
+						name: 'Rows',
+						type: 'n8n-nodes-base.code',
+						parameters: {
+							jsCode: `return Array.from({ length: ${n} }, (_, i) => ({ json: { prompt: 'row ' + i } }));`,
+						},
+					},
+					{
+						name: 'FastRouter Video',
+						type: `${n8n.package.manifest.name}.fastRouterVideo`,
+						parameters: {
+							operation: 'createAndWait',
+							model: 'google/veo3',
+							prompt: '={{ $json.prompt }}',
+							options: { pollInterval: INTERVAL_S, maxConcurrent: 1000 },
+						},
+						credentials: { fastRouterApi: credential },
+					},
+				],
+			);
 			await n8n.importWorkflow(workflow);
 			sim.reset();
 			const started = Date.now();
 			// The CPU time `n8n execute` used, written by the process itself as it exits: on a shared
 			// machine it says more than the wall time (its start-up is in it, the same in every run).
 			const cpuFile = path.join(packDir, `cpu-${n}.json`);
-			const run = await n8n.execute(workflow.id, { NODE_OPTIONS: `--require ${CPU_PROBE}`, BENCH_CPU_FILE: cpuFile });
+			const run = await n8n.execute(workflow.id, {
+				NODE_OPTIONS: `--require ${CPU_PROBE}`,
+				BENCH_CPU_FILE: cpuFile,
+			});
 			const wallMs = Date.now() - started;
-			const cpuS = fs.existsSync(cpuFile) ? JSON.parse(fs.readFileSync(cpuFile, 'utf8').trim().split('\n')[0]).cpuS : NaN;
+			const cpuS = fs.existsSync(cpuFile)
+				? JSON.parse(fs.readFileSync(cpuFile, 'utf8').trim().split('\n')[0]).cpuS
+				: NaN;
 			const nodeRun = run.data.resultData.runData['FastRouter Video'][0];
 			const out = nodeRun.data.main[0];
 			const polls = Object.values(sim.counters.polls);
@@ -222,7 +262,9 @@ async function real() {
 		n8n.cleanUp();
 		fs.rmSync(packDir, { recursive: true, force: true });
 	}
-	console.log(`\nReal n8n ${N8N_VERSION} (n8n execute, in process, filesystem binary data): tasks of D = ${D_MS / 1000} s, poll interval ${INTERVAL_S} s, ${videoBytes / 1024} KB videos (target: N=1000 within D + 5 s)`);
+	console.log(
+		`\nReal n8n ${N8N_VERSION} (n8n execute, in process, filesystem binary data): tasks of D = ${D_MS / 1000} s, poll interval ${INTERVAL_S} s, ${videoBytes / 1024} KB videos (target: N=1000 within D + 5 s)`,
+	);
 	console.table(rows);
 }
 
@@ -233,7 +275,10 @@ async function main() {
 	if (which === 'memory') await memory();
 	if (which === 'all') {
 		// A fresh process: a clean RSS baseline and n8n's filesystem binary mode from the start.
-		const child = spawn(process.execPath, ['--expose-gc', __filename, 'memory'], { cwd: ROOT, stdio: 'inherit' });
+		const child = spawn(process.execPath, ['--expose-gc', __filename, 'memory'], {
+			cwd: ROOT,
+			stdio: 'inherit',
+		});
 		await new Promise((resolve) => child.once('exit', resolve));
 	}
 }

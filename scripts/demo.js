@@ -10,7 +10,9 @@ const { runNode, useBinaryMode, binaryStream } = require('../test/helpers/engine
 const { startSimulator } = require('../test/simulator');
 
 const dist = path.join(__dirname, '..', 'dist');
-const { FastRouterVideo } = require(path.join(dist, 'nodes/FastRouterVideo/FastRouterVideo.node.js'));
+const { FastRouterVideo } = require(
+	path.join(dist, 'nodes/FastRouterVideo/FastRouterVideo.node.js'),
+);
 const { FastRouterApi } = require(path.join(dist, 'credentials/FastRouterApi.credentials.js'));
 const { VIDEO_FIELDS } = require(path.join(dist, 'nodes/FastRouterVideo/catalog.js'));
 
@@ -18,13 +20,40 @@ const OUT_DIR = path.join(process.cwd(), 'out');
 const IMAGE = 'https://upload.wikimedia.org/wikipedia/commons/3/3f/Fronalpstock_big.jpg';
 
 const SIMULATED_ROWS = [
-	{ model: 'google/veo3', prompt: 'A street interview in Bengaluru, handheld camera', resolution: '720p', generateAudio: true },
-	{ model: 'openai/sora-2-pro', prompt: 'A chill street interview in San Francisco', seconds: 8, size: '1024x1792' },
-	{ model: 'bytedance/seedance-pro', prompt: 'Slow push-in over the Alps', imageUrl: IMAGE, resolution: '480p' },
-	{ model: 'pollo/pollo-v1-6', prompt: 'A paper boat in the rain, macro shot', resolution: '480p', length: 5 },
+	{
+		model: 'google/veo3',
+		prompt: 'A street interview in Bengaluru, handheld camera',
+		resolution: '720p',
+		generateAudio: true,
+	},
+	{
+		model: 'openai/sora-2-pro',
+		prompt: 'A chill street interview in San Francisco',
+		seconds: 8,
+		size: '1024x1792',
+	},
+	{
+		model: 'bytedance/seedance-pro',
+		prompt: 'Slow push-in over the Alps',
+		imageUrl: IMAGE,
+		resolution: '480p',
+	},
+	{
+		model: 'pollo/pollo-v1-6',
+		prompt: 'A paper boat in the rain, macro shot',
+		resolution: '480p',
+		length: 5,
+	},
 ];
 // The cheapest useful real call: one 5-second 480p clip.
-const REAL_ROWS = [{ model: 'bytedance/seedance', prompt: 'A paper boat drifting on a rain puddle, macro shot', resolution: '480p', length: 5 }];
+const REAL_ROWS = [
+	{
+		model: 'bytedance/seedance',
+		prompt: 'A paper boat drifting on a rain puddle, macro shot',
+		resolution: '480p',
+		length: 5,
+	},
+];
 
 async function main() {
 	const apiKey = process.env.FASTROUTER_API_KEY;
@@ -32,7 +61,9 @@ async function main() {
 	let credentials;
 	if (apiKey) {
 		const baseUrl = process.env.FASTROUTER_BASE_URL || 'https://go.fastrouter.ai';
-		console.log(`Using FastRouter at ${baseUrl} (FASTROUTER_API_KEY is set): this spends real credits.`);
+		console.log(
+			`Using FastRouter at ${baseUrl} (FASTROUTER_API_KEY is set): this spends real credits.`,
+		);
 		credentials = { apiKey, baseUrl };
 	} else {
 		// Rows alternate between FastRouter's older and newer API generations: the node tells them apart.
@@ -41,11 +72,19 @@ async function main() {
 			videoBytes: 2 * 1024 * 1024,
 			generation: 'alternate',
 		});
-		console.log(`No FASTROUTER_API_KEY: using the bundled FastRouter simulator at ${sim.baseUrl} (videos from ${sim.videoBaseUrl}).`);
-		console.log('The simulator answers rows alternately in the older API generation (code SUCCESS, task ids) and the newer one (code success, fr_ ids, hosted copy).');
+		console.log(
+			`No FASTROUTER_API_KEY: using the bundled FastRouter simulator at ${sim.baseUrl} (videos from ${sim.videoBaseUrl}).`,
+		);
+		console.log(
+			'The simulator answers rows alternately in the older API generation (code SUCCESS, task ids) and the newer one (code success, fr_ ids, hosted copy).',
+		);
 		credentials = { apiKey: sim.apiKey, baseUrl: sim.baseUrl };
 	}
-	const rows = process.env.DEMO_ROWS ? JSON.parse(process.env.DEMO_ROWS) : apiKey ? REAL_ROWS : SIMULATED_ROWS;
+	const rows = process.env.DEMO_ROWS
+		? JSON.parse(process.env.DEMO_ROWS)
+		: apiKey
+			? REAL_ROWS
+			: SIMULATED_ROWS;
 	console.log(`${rows.length} row(s) → FastRouter Video (Create and Wait)\n`);
 
 	await useBinaryMode('filesystem');
@@ -64,7 +103,10 @@ async function main() {
 			options: { pollInterval: apiKey ? 5 : 1, maxWait: 900 },
 		},
 		onLog: (line) => {
-			if (line.startsWith('FastRouter ')) console.log(`  ${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s  ${line.slice(11)}`);
+			if (line.startsWith('FastRouter '))
+				console.log(
+					`  ${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s  ${line.slice(11)}`,
+				);
 		},
 	});
 	if (result.error) throw new Error(result.error.message);
@@ -91,17 +133,22 @@ async function main() {
 		const size = fs.statSync(file).size;
 		videos += 1;
 		bytes += size;
-		console.log(`  item ${index + 1}: ${json.model} → ${path.relative(process.cwd(), file)} (${size} bytes, ${json.creditsUsed ?? '?'} credits${generationOf(sim, json)})`);
+		console.log(
+			`  item ${index + 1}: ${json.model} → ${path.relative(process.cwd(), file)} (${size} bytes, ${json.creditsUsed ?? '?'} credits${generationOf(sim, json)})`,
+		);
 	}
 	const wall = (Date.now() - started) / 1000;
-	console.log(`\n${videos} video(s), ${bytes} bytes, ${credits} credits, ${wall.toFixed(1)} s wall time${sim ? ' (simulated)' : ''}.`);
+	console.log(
+		`\n${videos} video(s), ${bytes} bytes, ${credits} credits, ${wall.toFixed(1)} s wall time${sim ? ' (simulated)' : ''}.`,
+	);
 	if (sim) await sim.close();
 	if (videos !== rows.length) process.exitCode = 1;
 }
 
 /** Which API generation answered this item: the simulator knows; against FastRouter, the id tells. */
 function generationOf(sim, json) {
-	const generation = sim?.tasks.get(json.taskId)?.generation ?? (/^fr_/.test(json.taskId) ? 'newer' : 'older');
+	const generation =
+		sim?.tasks.get(json.taskId)?.generation ?? (/^fr_/.test(json.taskId) ? 'newer' : 'older');
 	return `, ${generation} API${json.hostedVideoUrl ? ', hosted copy available' : ''}`;
 }
 

@@ -27,7 +27,8 @@ const path = require('node:path');
 const { spawn, execFileSync } = require('node:child_process');
 
 const CACHE = path.join(os.homedir(), '.cache', 'n8n-nodes-fastrouter');
-const N8N_BIN = process.env.N8N_BIN || path.join(CACHE, 'n8n-2.41.1', 'node_modules', 'n8n', 'bin', 'n8n');
+const N8N_BIN =
+	process.env.N8N_BIN || path.join(CACHE, 'n8n-2.41.1', 'node_modules', 'n8n', 'bin', 'n8n');
 const NODE_BIN_DIR = process.env.NODE_BIN_DIR || path.join(CACHE, 'node-24.21.0', 'bin');
 const INSTALLED_MARKER = path.join(CACHE, 'n8n-2.41.1', '.installed');
 const WAIT_SECONDS = 70; // >= 65 s: the Wait node stores the wait instead of sleeping in-process
@@ -36,7 +37,8 @@ const PARENT_ID = 'raceReproParent1';
 const CHILD_ID = 'raceReproChild01';
 
 const t0 = Date.now();
-const say = (message) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${message}`);
+const say = (message) =>
+	console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${message}`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 class CannotRun extends Error {}
 
@@ -97,13 +99,17 @@ function freePort() {
 }
 
 function sql(query) {
-	const out = execFileSync('sqlite3', ['-json', '-cmd', '.timeout 10000', dbFile, query], { encoding: 'utf8' });
+	const out = execFileSync('sqlite3', ['-json', '-cmd', '.timeout 10000', dbFile, query], {
+		encoding: 'utf8',
+	});
 	return out.trim() ? JSON.parse(out) : [];
 }
 
 let flatted;
 function executions() {
-	return sql('SELECT id, workflowId, status, waitTill, startedAt, stoppedAt FROM execution_entity ORDER BY id');
+	return sql(
+		'SELECT id, workflowId, status, waitTill, startedAt, stoppedAt FROM execution_entity ORDER BY id',
+	);
 }
 function executionData(id) {
 	const [row] = sql(`SELECT data FROM execution_data WHERE executionId = ${Number(id)}`);
@@ -138,24 +144,37 @@ function n8nEnv(ports) {
 
 function cli(args, env) {
 	try {
-		return execFileSync(path.join(NODE_BIN_DIR, 'node'), [N8N_BIN, ...args], { env, encoding: 'utf8', stdio: 'pipe' });
+		return execFileSync(path.join(NODE_BIN_DIR, 'node'), [N8N_BIN, ...args], {
+			env,
+			encoding: 'utf8',
+			stdio: 'pipe',
+		});
 	} catch (error) {
-		throw new CannotRun(`n8n ${args.join(' ')} failed:\n${error.stderr || ''}${error.stdout || ''}`);
+		throw new CannotRun(
+			`n8n ${args.join(' ')} failed:\n${error.stderr || ''}${error.stdout || ''}`,
+		);
 	}
 }
 
 async function startN8n(env, logFile) {
 	const out = fs.openSync(logFile, 'a');
-	const child = spawn(path.join(NODE_BIN_DIR, 'node'), [N8N_BIN, 'start'], { env, stdio: ['ignore', out, out], detached: true });
+	const child = spawn(path.join(NODE_BIN_DIR, 'node'), [N8N_BIN, 'start'], {
+		env,
+		stdio: ['ignore', out, out],
+		detached: true,
+	});
 	fs.closeSync(out);
 	n8nProcess = child;
 	const base = `http://127.0.0.1:${env.N8N_PORT}`;
 	const deadline = Date.now() + 180_000;
 	for (;;) {
-		if (child.exitCode !== null) throw new CannotRun(`n8n exited (${child.exitCode}) while starting; see ${logFile}`);
+		if (child.exitCode !== null)
+			throw new CannotRun(`n8n exited (${child.exitCode}) while starting; see ${logFile}`);
 		if (Date.now() > deadline) throw new CannotRun(`n8n not ready after 180 s; see ${logFile}`);
 		try {
-			const response = await fetch(`${base}/healthz/readiness`, { signal: AbortSignal.timeout(5000) });
+			const response = await fetch(`${base}/healthz/readiness`, {
+				signal: AbortSignal.timeout(5000),
+			});
 			if (response.status === 200) return base;
 		} catch {}
 		await sleep(500);
@@ -173,19 +192,51 @@ const node = (name, type, typeVersion, parameters, x, extra = {}) => ({
 	...extra,
 });
 const setResult = (name, field, value, x) =>
-	node(name, 'n8n-nodes-base.set', 3.4, { assignments: { assignments: [{ id: `${name}-a`, name: field, value, type: 'string' }] }, options: {} }, x);
+	node(
+		name,
+		'n8n-nodes-base.set',
+		3.4,
+		{
+			assignments: { assignments: [{ id: `${name}-a`, name: field, value, type: 'string' }] },
+			options: {},
+		},
+		x,
+	);
 const chain = (...names) =>
-	Object.fromEntries(names.slice(0, -1).map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
+	Object.fromEntries(
+		names
+			.slice(0, -1)
+			.map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]),
+	);
 
 function workflows(slowUrl) {
 	const child = {
 		id: CHILD_ID,
 		name: 'Startup race: child',
 		nodes: [
-			node('Start', 'n8n-nodes-base.executeWorkflowTrigger', 1.1, { inputSource: 'passthrough' }, 0),
+			node(
+				'Start',
+				'n8n-nodes-base.executeWorkflowTrigger',
+				1.1,
+				{ inputSource: 'passthrough' },
+				0,
+			),
 			setResult('Before wait', 'result', 'stale', 220),
-			node('Wait', 'n8n-nodes-base.wait', 1.1, { resume: 'timeInterval', amount: WAIT_SECONDS, unit: 'seconds' }, 440, { webhookId: '9d5b3c1e-0000-4000-8000-00000000a001' }),
-			node('Slow step', 'n8n-nodes-base.httpRequest', 4.2, { url: slowUrl, options: { timeout: 300_000 } }, 660),
+			node(
+				'Wait',
+				'n8n-nodes-base.wait',
+				1.1,
+				{ resume: 'timeInterval', amount: WAIT_SECONDS, unit: 'seconds' },
+				440,
+				{ webhookId: '9d5b3c1e-0000-4000-8000-00000000a001' },
+			),
+			node(
+				'Slow step',
+				'n8n-nodes-base.httpRequest',
+				4.2,
+				{ url: slowUrl, options: { timeout: 300_000 } },
+				660,
+			),
 			setResult('Result', 'result', 'fresh', 880),
 		],
 		connections: chain('Start', 'Before wait', 'Wait', 'Slow step', 'Result'),
@@ -196,9 +247,16 @@ function workflows(slowUrl) {
 		id: PARENT_ID,
 		name: 'Startup race: parent',
 		nodes: [
-			node('Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: 'startup-race', responseMode: 'onReceived', options: {} }, 0, {
-				webhookId: '9d5b3c1e-0000-4000-8000-00000000a002',
-			}),
+			node(
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				2,
+				{ httpMethod: 'POST', path: 'startup-race', responseMode: 'onReceived', options: {} },
+				0,
+				{
+					webhookId: '9d5b3c1e-0000-4000-8000-00000000a002',
+				},
+			),
 			node(
 				'Call child',
 				'n8n-nodes-base.executeWorkflow',
@@ -206,7 +264,14 @@ function workflows(slowUrl) {
 				{
 					source: 'database',
 					workflowId: { __rl: true, value: CHILD_ID, mode: 'id' },
-					workflowInputs: { mappingMode: 'defineBelow', value: {}, matchingColumns: [], schema: [], attemptToConvertTypes: false, convertFieldsToString: true },
+					workflowInputs: {
+						mappingMode: 'defineBelow',
+						value: {},
+						matchingColumns: [],
+						schema: [],
+						attemptToConvertTypes: false,
+						convertFieldsToString: true,
+					},
 					mode: 'once',
 					options: { waitForSubWorkflow: true },
 				},
@@ -228,12 +293,14 @@ async function main() {
 		say(`waiting for n8n 2.41.1 to finish installing (${INSTALLED_MARKER}) ...`);
 		const deadline = Date.now() + 20 * 60_000;
 		while (!fs.existsSync(INSTALLED_MARKER)) {
-			if (Date.now() > deadline) throw new CannotRun('n8n 2.41.1 is not installed (run test/real-n8n/install.js)');
+			if (Date.now() > deadline)
+				throw new CannotRun('n8n 2.41.1 is not installed (run test/real-n8n/install.js)');
 			await sleep(5000);
 		}
 	}
 	if (!fs.existsSync(N8N_BIN)) throw new CannotRun(`no n8n at ${N8N_BIN} (set N8N_BIN)`);
-	if (!fs.existsSync(path.join(NODE_BIN_DIR, 'node'))) throw new CannotRun(`no node in ${NODE_BIN_DIR} (set NODE_BIN_DIR)`);
+	if (!fs.existsSync(path.join(NODE_BIN_DIR, 'node')))
+		throw new CannotRun(`no node in ${NODE_BIN_DIR} (set NODE_BIN_DIR)`);
 	try {
 		execFileSync('sqlite3', ['-version'], { stdio: 'ignore' });
 	} catch {
@@ -242,7 +309,9 @@ async function main() {
 	const n8nDir = path.dirname(path.dirname(fs.realpathSync(N8N_BIN)));
 	flatted = require(require.resolve('flatted', { paths: [n8nDir] }));
 	const version = JSON.parse(fs.readFileSync(path.join(n8nDir, 'package.json'), 'utf8')).version;
-	const nodeVersion = execFileSync(path.join(NODE_BIN_DIR, 'node'), ['--version'], { encoding: 'utf8' }).trim();
+	const nodeVersion = execFileSync(path.join(NODE_BIN_DIR, 'node'), ['--version'], {
+		encoding: 'utf8',
+	}).trim();
 	say(`n8n ${version} on Node ${nodeVersion}; temp folder ${tmp}`);
 
 	// A server whose answer takes SLOW_MS: the child's step after the Wait node.
@@ -250,10 +319,14 @@ async function main() {
 	slowServer = http.createServer((request, response) => {
 		const entry = { arrived: Date.now(), answered: undefined };
 		slowRequests.push(entry);
-		say(`slow server: request ${slowRequests.length} arrived (the child is running its step after the Wait)`);
+		say(
+			`slow server: request ${slowRequests.length} arrived (the child is running its step after the Wait)`,
+		);
 		setTimeout(() => {
 			entry.answered = Date.now();
-			response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ slow: 'done' }));
+			response
+				.writeHead(200, { 'Content-Type': 'application/json' })
+				.end(JSON.stringify({ slow: 'done' }));
 			say(`slow server: answered request ${slowRequests.indexOf(entry) + 1}`);
 		}, SLOW_MS);
 	});
@@ -279,11 +352,16 @@ async function main() {
 	say(`n8n ready at ${base}`);
 	let response;
 	for (let attempt = 0; attempt < 60; attempt++) {
-		response = await fetch(`${base}/webhook/startup-race`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }).catch((e) => e);
+		response = await fetch(`${base}/webhook/startup-race`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: '{}',
+		}).catch((e) => e);
 		if (response.status === 200) break;
 		await sleep(1000);
 	}
-	if (response.status !== 200) throw new CannotRun(`webhook did not answer 200: ${response.status ?? response.message}`);
+	if (response.status !== 200)
+		throw new CannotRun(`webhook did not answer 200: ${response.status ?? response.message}`);
 	say('parent triggered through its webhook');
 	let parked;
 	for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(1000)) {
@@ -291,19 +369,28 @@ async function main() {
 		const p = byWorkflow(rows, PARENT_ID);
 		const c = byWorkflow(rows, CHILD_ID);
 		if (p?.status === 'waiting' && c?.status === 'waiting' && c.waitTill) {
-			parked = { parentId: p.id, childId: c.id, waitTill: new Date(`${c.waitTill.replace(' ', 'T')}Z`) };
+			parked = {
+				parentId: p.id,
+				childId: c.id,
+				waitTill: new Date(`${c.waitTill.replace(' ', 'T')}Z`),
+			};
 			break;
 		}
 	}
-	if (!parked) throw new CannotRun(`parent and child did not park: ${JSON.stringify(executions())}`);
+	if (!parked)
+		throw new CannotRun(`parent and child did not park: ${JSON.stringify(executions())}`);
 	const { parentId, childId } = parked;
-	say(`parked: parent execution ${parentId} waits on child execution ${childId}, whose Wait node is due at ${parked.waitTill.toISOString()}`);
+	say(
+		`parked: parent execution ${parentId} waits on child execution ${childId}, whose Wait node is due at ${parked.waitTill.toISOString()}`,
+	);
 
 	// 2. Stop n8n while the child is parked; let its wait fall due while n8n is down.
 	say('stopping n8n (SIGTERM)');
 	await stopN8n('SIGTERM');
 	const dueIn = parked.waitTill.getTime() - Date.now() + 5000;
-	say(`n8n stopped; waiting ${Math.max(0, Math.round(dueIn / 1000))} s until the Wait node's time has passed`);
+	say(
+		`n8n stopped; waiting ${Math.max(0, Math.round(dueIn / 1000))} s until the Wait node's time has passed`,
+	);
 	await sleep(Math.max(0, dueIn));
 
 	// 3. Second start: the wait tracker resumes the child at once, start-up recovery runs after it.
@@ -317,7 +404,8 @@ async function main() {
 	let lastSeen = '';
 	let parentEndedAt;
 	for (const deadline = restartedAt + 6 * 60_000; ; await sleep(2000)) {
-		if (Date.now() > deadline) throw new CannotRun(`no end after 6 min: ${JSON.stringify(executions())}`);
+		if (Date.now() > deadline)
+			throw new CannotRun(`no end after 6 min: ${JSON.stringify(executions())}`);
 		const rows = executions();
 		const p = rows.find((row) => row.id === parentId);
 		const c = rows.find((row) => row.id === childId);
@@ -326,7 +414,9 @@ async function main() {
 		lastSeen = seen;
 		if (TERMINAL.includes(p?.status)) parentEndedAt ??= Date.now();
 		const slow = slowRequests.at(-1);
-		const childDone = ['success', 'error'].includes(c?.status) || (slow?.answered && Date.now() - slow.answered > 15_000);
+		const childDone =
+			['success', 'error'].includes(c?.status) ||
+			(slow?.answered && Date.now() - slow.answered > 15_000);
 		if (parentEndedAt && childDone) break;
 	}
 	await sleep(3000); // let the last log lines be written
@@ -341,7 +431,8 @@ async function main() {
 	const received = recordRun?.data?.main?.[0]?.map((item) => item.json.received);
 	const childNodes = Object.keys(childData?.resultData?.runData ?? {});
 	const strip = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
-	const interesting = /crashed|Parent not patched|\[Recovery\]|Found unfinished executions|could be due to a crash|Resuming execution|Started tracking waiting executions|Initializing event bus|Failed to resume/i;
+	const interesting =
+		/crashed|Parent not patched|\[Recovery\]|Found unfinished executions|could be due to a crash|Resuming execution|Started tracking waiting executions|Initializing event bus|Failed to resume/i;
 	const logLines = strip(fs.readFileSync(log2, 'utf8'))
 		.split('\n')
 		.filter((line) => interesting.test(line))
@@ -349,22 +440,33 @@ async function main() {
 
 	console.log('\n================ result ================');
 	console.log(`n8n ${version}, regular mode, SQLite`);
-	console.log(`child  execution ${childId}: final status ${c?.status}; nodes with run data: ${childNodes.join(', ')}; last node ${childData?.resultData?.lastNodeExecuted}`);
+	console.log(
+		`child  execution ${childId}: final status ${c?.status}; nodes with run data: ${childNodes.join(', ')}; last node ${childData?.resultData?.lastNodeExecuted}`,
+	);
 	console.log(`parent execution ${parentId}: final status ${p?.status}; stopped ${p?.stoppedAt}`);
-	console.log(`parent's last node "Record" received result: ${JSON.stringify(received)}   (expected ["fresh"])`);
+	console.log(
+		`parent's last node "Record" received result: ${JSON.stringify(received)}   (expected ["fresh"])`,
+	);
 	const slow = slowRequests.at(-1);
 	if (slow) {
-		const rel = (ms) => (ms === undefined ? 'never' : `${((ms - restartedAt) / 1000).toFixed(1)} s`);
-		console.log(`timeline after the 2nd start: child's slow step began ${rel(slow.arrived)}, answered ${rel(slow.answered)}; parent ended (seen) ${rel(parentEndedAt)}`);
+		const rel = (ms) =>
+			ms === undefined ? 'never' : `${((ms - restartedAt) / 1000).toFixed(1)} s`;
+		console.log(
+			`timeline after the 2nd start: child's slow step began ${rel(slow.arrived)}, answered ${rel(slow.answered)}; parent ended (seen) ${rel(parentEndedAt)}`,
+		);
 	}
 	console.log('\n--- n8n log after the restart (N8N_LOG_LEVEL=debug, filtered) ---');
 	for (const line of logLines) console.log(line);
 	console.log('----------------------------------------');
 	const notPatched = logLines.some((line) => /Parent not patched/.test(line));
-	const markedCrashed = logLines.some((line) => /Marked executions as .crashed/.test(line) && line.includes(childId));
+	const markedCrashed = logLines.some(
+		(line) => /Marked executions as .crashed/.test(line) && line.includes(childId),
+	);
 	if (Array.isArray(received) && received.length > 0 && !received.includes('fresh')) {
-		console.log(`\nREPRODUCED: the parent went on with the child's stored pre-restart items (${JSON.stringify(received)}) instead of its result ("fresh")` +
-			`${markedCrashed ? '; start-up recovery marked the running child crashed' : ''}${notPatched ? '; the child\'s real result was dropped ("Parent not patched")' : ''}.`);
+		console.log(
+			`\nREPRODUCED: the parent went on with the child's stored pre-restart items (${JSON.stringify(received)}) instead of its result ("fresh")` +
+				`${markedCrashed ? '; start-up recovery marked the running child crashed' : ''}${notPatched ? '; the child\'s real result was dropped ("Parent not patched")' : ''}.`,
+		);
 	} else {
 		console.log(`\nNOT REPRODUCED: the parent received ${JSON.stringify(received)}.`);
 	}

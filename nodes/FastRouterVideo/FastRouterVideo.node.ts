@@ -1,4 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodePropertyOptions, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodePropertyOptions,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as create from './actions/create.operation';
@@ -45,7 +51,10 @@ export class FastRouterVideo implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		// Every item's failure follows the node's On Error setting, read once here.
-		const policy = { continueOnFail: this.continueOnFail(), toErrorOutput: this.getNode().onError === 'continueErrorOutput' };
+		const policy = {
+			continueOnFail: this.continueOnFail(),
+			toErrorOutput: this.getNode().onError === 'continueErrorOutput',
+		};
 		return await route.call(this, policy);
 	}
 }

@@ -52,7 +52,12 @@ export const FIELD_WIRE: Record<VideoField, FieldWire> = {
 	prompt: { apiName: 'prompt', type: 'string', keepsWhitespace: true, content: true },
 	// FastRouter forwards it (its caching guide hashes it) to the models that read it; no model's
 	// table documents it, so only models whose fields pass through are offered it.
-	negativePrompt: { apiName: 'negative_prompt', type: 'string', keepsWhitespace: true, content: true },
+	negativePrompt: {
+		apiName: 'negative_prompt',
+		type: 'string',
+		keepsWhitespace: true,
+		content: true,
+	},
 	imageUrl: { apiName: 'image', type: 'string', inputImage: true, content: true },
 	length: { apiName: 'length', type: 'number' },
 	seconds: { apiName: 'seconds', type: 'number', sendAsString: true },
@@ -65,7 +70,9 @@ export const FIELD_WIRE: Record<VideoField, FieldWire> = {
 };
 
 /** The field that carries the input image (FIELD_WIRE's `inputImage`). */
-export const INPUT_IMAGE_FIELD = VIDEO_FIELDS.find((field) => FIELD_WIRE[field].inputImage) as VideoField;
+export const INPUT_IMAGE_FIELD = VIDEO_FIELDS.find(
+	(field) => FIELD_WIRE[field].inputImage,
+) as VideoField;
 
 export type FieldValue = string | number;
 
@@ -200,7 +207,12 @@ export const MODELS: readonly ModelSpec[] = [
 	{
 		id: 'kling-ai/kling-v1-6',
 		displayName: 'Kling v1.6',
-		imageToVideo: { imageUrl: REQUIRED, prompt: OPTIONAL, length: { values: [5, 10] }, mode: { values: ['std', 'pro'] } },
+		imageToVideo: {
+			imageUrl: REQUIRED,
+			prompt: OPTIONAL,
+			length: { values: [5, 10] },
+			mode: { values: ['std', 'pro'] },
+		},
 		note: 'image-to-video documented (std or pro mode); other fields are passed through',
 		knownInPart: true,
 	},
@@ -226,7 +238,12 @@ export const MODELS: readonly ModelSpec[] = [
 	{
 		id: 'minimax/minimax-hailuo-02',
 		displayName: 'MiniMax Hailuo-02',
-		imageToVideo: { imageUrl: REQUIRED, resolution: REQUIRED, prompt: OPTIONAL, length: { values: [6, 10] } },
+		imageToVideo: {
+			imageUrl: REQUIRED,
+			resolution: REQUIRED,
+			prompt: OPTIONAL,
+			length: { values: [6, 10] },
+		},
 		note: 'image-to-video documented (resolution required); other fields are passed through',
 		knownInPart: true,
 	},
@@ -304,7 +321,10 @@ export function fieldAcrossModes(model: ModelSpec, field: VideoField): FieldRule
 		? undefined
 		: [...new Set(valueLists.flatMap((list) => list ?? []))];
 	// Shown as required only when every mode needs it (prompt is optional for image-to-video).
-	return { required: rules.length === modeCount(model) && rules.every((rule) => rule.required), values };
+	return {
+		required: rules.length === modeCount(model) && rules.every((rule) => rule.required),
+		values,
+	};
 }
 
 /**

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { type Step, STEP_TYPE_NAME } from '../FastRouterVideo/durable/childWorkflow';
@@ -16,12 +21,16 @@ export class FastRouterVideoWait implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'FastRouter Video Durable Wait',
 		name: STEP_TYPE_NAME,
-		icon: { light: 'file:../FastRouterVideo/fastrouter.svg', dark: 'file:../FastRouterVideo/fastrouter.dark.svg' },
+		icon: {
+			light: 'file:../FastRouterVideo/fastrouter.svg',
+			dark: 'file:../FastRouterVideo/fastrouter.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["step"] }}',
 		hidden: true,
-		description: 'A step of FastRouter Video’s durable wait, run only inside the sub-execution that node starts',
+		description:
+			'A step of FastRouter Video’s durable wait, run only inside the sub-execution that node starts',
 		defaults: { name: 'FastRouter Video Durable Wait' },
 		// Not a tool: an AI agent has no use for one step of a wait.
 		usableAsTool: undefined,
@@ -38,11 +47,31 @@ export class FastRouterVideoWait implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Check', value: 'check', description: 'Finish a settled wait, or start a new watcher where one was cut off' },
-					{ name: 'Finish', value: 'finish', description: 'Hand every item back to FastRouter Video' },
-					{ name: 'Hand Back', value: 'handBack', description: 'Hand the settled wait back to the keeper' },
-					{ name: 'Round', value: 'round', description: 'Start a watcher on the tasks and wait for it' },
-					{ name: 'Watch', value: 'watch', description: 'Check the tasks that are due, then store the wait until the next one' },
+					{
+						name: 'Check',
+						value: 'check',
+						description: 'Finish a settled wait, or start a new watcher where one was cut off',
+					},
+					{
+						name: 'Finish',
+						value: 'finish',
+						description: 'Hand every item back to FastRouter Video',
+					},
+					{
+						name: 'Hand Back',
+						value: 'handBack',
+						description: 'Hand the settled wait back to the keeper',
+					},
+					{
+						name: 'Round',
+						value: 'round',
+						description: 'Start a watcher on the tasks and wait for it',
+					},
+					{
+						name: 'Watch',
+						value: 'watch',
+						description: 'Check the tasks that are due, then store the wait until the next one',
+					},
 				],
 				default: 'watch',
 			},
@@ -56,6 +85,8 @@ export class FastRouterVideoWait implements INodeType {
 		if (step === 'round') return await roundStep(this);
 		if (step === 'check') return await checkStep(this);
 		if (step === 'finish') return await finishStep(this);
-		throw new NodeOperationError(this.getNode(), `Unknown step "${String(step)}"`, { itemIndex: 0 });
+		throw new NodeOperationError(this.getNode(), `Unknown step "${String(step)}"`, {
+			itemIndex: 0,
+		});
 	}
 }

@@ -6,7 +6,13 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { ssrfBlockedText, ssrfBlockOf } from '../../nodes/FastRouterVideo/transport/failures';
 
-import { cancelAfter, FIELDS_FROM_ITEM, runVideoNode, SIM_KEY, useSsrfProtection } from '../helpers/node';
+import {
+	cancelAfter,
+	FIELDS_FROM_ITEM,
+	runVideoNode,
+	SIM_KEY,
+	useSsrfProtection,
+} from '../helpers/node';
 import { useSimulator } from '../helpers/simulator';
 import { sleep } from '../helpers/sleep';
 
@@ -16,7 +22,12 @@ import { sleep } from '../helpers/sleep';
 const sim = useSimulator({ durationMs: 1200, videoBytes: 200 * 1024 });
 
 function waitParameters(options: IDataObject = {}): IDataObject {
-	return { operation: 'createAndWait', model: '={{ $json.model }}', ...FIELDS_FROM_ITEM, options: { pollInterval: 1, ...options } };
+	return {
+		operation: 'createAndWait',
+		model: '={{ $json.model }}',
+		...FIELDS_FROM_ITEM,
+		options: { pollInterval: 1, ...options },
+	};
 }
 
 describe('Create and Wait', () => {
@@ -27,11 +38,15 @@ describe('Create and Wait', () => {
 			{ model: 'google/veo3', prompt: 'fails veo' },
 			{ model: 'google/veo3', prompt: 'bad resolution', resolution: '4k' },
 		];
-		const result = await runVideoNode(sim, waitParameters(), rows, { onError: 'continueErrorOutput' });
+		const result = await runVideoNode(sim, waitParameters(), rows, {
+			onError: 'continueErrorOutput',
+		});
 		expect(result.items.map((item) => item.json.status)).toEqual(['succeeded']);
 		const [failed, rejected] = result.errorItems;
 		const [failedTask] = [...sim.tasks.values()].filter((task) => task.prompt === 'fails veo');
-		expect(failed.json.error).toMatch(/^Item 2: The generation of task \S+ failed: Veo could not render this/);
+		expect(failed.json.error).toMatch(
+			/^Item 2: The generation of task \S+ failed: Veo could not render this/,
+		);
 		expect(failed.json.details).toEqual({ taskId: failedTask.taskId });
 		expect(failed.pairedItem).toEqual({ item: 1 });
 		expect(rejected.json.error).toMatch(/^Item 3: "resolution" 4k is not available/);
@@ -53,16 +68,35 @@ describe('Create and Wait', () => {
 
 	it('FastRouter’s own words end the wait at the first poll that says it, with the task id: a top-level error string (a real Sora failure), "expired"', async () => {
 		const rows = [
-			{ model: 'openai/sora-2-pro', prompt: 'wild [sim:failtop=openai submit: upstream status 400] [sim:duration=0]' },
+			{
+				model: 'openai/sora-2-pro',
+				prompt: 'wild [sim:failtop=openai submit: upstream status 400] [sim:duration=0]',
+			},
 			{ model: 'google/veo3', prompt: 'gone [sim:ends=expired] [sim:duration=0]' },
-			{ model: 'google/veo3', prompt: 'gone newer [sim:ends=expired] [sim:duration=0] [sim:gen=new]' },
+			{
+				model: 'google/veo3',
+				prompt: 'gone newer [sim:ends=expired] [sim:duration=0] [sim:gen=new]',
+			},
 		];
-		const result = await runVideoNode(sim, waitParameters(), rows, { onError: 'continueErrorOutput' });
-		const [wild, gone, goneNewer] = rows.map((row) => [...sim.tasks.values()].find((task) => task.prompt === row.prompt)!.taskId);
+		const result = await runVideoNode(sim, waitParameters(), rows, {
+			onError: 'continueErrorOutput',
+		});
+		const [wild, gone, goneNewer] = rows.map(
+			(row) => [...sim.tasks.values()].find((task) => task.prompt === row.prompt)!.taskId,
+		);
 		expect(result.errorItems.map((item) => [item.json.error, item.json.details])).toEqual([
-			[`Item 1: The generation of task ${wild} failed: openai submit: upstream status 400`, { taskId: wild }],
-			[`Item 2: Task ${gone} expired before a video was made (FastRouter’s status "expired")`, { taskId: gone }],
-			[`Item 3: Task ${goneNewer} expired before a video was made (FastRouter’s status "expired")`, { taskId: goneNewer }],
+			[
+				`Item 1: The generation of task ${wild} failed: openai submit: upstream status 400`,
+				{ taskId: wild },
+			],
+			[
+				`Item 2: Task ${gone} expired before a video was made (FastRouter’s status "expired")`,
+				{ taskId: gone },
+			],
+			[
+				`Item 3: Task ${goneNewer} expired before a video was made (FastRouter’s status "expired")`,
+				{ taskId: goneNewer },
+			],
 		]);
 		// One poll each, the one that said so; none after it.
 		await sleep(1500);
@@ -70,7 +104,9 @@ describe('Create and Wait', () => {
 	});
 
 	it('a poll whose envelope code is "processing" is a running task, not an error: the wait goes on to the MP4', async () => {
-		const result = await runVideoNode(sim, waitParameters(), [{ model: 'google/veo3', prompt: 'busy [sim:pollcode=processing] [sim:duration=1500]' }]);
+		const result = await runVideoNode(sim, waitParameters(), [
+			{ model: 'google/veo3', prompt: 'busy [sim:pollcode=processing] [sim:duration=1500]' },
+		]);
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json.status).toBe('succeeded');
 		expect(result.items[0].binary?.data?.mimeType).toBe('video/mp4');
@@ -80,14 +116,20 @@ describe('Create and Wait', () => {
 	it('a timeout with onTimeout "output" returns the task id; a later Get Status completes it', async () => {
 		// Still running at the one poll Max Wait allows (1 s), done 1.5 s later.
 		sim.setFault('slow', { durationMs: 2500 });
-		const result = await runVideoNode(sim, waitParameters({ maxWait: 1, onTimeout: 'output' }), [{ model: 'google/veo3', prompt: 'slow' }]);
+		const result = await runVideoNode(sim, waitParameters({ maxWait: 1, onTimeout: 'output' }), [
+			{ model: 'google/veo3', prompt: 'slow' },
+		]);
 		expect(result.error).toBeUndefined();
 		const item = result.items[0];
 		expect(item.json.status).toMatch(/queued|processing/);
 		expect(item.binary).toBeUndefined();
 		const task = sim.tasks.get(item.json.taskId as string)!;
 		await sleep(task.createdAt + task.durationMs - Date.now());
-		const later = await runVideoNode(sim, { operation: 'getStatus', model: 'google/veo3', taskId: '={{ $json.taskId }}' }, [item.json]);
+		const later = await runVideoNode(
+			sim,
+			{ operation: 'getStatus', model: 'google/veo3', taskId: '={{ $json.taskId }}' },
+			[item.json],
+		);
 		expect(later.items[0].json).toMatchObject({ taskId: item.json.taskId, status: 'succeeded' });
 		expect(later.items[0].binary?.data?.mimeType).toBe('video/mp4');
 		expect(sim.counters.creates).toBe(1);
@@ -95,7 +137,9 @@ describe('Create and Wait', () => {
 
 	it('a timeout with the default onTimeout is an error naming the task id', async () => {
 		sim.setFault('too slow', { durationMs: 5000 });
-		const result = await runVideoNode(sim, waitParameters({ maxWait: 1 }), [{ model: 'google/veo3', prompt: 'too slow' }]);
+		const result = await runVideoNode(sim, waitParameters({ maxWait: 1 }), [
+			{ model: 'google/veo3', prompt: 'too slow' },
+		]);
 		const taskId = [...sim.tasks.keys()][0];
 		expect(result.error?.message).toMatch(new RegExp(`Task ${taskId} did not finish within 1 s`));
 	});
@@ -105,7 +149,12 @@ describe('Create and Wait', () => {
 		const started = Date.now();
 		const stop = cancelAfter(700);
 		// An interval the cancel must cut short: uncancelled, the first poll comes 2.3 s after the cancel.
-		const run = runVideoNode(sim, waitParameters({ pollInterval: 3 }), [{ model: 'google/veo3', prompt: 'forever' }], { onStart: stop.onStart });
+		const run = runVideoNode(
+			sim,
+			waitParameters({ pollInterval: 3 }),
+			[{ model: 'google/veo3', prompt: 'forever' }],
+			{ onStart: stop.onStart },
+		);
 		await run.catch(() => undefined);
 		const stoppedAfterCancel = Date.now() - stop.at();
 		expect(stop.at()).toBeGreaterThan(started);
@@ -125,14 +174,18 @@ describe("n8n's SSRF protection", () => {
 	afterEach(() => useSsrfProtection({ enabled: false }));
 
 	// A render shorter than the first poll: done when first looked at.
-	const ONE_ROW = [{ model: 'google/veo3', prompt: 'behind the SSRF protection [sim:duration=300]' }];
+	const ONE_ROW = [
+		{ model: 'google/veo3', prompt: 'behind the SSRF protection [sim:duration=300]' },
+	];
 	/** The simulator's API on a host name, `localhost`, which n8n's hostname lists can name. */
 	const byName = () => sim.baseUrl.replace('127.0.0.1', 'localhost');
 
 	it('a create to a blocked address sends nothing, and each item says so without "may have been created"', async () => {
 		const checks = useSsrfProtection({ enabled: true });
 		const rows = [ONE_ROW[0], { model: 'google/veo3', prompt: 'also behind it' }];
-		const result = await runVideoNode(sim, waitParameters(), rows, { onError: 'continueErrorOutput' });
+		const result = await runVideoNode(sim, waitParameters(), rows, {
+			onError: 'continueErrorOutput',
+		});
 		const refused = (item: number) =>
 			`Item ${item}: n8n's SSRF protection blocked the request to ${new URL(sim.baseUrl).host} (a restricted IP address) before sending it; allow it in N8N_SSRF_ALLOWED_IP_RANGES`;
 		expect(result.errorItems.map((item) => item.json.error)).toEqual([refused(1), refused(2)]);
@@ -141,7 +194,10 @@ describe("n8n's SSRF protection", () => {
 		expect(sim.counters.createRequests).toBe(0);
 		expect(sim.counters.apiRequests).toEqual({});
 		// One refusal per item: a create n8n refused is not tried again.
-		expect(checks.blocked).toEqual([expect.objectContaining({ phase: 'pre_flight', reason: 'blocked_ip' }), expect.objectContaining({ reason: 'blocked_ip' })]);
+		expect(checks.blocked).toEqual([
+			expect.objectContaining({ phase: 'pre_flight', reason: 'blocked_ip' }),
+			expect.objectContaining({ reason: 'blocked_ip' }),
+		]);
 	});
 
 	it('without Continue On Fail, the node error names the item, the address and the setting; nothing was billed', async () => {
@@ -150,24 +206,39 @@ describe("n8n's SSRF protection", () => {
 		expect(result.error?.message).toBe(
 			`Item 1: n8n's SSRF protection blocked the request to ${new URL(sim.baseUrl).host} (a restricted IP address) before sending it; allow it in N8N_SSRF_ALLOWED_IP_RANGES`,
 		);
-		expect(result.error?.description).toMatch(/^Nothing was sent to FastRouter, so no task was created or billed/);
+		expect(result.error?.description).toMatch(
+			/^Nothing was sent to FastRouter, so no task was created or billed/,
+		);
 		expect(result.error?.description).toContain('N8N_SSRF_PROTECTION_ENABLED');
-		expect(`${result.error?.message} ${result.error?.description}`).not.toMatch(/may have been created|double charge|dashboard/);
+		expect(`${result.error?.message} ${result.error?.description}`).not.toMatch(
+			/may have been created|double charge|dashboard/,
+		);
 		expect(JSON.stringify(result.run)).not.toContain(SIM_KEY);
 		expect(sim.counters.createRequests).toBe(0);
 	});
 
 	it('a status check to a blocked hostname fails at once, without the retries a network failure gets', async () => {
 		// 127.0.0.1 itself is allowed: the name alone is refused.
-		const checks = useSsrfProtection({ enabled: true, allowedIpRanges: ['127.0.0.1/32'], blockedHostnames: ['localhost'] });
+		const checks = useSsrfProtection({
+			enabled: true,
+			allowedIpRanges: ['127.0.0.1/32'],
+			blockedHostnames: ['localhost'],
+		});
 		const started = Date.now();
-		const result = await runVideoNode(sim, { operation: 'getStatus', model: 'google/veo3', taskId: 'task_behind_ssrf' }, [{}], { baseUrl: byName() });
+		const result = await runVideoNode(
+			sim,
+			{ operation: 'getStatus', model: 'google/veo3', taskId: 'task_behind_ssrf' },
+			[{}],
+			{ baseUrl: byName() },
+		);
 		expect(result.error?.message).toBe(
 			`Item 1: n8n's SSRF protection blocked the request to ${new URL(byName()).host} (the hostname localhost is blocked) before sending it; allow it in N8N_SSRF_ALLOWED_HOSTNAMES (task task_behind_ssrf)`,
 		);
 		expect(result.error?.description).toMatch(/^Nothing was sent to FastRouter\./);
 		// Get Status asks 3 times, 1 s and 2 s apart, after a network failure: after this refusal it did not.
-		expect(checks.blocked).toEqual([expect.objectContaining({ phase: 'pre_flight', reason: 'blocked_hostname' })]);
+		expect(checks.blocked).toEqual([
+			expect.objectContaining({ phase: 'pre_flight', reason: 'blocked_hostname' }),
+		]);
 		expect(Date.now() - started).toBeLessThan(1000);
 		expect(sim.counters.apiRequests).toEqual({});
 	});
@@ -189,30 +260,71 @@ describe("n8n's SSRF protection", () => {
 
 	it('n8n’s refusal is known by its class name wherever n8n wraps it, and by nothing else', () => {
 		// n8n-core's own copies: the classes n8n throws, and the HTTP client that wraps a refusal at connect time.
-		const network = path.dirname(require.resolve('@n8n/backend-network', { paths: [path.dirname(require.resolve('n8n-core/package.json'))] }));
+		const network = path.dirname(
+			require.resolve('@n8n/backend-network', {
+				paths: [path.dirname(require.resolve('n8n-core/package.json'))],
+			}),
+		);
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const { SsrfBlockedIpError, SsrfBlockedHostnameError } = require(network) as Record<string, new (...args: string[]) => Error>;
+		const { SsrfBlockedIpError, SsrfBlockedHostnameError } = require(network) as Record<
+			string,
+			new (...args: string[]) => Error
+		>;
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const { AxiosError } = require(require.resolve('axios', { paths: [network] })) as { AxiosError: { from: (error: Error) => Error } };
-		const node: INode = { id: 'n', name: 'FastRouter Video', type: 'fastRouterVideo', typeVersion: 1, position: [0, 0], parameters: {} };
+		const { AxiosError } = require(require.resolve('axios', { paths: [network] })) as {
+			AxiosError: { from: (error: Error) => Error };
+		};
+		const node: INode = {
+			id: 'n',
+			name: 'FastRouter Video',
+			type: 'fastRouterVideo',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		};
 		const byIp = new SsrfBlockedIpError('10.1.2.3');
 		const byName = 'https://gateway.internal/api';
 
-		expect(ssrfBlockOf(byIp, 'http://10.1.2.3:8080/x')).toEqual({ host: '10.1.2.3:8080', refused: 'ip', address: '10.1.2.3', ipLiteral: true });
+		expect(ssrfBlockOf(byIp, 'http://10.1.2.3:8080/x')).toEqual({
+			host: '10.1.2.3:8080',
+			refused: 'ip',
+			address: '10.1.2.3',
+			ipLiteral: true,
+		});
 		// httpRequestWithAuthentication's NodeApiError, and the HTTP client's AxiosError at connect time.
 		// n8n passes the error itself where its type says an answer's JSON.
 		const asApiError = (error: Error) => new NodeApiError(node, error as unknown as JsonObject);
-		for (const wrapped of [asApiError(byIp), AxiosError.from(byIp), asApiError(AxiosError.from(byIp))]) {
-			expect(ssrfBlockOf(wrapped, byName)).toEqual({ host: 'gateway.internal', refused: 'ip', address: '10.1.2.3', ipLiteral: false });
+		for (const wrapped of [
+			asApiError(byIp),
+			AxiosError.from(byIp),
+			asApiError(AxiosError.from(byIp)),
+		]) {
+			expect(ssrfBlockOf(wrapped, byName)).toEqual({
+				host: 'gateway.internal',
+				refused: 'ip',
+				address: '10.1.2.3',
+				ipLiteral: false,
+			});
 		}
 		expect(ssrfBlockedText(ssrfBlockOf(byIp, byName)!)).toBe(
 			"n8n's SSRF protection blocked the request to gateway.internal (it resolves to the restricted IP address 10.1.2.3) before sending it; allow it in N8N_SSRF_ALLOWED_HOSTNAMES (the hostname) or N8N_SSRF_ALLOWED_IP_RANGES (the address)",
 		);
-		expect(ssrfBlockOf(new SsrfBlockedHostnameError('gateway.internal'), byName)).toMatchObject({ refused: 'hostname', address: 'gateway.internal' });
-		expect(ssrfBlockOf(new SsrfBlockedIpError('::1'), 'http://[::1]:5678/')).toMatchObject({ host: '[::1]:5678', ipLiteral: true });
+		expect(ssrfBlockOf(new SsrfBlockedHostnameError('gateway.internal'), byName)).toMatchObject({
+			refused: 'hostname',
+			address: 'gateway.internal',
+		});
+		expect(ssrfBlockOf(new SsrfBlockedIpError('::1'), 'http://[::1]:5678/')).toMatchObject({
+			host: '[::1]:5678',
+			ipLiteral: true,
+		});
 		// The words alone are not n8n's refusal, nor is any other failure; a cycle of causes ends.
 		expect(ssrfBlockOf(new Error(byIp.message), byName)).toBeUndefined();
-		expect(ssrfBlockOf(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), byName)).toBeUndefined();
+		expect(
+			ssrfBlockOf(
+				Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+				byName,
+			),
+		).toBeUndefined();
 		const cyclic: { name: string; cause?: unknown } = { name: 'Error' };
 		cyclic.cause = cyclic;
 		expect(ssrfBlockOf(cyclic, byName)).toBeUndefined();
@@ -222,11 +334,15 @@ describe("n8n's SSRF protection", () => {
 		const checks = useSsrfProtection({ enabled: true, allowedIpRanges: ['127.0.0.1/32'] });
 		const result = await runVideoNode(sim, waitParameters(), ONE_ROW);
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => [item.json.status, item.binary?.data?.mimeType])).toEqual([['succeeded', 'video/mp4']]);
+		expect(result.items.map((item) => [item.json.status, item.binary?.data?.mimeType])).toEqual([
+			['succeeded', 'video/mp4'],
+		]);
 		expect(sim.counters.creates).toBe(1);
 		expect(sim.counters.downloads).toBe(1);
 		// n8n checked every request (create, polls, download) and refused none.
 		expect(checks.blocked).toEqual([]);
-		expect(checks.allowed.filter((check) => check.phase === 'pre_flight').length).toBeGreaterThanOrEqual(3);
+		expect(
+			checks.allowed.filter((check) => check.phase === 'pre_flight').length,
+		).toBeGreaterThanOrEqual(3);
 	});
 });

@@ -36,7 +36,12 @@ describe('Create and Wait', () => {
 			{ model: 'runway/runway-gen-3-turbo', imageUrl: IMAGE, prompt: 'runway 3' },
 			{ model: 'runway/runway-gen-4-turbo', imageUrl: IMAGE, prompt: 'runway 4' },
 			{ model: 'bytedance/seedance', prompt: 'seedance text', resolution: '480p' },
-			{ model: 'bytedance/seedance', imageUrl: IMAGE, prompt: 'seedance image', resolution: '1080p' },
+			{
+				model: 'bytedance/seedance',
+				imageUrl: IMAGE,
+				prompt: 'seedance image',
+				resolution: '1080p',
+			},
 			{ model: 'bytedance/seedance-pro', prompt: 'seedance pro', resolution: '480p' },
 			{ model: 'pollo/pollo-v1-6', prompt: 'pollo', resolution: '480p' },
 		];
@@ -48,9 +53,18 @@ describe('Create and Wait', () => {
 		result.items.forEach((item, index) => {
 			expect(item.pairedItem).toEqual({ item: index });
 			expect(Object.keys(item.json).sort()).toEqual([...NORMALIZED_KEYS].sort());
-			expect(item.json).toMatchObject({ model: rows[index].model, status: 'succeeded', progress: 100, error: null });
+			expect(item.json).toMatchObject({
+				model: rows[index].model,
+				status: 'succeeded',
+				progress: 100,
+				error: null,
+			});
 			expect(item.json.creditsUsed).toEqual(expect.any(Number));
-			expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', bytes: 200 * 1024, fileName: `${item.json.taskId}.mp4` });
+			expect(item.binary?.data).toMatchObject({
+				mimeType: 'video/mp4',
+				bytes: 200 * 1024,
+				fileName: `${item.json.taskId}.mp4`,
+			});
 			expect(videoBytes(item).subarray(4, 8).toString()).toBe('ftyp');
 		});
 		// Sequential waiting would take ten task durations; together it is about one plus a poll.
@@ -69,8 +83,16 @@ describe('Create and Wait', () => {
 		];
 		const result = await runVideoNode(sim, waitParameters(), rows);
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => item.json.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
-		expect(sim.counters.createsByPrompt).toEqual({ 'rate limited': 1, 'server errors': 1, calm: 1 });
+		expect(result.items.map((item) => item.json.status)).toEqual([
+			'succeeded',
+			'succeeded',
+			'succeeded',
+		]);
+		expect(sim.counters.createsByPrompt).toEqual({
+			'rate limited': 1,
+			'server errors': 1,
+			calm: 1,
+		});
 	});
 
 	it('each fault gives its own per-item outcome with Continue On Fail; the other items still succeed', async () => {
@@ -102,9 +124,13 @@ describe('Create and Wait', () => {
 		// A cut download is simply fetched again: a GET (or Sora's poll) is safe to repeat.
 		expect(cutOnce.binary?.data?.bytes).toBe(200 * 1024);
 		expect(cutSora.binary?.data?.bytes).toBe(200 * 1024);
-		expect(created500.json.error).toMatch(/may have been created; not retried to avoid a double charge/);
+		expect(created500.json.error).toMatch(
+			/may have been created; not retried to avoid a double charge/,
+		);
 		expect(result.items.map((item) => item.pairedItem)).toEqual(rows.map((_, item) => ({ item })));
-		expect(sim.counters.createsByPrompt).toEqual(Object.fromEntries(rows.map((row) => [row.prompt, 1])));
+		expect(sim.counters.createsByPrompt).toEqual(
+			Object.fromEntries(rows.map((row) => [row.prompt, 1])),
+		);
 		expect(sim.counters.videoHostAuthHeaders).toEqual([]);
 	});
 });

@@ -58,23 +58,40 @@ describe('Create', () => {
 			error: null,
 		});
 		expect(newer.taskId).toMatch(/^fr_[0-9A-Z]{26}$/);
-		expect(older).toMatchObject({ taskId: taskOf('older').taskId, status: 'queued', creditsUsed: taskOf('older').credits, cached: false });
+		expect(older).toMatchObject({
+			taskId: taskOf('older').taskId,
+			status: 'queued',
+			creditsUsed: taskOf('older').credits,
+			cached: false,
+		});
 		expect(sim.counters.creates).toBe(2);
 	});
 
 	it.each([
 		['older, upper-case FAILED', 'FAILED', ''],
 		['newer, lower-case failed', 'failed', ` ${NEW}`],
-	])('a 2xx create whose envelope says failure but names a task (%s): an error item that carries the id', async (_name, code, gen) => {
-		const prompt = `broken start [sim:envtask=${code}]${gen}`;
-		const result = await runVideoNode(sim, fromRows('create'), [{ model: 'google/veo3', prompt }], { continueOnFail: true });
-		const { taskId } = taskOf(prompt);
-		expect(result.items[0].json).toEqual({
-			error: expect.stringMatching(new RegExp(`^Item 1: FastRouter created task ${taskId} but answered: FastRouter answered ${code}`)),
-			taskId,
-		});
-		expect(sim.counters.createsByPrompt[prompt]).toBe(1);
-	});
+	])(
+		'a 2xx create whose envelope says failure but names a task (%s): an error item that carries the id',
+		async (_name, code, gen) => {
+			const prompt = `broken start [sim:envtask=${code}]${gen}`;
+			const result = await runVideoNode(
+				sim,
+				fromRows('create'),
+				[{ model: 'google/veo3', prompt }],
+				{ continueOnFail: true },
+			);
+			const { taskId } = taskOf(prompt);
+			expect(result.items[0].json).toEqual({
+				error: expect.stringMatching(
+					new RegExp(
+						`^Item 1: FastRouter created task ${taskId} but answered: FastRouter answered ${code}`,
+					),
+				),
+				taskId,
+			});
+			expect(sim.counters.createsByPrompt[prompt]).toBe(1);
+		},
+	);
 
 	it('without Continue On Fail, such an item fails the node naming its task, and lists the batch’s other tasks', async () => {
 		const bad = `second [sim:envtask=failed] ${NEW}`;
@@ -82,7 +99,9 @@ describe('Create', () => {
 			{ model: 'google/veo3', prompt: `first ${NEW}` },
 			{ model: 'google/veo3', prompt: bad },
 		]);
-		expect(result.error?.message).toContain(`Item 2: FastRouter created task ${taskOf(bad).taskId}`);
+		expect(result.error?.message).toContain(
+			`Item 2: FastRouter created task ${taskOf(bad).taskId}`,
+		);
 		expect(result.error?.description).toContain(taskOf(`first ${NEW}`).taskId);
 		expect(sim.counters.creates).toBe(2);
 	});
@@ -101,7 +120,11 @@ describe('Get Status', () => {
 	it('polls an fr_ task with GET /api/v1/videos/{id}, with the final cost and the hosted copy', async () => {
 		const taskId = await createOne('google/veo3', `status ${NEW}`);
 		const running = await getStatus(taskId);
-		expect(running.items[0].json).toMatchObject({ taskId, status: expect.stringMatching(/queued|processing/), hostedVideoUrl: null });
+		expect(running.items[0].json).toMatchObject({
+			taskId,
+			status: expect.stringMatching(/queued|processing/),
+			hostedVideoUrl: null,
+		});
 		await sleep(700);
 		const done = await getStatus(taskId);
 		const item = done.items[0];
@@ -116,7 +139,9 @@ describe('Get Status', () => {
 			costUsd: expect.any(Number),
 			cached: false,
 		});
-		expect(Date.parse(item.json.expiresAt as string)).toBeGreaterThan(Date.now() + 29 * 24 * 3600 * 1000);
+		expect(Date.parse(item.json.expiresAt as string)).toBeGreaterThan(
+			Date.now() + 29 * 24 * 3600 * 1000,
+		);
 		expect(videoBytes(item).subarray(4, 8).toString()).toBe('ftyp');
 		expect(sim.counters.pollRoutes).toEqual({ 'GET videos': 2 });
 		// The provider link worked: the hosted copy was not needed, and the CDN never saw the key.
@@ -127,18 +152,23 @@ describe('Get Status', () => {
 	it.each([
 		['404 without FastRouter’s error body', '[sim:noget]'],
 		['405', '[sim:noget=405]'],
-	])('when GET /api/v1/videos/{id} answers %s, the task is polled with POST getAsyncResponse', async (_name, token) => {
-		const taskId = await createOne('google/veo3', `no get ${NEW} ${token}`);
-		await sleep(700);
-		const done = await getStatus(taskId);
-		expect(done.error).toBeUndefined();
-		expect(done.items[0].json).toMatchObject({ taskId, status: 'succeeded' });
-		expect(sim.counters.pollRoutes).toEqual({ 'POST getAsyncResponse': 1 });
-	});
+	])(
+		'when GET /api/v1/videos/{id} answers %s, the task is polled with POST getAsyncResponse',
+		async (_name, token) => {
+			const taskId = await createOne('google/veo3', `no get ${NEW} ${token}`);
+			await sleep(700);
+			const done = await getStatus(taskId);
+			expect(done.error).toBeUndefined();
+			expect(done.items[0].json).toMatchObject({ taskId, status: 'succeeded' });
+			expect(sim.counters.pollRoutes).toEqual({ 'POST getAsyncResponse': 1 });
+		},
+	);
 
 	it('a 404 with FastRouter’s error body is a real "task not found": reported, no other route tried', async () => {
 		const result = await getStatus('fr_01M1Y389KN0KN28AT3733Q505H');
-		expect(result.error?.message).toMatch(/Task not found or expired \(404\).*fr_01M1Y389KN0KN28AT3733Q505H/);
+		expect(result.error?.message).toMatch(
+			/Task not found or expired \(404\).*fr_01M1Y389KN0KN28AT3733Q505H/,
+		);
 		expect(sim.counters.apiRequests).toEqual({ 'GET /api/v1/videos/{id}': 1 });
 	});
 
@@ -147,7 +177,13 @@ describe('Get Status', () => {
 		await sleep(700);
 		// A model id from a sheet, in another case: the older route needs it exactly as created.
 		const done = await getStatus(taskId, '={{ " GOOGLE/VEO3 " }}');
-		expect(done.items[0].json).toMatchObject({ taskId, status: 'succeeded', hostedVideoUrl: null, expiresAt: null, costUsd: null });
+		expect(done.items[0].json).toMatchObject({
+			taskId,
+			status: 'succeeded',
+			hostedVideoUrl: null,
+			expiresAt: null,
+			costUsd: null,
+		});
 		expect(sim.counters.pollRoutes).toEqual({ 'POST getVideoResponse': 1 });
 	});
 
@@ -156,7 +192,11 @@ describe('Get Status', () => {
 		await sleep(700);
 		const done = await getStatus(taskId);
 		expect(done.error).toBeUndefined();
-		expect(done.items[0].binary?.data).toMatchObject({ mimeType: 'video/mp4', bytes: 48 * 1024, fileName: `${taskId}.mp4` });
+		expect(done.items[0].binary?.data).toMatchObject({
+			mimeType: 'video/mp4',
+			bytes: 48 * 1024,
+			fileName: `${taskId}.mp4`,
+		});
 		expect(sim.counters.hostedDownloads).toBe(1);
 		expect(sim.counters.hostedAuthHeaders).toEqual([`Bearer ${SIM_KEY}`]);
 		expect(sim.counters.videoHostAuthHeaders).toEqual([]);
@@ -179,7 +219,9 @@ describe('Get Status', () => {
 		const taskId = await createOne('google/veo3', 'old and expired [sim:expired]');
 		await sleep(700);
 		const done = await getStatus(taskId);
-		expect(done.error?.message).toMatch(/Could not download the video of task \S+: the video host answered HTTP 403/);
+		expect(done.error?.message).toMatch(
+			/Could not download the video of task \S+: the video host answered HTTP 403/,
+		);
 		expect(done.error?.message).toContain(taskId);
 	});
 });
@@ -189,9 +231,18 @@ describe('Create and Wait', () => {
 		const rows = [1, 2, 3].map((n) => ({ model: 'google/veo3-fast', prompt: `row ${n} ${NEW}` }));
 		const result = await runVideoNode(sim, fromRows('createAndWait'), rows);
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => item.json.taskId)).toEqual(rows.map((row) => taskOf(row.prompt).taskId));
-		expect(result.items.every((item) => /^fr_/.test(item.json.taskId as string) && item.binary?.data?.mimeType === 'video/mp4')).toBe(true);
-		expect(sim.counters.createsByPrompt).toEqual(Object.fromEntries(rows.map((row) => [row.prompt, 1])));
+		expect(result.items.map((item) => item.json.taskId)).toEqual(
+			rows.map((row) => taskOf(row.prompt).taskId),
+		);
+		expect(
+			result.items.every(
+				(item) =>
+					/^fr_/.test(item.json.taskId as string) && item.binary?.data?.mimeType === 'video/mp4',
+			),
+		).toBe(true);
+		expect(sim.counters.createsByPrompt).toEqual(
+			Object.fromEntries(rows.map((row) => [row.prompt, 1])),
+		);
 	});
 
 	it.each([
@@ -200,14 +251,18 @@ describe('Create and Wait', () => {
 		['data.credit', '[sim:credits=data]'],
 	])('the final credits come from %s, replacing the estimate', async (_name, token) => {
 		const prompt = `credits ${NEW} ${token}`;
-		const result = await runVideoNode(sim, fromRows('createAndWait'), [{ model: 'google/veo3', prompt }]);
+		const result = await runVideoNode(sim, fromRows('createAndWait'), [
+			{ model: 'google/veo3', prompt },
+		]);
 		const task = taskOf(prompt);
 		expect(task.estimateCredits).not.toBe(task.credits);
 		expect(result.items[0].json).toMatchObject({ status: 'succeeded', creditsUsed: task.credits });
 	});
 
 	it('a run whose GET poll route is missing finds that out once and then polls with POST', async () => {
-		const result = await runVideoNode(sim, fromRows('createAndWait'), [{ model: 'google/veo3', prompt: `no get ${NEW} [sim:noget]` }]);
+		const result = await runVideoNode(sim, fromRows('createAndWait'), [
+			{ model: 'google/veo3', prompt: `no get ${NEW} [sim:noget]` },
+		]);
 		expect(result.items[0].json.status).toBe('succeeded');
 		expect(sim.counters.apiRequests['GET /api/v1/videos/{id}']).toBe(1);
 		expect(sim.counters.pollRoutes['POST getAsyncResponse']).toBeGreaterThanOrEqual(1);
@@ -219,8 +274,19 @@ describe('Create and Wait', () => {
 			{ model: 'google/veo3-fast', prompt: `veo fast newer ${NEW}` },
 			{ model: 'openai/sora-2-pro', prompt: 'sora older', seconds: 4 },
 			{ model: 'openai/sora-2-pro', prompt: `sora newer ${NEW}`, seconds: 8 },
-			{ model: 'kling-ai/kling-v1-6', prompt: `kling newer ${NEW}`, imageUrl: IMAGE, mode: 'pro', length: 5 },
-			{ model: 'minimax/minimax-hailuo-02', prompt: `hailuo newer ${NEW} [sim:expired]`, imageUrl: IMAGE, resolution: '768P' },
+			{
+				model: 'kling-ai/kling-v1-6',
+				prompt: `kling newer ${NEW}`,
+				imageUrl: IMAGE,
+				mode: 'pro',
+				length: 5,
+			},
+			{
+				model: 'minimax/minimax-hailuo-02',
+				prompt: `hailuo newer ${NEW} [sim:expired]`,
+				imageUrl: IMAGE,
+				resolution: '768P',
+			},
 			{ model: 'pollo/pollo-v1-6', prompt: 'pollo older', resolution: '480p' },
 			{ model: 'BYTEDANCE/Seedance-1-5-Pro', prompt: `seedance 1.5 newer ${NEW}` },
 		];

@@ -3,7 +3,18 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 import { useBinaryMode } from '../helpers/engine';
-import { CREATE, happyPath, type Hostile, NEWER_POLL, newerFinished, newerTask, POLL, runAgainst, useHostileServer, waitParameters } from '../helpers/hostile';
+import {
+	CREATE,
+	happyPath,
+	type Hostile,
+	NEWER_POLL,
+	newerFinished,
+	newerTask,
+	POLL,
+	runAgainst,
+	useHostileServer,
+	waitParameters,
+} from '../helpers/hostile';
 import { cancelAfter } from '../helpers/node';
 import { sleep } from '../helpers/sleep';
 
@@ -28,38 +39,86 @@ function filesUnder(dir: string): string[] {
 	return found;
 }
 
-const binaryFiles = () => filesUnder(process.env.N8N_USER_FOLDER as string).filter((file) => file.includes('binary'));
+const binaryFiles = () =>
+	filesUnder(process.env.N8N_USER_FOLDER as string).filter((file) => file.includes('binary'));
 
 function videoAt(route: string, serve: Parameters<Hostile['mp4']>[1]) {
 	hostile.on(CREATE, ({ body, res }, h) => h.json(res, 200, h.accepted(`task-${body?.prompt}`)));
-	hostile.on(POLL, ({ body, res }, h) => h.json(res, 200, h.finished(String(body?.taskId), `${h.origins.b}${route}`)));
+	hostile.on(POLL, ({ body, res }, h) =>
+		h.json(res, 200, h.finished(String(body?.taskId), `${h.origins.b}${route}`)),
+	);
 	hostile.on(`b GET ${route}`, ({ res }, h) => h.mp4(res, serve));
 }
 
 describe('rule 5: a stored video is a video', () => {
-	const cases: Array<[string, (h: Hostile, res: import('node:http').ServerResponse) => void, RegExp]> = [
-		['an HTML error page', (h, res) => h.raw(res, 200, 'text/html', '<html><title>Access Denied</title><body>Request expired</body></html>'), /text\/html, \d+ bytes, starting "Access Denied"/],
-		['JSON served as the video', (h, res) => h.raw(res, 200, 'application/json', '{"error":"expired"}'), /application\/json, 19 bytes, starting "\{"error":"expired"\}"/],
-		['an error page labelled video/mp4', (h, res) => h.raw(res, 200, 'video/mp4', 'Error: the link has expired, please request a new one'), /not an MP4 \(video\/mp4, 53 bytes, starting "Error: the link has expired/],
+	const cases: Array<
+		[string, (h: Hostile, res: import('node:http').ServerResponse) => void, RegExp]
+	> = [
+		[
+			'an HTML error page',
+			(h, res) =>
+				h.raw(
+					res,
+					200,
+					'text/html',
+					'<html><title>Access Denied</title><body>Request expired</body></html>',
+				),
+			/text\/html, \d+ bytes, starting "Access Denied"/,
+		],
+		[
+			'JSON served as the video',
+			(h, res) => h.raw(res, 200, 'application/json', '{"error":"expired"}'),
+			/application\/json, 19 bytes, starting "\{"error":"expired"\}"/,
+		],
+		[
+			'an error page labelled video/mp4',
+			(h, res) =>
+				h.raw(res, 200, 'video/mp4', 'Error: the link has expired, please request a new one'),
+			/not an MP4 \(video\/mp4, 53 bytes, starting "Error: the link has expired/,
+		],
 		['an empty file', (h, res) => h.raw(res, 200, 'video/mp4', ''), /an empty file/],
 	];
 
-	it.each(cases)('%s fails the item saying what arrived, with no binary', async (_name, serve, words) => {
-		happyPath(hostile);
-		hostile.on('b GET /v.mp4', ({ res }, h) => serve(h, res));
-		const result = await runAgainst(hostile, waitParameters(), [{ prompt: 'p' }], { continueOnFail: true, ...FILESYSTEM });
-		expect(result.items[0].json.error).toMatch(/^Item 1: Could not download the video of task task-p: /);
-		expect(result.items[0].json.error).toMatch(words);
-		expect(result.items[0].json.taskId).toBe('task-p');
-		expect(result.items[0].binary).toBeUndefined();
-		expect(hostile.counters.creates).toBe(1);
-	});
+	it.each(cases)(
+		'%s fails the item saying what arrived, with no binary',
+		async (_name, serve, words) => {
+			happyPath(hostile);
+			hostile.on('b GET /v.mp4', ({ res }, h) => serve(h, res));
+			const result = await runAgainst(hostile, waitParameters(), [{ prompt: 'p' }], {
+				continueOnFail: true,
+				...FILESYSTEM,
+			});
+			expect(result.items[0].json.error).toMatch(
+				/^Item 1: Could not download the video of task task-p: /,
+			);
+			expect(result.items[0].json.error).toMatch(words);
+			expect(result.items[0].json.taskId).toBe('task-p');
+			expect(result.items[0].binary).toBeUndefined();
+			expect(hostile.counters.creates).toBe(1);
+		},
+	);
 
 	it('a finished Sora poll whose "video" is an error page fails saying so, with its task id', async () => {
-		hostile.on(CREATE, ({ res }, h) => h.json(res, 200, { id: 'video_2', object: 'video', status: 'queued' }));
-		hostile.on(POLL, ({ res }, h) => h.raw(res, 200, 'application/octet-stream', 'upstream error: quota exceeded for this account'));
-		const result = await runAgainst(hostile, waitParameters({}, { model: 'openai/sora-2-pro' }), [{ prompt: 'sora' }], { continueOnFail: true, ...FILESYSTEM });
-		expect(result.items[0].json.error).toMatch(/^Item 1: Could not download the video of task video_2: .*not an MP4 \(application\/octet-stream, 47 bytes, starting "upstream error: quota exceeded/);
+		hostile.on(CREATE, ({ res }, h) =>
+			h.json(res, 200, { id: 'video_2', object: 'video', status: 'queued' }),
+		);
+		hostile.on(POLL, ({ res }, h) =>
+			h.raw(
+				res,
+				200,
+				'application/octet-stream',
+				'upstream error: quota exceeded for this account',
+			),
+		);
+		const result = await runAgainst(
+			hostile,
+			waitParameters({}, { model: 'openai/sora-2-pro' }),
+			[{ prompt: 'sora' }],
+			{ continueOnFail: true, ...FILESYSTEM },
+		);
+		expect(result.items[0].json.error).toMatch(
+			/^Item 1: Could not download the video of task video_2: .*not an MP4 \(application\/octet-stream, 47 bytes, starting "upstream error: quota exceeded/,
+		);
 		expect(result.items[0].binary).toBeUndefined();
 		expect(hostile.counters.creates).toBe(1);
 	});
@@ -70,8 +129,13 @@ describe('rule 5: a stored video is a video', () => {
 			h.mp4(res, { bytes: 200_000, stallAfter: 5_000 });
 			setTimeout(() => res.socket?.destroy(), 100);
 		});
-		const result = await runAgainst(hostile, waitParameters(), [{ prompt: 'p' }], { continueOnFail: true, ...FILESYSTEM });
-		expect(result.items[0].json.error).toMatch(/^Item 1: Could not download the video of task task-p: the download (broke off|was cut short)/);
+		const result = await runAgainst(hostile, waitParameters(), [{ prompt: 'p' }], {
+			continueOnFail: true,
+			...FILESYSTEM,
+		});
+		expect(result.items[0].json.error).toMatch(
+			/^Item 1: Could not download the video of task task-p: the download (broke off|was cut short)/,
+		);
 		expect(result.items[0].binary).toBeUndefined();
 		expect(hostile.counters.log.filter((line) => line === 'b GET /v.mp4')).toHaveLength(3);
 		expect(hostile.counters.creates).toBe(1);
@@ -79,17 +143,35 @@ describe('rule 5: a stored video is a video', () => {
 
 	it('"finished" with no video while Download Video is on is an error', async () => {
 		hostile.on(CREATE, ({ res }, h) => h.json(res, 200, h.accepted('task-empty')));
-		hostile.on(POLL, ({ res }, h) => h.json(res, 200, { code: 'SUCCESS', data: { taskId: 'task-empty', status: 'succeed', generations: [] } }));
-		const result = await runAgainst(hostile, waitParameters(), [{ prompt: 'p' }], { continueOnFail: true, ...FILESYSTEM });
-		expect(result.items[0].json.error).toMatch(/task-empty: FastRouter reported the task finished but gave no video/);
+		hostile.on(POLL, ({ res }, h) =>
+			h.json(res, 200, {
+				code: 'SUCCESS',
+				data: { taskId: 'task-empty', status: 'succeed', generations: [] },
+			}),
+		);
+		const result = await runAgainst(hostile, waitParameters(), [{ prompt: 'p' }], {
+			continueOnFail: true,
+			...FILESYSTEM,
+		});
+		expect(result.items[0].json.error).toMatch(
+			/task-empty: FastRouter reported the task finished but gave no video/,
+		);
 		expect(result.items[0].binary).toBeUndefined();
 		expect(hostile.counters.creates).toBe(1);
 	});
 
 	it('a provider link serving an error page as the video falls back to the hosted copy', async () => {
 		newerTask(hostile);
-		hostile.on(NEWER_POLL, ({ res }, h) => h.json(res, 200, newerFinished(`${h.origins.b}/page.mp4`, `${h.origins.a}/videos-content/fr_01`)));
-		hostile.on('b GET /page.mp4', ({ res }, h) => h.raw(res, 200, 'text/html', '<html><title>Link expired</title></html>'));
+		hostile.on(NEWER_POLL, ({ res }, h) =>
+			h.json(
+				res,
+				200,
+				newerFinished(`${h.origins.b}/page.mp4`, `${h.origins.a}/videos-content/fr_01`),
+			),
+		);
+		hostile.on('b GET /page.mp4', ({ res }, h) =>
+			h.raw(res, 200, 'text/html', '<html><title>Link expired</title></html>'),
+		);
 		hostile.on('a GET /videos-content/fr_01', ({ res }, h) => h.mp4(res, { bytes: 30_000 }));
 		const result = await runAgainst(hostile, waitParameters(), [{ prompt: 'p' }], FILESYSTEM);
 		expect(result.error).toBeUndefined();
@@ -112,11 +194,19 @@ describe('rule 5: a stopped download leaves no file behind', () => {
 		const before = binaryFiles();
 		videoAt('/stall.mp4', { bytes: 2_000_000, stallAfter: 600_000 });
 		const stop = cancelAfter(1800);
-		await runAgainst(hostile, waitParameters({ maxWait: 30 }), [{ prompt: 'cancel' }], { ...FILESYSTEM, onStart: stop.onStart }).catch(() => undefined);
+		await runAgainst(hostile, waitParameters({ maxWait: 30 }), [{ prompt: 'cancel' }], {
+			...FILESYSTEM,
+			onStart: stop.onStart,
+		}).catch(() => undefined);
 		expect(Date.now() - stop.at()).toBeLessThan(2000);
 
 		videoAt('/big.mp4', { bytes: 3 * 1024 * 1024, declareLength: false });
-		const capped = await runAgainst(hostile, waitParameters({ maxVideoSize: 1 }), [{ prompt: 'big' }], { continueOnFail: true, ...FILESYSTEM });
+		const capped = await runAgainst(
+			hostile,
+			waitParameters({ maxVideoSize: 1 }),
+			[{ prompt: 'big' }],
+			{ continueOnFail: true, ...FILESYSTEM },
+		);
 		expect(capped.items[0].json.error).toMatch(/larger than Max Video Size/);
 
 		await sleep(300);

@@ -23,29 +23,40 @@ function fromBinary(operation = 'createAndWait', extra: IDataObject = {}): IData
 		imageSource: 'binary',
 		imageBinaryPropertyName: 'photo',
 		prompt: '={{ $json.prompt }}',
-		...(operation === 'createAndWait' ? { download: false, options: { pollInterval: 1, maxWait: 30 } } : {}),
+		...(operation === 'createAndWait'
+			? { download: false, options: { pollInterval: 1, maxWait: 30 } }
+			: {}),
 		...extra,
 	};
 }
 
-const file = (data: Buffer, fileName: string, mimeType: string) => ({ photo: { data, fileName, mimeType } });
+const file = (data: Buffer, fileName: string, mimeType: string) => ({
+	photo: { data, fileName, mimeType },
+});
 
 describe('image-to-video from a binary field', () => {
 	it('sends a signed link to the stored image; FastRouter (the simulator) fetches exactly those bytes and the video is made', async () => {
 		const photo = images.png(96, 54);
 		const frame = images.jpeg(1280, 720);
-		const result = await runVideoNode(sim, fromBinary(), [{ prompt: 'the PNG' }, { prompt: 'the JPG' }], {
-			...FILESYSTEM,
-			instanceUrl: n8n.url,
-			binaries: [file(photo, 'frame.png', 'image/png'), file(frame, 'frame.jpg', 'image/jpeg')],
-		});
+		const result = await runVideoNode(
+			sim,
+			fromBinary(),
+			[{ prompt: 'the PNG' }, { prompt: 'the JPG' }],
+			{
+				...FILESYSTEM,
+				instanceUrl: n8n.url,
+				binaries: [file(photo, 'frame.png', 'image/png'), file(frame, 'frame.jpg', 'image/jpeg')],
+			},
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => item.json.status)).toEqual(['succeeded', 'succeeded']);
 
 		const tasks = [...sim.tasks.values()].sort((a, b) => a.prompt.localeCompare(b.prompt));
 		expect(tasks.map((task) => task.prompt)).toEqual(['the JPG', 'the PNG']);
 		for (const task of tasks) {
-			expect(String(task.body.image)).toMatch(new RegExp(`^${n8n.url}rest/binary-data/signed\\?token=[\\w-]+\\.[\\w-]+\\.[\\w-]+$`));
+			expect(String(task.body.image)).toMatch(
+				new RegExp(`^${n8n.url}rest/binary-data/signed\\?token=[\\w-]+\\.[\\w-]+\\.[\\w-]+$`),
+			);
 		}
 		const fetched = new Map(sim.imageFetches.map((entry) => [entry.url, entry]));
 		expect(fetched.get(String(tasks[1].body.image))?.body?.equals(photo)).toBe(true);
@@ -54,11 +65,16 @@ describe('image-to-video from a binary field', () => {
 	});
 
 	it('the link outlives Max Wait (plus a margin) and no longer', async () => {
-		const result = await runVideoNode(sim, fromBinary('createAndWait', { options: { maxWait: 120, pollInterval: 1 } }), [{ prompt: 'lifetime' }], {
-			...FILESYSTEM,
-			instanceUrl: n8n.url,
-			binaries: [file(images.png(64, 64), 'square.png', 'image/png')],
-		});
+		const result = await runVideoNode(
+			sim,
+			fromBinary('createAndWait', { options: { maxWait: 120, pollInterval: 1 } }),
+			[{ prompt: 'lifetime' }],
+			{
+				...FILESYSTEM,
+				instanceUrl: n8n.url,
+				binaries: [file(images.png(64, 64), 'square.png', 'image/png')],
+			},
+		);
 		expect(result.error).toBeUndefined();
 		const token = String([...sim.tasks.values()][0].body.image).split('token=')[1];
 		const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
@@ -79,11 +95,16 @@ describe('image-to-video from a binary field', () => {
 	});
 
 	it('a model known only in part (its fields pass through) takes the image from binary too', async () => {
-		const result = await runVideoNode(sim, fromBinary('create', { model: 'google/veo2' }), [{ prompt: 'veo 2' }], {
-			...FILESYSTEM,
-			instanceUrl: n8n.url,
-			binaries: [file(images.png(64, 48), 'frame.png', 'image/png')],
-		});
+		const result = await runVideoNode(
+			sim,
+			fromBinary('create', { model: 'google/veo2' }),
+			[{ prompt: 'veo 2' }],
+			{
+				...FILESYSTEM,
+				instanceUrl: n8n.url,
+				binaries: [file(images.png(64, 48), 'frame.png', 'image/png')],
+			},
+		);
 		expect(result.error).toBeUndefined();
 		const [task] = [...sim.tasks.values()];
 		expect(task.model).toBe('google/veo2');
@@ -92,7 +113,13 @@ describe('image-to-video from a binary field', () => {
 	});
 
 	it('refuses, before any create, what FastRouter would refuse: not a JPG/PNG by its bytes, a ratio beyond 1:4–4:1, no such field', async () => {
-		const rows = [{ prompt: 'gif named png' }, { prompt: 'too wide' }, { prompt: 'too tall' }, { prompt: 'no field' }, { prompt: 'fine' }];
+		const rows = [
+			{ prompt: 'gif named png' },
+			{ prompt: 'too wide' },
+			{ prompt: 'too tall' },
+			{ prompt: 'no field' },
+			{ prompt: 'fine' },
+		];
 		const result = await runVideoNode(sim, fromBinary(), rows, {
 			...FILESYSTEM,
 			instanceUrl: n8n.url,
@@ -106,14 +133,18 @@ describe('image-to-video from a binary field', () => {
 			],
 		});
 		const errors = result.items.map((item) => item.json.error);
-		expect(errors[0]).toBe('Item 1: "imageBinaryPropertyName" photo: looks-like.png is a GIF file, not a JPG or PNG (allowed: JPG, PNG)');
+		expect(errors[0]).toBe(
+			'Item 1: "imageBinaryPropertyName" photo: looks-like.png is a GIF file, not a JPG or PNG (allowed: JPG, PNG)',
+		);
 		expect(errors[1]).toBe(
 			'Item 2: "imageBinaryPropertyName" photo: banner.png is a PNG of 250×50 pixels, aspect ratio 5:1 (allowed: between 1:4 and 4:1)',
 		);
 		expect(errors[2]).toBe(
 			'Item 3: "imageBinaryPropertyName" photo: strip.jpg is a JPG of 20×100 pixels, aspect ratio 1:5 (allowed: between 1:4 and 4:1)',
 		);
-		expect(errors[3]).toBe('Item 4: "imageBinaryPropertyName" photo: the item has no binary field "photo" (it has: other)');
+		expect(errors[3]).toBe(
+			'Item 4: "imageBinaryPropertyName" photo: the item has no binary field "photo" (it has: other)',
+		);
 		expect(errors[4]).toBeNull();
 		expect(result.items[4].json.status).toBe('succeeded');
 		// Only the good item reached FastRouter; the refused ones were never sent or signed for it.
@@ -138,7 +169,13 @@ describe('image-to-video from a binary field', () => {
 	it('a link the simulator cannot fetch, or that serves no image, is refused by FastRouter (400) with nothing created', async () => {
 		const made = await runVideoNode(
 			sim,
-			{ operation: 'createAndWait', model: 'google/veo3', prompt: 'a video, not an image', download: false, options: { pollInterval: 1 } },
+			{
+				operation: 'createAndWait',
+				model: 'google/veo3',
+				prompt: 'a video, not an image',
+				download: false,
+				options: { pollInterval: 1 },
+			},
 			[{}],
 			FILESYSTEM,
 		);
@@ -146,15 +183,24 @@ describe('image-to-video from a binary field', () => {
 		const createsBefore = sim.counters.creates;
 		const result = await runVideoNode(
 			sim,
-			{ operation: 'create', model: 'runway/runway-gen-4-turbo', imageUrl: '={{ $json.imageUrl }}', prompt: '={{ $json.prompt }}' },
+			{
+				operation: 'create',
+				model: 'runway/runway-gen-4-turbo',
+				imageUrl: '={{ $json.imageUrl }}',
+				prompt: '={{ $json.prompt }}',
+			},
 			[
 				{ prompt: 'dead link', imageUrl: `${n8n.url}rest/binary-data/signed?token=not-a-token` },
 				{ prompt: 'not an image', imageUrl: videoUrl },
 			],
 			{ ...FILESYSTEM, continueOnFail: true },
 		);
-		expect(result.items[0].json.error).toBe('Item 1: FastRouter refused the request (400): could not fetch image: HTTP 400');
-		expect(result.items[1].json.error).toBe('Item 2: FastRouter refused the request (400): image is not a JPG or PNG');
+		expect(result.items[0].json.error).toBe(
+			'Item 1: FastRouter refused the request (400): could not fetch image: HTTP 400',
+		);
+		expect(result.items[1].json.error).toBe(
+			'Item 2: FastRouter refused the request (400): image is not a JPG or PNG',
+		);
 		expect(sim.counters.creates).toBe(createsBefore);
 	});
 });

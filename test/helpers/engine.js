@@ -20,15 +20,28 @@ if (!process.env.N8N_USER_FOLDER) {
 // n8n-core's own copies of its DI container and logger: another devDependency may hoist a
 // different @n8n/di version to the top level, and a second container sees none of n8n-core's services.
 const coreDir = path.dirname(require.resolve('n8n-core/package.json'));
-const fromCore = (/** @type {string} */ name) => require(require.resolve(name, { paths: [coreDir] }));
+const fromCore = (/** @type {string} */ name) =>
+	require(require.resolve(name, { paths: [coreDir] }));
 const { Container } = fromCore('@n8n/di');
 const { Logger } = fromCore('@n8n/backend-common');
 const { WorkflowExecute, ExecutionLifecycleHooks, BinaryDataService } = require('n8n-core');
 const { SsrfProtectionConfig } = fromCore('@n8n/config');
 const { DnsResolver, OutboundHttp, SsrfProtectionService } = fromCore('@n8n/backend-network');
-const { Workflow, ICredentialsHelper, NodeHelpers, isExpression, createRunExecutionData } = require('n8n-workflow');
+const {
+	Workflow,
+	ICredentialsHelper,
+	NodeHelpers,
+	isExpression,
+	createRunExecutionData,
+} = require('n8n-workflow');
 
-const { SubExecutions, ExecuteWorkflowTrigger, patchParent, stringify, lastOutput } = require('./sub-executions');
+const {
+	SubExecutions,
+	ExecuteWorkflowTrigger,
+	patchParent,
+	stringify,
+	lastOutput,
+} = require('./sub-executions');
 
 const INPUT_NODE_TYPE = 'test.input';
 const EXECUTION_ID = 'test-execution';
@@ -66,7 +79,11 @@ class TestInput {
 					const binary = {};
 					for (const [field, file] of Object.entries(binaries[index] ?? {})) {
 						const { base64, fileName, mimeType } = /** @type {any} */ (file);
-						binary[field] = await this.helpers.prepareBinaryData(Buffer.from(base64, 'base64'), fileName, mimeType);
+						binary[field] = await this.helpers.prepareBinaryData(
+							Buffer.from(base64, 'base64'),
+							fileName,
+							mimeType,
+						);
 					}
 					return Object.keys(binary).length ? { json, binary } : { json };
 				}),
@@ -83,15 +100,28 @@ class TestInput {
 function inputAs(type, parameters = {}) {
 	const input = new TestInput();
 	// n8n keeps only the parameters a node type declares: the trigger's own are declared here.
-	const own = Object.keys(parameters).map((name) => ({ displayName: name, name, type: 'string', default: '' }));
-	input.description = { ...input.description, name: type, properties: [...input.description.properties, ...own] };
+	const own = Object.keys(parameters).map((name) => ({
+		displayName: name,
+		name,
+		type: 'string',
+		default: '',
+	}));
+	input.description = {
+		...input.description,
+		name: type,
+		properties: [...input.description.properties, ...own],
+	};
 	return input;
 }
 
 /** @param {Record<string, any>} nodeTypes type name → node class instance */
 function nodeTypeRegistry(nodeTypes) {
 	/** @type {Record<string, any>} */
-	const all = { [INPUT_NODE_TYPE]: new TestInput(), 'n8n-nodes-base.executeWorkflowTrigger': new ExecuteWorkflowTrigger(), ...nodeTypes };
+	const all = {
+		[INPUT_NODE_TYPE]: new TestInput(),
+		'n8n-nodes-base.executeWorkflowTrigger': new ExecuteWorkflowTrigger(),
+		...nodeTypes,
+	};
 	return {
 		getByName: (/** @type {string} */ type) => all[type],
 		getByNameAndVersion: (/** @type {string} */ type, /** @type {number} */ version) =>
@@ -143,8 +173,14 @@ class CredentialsHelper extends ICredentialsHelper {
 				const resolve = (/** @type {string} */ text) =>
 					isExpression(text)
 						? String(
-								workflow.expression.getSimpleParameterValue(node, text, 'internal', { $credentials: credentials }, undefined, '') ??
+								workflow.expression.getSimpleParameterValue(
+									node,
+									text,
+									'internal',
+									{ $credentials: credentials },
+									undefined,
 									'',
+								) ?? '',
 							)
 						: text;
 				requestOptions[where][resolve(key)] = resolve(value);
@@ -163,7 +199,13 @@ class CredentialsHelper extends ICredentialsHelper {
 
 	/** @param {any} _nodeCredentials @param {string} type */
 	async getCredentials(_nodeCredentials, type) {
-		return /** @type {any} */ ({ id: '1', name: type, type, data: '', getData: () => this.getDecryptedSync(type) });
+		return /** @type {any} */ ({
+			id: '1',
+			name: type,
+			type,
+			data: '',
+			getData: () => this.getDecryptedSync(type),
+		});
 	}
 
 	/** @param {any} _additionalData @param {any} _nodeCredentials @param {string} type */
@@ -175,7 +217,10 @@ class CredentialsHelper extends ICredentialsHelper {
 	/** @param {string} type */
 	getDecryptedSync(type) {
 		const defaults = Object.fromEntries(
-			(this.credentialTypes[type]?.properties ?? []).map((/** @type {any} */ p) => [p.name, p.default]),
+			(this.credentialTypes[type]?.properties ?? []).map((/** @type {any} */ p) => [
+				p.name,
+				p.default,
+			]),
 		);
 		return { ...defaults, ...(this.data[type] ?? {}) };
 	}
@@ -187,7 +232,8 @@ class CredentialsHelper extends ICredentialsHelper {
 
 /** @param {(line: string, meta?: unknown) => void} [onLog] */
 function installLogger(onLog) {
-	const log = (/** @type {string} */ message, /** @type {unknown} */ meta) => onLog?.(message, meta);
+	const log = (/** @type {string} */ message, /** @type {unknown} */ meta) =>
+		onLog?.(message, meta);
 	/** @type {any} */
 	const logger = { error: log, warn: log, info: log, debug: log };
 	logger.scoped = () => logger;
@@ -210,7 +256,12 @@ function installLogger(onLog) {
  */
 function useSsrfProtection(settings) {
 	const config = Container.get(SsrfProtectionConfig);
-	Object.assign(config, { allowedHostnames: [], allowedIpRanges: [], blockedHostnames: [], ...settings });
+	Object.assign(config, {
+		allowedHostnames: [],
+		allowedIpRanges: [],
+		blockedHostnames: [],
+		...settings,
+	});
 	const refuse = (/** @type {string} */ message) => {
 		throw new Error(message);
 	};
@@ -220,8 +271,12 @@ function useSsrfProtection(settings) {
 	const service = new SsrfProtectionService(config, Container.get(DnsResolver), logger);
 	/** @type {{ blocked: { phase: string, reason: string }[], allowed: { phase: string }[] }} */
 	const checks = { blocked: [], allowed: [] };
-	service.events.on('ssrf.blocked', (/** @type {{ phase: string, reason: string }} */ event) => checks.blocked.push(event));
-	service.events.on('ssrf.allowed', (/** @type {{ phase: string }} */ event) => checks.allowed.push(event));
+	service.events.on('ssrf.blocked', (/** @type {{ phase: string, reason: string }} */ event) =>
+		checks.blocked.push(event),
+	);
+	service.events.on('ssrf.allowed', (/** @type {{ phase: string }} */ event) =>
+		checks.allowed.push(event),
+	);
 	Container.set(SsrfProtectionService, service);
 	Container.set(OutboundHttp, new OutboundHttp(service, config, logger));
 	return checks;
@@ -236,7 +291,8 @@ let binaryModeReady = '';
  */
 async function useBinaryMode(mode) {
 	if (binaryModeReady === mode) return;
-	if (binaryModeReady) throw new Error(`binary data mode is already ${binaryModeReady} in this process`);
+	if (binaryModeReady)
+		throw new Error(`binary data mode is already ${binaryModeReady} in this process`);
 	if (mode === 'filesystem') {
 		process.env.N8N_DEFAULT_BINARY_DATA_MODE = 'filesystem';
 		await Container.get(BinaryDataService).init();
@@ -281,13 +337,25 @@ async function useBinaryMode(mode) {
  * @param {string} [options.executionId] the execution's id (`test-execution` unless another run must differ)
  */
 async function runNode(options) {
-	const { nodeType, items = [{}], onStart, onLog, binaryMode = 'default', mode = 'manual', durable } = options;
+	const {
+		nodeType,
+		items = [{}],
+		onStart,
+		onLog,
+		binaryMode = 'default',
+		mode = 'manual',
+		durable,
+	} = options;
 	await useBinaryMode(binaryMode);
 	installLogger(onLog);
 
 	const typeName = nodeType.description.name;
 	const triggerType = options.trigger?.type ?? INPUT_NODE_TYPE;
-	const nodeTypes = nodeTypeRegistry({ [typeName]: nodeType, [triggerType]: inputAs(triggerType, options.trigger?.parameters), ...(durable?.nodeTypes ?? {}) });
+	const nodeTypes = nodeTypeRegistry({
+		[typeName]: nodeType,
+		[triggerType]: inputAs(triggerType, options.trigger?.parameters),
+		...(durable?.nodeTypes ?? {}),
+	});
 	const workflowData = workflowDataFor(options, typeName, triggerType, items);
 	const workflow = workflowOf(workflowData, nodeTypes);
 
@@ -297,7 +365,8 @@ async function runNode(options) {
 				clock: durable.clock ?? { now: () => Date.now(), set: () => {} },
 				tickPhase: durable.tickPhase,
 				hooks: (executionId) => hooksFor(executionId).hooks,
-				additionalData: (executionId, hooks) => additionalDataFor(options, executionId, hooks, subExecutions),
+				additionalData: (executionId, hooks) =>
+					additionalDataFor(options, executionId, hooks, subExecutions),
 				onResume: (executionId) => durable.onResume?.(executionId, subExecutions),
 			})
 		: undefined;
@@ -305,9 +374,20 @@ async function runNode(options) {
 	const { hooks, finished } = hooksFor(executionId);
 	const initial = firstRunData(options, workflow);
 	// n8n stores an execution as it starts: a sub-execution can read what its caller asked of it.
-	subExecutions?.stored.set(executionId, { workflowData, data: stringify(initial ?? {}), status: 'running', ...(options.parentExecution ? { parentExecutionId: options.parentExecution.executionId } : {}) });
-	const execution = new WorkflowExecute(additionalDataFor(options, executionId, hooks, subExecutions), mode, initial);
-	const running = initial ? execution.processRunExecutionData(workflow) : execution.run({ workflow, startNode: workflow.getNode('Input') ?? undefined });
+	subExecutions?.stored.set(executionId, {
+		workflowData,
+		data: stringify(initial ?? {}),
+		status: 'running',
+		...(options.parentExecution ? { parentExecutionId: options.parentExecution.executionId } : {}),
+	});
+	const execution = new WorkflowExecute(
+		additionalDataFor(options, executionId, hooks, subExecutions),
+		mode,
+		initial,
+	);
+	const running = initial
+		? execution.processRunExecutionData(workflow)
+		: execution.run({ workflow, startNode: workflow.getNode('Input') ?? undefined });
 	onStart?.(() => running.cancel());
 	/** @type {any} */
 	let run;
@@ -315,18 +395,29 @@ async function runNode(options) {
 		run = await running;
 	} catch (error) {
 		// A cancelled run rejects; the engine still reports what it has through the hook.
-		run = await Promise.race([finished, new Promise((resolve) => setTimeout(() => resolve(undefined), 2000))]);
+		run = await Promise.race([
+			finished,
+			new Promise((resolve) => setTimeout(() => resolve(undefined), 2000)),
+		]);
 		if (!run) throw error;
 	}
-	if (subExecutions && run.status === 'waiting') run = await resumeParent(options, subExecutions, workflowData, nodeTypes, run, executionId);
+	if (subExecutions && run.status === 'waiting')
+		run = await resumeParent(options, subExecutions, workflowData, nodeTypes, run, executionId);
 	return { ...resultOf(run), ...(subExecutions ? { subExecutions } : {}) };
 }
 
 /** The saved workflow: the input node (or the trigger it stands for) feeding the node under test. */
-function workflowDataFor(/** @type {any} */ options, /** @type {string} */ typeName, /** @type {string} */ triggerType, /** @type {any[]} */ items) {
+function workflowDataFor(
+	/** @type {any} */ options,
+	/** @type {string} */ typeName,
+	/** @type {string} */ triggerType,
+	/** @type {any[]} */ items,
+) {
 	const { nodeType, parameters, binaries = [], settings = {}, continueOnFail = false } = options;
 	const onError = options.onError ?? (continueOnFail ? 'continueRegularOutput' : undefined);
-	const credentialNames = (nodeType.description.credentials ?? []).map((/** @type {any} */ c) => c.name);
+	const credentialNames = (nodeType.description.credentials ?? []).map(
+		(/** @type {any} */ c) => c.name,
+	);
 	const inputNode = {
 		id: 'input',
 		name: 'Input',
@@ -341,7 +432,11 @@ function workflowDataFor(/** @type {any} */ options, /** @type {string} */ typeN
 					Object.fromEntries(
 						Object.entries(fields).map(([field, file]) => [
 							field,
-							{ base64: file.data.toString('base64'), fileName: file.fileName, mimeType: file.mimeType },
+							{
+								base64: file.data.toString('base64'),
+								fileName: file.fileName,
+								mimeType: file.mimeType,
+							},
 						]),
 					),
 				),
@@ -352,10 +447,14 @@ function workflowDataFor(/** @type {any} */ options, /** @type {string} */ typeN
 		id: 'under-test',
 		name: NODE_NAME,
 		type: typeName,
-		typeVersion: Array.isArray(nodeType.description.version) ? nodeType.description.version.at(-1) : nodeType.description.version,
+		typeVersion: Array.isArray(nodeType.description.version)
+			? nodeType.description.version.at(-1)
+			: nodeType.description.version,
 		position: /** @type {[number, number]} */ ([200, 0]),
 		parameters,
-		credentials: Object.fromEntries(credentialNames.map((/** @type {string} */ name) => [name, { id: '1', name }])),
+		credentials: Object.fromEntries(
+			credentialNames.map((/** @type {string} */ name) => [name, { id: '1', name }]),
+		),
 		...(onError ? { onError } : {}),
 		...settings,
 	};
@@ -377,14 +476,22 @@ function workflowOf(workflowData, nodeTypes) {
 function firstRunData(/** @type {any} */ options, /** @type {any} */ workflow) {
 	if (!options.parentExecution) return undefined;
 	return createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node: workflow.getNode('Input'), data: { main: [[{ json: {} }]] }, source: null }] },
+		executionData: {
+			nodeExecutionStack: [
+				{ node: workflow.getNode('Input'), data: { main: [[{ json: {} }]] }, source: null },
+			],
+		},
 		parentExecution: options.parentExecution,
 	});
 }
 
 /** An execution's lifecycle hooks, and its end as the hooks report it. @param {string} executionId */
 function hooksFor(executionId) {
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, /** @type {any} */ ({ id: 'test-workflow', nodes: [], connections: {} }));
+	const hooks = new ExecutionLifecycleHooks(
+		'manual',
+		executionId,
+		/** @type {any} */ ({ id: 'test-workflow', nodes: [], connections: {} }),
+	);
 	/** @type {(run: any) => void} */
 	let onFinished = () => {};
 	const finished = new Promise((resolve) => (onFinished = resolve));
@@ -398,18 +505,25 @@ function hooksFor(executionId) {
  * @returns {any}
  */
 function additionalDataFor(options, executionId, hooks, subExecutions) {
-	const { credentialTypes = {}, credentials = {}, instanceUrl = 'http://localhost:5678/', getRunExecutionData = async () => undefined } = options;
+	const {
+		credentialTypes = {},
+		credentials = {},
+		instanceUrl = 'http://localhost:5678/',
+		getRunExecutionData = async () => undefined,
+	} = options;
 	const base = instanceUrl.replace(/\/?$/, '/');
 	return {
 		credentialsHelper: new CredentialsHelper(credentialTypes, credentials),
 		hooks,
 		executionId,
 		executeWorkflow: subExecutions
-			? async (/** @type {any[]} */ ...args) => await subExecutions.executeWorkflow(args[0], args[1], args[2])
+			? async (/** @type {any[]} */ ...args) =>
+					await subExecutions.executeWorkflow(args[0], args[1], args[2])
 			: async () => {
 					throw new Error('not available in tests');
 				},
-		getRunExecutionData: async (/** @type {string} */ id) => (await subExecutions?.read(id)) ?? (await getRunExecutionData(id)),
+		getRunExecutionData: async (/** @type {string} */ id) =>
+			(await subExecutions?.read(id)) ?? (await getRunExecutionData(id)),
 		getRuntimeCredential: async () => undefined,
 		currentNodeExecutionIndex: 0,
 		// n8n's CLI derives these from WEBHOOK_URL (its webhook base URL), the REST one included.
@@ -435,14 +549,18 @@ function additionalDataFor(options, executionId, hooks, subExecutions) {
  */
 async function resumeParent(options, subExecutions, workflowData, nodeTypes, run, executionId) {
 	subExecutions.store(executionId, workflowData, run);
-	const ended = (await subExecutions.settle()).find((entry) => entry.parentExecutionId === executionId);
+	const ended = (await subExecutions.settle()).find(
+		(entry) => entry.parentExecutionId === executionId,
+	);
 	const stored = subExecutions.stored.get(executionId);
 	if (!ended || !stored || stored.status !== 'waiting') return run;
 	const { hooks } = hooksFor(executionId);
 	const data = patchParent(stored.data, ended.run);
-	const resumed = await new WorkflowExecute(additionalDataFor(options, executionId, hooks, subExecutions), options.mode ?? 'manual', data).processRunExecutionData(
-		workflowOf(workflowData, nodeTypes),
-	);
+	const resumed = await new WorkflowExecute(
+		additionalDataFor(options, executionId, hooks, subExecutions),
+		options.mode ?? 'manual',
+		data,
+	).processRunExecutionData(workflowOf(workflowData, nodeTypes));
 	subExecutions.store(executionId, workflowData, resumed);
 	return resumed;
 }
@@ -467,13 +585,27 @@ async function resumeStored(options) {
 		nodeTypes,
 		clock: options.clock,
 		hooks: (executionId) => hooksFor(executionId).hooks,
-		additionalData: (executionId, hooks) => additionalDataFor(options, executionId, hooks, subExecutions),
+		additionalData: (executionId, hooks) =>
+			additionalDataFor(options, executionId, hooks, subExecutions),
 	});
 	const waitTill = new Date(options.stored.waitTill).getTime();
-	subExecutions.stored.set('stored-1', { workflowData: options.stored.workflowData, data: options.stored.data, status: 'waiting', waitTill: new Date(waitTill) });
-	subExecutions.parks.push({ executionId: 'stored-1', at: waitTill, resumeAt: waitTill, bytes: options.stored.data.length });
+	subExecutions.stored.set('stored-1', {
+		workflowData: options.stored.workflowData,
+		data: options.stored.data,
+		status: 'waiting',
+		waitTill: new Date(waitTill),
+	});
+	subExecutions.parks.push({
+		executionId: 'stored-1',
+		at: waitTill,
+		resumeAt: waitTill,
+		bytes: options.stored.data.length,
+	});
 	const [ended] = await subExecutions.settle();
-	return { run: ended?.run, output: lastOutput(ended?.run ?? { data: { resultData: { runData: {} } } })?.main?.[0] ?? [] };
+	return {
+		run: ended?.run,
+		output: lastOutput(ended?.run ?? { data: { resultData: { runData: {} } } })?.main?.[0] ?? [],
+	};
 }
 
 /** @param {any} run */
@@ -512,7 +644,13 @@ async function testCredential(credentialType, values) {
 			outputs: ['main'],
 			credentials: [{ name: credentialType.name, required: true }],
 			properties: [
-				{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: credentialType.test.request } },
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					default: '',
+					routing: { request: credentialType.test.request },
+				},
 			],
 		},
 	};
@@ -528,8 +666,11 @@ async function testCredential(credentialType, values) {
 	const json = result.items[0]?.json ?? {};
 	for (const rule of credentialType.test.rules ?? []) {
 		if (rule.type !== 'responseSuccessBody') continue;
-		const actual = rule.properties.key.split('.').reduce((/** @type {any} */ value, /** @type {string} */ key) => value?.[key], json);
-		if (actual === rule.properties.value) return { status: 'Error', message: rule.properties.message };
+		const actual = rule.properties.key
+			.split('.')
+			.reduce((/** @type {any} */ value, /** @type {string} */ key) => value?.[key], json);
+		if (actual === rule.properties.value)
+			return { status: 'Error', message: rule.properties.message };
 	}
 	return { status: 'OK', message: 'Connection successful!' };
 }

@@ -46,12 +46,18 @@ export function useHostileServer(): Hostile {
 
 export const CREATE = 'POST /api/v1/videos';
 export const POLL = 'POST /api/v1/getVideoResponse';
-export const CREATE_ONLY = { operation: 'create', model: 'google/veo3', prompt: '={{ $json.prompt }}' };
+export const CREATE_ONLY = {
+	operation: 'create',
+	model: 'google/veo3',
+	prompt: '={{ $json.prompt }}',
+};
 
 /** A create that answers a task id (per prompt), polls that finish with a video on origin b. */
 export function happyPath(hostile: Hostile, videoPath = '/v.mp4'): void {
 	hostile.on(CREATE, ({ body, res }, h) => h.json(res, 200, h.accepted(`task-${body?.prompt}`)));
-	hostile.on(POLL, ({ body, res }, h) => h.json(res, 200, h.finished(String(body?.taskId), `${h.origins.b}${videoPath}`)));
+	hostile.on(POLL, ({ body, res }, h) =>
+		h.json(res, 200, h.finished(String(body?.taskId), `${h.origins.b}${videoPath}`)),
+	);
 }
 
 /** Runs the node against the hostile server's first origin, with its key. */
@@ -61,7 +67,10 @@ export async function runAgainst(
 	items: IDataObject[] = [{}],
 	extra: Parameters<typeof runVideoNode>[3] = {},
 ): Promise<RunResult & { run?: unknown }> {
-	return await runVideoNode({ baseUrl: hostile.origins.a }, parameters, items, { apiKey: hostile.apiKey, ...extra });
+	return await runVideoNode({ baseUrl: hostile.origins.a }, parameters, items, {
+		apiKey: hostile.apiKey,
+		...extra,
+	});
 }
 
 /** Create and Wait with short limits, the model and prompt from each item. */
@@ -77,8 +86,17 @@ export function waitParameters(options: IDataObject = {}, extra: IDataObject = {
 
 /** Everything n8n keeps of a run, as one string: where a leaked key would show. */
 export function everythingStored(result: RunResult & { run?: unknown }): string {
-	return JSON.stringify([result.error, result.items, result.errorItems, (result as { run?: unknown }).run], (_key, value: unknown) =>
-		value instanceof Error ? { ...value, message: value.message, stack: value.stack, cause: String((value as { cause?: unknown }).cause) } : value,
+	return JSON.stringify(
+		[result.error, result.items, result.errorItems, (result as { run?: unknown }).run],
+		(_key, value: unknown) =>
+			value instanceof Error
+				? {
+						...value,
+						message: value.message,
+						stack: value.stack,
+						cause: String((value as { cause?: unknown }).cause),
+					}
+				: value,
 	);
 }
 
@@ -90,14 +108,24 @@ export function elapsedSince(start: number): number {
 export const NEWER_POLL = 'GET /api/v1/videos/fr_01';
 
 export function newerTask(hostile: Hostile): void {
-	hostile.on(CREATE, ({ res }, h) => h.json(res, 200, { code: 'success', message: 'Video generation started', data: { taskId: 'fr_01', status: 'processing' } }));
+	hostile.on(CREATE, ({ res }, h) =>
+		h.json(res, 200, {
+			code: 'success',
+			message: 'Video generation started',
+			data: { taskId: 'fr_01', status: 'processing' },
+		}),
+	);
 }
 
 /** The newer generation's finished poll of fr_01: the provider's link and FastRouter's hosted copy. */
 export function newerFinished(providerUrl: string, hostedUrl: string): IDataObject {
 	return {
 		code: 'SUCCESS',
-		data: { taskId: 'fr_01', status: 'succeed', generations: [{ id: 'g1', status: 'succeed', url: providerUrl, mediaType: 'video' }] },
+		data: {
+			taskId: 'fr_01',
+			status: 'succeed',
+			generations: [{ id: 'g1', status: 'succeed', url: providerUrl, mediaType: 'video' }],
+		},
 		fastrouter_assets: { status: 'ready', urls: [hostedUrl] },
 	};
 }

@@ -38,7 +38,10 @@ function png(width, height) {
 	header.writeUInt32BE(height, 4);
 	header[8] = 8; // bit depth
 	header[9] = 2; // truecolour
-	const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [230, 120, 40]).flat())]);
+	const row = Buffer.concat([
+		Buffer.from([0]),
+		Buffer.from(Array.from({ length: width }, () => [230, 120, 40]).flat()),
+	]);
 	const raw = Buffer.concat(Array.from({ length: height }, () => row));
 	return Buffer.concat([
 		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -64,11 +67,19 @@ function jpeg(width, height) {
 	const bits = '00'.repeat(blocks);
 	const padded = bits + '1'.repeat((8 - (bits.length % 8)) % 8);
 	const scan = Buffer.from(padded.match(/.{8}/g)?.map((byte) => parseInt(byte, 2)) ?? []);
-	const oneCodeTable = (/** @type {number} */ classAndId) => [classAndId, 1, ...Array(15).fill(0), 0];
+	const oneCodeTable = (/** @type {number} */ classAndId) => [
+		classAndId,
+		1,
+		...Array(15).fill(0),
+		0,
+	];
 	return Buffer.concat([
 		Buffer.from([0xff, 0xd8]),
 		segment(0xe0, [...Buffer.from('JFIF\0', 'latin1'), 1, 1, 0, 0, 1, 0, 1, 0, 0]),
-		segment(0xe1, Buffer.concat([Buffer.from('n8n-nodes-fastrouter test\0', 'latin1'), Buffer.alloc(2000)])),
+		segment(
+			0xe1,
+			Buffer.concat([Buffer.from('n8n-nodes-fastrouter test\0', 'latin1'), Buffer.alloc(2000)]),
+		),
 		segment(0xdb, [0, ...Array(64).fill(1)]),
 		segment(0xc0, [8, ...u16(height), ...u16(width), 1, 1, 0x11, 0]),
 		segment(0xc4, [...oneCodeTable(0x00), ...oneCodeTable(0x10)]),
@@ -79,6 +90,9 @@ function jpeg(width, height) {
 }
 
 /** The start of a GIF: a format FastRouter does not take. */
-const GIF = Buffer.from('GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;', 'latin1');
+const GIF = Buffer.from(
+	'GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;',
+	'latin1',
+);
 
 module.exports = { png, jpeg, GIF };

@@ -33,7 +33,14 @@ export interface RunResult {
 	errorItems: INodeExecutionData[];
 	error?: { message: string; description?: string; context?: IDataObject; httpCode?: string };
 	/** The whole run as n8n's engine hands it to its hooks (what n8n saves with the execution). */
-	run?: { data: { resultData: { error?: { message: string; description?: string } & IDataObject; runData: IDataObject } } };
+	run?: {
+		data: {
+			resultData: {
+				error?: { message: string; description?: string } & IDataObject;
+				runData: IDataObject;
+			};
+		};
+	};
 }
 
 export interface SimLike {
@@ -47,7 +54,19 @@ export async function runVideoNode(
 	sim: SimLike,
 	parameters: IDataObject,
 	items: IDataObject[] = [{}],
-	extra: { continueOnFail?: boolean; onError?: 'continueRegularOutput' | 'continueErrorOutput'; apiKey?: string; onStart?: (cancel: () => void) => void; onLog?: (line: string) => void; binaryMode?: 'default' | 'filesystem'; binaries?: Array<Record<string, { data: Buffer; fileName: string; mimeType: string }>>; instanceUrl?: string; baseUrl?: string; settings?: { retryOnFail?: boolean; maxTries?: number; waitBetweenTries?: number }; executionId?: string } = {},
+	extra: {
+		continueOnFail?: boolean;
+		onError?: 'continueRegularOutput' | 'continueErrorOutput';
+		apiKey?: string;
+		onStart?: (cancel: () => void) => void;
+		onLog?: (line: string) => void;
+		binaryMode?: 'default' | 'filesystem';
+		binaries?: Array<Record<string, { data: Buffer; fileName: string; mimeType: string }>>;
+		instanceUrl?: string;
+		baseUrl?: string;
+		settings?: { retryOnFail?: boolean; maxTries?: number; waitBetweenTries?: number };
+		executionId?: string;
+	} = {},
 ): Promise<RunResult> {
 	const { apiKey = SIM_KEY, baseUrl = sim.baseUrl, ...rest } = extra;
 	return await engine.runNode({
@@ -65,7 +84,10 @@ export async function runVideoNode(
  * A user pressing Stop `ms` after the run starts: pass `onStart` to the run; `at()` is when the
  * cancel came (0 while it has not).
  */
-export function cancelAfter(ms: number): { onStart: (cancel: () => void) => void; at: () => number } {
+export function cancelAfter(ms: number): {
+	onStart: (cancel: () => void) => void;
+	at: () => number;
+} {
 	let cancelledAt = 0;
 	return {
 		onStart: (cancel) => {
@@ -80,7 +102,9 @@ export function cancelAfter(ms: number): { onStart: (cancel: () => void) => void
 }
 
 /** Every video field read from the item (`={{ $json.prompt }}`, …): one sheet row per item. */
-export const FIELDS_FROM_ITEM: IDataObject = Object.fromEntries(VIDEO_FIELDS.map((field) => [field, `={{ $json.${field} }}`]));
+export const FIELDS_FROM_ITEM: IDataObject = Object.fromEntries(
+	VIDEO_FIELDS.map((field) => [field, `={{ $json.${field} }}`]),
+);
 
 export async function testCredential(values: IDataObject) {
 	return await engine.testCredential(new FastRouterApi(), values);

@@ -17,9 +17,17 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Every `.ts` file of the node and the credentials. */
-export const SOURCE_FILES = [...sourceFiles(path.join(ROOT, 'nodes')), ...sourceFiles(path.join(ROOT, 'credentials'))];
+export const SOURCE_FILES = [
+	...sourceFiles(path.join(ROOT, 'nodes')),
+	...sourceFiles(path.join(ROOT, 'credentials')),
+];
 
 /** Each of them parsed (with parent links, so a node knows its file and line). */
 export function parseSources(): Map<string, ts.SourceFile> {
-	return new Map(SOURCE_FILES.map((file) => [file, ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true)]));
+	return new Map(
+		SOURCE_FILES.map((file) => [
+			file,
+			ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true),
+		]),
+	);
 }

@@ -14,7 +14,9 @@ const { WorkflowExecute } = require('n8n-core');
 const { Workflow, createRunExecutionData, WAIT_FOR_SUB_EXECUTION } = require('n8n-workflow');
 
 // flatted: n8n-workflow's own dependency, the format n8n stores execution data in.
-const { stringify, parse } = require(require.resolve('flatted', { paths: [require.resolve('n8n-workflow')] }));
+const { stringify, parse } = require(
+	require.resolve('flatted', { paths: [require.resolve('n8n-workflow')] }),
+);
 
 /** n8n's wait tracker looks for due waits every 60 s and takes those due within 70 s. */
 const TRACKER_TICK_MS = 60_000;
@@ -101,12 +103,26 @@ class SubExecutions {
 	store(executionId, workflowData, run) {
 		const data = stringify(run.data);
 		const previous = this.stored.get(executionId);
-		this.stored.set(executionId, { workflowData, data, status: run.status, waitTill: run.waitTill, parentExecutionId: previous?.parentExecutionId ?? run.data.parentExecution?.executionId });
+		this.stored.set(executionId, {
+			workflowData,
+			data,
+			status: run.status,
+			waitTill: run.waitTill,
+			parentExecutionId: previous?.parentExecutionId ?? run.data.parentExecution?.executionId,
+		});
 		if (run.status === 'waiting') {
 			const at = this.options.clock.now();
 			const waitTill = new Date(run.waitTill).getTime();
-			const resumeAt = waitTill === WAIT_FOR_SUB_EXECUTION.getTime() ? Infinity : trackerResumesAt(at, waitTill, this.options.tickPhase ?? 0);
-			this.parks.push({ executionId, at, resumeAt, bytes: data.length + JSON.stringify(workflowData).length });
+			const resumeAt =
+				waitTill === WAIT_FOR_SUB_EXECUTION.getTime()
+					? Infinity
+					: trackerResumesAt(at, waitTill, this.options.tickPhase ?? 0);
+			this.parks.push({
+				executionId,
+				at,
+				resumeAt,
+				bytes: data.length + JSON.stringify(workflowData).length,
+			});
 		}
 	}
 
@@ -133,8 +149,15 @@ class SubExecutions {
 		if (!running || !entry) throw new Error('no sub-execution is running');
 		running.kill();
 		/** @type {any} */
-		const error = { message: 'This execution failed to be processed too many times and will no longer retry.', name: 'MaxStalledCountError' };
-		this.stored.set(running.executionId, { ...entry, status: 'error', data: stringify(createRunExecutionData({ resultData: { error, runData: {} } })) });
+		const error = {
+			message: 'This execution failed to be processed too many times and will no longer retry.',
+			name: 'MaxStalledCountError',
+		};
+		this.stored.set(running.executionId, {
+			...entry,
+			status: 'error',
+			data: stringify(createRunExecutionData({ resultData: { error, runData: {} } })),
+		});
 	}
 
 	/**
@@ -159,7 +182,10 @@ class SubExecutions {
 		const entry = this.stored.get(executionId);
 		if (!entry) throw new Error(`no sub-execution ${executionId}`);
 		const data = parse(entry.data);
-		data.resultData.error = { message: 'The execution was cancelled manually', name: 'ManualExecutionCancelledError' };
+		data.resultData.error = {
+			message: 'The execution was cancelled manually',
+			name: 'ManualExecutionCancelledError',
+		};
 		this.stored.set(executionId, { ...entry, status: 'canceled', data: stringify(data) });
 	}
 
@@ -173,12 +199,21 @@ class SubExecutions {
 		this.created.add(executionId);
 		const workflowData = { id: options.parentWorkflowId, ...workflowInfo.code };
 		const workflow = this.workflowOf(workflowData);
-		const start = workflowData.nodes.find((/** @type {any} */ node) => node.type === 'n8n-nodes-base.executeWorkflowTrigger');
+		const start = workflowData.nodes.find(
+			(/** @type {any} */ node) => node.type === 'n8n-nodes-base.executeWorkflowTrigger',
+		);
 		const runData = createRunExecutionData({
-			executionData: { nodeExecutionStack: [{ node: start, data: { main: [options.inputData] }, source: null }] },
+			executionData: {
+				nodeExecutionStack: [{ node: start, data: { main: [options.inputData] }, source: null }],
+			},
 			parentExecution: options.parentExecution,
 		});
-		this.stored.set(executionId, { workflowData, data: stringify(runData), status: 'new', parentExecutionId: options.parentExecution?.executionId });
+		this.stored.set(executionId, {
+			workflowData,
+			data: stringify(runData),
+			status: 'new',
+			parentExecutionId: options.parentExecution?.executionId,
+		});
 		const run = await this.process(executionId, workflow, runData);
 		if (!run) throw new Error(`n8n stopped while sub-execution ${executionId} was starting`);
 		this.store(executionId, workflowData, run);
@@ -209,15 +244,22 @@ class SubExecutions {
 		const hooks = this.options.hooks(executionId);
 		let killed = false;
 		if (workflow.settings?.saveExecutionProgress) {
-			hooks.addHandler('nodeExecuteAfter', (/** @type {string} */ nodeName, /** @type {any} */ _task, /** @type {any} */ data) => {
-				const entry = this.stored.get(executionId);
-				if (killed || !entry) return;
-				data.resultData.lastNodeExecuted = nodeName;
-				this.stored.set(executionId, { ...entry, data: stringify(data), status: 'running' });
-			});
+			hooks.addHandler(
+				'nodeExecuteAfter',
+				(/** @type {string} */ nodeName, /** @type {any} */ _task, /** @type {any} */ data) => {
+					const entry = this.stored.get(executionId);
+					if (killed || !entry) return;
+					data.resultData.lastNodeExecuted = nodeName;
+					this.stored.set(executionId, { ...entry, data: stringify(data), status: 'running' });
+				},
+			);
 		}
 		const additionalData = this.options.additionalData(executionId, hooks);
-		const running = new WorkflowExecute(additionalData, 'integrated', runData).processRunExecutionData(workflow);
+		const running = new WorkflowExecute(
+			additionalData,
+			'integrated',
+			runData,
+		).processRunExecutionData(workflow);
 		/** @type {Promise<undefined>} */
 		const stop = new Promise((resolve) => {
 			this.running.push({
@@ -236,7 +278,8 @@ class SubExecutions {
 			this.running = this.running.filter((entry) => entry.executionId !== executionId);
 			if (killed) {
 				const entry = this.stored.get(executionId);
-				if (entry && entry.status !== 'error') this.stored.set(executionId, { ...entry, status: 'crashed' });
+				if (entry && entry.status !== 'error')
+					this.stored.set(executionId, { ...entry, status: 'crashed' });
 			}
 		}
 	}
@@ -256,11 +299,21 @@ class SubExecutions {
 			this.finished.push({ executionId, parentExecutionId: parentId, run: result });
 			return;
 		}
-		if (!parent || parent.status !== 'waiting' || !(lastOutput(result) || result.data.resultData?.error)) return;
+		if (
+			!parent ||
+			parent.status !== 'waiting' ||
+			!(lastOutput(result) || result.data.resultData?.error)
+		)
+			return;
 		// n8n 2.41 patches a parent only with a child it waits on ("Parent not patched" otherwise).
-		const waitingOn = parse(parent.data).executionData?.nodeExecutionStack?.[0]?.metadata?.waitingChildExecutionIds;
+		const waitingOn = parse(parent.data).executionData?.nodeExecutionStack?.[0]?.metadata
+			?.waitingChildExecutionIds;
 		if (waitingOn?.length && !waitingOn.includes(executionId)) return;
-		const resumed = await this.process(parentId, this.workflowOf(parent.workflowData), patchParent(parent.data, result));
+		const resumed = await this.process(
+			parentId,
+			this.workflowOf(parent.workflowData),
+			patchParent(parent.data, result),
+		);
 		if (resumed) this.store(parentId, parent.workflowData, resumed);
 		if (resumed?.status !== 'waiting') await this.ended(parentId, resumed);
 	}
@@ -271,10 +324,15 @@ class SubExecutions {
 	 */
 	async settle() {
 		for (;;) {
-			const next = [...this.stored].filter(([, entry]) => entry.status === 'waiting' && new Date(entry.waitTill ?? 0).getTime() !== WAIT_FOR_SUB_EXECUTION.getTime());
+			const next = [...this.stored].filter(
+				([, entry]) =>
+					entry.status === 'waiting' &&
+					new Date(entry.waitTill ?? 0).getTime() !== WAIT_FOR_SUB_EXECUTION.getTime(),
+			);
 			if (next.length === 0) return this.finished.splice(0);
 			// The wait tracker resumes the one due first.
-			const resumeAt = (/** @type {string} */ id) => [...this.parks].reverse().find((candidate) => candidate.executionId === id)?.resumeAt ?? 0;
+			const resumeAt = (/** @type {string} */ id) =>
+				[...this.parks].reverse().find((candidate) => candidate.executionId === id)?.resumeAt ?? 0;
 			const [executionId, entry] = next.sort(([a], [b]) => resumeAt(a) - resumeAt(b))[0];
 			this.options.clock.set(Math.max(this.options.clock.now(), resumeAt(executionId)));
 			this.options.onResume?.(executionId);
@@ -283,7 +341,11 @@ class SubExecutions {
 				await this.ended(executionId, undefined);
 				continue;
 			}
-			const run = await this.process(executionId, this.workflowOf(entry.workflowData), parse(entry.data));
+			const run = await this.process(
+				executionId,
+				this.workflowOf(entry.workflowData),
+				parse(entry.data),
+			);
 			if (run) this.store(executionId, entry.workflowData, run);
 			if (run?.status !== 'waiting') await this.ended(executionId, run);
 		}
@@ -311,4 +373,12 @@ function patchParent(storedParent, childRun) {
 	return data;
 }
 
-module.exports = { SubExecutions, ExecuteWorkflowTrigger, patchParent, lastOutput, trackerResumesAt, stringify, parse };
+module.exports = {
+	SubExecutions,
+	ExecuteWorkflowTrigger,
+	patchParent,
+	lastOutput,
+	trackerResumesAt,
+	stringify,
+	parse,
+};

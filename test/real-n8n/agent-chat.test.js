@@ -84,7 +84,9 @@ function toolAnswer(output) {
 
 /** The function definitions the agent offered the model, by name. @param {any} request */
 function toolsOffered(request) {
-	return Object.fromEntries(request.tools.map((/** @type {any} */ tool) => [tool.function.name, tool.function]));
+	return Object.fromEntries(
+		request.tools.map((/** @type {any} */ tool) => [tool.function.name, tool.function]),
+	);
 }
 
 before(async () => {
@@ -97,7 +99,11 @@ before(async () => {
 		{ ...CREDENTIAL, type: 'fastRouterApi', data: { apiKey: SIM_KEY, baseUrl: sim.baseUrl } },
 		{ ...OPEN_AI, type: 'openAiApi', data: { apiKey: 'stand-in', url: llm.url } },
 	]);
-	const workflow = workflows.forCheck(workflows.loadExample('ai-agent-video-tool.json'), 'exampleAgent0001', CREDENTIAL);
+	const workflow = workflows.forCheck(
+		workflows.loadExample('ai-agent-video-tool.json'),
+		'exampleAgent0001',
+		CREDENTIAL,
+	);
 	workflows.nodeNamed(workflow, 'OpenAI Chat Model').credentials.openAiApi = OPEN_AI;
 	// The example's chat is for the editor's chat panel; a published chat answers outside the
 	// editor only when made public, as this check calls it.
@@ -121,18 +127,31 @@ describe('the AI-agent example in a chat (n8n start): start now, link later', ()
 	it('a render longer than the chat waits: the first message is answered in seconds with the task, a later one gets the video; one create', async () => {
 		sim.reset();
 		const sessionId = 'chat-kite';
-		const asked = { model: 'google/veo3-fast', prompt: 'A kite over a beach at sunset', length: 8, resolution: '1080p' };
+		const asked = {
+			model: 'google/veo3-fast',
+			prompt: 'A kite over a beach at sunset',
+			length: 8,
+			resolution: '1080p',
+		};
 
 		// 1. "Make me a video": the agent starts it and answers at once.
 		const firstRequest = llm.requests.length;
-		const first = await say(sessionId, `Make me a video of a kite. CALL ${START_TOOL}: ${JSON.stringify(asked)}`);
+		const first = await say(
+			sessionId,
+			`Make me a video of a kite. CALL ${START_TOOL}: ${JSON.stringify(asked)}`,
+		);
 		console.log(`[agent-chat] first reply after ${first.ms} ms`);
 		assert.ok(first.ms < PROMPT_REPLY_MS, `the first reply took ${first.ms} ms`);
 		const tasks = [...sim.tasks.values()];
 		assert.equal(tasks.length, 1);
 		const [task] = tasks;
 		assert.deepEqual(
-			{ model: task.model, prompt: task.prompt, length: task.body.length, resolution: task.body.resolution },
+			{
+				model: task.model,
+				prompt: task.prompt,
+				length: task.body.length,
+				resolution: task.body.resolution,
+			},
 			asked,
 		);
 		const started = toolAnswer(first.output);
@@ -140,7 +159,10 @@ describe('the AI-agent example in a chat (n8n start): start now, link later', ()
 		assert.equal(started.model, 'google/veo3-fast');
 		assert.match(started.status, /^(queued|processing)$/);
 		assert.equal(started.videoUrl, null);
-		assert.ok(Date.now() < task.createdAt + RENDER_MS, 'answered while the video was still rendering');
+		assert.ok(
+			Date.now() < task.createdAt + RENDER_MS,
+			'answered while the video was still rendering',
+		);
 
 		// What the agent was told about each tool: the texts of their operations, the catalog with Create.
 		const offered = toolsOffered(llm.requests[firstRequest]);
@@ -149,16 +171,38 @@ describe('the AI-agent example in a chat (n8n start): start now, link later', ()
 		assert.equal(offered[START_TOOL].description, agentToolDescription('create'));
 		assert.equal(offered[STATUS_TOOL].description, agentToolDescription('getStatus'));
 		assert.match(offered[START_TOOL].description, /Returns at once, before the video exists/);
-		assert.match(offered[STATUS_TOOL].description, /videoUrl \(link to the finished MP4 when succeeded\)/);
+		assert.match(
+			offered[STATUS_TOOL].description,
+			/videoUrl \(link to the finished MP4 when succeeded\)/,
+		);
 		for (const { id } of built('catalog').MODELS) {
-			assert.ok(offered[START_TOOL].description.includes(`- ${id} (`), `the agent is told about ${id}`);
+			assert.ok(
+				offered[START_TOOL].description.includes(`- ${id} (`),
+				`the agent is told about ${id}`,
+			);
 		}
 		const panelLine = new (built('FastRouterVideo.node').FastRouterVideo)().description.description;
-		assert.ok(!offered[START_TOOL].description.includes(panelLine), 'the panel line is not what the agent reads');
-		assert.deepEqual(Object.keys(offered[START_TOOL].parameters.properties).sort(), ['length', 'model', 'prompt', 'resolution']);
-		assert.deepEqual([...offered[START_TOOL].parameters.required].sort(), ['length', 'model', 'prompt', 'resolution']);
+		assert.ok(
+			!offered[START_TOOL].description.includes(panelLine),
+			'the panel line is not what the agent reads',
+		);
+		assert.deepEqual(Object.keys(offered[START_TOOL].parameters.properties).sort(), [
+			'length',
+			'model',
+			'prompt',
+			'resolution',
+		]);
+		assert.deepEqual([...offered[START_TOOL].parameters.required].sort(), [
+			'length',
+			'model',
+			'prompt',
+			'resolution',
+		]);
 		assert.equal(offered[START_TOOL].parameters.properties.length.type, 'number');
-		assert.deepEqual(Object.keys(offered[STATUS_TOOL].parameters.properties).sort(), ['model', 'taskId']);
+		assert.deepEqual(Object.keys(offered[STATUS_TOOL].parameters.properties).sort(), [
+			'model',
+			'taskId',
+		]);
 
 		// 2. "Is it ready?" at once: one look, not yet.
 		const secondRequest = llm.requests.length;
@@ -171,9 +215,17 @@ describe('the AI-agent example in a chat (n8n start): start now, link later', ()
 		assert.equal(notYet.videoUrl, null);
 		// The task came back from the chat's memory: the earlier turn is in what the model received.
 		/** @type {string[]} */
-		const remembered = llm.requests[secondRequest].messages.map((/** @type {any} */ message) => JSON.stringify(message.content));
-		assert.ok(remembered.some((text) => text.includes('Make me a video of a kite')), 'the first message is in the memory');
-		assert.ok(remembered.some((text) => text.includes(task.taskId)), 'the task id is in the memory');
+		const remembered = llm.requests[secondRequest].messages.map((/** @type {any} */ message) =>
+			JSON.stringify(message.content),
+		);
+		assert.ok(
+			remembered.some((text) => text.includes('Make me a video of a kite')),
+			'the first message is in the memory',
+		);
+		assert.ok(
+			remembered.some((text) => text.includes(task.taskId)),
+			'the task id is in the memory',
+		);
 
 		// 3. After the render: the link.
 		await sleep(Math.max(0, task.createdAt + RENDER_MS + 1_000 - Date.now()));
@@ -182,7 +234,10 @@ describe('the AI-agent example in a chat (n8n start): start now, link later', ()
 		const done = toolAnswer(later.output);
 		assert.equal(done.taskId, task.taskId);
 		assert.equal(done.status, 'succeeded');
-		assert.ok(done.videoUrl.startsWith(sim.videoBaseUrl) && done.videoUrl.includes(task.taskId), done.videoUrl);
+		assert.ok(
+			done.videoUrl.startsWith(sim.videoBaseUrl) && done.videoUrl.includes(task.taskId),
+			done.videoUrl,
+		);
 
 		// One video made; each "is it ready?" was one look, with the model the older poll route needs.
 		assert.equal(sim.counters.createRequests, 1);
@@ -193,9 +248,20 @@ describe('the AI-agent example in a chat (n8n start): start now, link later', ()
 
 	it('a value the model does not take goes back to the agent, before any create', async () => {
 		sim.reset();
-		const bad = { model: 'google/veo3-fast', prompt: 'A kite over a lake', length: 5, resolution: '' };
-		const { output } = await say('chat-bad-length', `Make this. CALL ${START_TOOL}: ${JSON.stringify(bad)}`);
-		assert.match(output, /TOOL SAID: .*Item 1: \\"length\\" 5 is not available for google\/veo3-fast .*8 is the only value/);
+		const bad = {
+			model: 'google/veo3-fast',
+			prompt: 'A kite over a lake',
+			length: 5,
+			resolution: '',
+		};
+		const { output } = await say(
+			'chat-bad-length',
+			`Make this. CALL ${START_TOOL}: ${JSON.stringify(bad)}`,
+		);
+		assert.match(
+			output,
+			/TOOL SAID: .*Item 1: \\"length\\" 5 is not available for google\/veo3-fast .*8 is the only value/,
+		);
 		assert.equal(sim.counters.createRequests, 0);
 	});
 });

@@ -63,7 +63,11 @@ class Lab {
 		this.label = label;
 		this.n8n = new N8nInstance(install, tarball, `durable-${label}`);
 		// As at n8n Cloud: a workflow whose last 3 executions crashed is deactivated at start-up.
-		Object.assign(this.n8n.env, { N8N_LOG_LEVEL: 'debug', N8N_WORKFLOW_AUTODEACTIVATION_ENABLED: 'true', ...env });
+		Object.assign(this.n8n.env, {
+			N8N_LOG_LEVEL: 'debug',
+			N8N_WORKFLOW_AUTODEACTIVATION_ENABLED: 'true',
+			...env,
+		});
 		this.t0 = Date.now();
 		/** @type {Array<{ query: Record<string, string>, bytes: number, ftyp: string, contentType: string, at: number }>} */
 		this.uploads = [];
@@ -75,12 +79,18 @@ class Lab {
 
 	/** @param {string} message */
 	say(message) {
-		console.log(`[durable ${this.label} +${Math.round((Date.now() - this.t0) / 1000)}s] ${message}`);
+		console.log(
+			`[durable ${this.label} +${Math.round((Date.now() - this.t0) / 1000)}s] ${message}`,
+		);
 	}
 
 	/** The simulator, a sink for uploads, `n8n start` (and a worker), the credential. */
 	async setUp({ worker = false } = {}) {
-		this.sim = await startSimulator({ apiKey: SIM_KEY, durationMs: 30_000, videoBytes: VIDEO_BYTES });
+		this.sim = await startSimulator({
+			apiKey: SIM_KEY,
+			durationMs: 30_000,
+			videoBytes: VIDEO_BYTES,
+		});
 		this.sink = http.createServer((req, res) => {
 			const parts = /** @type {Buffer[]} */ ([]);
 			req.on('data', (chunk) => parts.push(chunk));
@@ -113,7 +123,9 @@ class Lab {
 	async tearDown() {
 		await this.n8n.stop();
 		await this.sim?.close();
-		await new Promise((resolve) => (this.sink ? this.sink.close(() => resolve(undefined)) : resolve(undefined)));
+		await new Promise((resolve) =>
+			this.sink ? this.sink.close(() => resolve(undefined)) : resolve(undefined),
+		);
 		this.n8n.cleanUp();
 	}
 
@@ -124,19 +136,56 @@ class Lab {
 	 * @param {WorkflowSpec} spec
 	 */
 	async addWorkflow(spec) {
-		const { key, waitMode, responseMode = 'onReceived', options = {}, nodeSettings = {}, settings = {}, after = 'check' } = spec;
+		const {
+			key,
+			waitMode,
+			responseMode = 'onReceived',
+			options = {},
+			nodeSettings = {},
+			settings = {},
+			after = 'check',
+		} = spec;
 		const path = `durable-${key.toLowerCase()}`;
 		/** @type {any[]} */
 		const nodes = [
-			{ id: crypto.randomUUID(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: crypto.randomUUID(), parameters: { httpMethod: 'POST', path, responseMode, ...(responseMode === 'lastNode' ? { responseData: 'firstEntryBinary' } : {}), options: {} } },
-			{ id: crypto.randomUUID(), name: 'Rows', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: 'return $input.first().json.body.prompts.map((prompt) => ({ json: { prompt } }));' } },
+			{
+				id: crypto.randomUUID(),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: crypto.randomUUID(),
+				parameters: {
+					httpMethod: 'POST',
+					path,
+					responseMode,
+					...(responseMode === 'lastNode' ? { responseData: 'firstEntryBinary' } : {}),
+					options: {},
+				},
+			},
+			{
+				id: crypto.randomUUID(),
+				name: 'Rows',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, 0],
+				parameters: {
+					jsCode:
+						'return $input.first().json.body.prompts.map((prompt) => ({ json: { prompt } }));',
+				},
+			},
 			{
 				id: crypto.randomUUID(),
 				name: NODE_NAME,
 				type: `${this.n8n.package.manifest.name}.fastRouterVideo`,
 				typeVersion: 1,
 				position: [440, 0],
-				parameters: { operation: 'createAndWait', model: 'google/veo3', prompt: '={{ $json.prompt }}', options: { ...(waitMode ? { waitMode } : {}), maxWait: 900, ...options } },
+				parameters: {
+					operation: 'createAndWait',
+					model: 'google/veo3',
+					prompt: '={{ $json.prompt }}',
+					options: { ...(waitMode ? { waitMode } : {}), maxWait: 900, ...options },
+				},
 				credentials: { fastRouterApi: this.credential },
 				...nodeSettings,
 			},
@@ -149,11 +198,25 @@ class Lab {
 		/** @type {any[][]} */
 		const outputs = [[]];
 		if (after !== 'none') {
-			nodes.push({ id: crypto.randomUUID(), name: 'Check', type: 'n8n-nodes-base.code', typeVersion: 2, position: [660, 0], parameters: { jsCode: READ_MP4 } });
+			nodes.push({
+				id: crypto.randomUUID(),
+				name: 'Check',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [660, 0],
+				parameters: { jsCode: READ_MP4 },
+			});
 			outputs[0].push({ node: 'Check', type: 'main', index: 0 });
 		}
 		if (after === 'check') {
-			nodes.push({ id: crypto.randomUUID(), name: 'After', type: 'n8n-nodes-base.code', typeVersion: 2, position: [880, 0], parameters: { jsCode: READ_MP4 } });
+			nodes.push({
+				id: crypto.randomUUID(),
+				name: 'After',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [880, 0],
+				parameters: { jsCode: READ_MP4 },
+			});
 			connections.Check = { main: [[{ node: 'After', type: 'main', index: 0 }]] };
 		}
 		if (after === 'upload') {
@@ -167,7 +230,12 @@ class Lab {
 					method: 'POST',
 					url: this.sinkUrl,
 					sendQuery: true,
-					queryParameters: { parameters: [{ name: 'taskId', value: '={{ $json.taskId }}' }, { name: 'bytesSeenByCheck', value: '={{ $json.bytes }}' }] },
+					queryParameters: {
+						parameters: [
+							{ name: 'taskId', value: '={{ $json.taskId }}' },
+							{ name: 'bytesSeenByCheck', value: '={{ $json.bytes }}' },
+						],
+					},
 					sendBody: true,
 					contentType: 'binaryData',
 					inputDataFieldName: 'data',
@@ -177,7 +245,14 @@ class Lab {
 			connections.Check = { main: [[{ node: 'Upload', type: 'main', index: 0 }]] };
 		}
 		if (nodeSettings.onError === 'continueErrorOutput') {
-			nodes.push({ id: crypto.randomUUID(), name: 'Failed', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [660, 200], parameters: {} });
+			nodes.push({
+				id: crypto.randomUUID(),
+				name: 'Failed',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [660, 200],
+				parameters: {},
+			});
 			outputs.push([{ node: 'Failed', type: 'main', index: 0 }]);
 		}
 		connections[NODE_NAME] = { main: outputs };
@@ -188,10 +263,16 @@ class Lab {
 			active: false,
 			settings: { executionOrder: 'v1', ...settings },
 		});
-		await this.n8n.rest('POST', `/workflows/${created.id}/activate`, { versionId: created.versionId });
+		await this.n8n.rest('POST', `/workflows/${created.id}/activate`, {
+			versionId: created.versionId,
+		});
 		await this.n8n.waitForWebhook(path);
 		// Automatic waits durably here only when the webhook has answered already.
-		this.workflows[key] = { id: String(created.id), path, waits: waitMode === 'durable' || (!waitMode && responseMode === 'onReceived') };
+		this.workflows[key] = {
+			id: String(created.id),
+			path,
+			waits: waitMode === 'durable' || (!waitMode && responseMode === 'onReceived'),
+		};
 		return this.workflows[key];
 	}
 
@@ -202,7 +283,8 @@ class Lab {
 	 */
 	async trigger(key, prompts) {
 		const { response, body } = await this.call(key, prompts);
-		if (!response.ok) throw new Error(`webhook ${key}: HTTP ${response.status} ${body.toString().slice(0, 300)}`);
+		if (!response.ok)
+			throw new Error(`webhook ${key}: HTTP ${response.status} ${body.toString().slice(0, 300)}`);
 	}
 
 	/**
@@ -229,25 +311,75 @@ class Lab {
 	 * @param {string[]} prompts
 	 */
 	async addScheduledCaller(key, prompts) {
-		const node = (/** @type {string} */ name, /** @type {string} */ type, /** @type {number} */ typeVersion, /** @type {Record<string, unknown>} */ parameters, x = 0) => ({ id: crypto.randomUUID(), name, type, typeVersion, position: [x, 0], parameters });
+		const node = (
+			/** @type {string} */ name,
+			/** @type {string} */ type,
+			/** @type {number} */ typeVersion,
+			/** @type {Record<string, unknown>} */ parameters,
+			x = 0,
+		) => ({ id: crypto.randomUUID(), name, type, typeVersion, position: [x, 0], parameters });
 		const sub = await this.n8n.rest('POST', '/workflows', {
 			name: `Durable ${key} (sub-workflow)`,
 			nodes: [
 				node('Start', 'n8n-nodes-base.executeWorkflowTrigger', 1.1, { inputSource: 'passthrough' }),
-				{ ...node(NODE_NAME, `${this.n8n.package.manifest.name}.fastRouterVideo`, 1, { operation: 'createAndWait', model: 'google/veo3', prompt: '={{ $json.prompt }}', options: { maxWait: 900 } }, 220), credentials: { fastRouterApi: this.credential } },
+				{
+					...node(
+						NODE_NAME,
+						`${this.n8n.package.manifest.name}.fastRouterVideo`,
+						1,
+						{
+							operation: 'createAndWait',
+							model: 'google/veo3',
+							prompt: '={{ $json.prompt }}',
+							options: { maxWait: 900 },
+						},
+						220,
+					),
+					credentials: { fastRouterApi: this.credential },
+				},
 				node('Check', 'n8n-nodes-base.code', 2, { jsCode: READ_MP4 }, 440),
 			],
-			connections: { Start: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] }, [NODE_NAME]: { main: [[{ node: 'Check', type: 'main', index: 0 }]] } },
+			connections: {
+				Start: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] },
+				[NODE_NAME]: { main: [[{ node: 'Check', type: 'main', index: 0 }]] },
+			},
 			active: false,
 			settings: { executionOrder: 'v1', callerPolicy: 'workflowsFromSameOwner' },
 		});
-		const inputs = { mappingMode: 'defineBelow', value: {}, matchingColumns: [], schema: [], attemptToConvertTypes: false, convertFieldsToString: true };
+		const inputs = {
+			mappingMode: 'defineBelow',
+			value: {},
+			matchingColumns: [],
+			schema: [],
+			attemptToConvertTypes: false,
+			convertFieldsToString: true,
+		};
 		const caller = await this.n8n.rest('POST', '/workflows', {
 			name: `Durable ${key}`,
 			nodes: [
-				node('Schedule', 'n8n-nodes-base.scheduleTrigger', 1.2, { rule: { interval: [{ field: 'minutes', minutesInterval: 1 }] } }),
-				node('Rows', 'n8n-nodes-base.code', 2, { jsCode: `return ${JSON.stringify(prompts)}.map((prompt) => ({ json: { prompt } }));` }, 220),
-				node('Call', 'n8n-nodes-base.executeWorkflow', 1.3, { source: 'database', workflowId: { __rl: true, value: String(sub.id), mode: 'id' }, workflowInputs: inputs, mode: 'once', options: { waitForSubWorkflow: true } }, 440),
+				node('Schedule', 'n8n-nodes-base.scheduleTrigger', 1.2, {
+					rule: { interval: [{ field: 'minutes', minutesInterval: 1 }] },
+				}),
+				node(
+					'Rows',
+					'n8n-nodes-base.code',
+					2,
+					{ jsCode: `return ${JSON.stringify(prompts)}.map((prompt) => ({ json: { prompt } }));` },
+					220,
+				),
+				node(
+					'Call',
+					'n8n-nodes-base.executeWorkflow',
+					1.3,
+					{
+						source: 'database',
+						workflowId: { __rl: true, value: String(sub.id), mode: 'id' },
+						workflowInputs: inputs,
+						mode: 'once',
+						options: { waitForSubWorkflow: true },
+					},
+					440,
+				),
 				node('After', 'n8n-nodes-base.code', 2, { jsCode: READ_MP4 }, 660),
 			],
 			connections: {
@@ -262,11 +394,17 @@ class Lab {
 		await this.n8n.rest('POST', `/workflows/${sub.id}/activate`, { versionId: sub.versionId });
 		this.workflows[key] = { id: String(caller.id), path: '', waits: false };
 		this.workflows[`${key}-sub`] = { id: String(sub.id), path: '', waits: true };
-		await this.n8n.rest('POST', `/workflows/${caller.id}/activate`, { versionId: caller.versionId });
-		const [parent] = await this.until(`the schedule of ${key} to fire`, async () => {
-			const rows = (await this.list(key)).filter((row) => row.mode === 'trigger');
-			return rows.length ? rows.map((row) => row.id) : undefined;
-		}, 90_000);
+		await this.n8n.rest('POST', `/workflows/${caller.id}/activate`, {
+			versionId: caller.versionId,
+		});
+		const [parent] = await this.until(
+			`the schedule of ${key} to fire`,
+			async () => {
+				const rows = (await this.list(key)).filter((row) => row.mode === 'trigger');
+				return rows.length ? rows.map((row) => row.id) : undefined;
+			},
+			90_000,
+		);
 		await this.n8n.rest('POST', `/workflows/${caller.id}/deactivate`, {});
 		return parent;
 	}
@@ -277,7 +415,9 @@ class Lab {
 	 * @returns {Promise<Array<{ id: string, mode: string, status: string, workflowId: string, workflowName?: string, startedAt: string, stoppedAt: string | null, waitTill: string | null }>>}
 	 */
 	async list(key) {
-		const filter = key ? `&filter=${encodeURIComponent(JSON.stringify({ workflowId: this.workflows[key].id }))}` : '';
+		const filter = key
+			? `&filter=${encodeURIComponent(JSON.stringify({ workflowId: this.workflows[key].id }))}`
+			: '';
 		const page = await this.n8n.rest('GET', `/executions?limit=100${filter}`);
 		return page.results.map((/** @type {any} */ row) => ({ ...row, id: String(row.id) }));
 	}
@@ -288,10 +428,16 @@ class Lab {
 	 * @param {number} [count]
 	 */
 	async parents(key, count = 1, timeoutMs = 120_000) {
-		return await this.until(`${count} execution(s) of ${key}`, async () => {
-			const rows = (await this.list(key)).filter((row) => row.mode === 'webhook');
-			return rows.length >= count ? rows.map((row) => row.id).sort((a, b) => Number(a) - Number(b)) : undefined;
-		}, timeoutMs);
+		return await this.until(
+			`${count} execution(s) of ${key}`,
+			async () => {
+				const rows = (await this.list(key)).filter((row) => row.mode === 'webhook');
+				return rows.length >= count
+					? rows.map((row) => row.id).sort((a, b) => Number(a) - Number(b))
+					: undefined;
+			},
+			timeoutMs,
+		);
 	}
 
 	/**
@@ -301,12 +447,17 @@ class Lab {
 	 * @param {string} parentId
 	 */
 	async childOf(parentId, timeoutMs = 120_000) {
-		return await this.until(`the sub-execution of ${parentId}`, async () => {
-			const parent = await this.execution(parentId);
-			const id = parent?.data?.resultData?.runData?.[NODE_NAME]?.[0]?.metadata?.subExecution?.executionId;
-			if (parent?.status === 'waiting' && id) return String(id);
-			return parent && TERMINAL.includes(parent.status) ? { none: true } : undefined;
-		}, timeoutMs).then((found) => (typeof found === 'string' ? found : ''));
+		return await this.until(
+			`the sub-execution of ${parentId}`,
+			async () => {
+				const parent = await this.execution(parentId);
+				const id =
+					parent?.data?.resultData?.runData?.[NODE_NAME]?.[0]?.metadata?.subExecution?.executionId;
+				if (parent?.status === 'waiting' && id) return String(id);
+				return parent && TERMINAL.includes(parent.status) ? { none: true } : undefined;
+			},
+			timeoutMs,
+		).then((found) => (typeof found === 'string' ? found : ''));
 	}
 
 	/**
@@ -341,11 +492,18 @@ class Lab {
 	 * @param {string} id
 	 */
 	async ended(id, timeoutMs = 420_000, { gone = false } = {}) {
-		return await this.until(`execution ${id} to end`, async () => {
-			const execution = await this.execution(id);
-			if (!execution) return gone ? { id, status: 'deleted', stoppedAt: null, data: undefined, workflowData: undefined } : undefined;
-			return TERMINAL.includes(execution.status) ? execution : undefined;
-		}, timeoutMs);
+		return await this.until(
+			`execution ${id} to end`,
+			async () => {
+				const execution = await this.execution(id);
+				if (!execution)
+					return gone
+						? { id, status: 'deleted', stoppedAt: null, data: undefined, workflowData: undefined }
+						: undefined;
+				return TERMINAL.includes(execution.status) ? execution : undefined;
+			},
+			timeoutMs,
+		);
 	}
 
 	/**
@@ -365,7 +523,10 @@ class Lab {
 				throw error;
 			});
 			if (value) return value;
-			if (Date.now() > deadline) throw new Error(`[durable ${this.label}] timed out waiting for ${what}\n${this.n8n.log('main').slice(-3000)}`);
+			if (Date.now() > deadline)
+				throw new Error(
+					`[durable ${this.label}] timed out waiting for ${what}\n${this.n8n.log('main').slice(-3000)}`,
+				);
 			await pause(everyMs);
 		}
 	}
@@ -376,7 +537,9 @@ class Lab {
 	 * @param {string} key
 	 */
 	tasks(key) {
-		return [...(this.sim?.tasks.values() ?? [])].filter((task) => task.prompt.startsWith(`${key} `));
+		return [...(this.sim?.tasks.values() ?? [])].filter((task) =>
+			task.prompt.startsWith(`${key} `),
+		);
 	}
 
 	/**
@@ -386,12 +549,18 @@ class Lab {
 	 */
 	taskIds(rows) {
 		const tasks = [...(this.sim?.tasks.values() ?? [])];
-		return rows.map((row) => tasks.find((task) => task.prompt === row)?.taskId ?? `(no task for "${row}")`);
+		return rows.map(
+			(row) => tasks.find((task) => task.prompt === row)?.taskId ?? `(no task for "${row}")`,
+		);
 	}
 
 	/** Creates sent per prompt, for a scenario's rows. @param {string} key */
 	creates(key) {
-		return Object.fromEntries(Object.entries(this.sim?.counters.createsByPrompt ?? {}).filter(([prompt]) => prompt.startsWith(`${key} `)));
+		return Object.fromEntries(
+			Object.entries(this.sim?.counters.createsByPrompt ?? {}).filter(([prompt]) =>
+				prompt.startsWith(`${key} `),
+			),
+		);
 	}
 
 	/** How many of a scenario's video downloads are trickling right now (`[sim:trickle]`). @param {string} key */

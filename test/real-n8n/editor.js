@@ -17,7 +17,12 @@ const CHROMIUM_ARGS = [
 	'--disable-component-update',
 	'--disable-sync',
 ];
-const OWNER = { email: 'owner@example.com', firstName: 'Demo', lastName: 'Owner', password: 'Editor-Check-Passw0rd' };
+const OWNER = {
+	email: 'owner@example.com',
+	firstName: 'Demo',
+	lastName: 'Owner',
+	password: 'Editor-Check-Passw0rd',
+};
 
 /**
  * Sets up the instance's owner and returns the session cookie the editor runs with.
@@ -42,7 +47,10 @@ class Editor {
 	static async open(baseUrl) {
 		const auth = await ownerSession(baseUrl);
 		const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-		const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+		const context = await browser.newContext({
+			viewport: { width: 1440, height: 900 },
+			deviceScaleFactor: 1,
+		});
 		await context.addCookies([{ name: 'n8n-auth', value: auth, url: baseUrl }]);
 		const page = await context.newPage();
 		return new Editor(baseUrl, auth, browser, page);
@@ -73,7 +81,8 @@ class Editor {
 			body: JSON.stringify({ settings: { executionOrder: 'v1' }, ...workflow }),
 		});
 		const body = /** @type {any} */ (await response.json());
-		if (!response.ok) throw new Error(`create workflow: HTTP ${response.status} ${JSON.stringify(body)}`);
+		if (!response.ok)
+			throw new Error(`create workflow: HTTP ${response.status} ${JSON.stringify(body)}`);
 		return body.data.id;
 	}
 
@@ -84,7 +93,10 @@ class Editor {
 	 */
 	async openWorkflow(id, nodeCount) {
 		await this.page.goto(`${this.baseUrl}/workflow/${id}`, { waitUntil: 'networkidle' });
-		await this.page.locator('[data-test-id="canvas-node"]').nth(nodeCount - 1).waitFor({ timeout: 60_000 });
+		await this.page
+			.locator('[data-test-id="canvas-node"]')
+			.nth(nodeCount - 1)
+			.waitFor({ timeout: 60_000 });
 	}
 
 	/**
@@ -121,8 +133,12 @@ class Editor {
 		const entries = this.page.locator('[data-test-id="item-iterator-item"]');
 		const found = [];
 		for (const entry of await entries.all()) {
-			const name = (await entry.locator('[data-test-id="node-creator-item-name"]').allInnerTexts())[0] ?? '';
-			const description = (await entry.locator('[data-test-id="node-creator-item-description"]').allInnerTexts())[0] ?? '';
+			const name =
+				(await entry.locator('[data-test-id="node-creator-item-name"]').allInnerTexts())[0] ?? '';
+			const description =
+				(
+					await entry.locator('[data-test-id="node-creator-item-description"]').allInnerTexts()
+				)[0] ?? '';
 			found.push({ name: name.trim(), description: description.trim() });
 		}
 		return found;
@@ -134,7 +150,10 @@ class Editor {
 	 * @param {string} action
 	 */
 	async addFromPanel(name, action) {
-		await this.page.locator('[data-test-id="node-creator-item-name"]', { hasText: new RegExp(`^${name}$`) }).first().click();
+		await this.page
+			.locator('[data-test-id="node-creator-item-name"]', { hasText: new RegExp(`^${name}$`) })
+			.first()
+			.click();
 		await this.page.getByText(action, { exact: true }).click();
 		await this.page.locator('[data-test-id="ndv"]').waitFor();
 		await this.page.locator('[data-test-id="parameter-input-model"]').waitFor();
@@ -148,7 +167,9 @@ class Editor {
 	async choose(parameter, label) {
 		await this.page.locator(`[data-test-id="parameter-input-${parameter}"]`).click();
 		await this.page
-			.locator('[data-test-id="parameter-input-item"]', { hasText: new RegExp(`^${escape(label)}`) })
+			.locator('[data-test-id="parameter-input-item"]', {
+				hasText: new RegExp(`^${escape(label)}`),
+			})
 			.filter({ visible: true })
 			.first()
 			.click();
@@ -157,16 +178,24 @@ class Editor {
 
 	/** @returns {Promise<string[]>} the parameters shown in the open node panel, top to bottom */
 	async shownParameters() {
-		return await this.page.$$eval('[data-test-id="node-parameters"] [data-test-id^="parameter-input-"]', (elements) =>
-			elements
-				.map((element) => /** @type {string} */ (element.getAttribute('data-test-id')).slice('parameter-input-'.length))
-				.filter((name) => name !== 'field' && name !== 'item'),
+		return await this.page.$$eval(
+			'[data-test-id="node-parameters"] [data-test-id^="parameter-input-"]',
+			(elements) =>
+				elements
+					.map((element) =>
+						/** @type {string} */ (element.getAttribute('data-test-id')).slice(
+							'parameter-input-'.length,
+						),
+					)
+					.filter((name) => name !== 'field' && name !== 'item'),
 		);
 	}
 
 	/** @returns {Promise<string[]>} the notices shown among the parameters */
 	async notices() {
-		const texts = await this.page.locator('[data-test-id="node-parameters"] .notice').allInnerTexts();
+		const texts = await this.page
+			.locator('[data-test-id="node-parameters"] .notice')
+			.allInnerTexts();
 		return texts.map((text) => text.trim()).filter(Boolean);
 	}
 
@@ -198,15 +227,25 @@ class Editor {
 	 */
 	async executeWorkflow(lastNode, timeoutMs = 60_000) {
 		const started = this.page.waitForResponse(
-			(response) => response.request().method() === 'POST' && /\/rest\/workflows\/[^/]+\/run$/.test(new URL(response.url()).pathname),
+			(response) =>
+				response.request().method() === 'POST' &&
+				/\/rest\/workflows\/[^/]+\/run$/.test(new URL(response.url()).pathname),
 		);
 		await this.page.locator('[data-test-id="execute-workflow-button"]').click();
 		const response = await started;
 		const body = await response.json();
-		if (!response.ok() || !body?.data?.executionId) throw new Error(`the editor's run request: HTTP ${response.status()} ${JSON.stringify(body)}`);
-		const ended = this.canvasNode(lastNode).locator('[data-test-id="canvas-node-status-success"], [data-test-id="node-issues"]');
+		if (!response.ok() || !body?.data?.executionId)
+			throw new Error(
+				`the editor's run request: HTTP ${response.status()} ${JSON.stringify(body)}`,
+			);
+		const ended = this.canvasNode(lastNode).locator(
+			'[data-test-id="canvas-node-status-success"], [data-test-id="node-issues"]',
+		);
 		await ended.first().waitFor({ timeout: timeoutMs });
-		const status = (await ended.first().getAttribute('data-test-id')) === 'canvas-node-status-success' ? 'success' : 'issues';
+		const status =
+			(await ended.first().getAttribute('data-test-id')) === 'canvas-node-status-success'
+				? 'success'
+				: 'issues';
 		return { executionId: String(body.data.executionId), status };
 	}
 
@@ -217,12 +256,17 @@ class Editor {
 	 */
 	async startWorkflow() {
 		const started = this.page.waitForResponse(
-			(response) => response.request().method() === 'POST' && /\/rest\/workflows\/[^/]+\/run$/.test(new URL(response.url()).pathname),
+			(response) =>
+				response.request().method() === 'POST' &&
+				/\/rest\/workflows\/[^/]+\/run$/.test(new URL(response.url()).pathname),
 		);
 		await this.page.locator('[data-test-id="execute-workflow-button"]').click();
 		const response = await started;
 		const body = await response.json();
-		if (!response.ok() || !body?.data?.executionId) throw new Error(`the editor's run request: HTTP ${response.status()} ${JSON.stringify(body)}`);
+		if (!response.ok() || !body?.data?.executionId)
+			throw new Error(
+				`the editor's run request: HTTP ${response.status()} ${JSON.stringify(body)}`,
+			);
 		return String(body.data.executionId);
 	}
 
@@ -234,8 +278,13 @@ class Editor {
 	 * @param {number} nodeCount
 	 */
 	async openExecution(workflowId, executionId, nodeCount) {
-		await this.page.goto(`${this.baseUrl}/workflow/${workflowId}/executions/${executionId}`, { waitUntil: 'networkidle' });
-		await this.page.locator('[data-test-id="canvas-node"]').nth(nodeCount - 1).waitFor({ timeout: 60_000 });
+		await this.page.goto(`${this.baseUrl}/workflow/${workflowId}/executions/${executionId}`, {
+			waitUntil: 'networkidle',
+		});
+		await this.page
+			.locator('[data-test-id="canvas-node"]')
+			.nth(nodeCount - 1)
+			.waitFor({ timeout: 60_000 });
 	}
 
 	/**
@@ -247,10 +296,18 @@ class Editor {
 		const panel = this.outputPanel();
 		const waiting = panel.getByText('Waiting for input', { exact: true });
 		await waiting.waitFor({ timeout: timeoutMs });
-		const hints = (await panel.locator('[data-test-id="node-hint"]').allInnerTexts()).map((text) => text.trim());
-		const link = (await panel.locator('[data-test-id="related-execution-link"]').allInnerTexts())[0] ?? '';
+		const hints = (await panel.locator('[data-test-id="node-hint"]').allInnerTexts()).map((text) =>
+			text.trim(),
+		);
+		const link =
+			(await panel.locator('[data-test-id="related-execution-link"]').allInnerTexts())[0] ?? '';
 		const text = await waiting.locator('xpath=..').innerText();
-		return { hints, subExecutionLink: link.trim(), title: 'Waiting for input', text: text.replace(/^Waiting for input\s*/, '').trim() };
+		return {
+			hints,
+			subExecutionLink: link.trim(),
+			title: 'Waiting for input',
+			text: text.replace(/^Waiting for input\s*/, '').trim(),
+		};
 	}
 
 	/**
@@ -287,7 +344,9 @@ class Editor {
 		await table.locator('tbody tr').first().waitFor();
 		// In the browser; `any` for its elements, as the type check has no DOM library.
 		return await table.evaluate((element) => {
-			const headers = [...element.querySelectorAll('thead th')].map((cell) => /** @type {any} */ (cell).innerText.trim());
+			const headers = [...element.querySelectorAll('thead th')].map((cell) =>
+				/** @type {any} */ (cell).innerText.trim(),
+			);
 			return [...element.querySelectorAll('tbody tr')].map((row) =>
 				Object.fromEntries(
 					[...row.querySelectorAll('td')]
@@ -309,11 +368,15 @@ class Editor {
 		await cards.first().waitFor();
 		const found = [];
 		for (const card of await cards.all()) {
-			const [property = '', ...lines] = (await card.innerText()).split('\n').map((line) => line.trim()).filter(Boolean);
+			const [property = '', ...lines] = (await card.innerText())
+				.split('\n')
+				.map((line) => line.trim())
+				.filter(Boolean);
 			/** @type {Record<string, string>} */
 			const fields = {};
 			lines.forEach((line, index) => {
-				if (line.endsWith(':') && lines[index + 1] !== undefined) fields[line.slice(0, -1)] = lines[index + 1];
+				if (line.endsWith(':') && lines[index + 1] !== undefined)
+					fields[line.slice(0, -1)] = lines[index + 1];
 			});
 			found.push({ property, fields });
 		}
@@ -326,19 +389,30 @@ class Editor {
 	 * @returns {Promise<{ src: string, width: number, height: number, duration: number }>}
 	 */
 	async viewBinaryVideo(index = 0, timeoutMs = 15_000) {
-		await this.outputPanel().locator(`[data-test-id="ndv-binary-data_${index}"] [data-test-id="ndv-view-binary-data"]`).click();
+		await this.outputPanel()
+			.locator(`[data-test-id="ndv-binary-data_${index}"] [data-test-id="ndv-view-binary-data"]`)
+			.click();
 		const video = this.outputPanel().locator('video');
 		await video.waitFor({ timeout: timeoutMs });
 		// HAVE_METADATA: the browser fetched the file from n8n and found a video track in it.
 		await this.page.waitForFunction(
-			(element) => /** @type {any} */ (element).readyState >= 1 || /** @type {any} */ (element).error !== null,
+			(element) =>
+				/** @type {any} */ (element).readyState >= 1 || /** @type {any} */ (element).error !== null,
 			await video.elementHandle(),
 			{ timeout: timeoutMs },
 		);
 		return await video.evaluate((element) => {
 			const media = /** @type {any} */ (element);
-			if (media.error) throw new Error(`the browser could not play ${media.currentSrc}: media error ${media.error.code} ${media.error.message}`);
-			return { src: media.currentSrc, width: media.videoWidth, height: media.videoHeight, duration: media.duration };
+			if (media.error)
+				throw new Error(
+					`the browser could not play ${media.currentSrc}: media error ${media.error.code} ${media.error.message}`,
+				);
+			return {
+				src: media.currentSrc,
+				width: media.videoWidth,
+				height: media.videoHeight,
+				duration: media.duration,
+			};
 		});
 	}
 

@@ -20,7 +20,9 @@ const { Editor } = require('./editor');
 const { startSimulator } = require('../simulator');
 const { sleep } = require('../helpers/sleep');
 
-const SCREENSHOTS = process.env.FASTROUTER_SCREENSHOTS ? path.resolve(process.env.FASTROUTER_SCREENSHOTS) : undefined;
+const SCREENSHOTS = process.env.FASTROUTER_SCREENSHOTS
+	? path.resolve(process.env.FASTROUTER_SCREENSHOTS)
+	: undefined;
 const CREDENTIAL = { id: 'fastRouterSim001', name: 'FastRouter account' };
 const TRIGGER = 'When clicking ‘Execute workflow’';
 const NODE = 'FastRouter Video';
@@ -59,7 +61,11 @@ describe('the n8n editor (real browser)', () => {
 
 	before(async () => {
 		sim = await startSimulator({ apiKey: 'sim-key' });
-		n8n = new N8nInstance(installRealN8n(), packThisPackage(fs.mkdtempSync(path.join(os.tmpdir(), 'editor-pack-'))), 'editor');
+		n8n = new N8nInstance(
+			installRealN8n(),
+			packThisPackage(fs.mkdtempSync(path.join(os.tmpdir(), 'editor-pack-'))),
+			'editor',
+		);
 		await n8n.importCredentials([
 			{ ...CREDENTIAL, type: 'fastRouterApi', data: { apiKey: 'sim-key', baseUrl: sim.baseUrl } },
 		]);
@@ -68,7 +74,14 @@ describe('the n8n editor (real browser)', () => {
 		workflowId = await editor.createWorkflow({
 			name: 'Product videos',
 			nodes: [
-				{ id: 'c0ffee00-0000-4000-8000-000000000001', name: TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 'c0ffee00-0000-4000-8000-000000000001',
+					name: TRIGGER,
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
 				{
 					id: 'c0ffee00-0000-4000-8000-000000000002',
 					name: 'AI Agent',
@@ -96,13 +109,22 @@ describe('the n8n editor (real browser)', () => {
 		for (const query of ['FastRouter', 'sora', 'seedance', 'text to video']) {
 			const found = await editor.search(query);
 			const entry = found.find((item) => item.name === NODE);
-			assert.ok(entry, `"${query}" lists ${NODE}; it listed: ${found.map((item) => item.name).join(', ') || 'nothing'}`);
-			assert.ok(entry.description.length > 0 && entry.description.length <= MAX_PANEL_DESCRIPTION, entry.description);
+			assert.ok(
+				entry,
+				`"${query}" lists ${NODE}; it listed: ${found.map((item) => item.name).join(', ') || 'nothing'}`,
+			);
+			assert.ok(
+				entry.description.length > 0 && entry.description.length <= MAX_PANEL_DESCRIPTION,
+				entry.description,
+			);
 			assert.doesNotMatch(entry.description, /\n/);
 		}
 		// The durable wait's steps are a node type of the package too, hidden from the panel.
 		const all = await editor.search('FastRouter');
-		assert.deepEqual(all.filter((item) => /FastRouter/.test(item.name)).map((item) => item.name), [NODE]);
+		assert.deepEqual(
+			all.filter((item) => /FastRouter/.test(item.name)).map((item) => item.name),
+			[NODE],
+		);
 		await editor.screenshot(shot('node-panel.png'));
 	});
 
@@ -110,7 +132,16 @@ describe('the n8n editor (real browser)', () => {
 		await editor.addFromPanel(NODE, 'Generate a video and wait for it');
 		const shown = await editor.shownParameters();
 		assert.equal(shown[0], 'operation', 'the regular node has no tool description field');
-		assert.deepEqual(videoFields(shown), ['prompt', 'imageSource', 'imageUrl', 'length', 'resolution', 'aspectRatio', 'seed', 'generateAudio']);
+		assert.deepEqual(videoFields(shown), [
+			'prompt',
+			'imageSource',
+			'imageUrl',
+			'length',
+			'resolution',
+			'aspectRatio',
+			'seed',
+			'generateAudio',
+		]);
 	});
 
 	it('Image Source "Binary Field" swaps Image URL for the input binary field', async () => {
@@ -119,7 +150,11 @@ describe('the n8n editor (real browser)', () => {
 		assert.deepEqual(fields.slice(0, 3), ['prompt', 'imageSource', 'imageBinaryPropertyName']);
 		assert.ok(!fields.includes('imageUrl'), fields.join(', '));
 		await editor.choose('imageSource', 'URL');
-		assert.deepEqual(videoFields(await editor.shownParameters()).slice(0, 3), ['prompt', 'imageSource', 'imageUrl']);
+		assert.deepEqual(videoFields(await editor.shownParameters()).slice(0, 3), [
+			'prompt',
+			'imageSource',
+			'imageUrl',
+		]);
 	});
 
 	for (const [model, fields] of Object.entries(MODEL_FIELDS)) {
@@ -127,7 +162,8 @@ describe('the n8n editor (real browser)', () => {
 			await editor.choose('model', model);
 			assert.deepEqual(videoFields(await editor.shownParameters()), fields);
 			const duration = fields.includes('seconds') ? 'seconds' : 'length';
-			const [cheapest, dearer] = duration === 'seconds' ? ['4 seconds', '12 seconds'] : ['5 seconds', '10 seconds'];
+			const [cheapest, dearer] =
+				duration === 'seconds' ? ['4 seconds', '12 seconds'] : ['5 seconds', '10 seconds'];
 			await editor.choose(duration, cheapest);
 			if (fields.includes('resolution')) await editor.choose('resolution', '480p');
 			assert.deepEqual(await editor.notices(), []);
@@ -143,10 +179,15 @@ describe('the n8n editor (real browser)', () => {
 
 	it('the canvas subtitle names the operation and the model in words', async () => {
 		await editor.choose('model', 'ByteDance Seedance 1.0 Pro');
-		await editor.page.locator('[data-test-id="parameter-input-prompt"] textarea').fill('A ceramic mug on a wooden table, steam rising, slow orbit shot, morning light');
+		await editor.page
+			.locator('[data-test-id="parameter-input-prompt"] textarea')
+			.fill('A ceramic mug on a wooden table, steam rising, slow orbit shot, morning light');
 		await editor.choose('length', '10 seconds');
 		await editor.choose('resolution', '1080p');
-		assert.deepEqual(await editor.notices(), ['10 seconds costs more credits than 5 seconds', '1080p costs more credits than 480p']);
+		assert.deepEqual(await editor.notices(), [
+			'10 seconds costs more credits than 5 seconds',
+			'1080p costs more credits than 480p',
+		]);
 		await editor.screenshot(shot('editor.png'));
 		await editor.closeNodePanel();
 		assert.match(await editor.canvasText(NODE), /Create and Wait: ByteDance Seedance 1\.0 Pro/);
@@ -156,13 +197,30 @@ describe('the n8n editor (real browser)', () => {
 		await editor.openNodePanel('AI Agent', 'ai_tool');
 		const found = await editor.search('FastRouter');
 		const entry = found.find((item) => item.name === `${NODE} Tool`);
-		assert.ok(entry, `the tools list FastRouter Video Tool; they listed: ${found.map((item) => item.name).join(', ') || 'nothing'}`);
-		assert.deepEqual(found.filter((item) => /FastRouter/.test(item.name)).map((item) => item.name), [`${NODE} Tool`], 'no tool of the durable wait’s steps');
+		assert.ok(
+			entry,
+			`the tools list FastRouter Video Tool; they listed: ${found.map((item) => item.name).join(', ') || 'nothing'}`,
+		);
+		assert.deepEqual(
+			found.filter((item) => /FastRouter/.test(item.name)).map((item) => item.name),
+			[`${NODE} Tool`],
+			'no tool of the durable wait’s steps',
+		);
 		assert.ok(entry.description.length <= MAX_PANEL_DESCRIPTION, entry.description);
-		await editor.page.locator('[data-test-id="node-creator-item-name"]', { hasText: `${NODE} Tool` }).first().click();
+		await editor.page
+			.locator('[data-test-id="node-creator-item-name"]', { hasText: `${NODE} Tool` })
+			.first()
+			.click();
 		await editor.page.locator('[data-test-id="parameter-input-toolDescription"]').waitFor();
-		const forTheAgent = await editor.page.locator('[data-test-id="parameter-input-toolDescription"] textarea').inputValue();
-		for (const model of ['google/veo3', 'openai/sora-2-pro', 'runway/runway-gen-3-turbo', 'pollo/pollo-v1-6']) {
+		const forTheAgent = await editor.page
+			.locator('[data-test-id="parameter-input-toolDescription"] textarea')
+			.inputValue();
+		for (const model of [
+			'google/veo3',
+			'openai/sora-2-pro',
+			'runway/runway-gen-3-turbo',
+			'pollo/pollo-v1-6',
+		]) {
 			assert.match(forTheAgent, new RegExp(`- ${model.replace(/[/.]/g, '\\$&')} \\(`));
 		}
 		assert.match(forTheAgent, /openai\/sora-2-pro .*seconds 4\|8\|12/);
@@ -174,7 +232,14 @@ describe('the n8n editor (real browser)', () => {
 		const id = await editor.createWorkflow({
 			name: 'One video, run by hand',
 			nodes: [
-				{ id: 'c0ffee00-0000-4000-8000-000000000011', name: TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 'c0ffee00-0000-4000-8000-000000000011',
+					name: TRIGGER,
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
 				{
 					id: 'c0ffee00-0000-4000-8000-000000000012',
 					name: NODE,
@@ -182,7 +247,12 @@ describe('the n8n editor (real browser)', () => {
 					typeVersion: 1,
 					position: [220, 0],
 					// Wait Mode left unset: Automatic, the default.
-					parameters: { operation: 'createAndWait', model: 'google/veo3', prompt: 'A red fox in fresh snow, slow pan', options: {} },
+					parameters: {
+						operation: 'createAndWait',
+						model: 'google/veo3',
+						prompt: 'A red fox in fresh snow, slow pan',
+						options: {},
+					},
 					credentials: { fastRouterApi: CREDENTIAL },
 				},
 			],
@@ -196,10 +266,17 @@ describe('the n8n editor (real browser)', () => {
 			n8n.session = `n8n-auth=${editor.auth}`;
 			const execution = await n8n.finished(run.executionId, 30_000);
 			const failure = execution.data.resultData.error?.message;
-			assert.equal(run.status, 'success', `the canvas marks ${NODE} as run (n8n stored: ${execution.status} ${failure ?? ''})`);
+			assert.equal(
+				run.status,
+				'success',
+				`the canvas marks ${NODE} as run (n8n stored: ${execution.status} ${failure ?? ''})`,
+			);
 			assert.equal(execution.status, 'success', failure);
 			assert.equal(execution.mode, 'manual');
-			assert.equal(/** @type {any} */ (execution).customData?.FastRouter_wait, 'in process (Automatic: a manual run)');
+			assert.equal(
+				/** @type {any} */ (execution).customData?.FastRouter_wait,
+				'in process (Automatic: a manual run)',
+			);
 			const stored = execution.data.resultData.runData[NODE][0].data.main[0];
 			assert.equal(stored.length, 1);
 			const { taskId } = stored[0].json;
@@ -216,19 +293,29 @@ describe('the n8n editor (real browser)', () => {
 			assert.equal(rows[0].status, 'succeeded');
 			const cards = await editor.outputBinaryCards();
 			assert.deepEqual(
-				cards.map(({ property, fields }) => ({ property, fileName: fields['File Name'], mimeType: fields['Mime Type'] })),
+				cards.map(({ property, fields }) => ({
+					property,
+					fileName: fields['File Name'],
+					mimeType: fields['Mime Type'],
+				})),
 				[{ property: 'data', fileName: `${taskId}.mp4`, mimeType: 'video/mp4' }],
 			);
 			// "View" plays it: the browser reads the video n8n stored with this execution.
 			const video = await editor.viewBinaryVideo(0);
 			const source = new URL(video.src);
 			assert.equal(source.pathname, '/rest/binary-data');
-			assert.match(source.searchParams.get('id') ?? '', new RegExp(`/executions/${run.executionId}/binary_data/`));
+			assert.match(
+				source.searchParams.get('id') ?? '',
+				new RegExp(`/executions/${run.executionId}/binary_data/`),
+			);
 			assert.equal(source.searchParams.get('fileName'), `${taskId}.mp4`);
 			assert.ok(video.width > 0 && video.duration > 0, `a video track: ${JSON.stringify(video)}`);
 			await editor.closeNodePanel();
 		} catch (error) {
-			const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'editor-manual-run-')), 'failure.png');
+			const file = path.join(
+				fs.mkdtempSync(path.join(os.tmpdir(), 'editor-manual-run-')),
+				'failure.png',
+			);
 			await editor.page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
 			/** @type {Error} */ (error).message += `\n(screenshot: ${file})`;
 			throw error;
@@ -238,7 +325,14 @@ describe('the n8n editor (real browser)', () => {
 		const id = await editor.createWorkflow({
 			name: 'One video, waiting durably',
 			nodes: [
-				{ id: 'c0ffee00-0000-4000-8000-000000000021', name: TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 'c0ffee00-0000-4000-8000-000000000021',
+					name: TRIGGER,
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
 				{
 					id: 'c0ffee00-0000-4000-8000-000000000022',
 					name: NODE,
@@ -246,7 +340,12 @@ describe('the n8n editor (real browser)', () => {
 					typeVersion: 1,
 					position: [220, 0],
 					// Durable chosen: a manual run waits in process under Automatic. A 20-minute render: parked for the whole check.
-					parameters: { operation: 'createAndWait', model: 'google/veo3', prompt: 'A glacier calving, slow [sim:duration=1200000]', options: { waitMode: 'durable' } },
+					parameters: {
+						operation: 'createAndWait',
+						model: 'google/veo3',
+						prompt: 'A glacier calving, slow [sim:duration=1200000]',
+						options: { waitMode: 'durable' },
+					},
 					credentials: { fastRouterApi: CREDENTIAL },
 				},
 			],
@@ -280,7 +379,9 @@ describe('the n8n editor (real browser)', () => {
 					'How many videos there are and how many were done when it parked: the note on this node’s output. ' +
 					'The live progress: the watcher — “View sub-execution” on this node’s output opens the keeper, whose round step links to it; or this workflow’s executions (custom data FastRouter_videos).',
 			);
-			await editor.screenshot(SCREENSHOTS ? path.join(SCREENSHOTS, 'durable-waiting.png') : undefined);
+			await editor.screenshot(
+				SCREENSHOTS ? path.join(SCREENSHOTS, 'durable-waiting.png') : undefined,
+			);
 			await editor.closeNodePanel();
 
 			// The same execution opened from the Executions tab: n8n 2.41.1 drops the waiting node's run
@@ -291,12 +392,21 @@ describe('the n8n editor (real browser)', () => {
 			await editor.openExecution(id, executionId, 2);
 			assert.match((await editor.canvasNode(NODE).getAttribute('class')) ?? '', /\bwaiting\b/);
 			await editor.openNode(NODE);
-			await editor.outputPanel().getByText('No output data', { exact: true }).waitFor({ timeout: 15_000 });
+			await editor
+				.outputPanel()
+				.getByText('No output data', { exact: true })
+				.waitFor({ timeout: 15_000 });
 			await editor.closeNodePanel();
-			assert.equal(/** @type {any} */ (execution).customData?.FastRouter_wait, `durable (chosen) in sub-execution ${subExecution}`);
+			assert.equal(
+				/** @type {any} */ (execution).customData?.FastRouter_wait,
+				`durable (chosen) in sub-execution ${subExecution}`,
+			);
 			assert.equal((await n8n.execution(subExecution)).status, 'waiting');
 		} catch (error) {
-			const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'editor-durable-wait-')), 'failure.png');
+			const file = path.join(
+				fs.mkdtempSync(path.join(os.tmpdir(), 'editor-durable-wait-')),
+				'failure.png',
+			);
 			await editor.page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
 			/** @type {Error} */ (error).message += `\n(screenshot: ${file})`;
 			throw error;

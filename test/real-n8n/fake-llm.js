@@ -31,7 +31,8 @@ function readJson(req) {
 /** @param {any} message */
 function textOf(message) {
 	if (typeof message?.content === 'string') return message.content;
-	if (Array.isArray(message?.content)) return message.content.map((/** @type {any} */ part) => part.text ?? '').join('');
+	if (Array.isArray(message?.content))
+		return message.content.map((/** @type {any} */ part) => part.text ?? '').join('');
 	return '';
 }
 
@@ -58,7 +59,11 @@ let calls = 0;
  * @returns {Reply}
  */
 function toolCall(name, args) {
-	return { role: 'assistant', content: null, tool_calls: [{ id: `call_${++calls}`, type: 'function', function: { name, arguments: args } }] };
+	return {
+		role: 'assistant',
+		content: null,
+		tool_calls: [{ id: `call_${++calls}`, type: 'function', function: { name, arguments: args } }],
+	};
 }
 
 /**
@@ -81,14 +86,20 @@ function reply(body) {
 	const call = /CALL(?:\s+([\w-]+))?:\s*(\{[\s\S]*\})/.exec(textOf(user));
 	if (call) {
 		const tool = call[1] ? tools.find((candidate) => candidate.name === call[1]) : tools[0];
-		if (!tool) return { role: 'assistant', content: `No tool ${call[1] ?? ''} among: ${tools.map((t) => t.name).join(', ')}` };
+		if (!tool)
+			return {
+				role: 'assistant',
+				content: `No tool ${call[1] ?? ''} among: ${tools.map((t) => t.name).join(', ')}`,
+			};
 		return toolCall(tool.name, call[2]);
 	}
 	const check = /CHECK\s+([\w-]+)/.exec(textOf(user));
 	if (check) {
-		if (!tools.some((tool) => tool.name === check[1])) return { role: 'assistant', content: `No tool ${check[1]}` };
+		if (!tools.some((tool) => tool.name === check[1]))
+			return { role: 'assistant', content: `No tool ${check[1]}` };
 		const task = lastTask(messages.slice(0, messages.lastIndexOf(user)));
-		if (!task) return { role: 'assistant', content: 'I know of no video task in this conversation.' };
+		if (!task)
+			return { role: 'assistant', content: 'I know of no video task in this conversation.' };
 		return toolCall(check[1], JSON.stringify(task));
 	}
 	return { role: 'assistant', content: 'Nothing to do.' };
@@ -107,14 +118,25 @@ async function startFakeLlm() {
 		requests.push(body);
 		const message = reply(body);
 		const finish = message.tool_calls ? 'tool_calls' : 'stop';
-		const base = { id: `chatcmpl-${requests.length}`, created: Math.floor(Date.now() / 1000), model: body.model };
+		const base = {
+			id: `chatcmpl-${requests.length}`,
+			created: Math.floor(Date.now() / 1000),
+			model: body.model,
+		};
 		if (body.stream) {
 			res.writeHead(200, { 'Content-Type': 'text/event-stream' });
 			const delta = message.tool_calls
-				? { role: 'assistant', tool_calls: message.tool_calls.map((call, index) => ({ index, ...call })) }
+				? {
+						role: 'assistant',
+						tool_calls: message.tool_calls.map((call, index) => ({ index, ...call })),
+					}
 				: { role: 'assistant', content: message.content };
-			res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`);
-			res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: finish }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } })}\n\n`);
+			res.write(
+				`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`,
+			);
+			res.write(
+				`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: finish }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } })}\n\n`,
+			);
 			res.end('data: [DONE]\n\n');
 			return;
 		}

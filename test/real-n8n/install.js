@@ -28,7 +28,8 @@ const MATRIX = [
 // versions, which no longer have it).
 const XLSX_FROM_REGISTRY = '0.18.5';
 
-const CACHE = process.env.FASTROUTER_N8N_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-fastrouter');
+const CACHE =
+	process.env.FASTROUTER_N8N_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-fastrouter');
 
 function log(message) {
 	console.log(`[real-n8n] ${message}`);
@@ -66,7 +67,9 @@ function ensure(dir, install) {
 			break;
 		} catch (error) {
 			if (error.code !== 'EEXIST') throw error;
-			const owner = Number(fs.existsSync(path.join(lock, 'pid')) ? fs.readFileSync(path.join(lock, 'pid'), 'utf8') : 0);
+			const owner = Number(
+				fs.existsSync(path.join(lock, 'pid')) ? fs.readFileSync(path.join(lock, 'pid'), 'utf8') : 0,
+			);
 			if (owner && !alive(owner)) fs.rmSync(lock, { recursive: true, force: true });
 			else pauseSync(2_000);
 		}
@@ -112,10 +115,21 @@ function ensureN8n(version, nodeBin) {
 		const manifest = { name: 'real-n8n', private: true, overrides: { xlsx: XLSX_FROM_REGISTRY } };
 		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
 		// An optional dependency downloads a binary from outside the registry; no install scripts at all.
-		run('npm', ['install', `n8n@${version}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
-			cwd: dir,
-			env: envWithNode(nodeBin),
-		});
+		run(
+			'npm',
+			[
+				'install',
+				`n8n@${version}`,
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				'--loglevel=error',
+			],
+			{
+				cwd: dir,
+				env: envWithNode(nodeBin),
+			},
+		);
 		// sqlite3 is the one native module n8n needs here; build it for the ABI of the Node it runs on.
 		run('npm', ['rebuild', 'sqlite3', '--loglevel=error'], {
 			cwd: dir,
@@ -143,10 +157,16 @@ module.exports = { installRealN8n, CACHE, N8N_VERSION, MATRIX };
 if (require.main === module) {
 	// `node test/real-n8n/install.js [version…|all]`: the pinned newest by default.
 	const asked = process.argv.slice(2);
-	const versions = asked.includes('all') ? MATRIX.map((entry) => entry.version) : asked.length ? asked : [N8N_VERSION];
+	const versions = asked.includes('all')
+		? MATRIX.map((entry) => entry.version)
+		: asked.length
+			? asked
+			: [N8N_VERSION];
 	for (const version of versions) {
 		const started = Date.now();
 		const result = installRealN8n(version);
-		log(`n8n ${version} ready in ${((Date.now() - started) / 1000).toFixed(0)} s: ${result.n8nBin}`);
+		log(
+			`n8n ${version} ready in ${((Date.now() - started) / 1000).toFixed(0)} s: ${result.n8nBin}`,
+		);
 	}
 }

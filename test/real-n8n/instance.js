@@ -31,10 +31,14 @@ function freePort() {
  * @param {string} into
  */
 function packThisPackage(into) {
-	const out = execFileSync('npm', ['pack', '--pack-destination', into, '--json', '--loglevel=error'], {
-		cwd: REPO,
-		encoding: 'utf8',
-	});
+	const out = execFileSync(
+		'npm',
+		['pack', '--pack-destination', into, '--json', '--loglevel=error'],
+		{
+			cwd: REPO,
+			encoding: 'utf8',
+		},
+	);
 	return path.join(into, JSON.parse(out)[0].filename);
 }
 
@@ -74,7 +78,11 @@ function installCommunityPackage(tarball, n8nFolder, env) {
 	);
 	fs.writeFileSync(
 		path.join(nodesDir, 'package.json'),
-		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [manifest.name]: manifest.version } }),
+		JSON.stringify({
+			name: 'installed-nodes',
+			private: true,
+			dependencies: { [manifest.name]: manifest.version },
+		}),
 	);
 	return { packageDir, manifest };
 }
@@ -159,7 +167,10 @@ class N8nInstance {
 			child.stderr.on('data', (chunk) => (stderr += chunk));
 			child.on('close', (code) => {
 				if (code === 0) resolve({ stdout, stderr });
-				else reject(new Error(`n8n ${args.join(' ')} exited ${code}\n${stderr}\n${stdout.slice(-4000)}`));
+				else
+					reject(
+						new Error(`n8n ${args.join(' ')} exited ${code}\n${stderr}\n${stdout.slice(-4000)}`),
+					);
 			});
 		});
 	}
@@ -186,10 +197,14 @@ class N8nInstance {
 	 */
 	async executeFailing(workflowId, env = {}) {
 		const output = await new Promise((resolve) => {
-			const child = spawn(this.install.node, [this.install.n8nBin, 'execute', `--id=${workflowId}`, '--rawOutput'], {
-				env: { ...this.env, ...env },
-				stdio: ['ignore', 'pipe', 'pipe'],
-			});
+			const child = spawn(
+				this.install.node,
+				[this.install.n8nBin, 'execute', `--id=${workflowId}`, '--rawOutput'],
+				{
+					env: { ...this.env, ...env },
+					stdio: ['ignore', 'pipe', 'pipe'],
+				},
+			);
 			let stdout = '';
 			child.stdout.on('data', (chunk) => (stdout += chunk));
 			child.stderr.on('data', (chunk) => (stdout += chunk));
@@ -199,7 +214,8 @@ class N8nInstance {
 		const after = stdout.slice(Math.max(0, stdout.indexOf('Execution error:')));
 		const start = after.search(/^\{/m);
 		const end = after.search(/^\}\s*$/m);
-		if (code === 0 || start < 0 || end < start) throw new Error(`expected a failed run (exit ${code}):\n${stdout.slice(-4000)}`);
+		if (code === 0 || start < 0 || end < start)
+			throw new Error(`expected a failed run (exit ${code}):\n${stdout.slice(-4000)}`);
 		return JSON.parse(after.slice(start, end + 1));
 	}
 
@@ -212,12 +228,18 @@ class N8nInstance {
 
 	/** @param {unknown[]} credentials */
 	async importCredentials(credentials) {
-		await this.cli(['import:credentials', `--input=${this.writeJson('credentials.json', credentials)}`]);
+		await this.cli([
+			'import:credentials',
+			`--input=${this.writeJson('credentials.json', credentials)}`,
+		]);
 	}
 
 	/** @param {{ id: string }} workflow */
 	async importWorkflow(workflow) {
-		await this.cli(['import:workflow', `--input=${this.writeJson(`workflow-${workflow.id}.json`, workflow)}`]);
+		await this.cli([
+			'import:workflow',
+			`--input=${this.writeJson(`workflow-${workflow.id}.json`, workflow)}`,
+		]);
 	}
 
 	/**
@@ -242,7 +264,9 @@ class N8nInstance {
 
 	/** @param {string} name */
 	log(name) {
-		return this.logs[name] && fs.existsSync(this.logs[name]) ? fs.readFileSync(this.logs[name], 'utf8') : '';
+		return this.logs[name] && fs.existsSync(this.logs[name])
+			? fs.readFileSync(this.logs[name], 'utf8')
+			: '';
 	}
 
 	/**
@@ -257,7 +281,9 @@ class N8nInstance {
 			const found = [...this.log(name).matchAll(pattern)].map((match) => match[1]);
 			if (found.length >= count) return found;
 			if (Date.now() > deadline) {
-				throw new Error(`${name} logged ${found.length} of ${count} × ${pattern}\n${this.log(name).slice(-3000)}`);
+				throw new Error(
+					`${name} logged ${found.length} of ${count} × ${pattern}\n${this.log(name).slice(-3000)}`,
+				);
 			}
 			await sleep(250);
 		}
@@ -269,12 +295,18 @@ class N8nInstance {
 	 * @param {string} url
 	 * @param {{ method?: string, expected?: number, timeoutMs?: number, name: string, headers?: Record<string, string> }} options
 	 */
-	async waitFor(child, url, { method = 'GET', expected = 200, timeoutMs = 120_000, name, headers = {} }) {
+	async waitFor(
+		child,
+		url,
+		{ method = 'GET', expected = 200, timeoutMs = 120_000, name, headers = {} },
+	) {
 		const deadline = Date.now() + timeoutMs;
 		let last = 'no answer';
 		while (Date.now() < deadline) {
 			if (child.exitCode !== null) {
-				throw new Error(`${name} exited with ${child.exitCode} before ${url} answered\n${this.log(name).slice(-4000)}`);
+				throw new Error(
+					`${name} exited with ${child.exitCode} before ${url} answered\n${this.log(name).slice(-4000)}`,
+				);
 			}
 			try {
 				const response = await fetch(url, { method, headers, signal: AbortSignal.timeout(5_000) });
@@ -286,7 +318,9 @@ class N8nInstance {
 			}
 			await sleep(500);
 		}
-		throw new Error(`${url} did not answer ${expected} within ${timeoutMs} ms (last: ${last})\n${this.log(name).slice(-4000)}`);
+		throw new Error(
+			`${url} did not answer ${expected} within ${timeoutMs} ms (last: ${last})\n${this.log(name).slice(-4000)}`,
+		);
 	}
 
 	/**
@@ -299,7 +333,12 @@ class N8nInstance {
 		const brokerPort = (this.brokerPort ??= await freePort());
 		const child = this.spawn(
 			['start'],
-			{ N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(brokerPort), WEBHOOK_URL: `http://127.0.0.1:${port}/`, ...env },
+			{
+				N8N_PORT: String(port),
+				N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+				WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+				...env,
+			},
 			'main',
 		);
 		const baseUrl = `http://127.0.0.1:${port}`;
@@ -353,7 +392,8 @@ class N8nInstance {
 	 */
 	async kill(signal = 'SIGKILL') {
 		const child = this.main;
-		if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+		if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined)
+			return;
 		const gone = new Promise((resolve) => child.once('exit', resolve));
 		process.kill(-child.pid, signal);
 		await gone;
@@ -370,7 +410,8 @@ class N8nInstance {
 	 */
 	async terminate(signal = 'SIGTERM') {
 		const child = this.main;
-		if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return { code: child?.exitCode ?? null, ms: 0 };
+		if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined)
+			return { code: child?.exitCode ?? null, ms: 0 };
 		const sent = Date.now();
 		const gone = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 		process.kill(child.pid, signal);
@@ -386,7 +427,8 @@ class N8nInstance {
 	/** Kills the last `n8n worker` started (its whole group) with SIGKILL and waits until it is gone. */
 	async killWorker() {
 		const child = this.worker;
-		if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+		if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined)
+			return;
 		const gone = new Promise((resolve) => child.once('exit', resolve));
 		process.kill(-child.pid, 'SIGKILL');
 		await gone;
@@ -400,12 +442,23 @@ class N8nInstance {
 	async ownerSession() {
 		if (this.session) return this.session;
 		if (!this.baseUrl) throw new Error('n8n start is not running');
-		const owner = { email: 'owner@example.com', password: 'Real-n8n-check-1', firstName: 'Real', lastName: 'Check' };
+		const owner = {
+			email: 'owner@example.com',
+			password: 'Real-n8n-check-1',
+			firstName: 'Real',
+			lastName: 'Check',
+		};
 		const post = (/** @type {string} */ route, /** @type {unknown} */ body) =>
-			fetch(`${this.baseUrl}/rest/${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+			fetch(`${this.baseUrl}/rest/${route}`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify(body),
+			});
 		let response = await post('owner/setup', owner);
-		if (!response.ok) response = await post('login', { emailOrLdapLoginId: owner.email, password: owner.password });
-		if (!response.ok) throw new Error(`owner login: HTTP ${response.status} ${await response.text()}`);
+		if (!response.ok)
+			response = await post('login', { emailOrLdapLoginId: owner.email, password: owner.password });
+		if (!response.ok)
+			throw new Error(`owner login: HTTP ${response.status} ${await response.text()}`);
 		const cookie = /n8n-auth=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0];
 		if (!cookie) throw new Error('owner login gave no n8n-auth cookie');
 		this.session = cookie;
@@ -422,11 +475,16 @@ class N8nInstance {
 	async rest(method, route, body) {
 		const response = await fetch(`${this.baseUrl}/rest${route}`, {
 			method,
-			headers: { 'Content-Type': 'application/json', cookie: await this.ownerSession(), 'browser-id': 'real-n8n-check' },
+			headers: {
+				'Content-Type': 'application/json',
+				cookie: await this.ownerSession(),
+				'browser-id': 'real-n8n-check',
+			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const text = await response.text();
-		if (!response.ok) throw new Error(`${method} /rest${route}: HTTP ${response.status} ${text.slice(0, 500)}`);
+		if (!response.ok)
+			throw new Error(`${method} /rest${route}: HTTP ${response.status} ${text.slice(0, 500)}`);
 		return JSON.parse(text).data;
 	}
 
@@ -438,7 +496,10 @@ class N8nInstance {
 	 */
 	async runFromEditor(workflowId, triggerName) {
 		const workflowData = await this.rest('GET', `/workflows/${workflowId}`);
-		const started = await this.rest('POST', `/workflows/${workflowId}/run`, { workflowData, triggerToStartFrom: { name: triggerName } });
+		const started = await this.rest('POST', `/workflows/${workflowId}/run`, {
+			workflowData,
+			triggerToStartFrom: { name: triggerName },
+		});
 		return String(started.executionId);
 	}
 
@@ -452,7 +513,10 @@ class N8nInstance {
 		// n8n answers 200 without data for an execution it does not have (e.g. deleted).
 		if (!execution) throw new Error(`execution ${id}: n8n has none`);
 		const flatted = require(path.join(path.dirname(this.install.n8nBin), '..', '..', 'flatted'));
-		return { ...execution, data: typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data };
+		return {
+			...execution,
+			data: typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data,
+		};
 	}
 
 	/**
@@ -465,7 +529,10 @@ class N8nInstance {
 		for (;;) {
 			const execution = await this.execution(id).catch(() => undefined);
 			if (execution && !['new', 'running', 'waiting'].includes(execution.status)) return execution;
-			if (Date.now() > deadline) throw new Error(`execution ${id} still ${execution?.status} after ${timeoutMs} ms\n${this.log('main').slice(-3000)}`);
+			if (Date.now() > deadline)
+				throw new Error(
+					`execution ${id} still ${execution?.status} after ${timeoutMs} ms\n${this.log('main').slice(-3000)}`,
+				);
 			await sleep(2_000);
 		}
 	}

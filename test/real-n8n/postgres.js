@@ -22,7 +22,10 @@ function postgresBin() {
 				.filter((major) => fs.existsSync(path.join(root, major, 'bin', 'initdb')))
 				.sort((a, b) => Number(b) - Number(a))
 		: [];
-	if (!majors.length) throw new Error('PostgreSQL is not installed: `apt-get install postgresql` (.ci/run does this)');
+	if (!majors.length)
+		throw new Error(
+			'PostgreSQL is not installed: `apt-get install postgresql` (.ci/run does this)',
+		);
 	return path.join(root, majors[0], 'bin');
 }
 
@@ -51,20 +54,70 @@ async function startPostgres() {
 	if (asRoot) execFileSync('chown', ['postgres:postgres', dir]);
 	/** @param {string[]} args */
 	const asServer = (args) =>
-		execFileSync(asRoot ? 'runuser' : args[0], asRoot ? ['-u', 'postgres', '--', ...args] : args.slice(1), {
-			stdio: ['ignore', 'pipe', 'pipe'],
-			encoding: 'utf8',
-		});
-	asServer([path.join(bin, 'initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
+		execFileSync(
+			asRoot ? 'runuser' : args[0],
+			asRoot ? ['-u', 'postgres', '--', ...args] : args.slice(1),
+			{
+				stdio: ['ignore', 'pipe', 'pipe'],
+				encoding: 'utf8',
+			},
+		);
+	asServer([
+		path.join(bin, 'initdb'),
+		'-D',
+		data,
+		'-A',
+		'trust',
+		'-U',
+		'postgres',
+		'--no-sync',
+		'-E',
+		'UTF8',
+		'--locale=C',
+	]);
 	// `-k`: its socket in its own folder; fsync off: a test database, thrown away after.
 	const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off`;
-	asServer([path.join(bin, 'pg_ctl'), '-D', data, '-l', path.join(dir, 'server.log'), '-o', options, '-w', 'start']);
-	const psqlArgs = ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-v', 'ON_ERROR_STOP=1'];
+	asServer([
+		path.join(bin, 'pg_ctl'),
+		'-D',
+		data,
+		'-l',
+		path.join(dir, 'server.log'),
+		'-o',
+		options,
+		'-w',
+		'start',
+	]);
+	const psqlArgs = [
+		'-h',
+		'127.0.0.1',
+		'-p',
+		String(port),
+		'-U',
+		'postgres',
+		'-v',
+		'ON_ERROR_STOP=1',
+	];
 	/** @param {string} sql */
-	const query = (sql) => execFileSync(path.join(bin, 'psql'), [...psqlArgs, '-d', 'n8n', '-At', '-c', sql], { encoding: 'utf8' }).trim();
-	execFileSync(path.join(bin, 'psql'), [...psqlArgs, '-d', 'postgres', '-c', "create user n8n password 'n8n'", '-c', 'create database n8n owner n8n'], {
-		stdio: 'ignore',
-	});
+	const query = (sql) =>
+		execFileSync(path.join(bin, 'psql'), [...psqlArgs, '-d', 'n8n', '-At', '-c', sql], {
+			encoding: 'utf8',
+		}).trim();
+	execFileSync(
+		path.join(bin, 'psql'),
+		[
+			...psqlArgs,
+			'-d',
+			'postgres',
+			'-c',
+			"create user n8n password 'n8n'",
+			'-c',
+			'create database n8n owner n8n',
+		],
+		{
+			stdio: 'ignore',
+		},
+	);
 	return {
 		port,
 		n8nEnv: {
@@ -77,7 +130,9 @@ async function startPostgres() {
 		},
 		query,
 		session: async () => {
-			const child = spawn(path.join(bin, 'psql'), [...psqlArgs, '-d', 'n8n', '-At'], { stdio: ['pipe', 'pipe', 'pipe'] });
+			const child = spawn(path.join(bin, 'psql'), [...psqlArgs, '-d', 'n8n', '-At'], {
+				stdio: ['pipe', 'pipe', 'pipe'],
+			});
 			let output = '';
 			child.stdout.on('data', (chunk) => (output += chunk));
 			child.stderr.on('data', (chunk) => (output += chunk));
@@ -87,7 +142,8 @@ async function startPostgres() {
 					child.stdin.write(`${sql}\n`);
 					const deadline = Date.now() + 15_000;
 					while (!until.test(output.slice(from))) {
-						if (child.exitCode !== null || Date.now() > deadline) throw new Error(`psql: ${output.slice(from) || 'no answer'}`);
+						if (child.exitCode !== null || Date.now() > deadline)
+							throw new Error(`psql: ${output.slice(from) || 'no answer'}`);
 						await sleep(50);
 					}
 					return output.slice(from);

@@ -47,7 +47,10 @@ after(async () => {
 /** The run data of one node in an `n8n execute --rawOutput` answer. */
 function outputs(/** @type {any} */ run, /** @type {string} */ nodeName) {
 	const runs = run.data.resultData.runData[nodeName];
-	assert.ok(runs, `node "${nodeName}" did not run; ran: ${Object.keys(run.data.resultData.runData).join(', ')}`);
+	assert.ok(
+		runs,
+		`node "${nodeName}" did not run; ran: ${Object.keys(run.data.resultData.runData).join(', ')}`,
+	);
 	assert.equal(runs[0].executionStatus, 'success', `${nodeName}: ${JSON.stringify(runs[0].error)}`);
 	return /** @type {any[][]} */ (runs[0].data.main);
 }
@@ -95,13 +98,23 @@ describe('real n8n, one process', () => {
 		assert.equal(manifest.devDependencies, undefined);
 		assert.equal(manifest.peerDependencies, undefined);
 		const installed = fs.readdirSync(path.join(n8n.package.packageDir));
-		assert.deepEqual(installed.sort(), ['LICENSE', 'README.md', 'dist', 'index.js', 'package.json'].sort());
+		assert.deepEqual(
+			installed.sort(),
+			['LICENSE', 'README.md', 'dist', 'index.js', 'package.json'].sort(),
+		);
 		// The package's own entry point gives the node and credential classes, with n8n-workflow
 		// resolved as n8n resolves it for community packages (its own copy, through NODE_PATH).
 		const exported = execFileSync(
 			install.node,
-			['-e', 'const p = require(process.argv[1]); console.log(JSON.stringify(Object.entries(p).map(([k, C]) => [k, new C().description?.name ?? new C().name])))', n8n.package.packageDir],
-			{ env: { ...process.env, NODE_PATH: path.join(path.dirname(install.n8nBin), '..', '..') }, encoding: 'utf8' },
+			[
+				'-e',
+				'const p = require(process.argv[1]); console.log(JSON.stringify(Object.entries(p).map(([k, C]) => [k, new C().description?.name ?? new C().name])))',
+				n8n.package.packageDir,
+			],
+			{
+				env: { ...process.env, NODE_PATH: path.join(path.dirname(install.n8nBin), '..', '..') },
+				encoding: 'utf8',
+			},
 		);
 		assert.deepEqual(JSON.parse(exported), [
 			['FastRouterVideo', 'fastRouterVideo'],
@@ -115,12 +128,20 @@ describe('real n8n, one process', () => {
 		const rows = [
 			{ prompt: 'A red fox running through fresh snow', file_name: 'fox.mp4' },
 			// FastRouter's newer API generation (fr_ id, hosted copy), its provider link already expired.
-			{ prompt: 'Timelapse of clouds over a valley [sim:gen=new] [sim:expired]', resolution: '1080p', file_name: 'clouds.mp4' },
+			{
+				prompt: 'Timelapse of clouds over a valley [sim:gen=new] [sim:expired]',
+				resolution: '1080p',
+				file_name: 'clouds.mp4',
+			},
 			{ prompt: 'A neon city at night', resolution: '4k', file_name: 'city.mp4' },
 			{ prompt: 'A boat at sea [sim:fail=Content policy violation]', file_name: 'boat.mp4' },
 			{ prompt: 'Snowy mountains at dawn [sim:poll429=2]', file_name: 'mountains.mp4' },
 		];
-		const workflow = workflows.forCheck(workflows.loadExample('sheets-to-drive.json'), 'exampleSheets001', CREDENTIAL);
+		const workflow = workflows.forCheck(
+			workflows.loadExample('sheets-to-drive.json'),
+			'exampleSheets001',
+			CREDENTIAL,
+		);
 		workflows.standIn(workflow, 'Read prompts', workflows.emit(rows));
 		workflows.standIn(workflow, 'Upload to Google Drive', workflows.passThrough);
 		workflows.standIn(workflow, 'Log failed rows', workflows.passThrough);
@@ -132,7 +153,10 @@ describe('real n8n, one process', () => {
 		assert.deepEqual(
 			videos.map((item) => item.pairedItem.item),
 			[0, 1, 4],
-			JSON.stringify({ videos: videos.map((item) => item.json), failures: failures.map((item) => item.json) }),
+			JSON.stringify({
+				videos: videos.map((item) => item.json),
+				failures: failures.map((item) => item.json),
+			}),
 		);
 		for (const item of videos) {
 			assertNormalizedVideo(item);
@@ -143,24 +167,42 @@ describe('real n8n, one process', () => {
 		assert.match(clouds.taskId, /^fr_/);
 		assert.equal(clouds.hostedVideoUrl, `${sim.baseUrl}/videos-content/${clouds.taskId}`);
 		assert.equal(typeof clouds.costUsd, 'number');
-		assert.equal(clouds.creditsUsed, sim.tasks.get(clouds.taskId)?.credits, 'the final figure, not the estimate');
+		assert.equal(
+			clouds.creditsUsed,
+			sim.tasks.get(clouds.taskId)?.credits,
+			'the final figure, not the estimate',
+		);
 		// The MP4 came from the hosted copy, on the Base URL's origin: the only place the key goes.
 		assert.equal(sim.counters.hostedDownloads, 1);
 		assert.deepEqual(sim.counters.hostedAuthHeaders, [`Bearer ${SIM_KEY}`]);
-		assert.ok(videos.filter((item) => item !== videos[1]).every((item) => item.json.hostedVideoUrl === null));
+		assert.ok(
+			videos
+				.filter((item) => item !== videos[1])
+				.every((item) => item.json.hostedVideoUrl === null),
+		);
 		const requested = [...sim.tasks.values()].map((task) => task.body.resolution);
 		assert.deepEqual(requested.sort(), ['1080p', '720p', '720p', '720p']);
 
 		// The error output carries the sheet row itself, so it can be written back where it came from.
 		assert.equal(failures.length, 2);
 		const [rejected, failed] = failures;
-		assert.match(rejected.json.error, /^Item 3: "resolution" 4k is not available for google\/veo3-fast .*\(allowed: 720p, 1080p\)/);
+		assert.match(
+			rejected.json.error,
+			/^Item 3: "resolution" 4k is not available for google\/veo3-fast .*\(allowed: 720p, 1080p\)/,
+		);
 		assert.equal(rejected.json.file_name, 'city.mp4');
 		assert.equal(rejected.json.details, undefined, 'rejected before any task was created');
-		assert.match(failed.json.error, /^Item 4: The generation of task \S+ failed: Content policy violation/);
+		assert.match(
+			failed.json.error,
+			/^Item 4: The generation of task \S+ failed: Content policy violation/,
+		);
 		assert.equal(failed.json.file_name, 'boat.mp4');
 		const boat = [...sim.tasks.values()].find((task) => task.prompt.startsWith('A boat'));
-		assert.deepEqual(failed.json.details, { taskId: boat?.taskId }, 'a failed task is reported with its id');
+		assert.deepEqual(
+			failed.json.details,
+			{ taskId: boat?.taskId },
+			'a failed task is reported with its id',
+		);
 
 		const uploaded = outputs(run, 'Upload to Google Drive')[0];
 		assert.equal(uploaded.length, 3);
@@ -211,25 +253,44 @@ describe('real n8n, one process', () => {
 		try {
 			hostile.on('POST /api/v1/videos', ({ req }) => req.socket.destroy());
 			const credential = { id: 'fastRouterHostile1', name: 'FastRouter (hostile)' };
-			await n8n.importCredentials([{ ...credential, type: 'fastRouterApi', data: { apiKey: hostile.apiKey, baseUrl: hostile.origins.a } }]);
-			const workflow = workflows.manualChain('hostileReset0001', 'Create on a resetting connection', [
+			await n8n.importCredentials([
 				{
-					name: 'Start video',
-					type: `${n8n.package.manifest.name}.fastRouterVideo`,
-					parameters: { operation: 'create', model: 'google/veo3', prompt: 'A paid video' },
-					credentials: { fastRouterApi: credential },
+					...credential,
+					type: 'fastRouterApi',
+					data: { apiKey: hostile.apiKey, baseUrl: hostile.origins.a },
 				},
 			]);
+			const workflow = workflows.manualChain(
+				'hostileReset0001',
+				'Create on a resetting connection',
+				[
+					{
+						name: 'Start video',
+						type: `${n8n.package.manifest.name}.fastRouterVideo`,
+						parameters: { operation: 'create', model: 'google/veo3', prompt: 'A paid video' },
+						credentials: { fastRouterApi: credential },
+					},
+				],
+			);
 			await n8n.importWorkflow(workflow);
 
 			const run = await n8n.executeFailing(workflow.id);
 
-			const stored = [run.data.resultData.error, run.data.resultData.runData['Start video'][0].error];
+			const stored = [
+				run.data.resultData.error,
+				run.data.resultData.runData['Start video'][0].error,
+			];
 			for (const error of stored) {
-				assert.match(error.message, /^Item 1: .*connection reset.*may have been created; not retried to avoid a double charge/);
+				assert.match(
+					error.message,
+					/^Item 1: .*connection reset.*may have been created; not retried to avoid a double charge/,
+				);
 				assert.doesNotMatch(error.message, /ECONNRESET|closed unexpectedly|Retry on Fail/i);
 			}
-			assert.ok(!JSON.stringify(run).includes(hostile.apiKey), 'the API key is nowhere in the stored run');
+			assert.ok(
+				!JSON.stringify(run).includes(hostile.apiKey),
+				'the API key is nowhere in the stored run',
+			);
 			assert.equal(hostile.counters.creates, 1);
 		} finally {
 			await hostile.close();
@@ -242,7 +303,12 @@ describe('real n8n, one process', () => {
 		// IP address in a URL against N8N_SSRF_ALLOWED_IP_RANGES only). The simulator's video links
 		// name localhost too, so the allowed item's download passes the same check.
 		const ssrfKey = 'ssrf-check-key-4c1d';
-		const ssrfSim = await startSimulator({ apiKey: ssrfKey, durationMs: 1_500, videoBytes: VIDEO_BYTES, hostname: 'localhost' });
+		const ssrfSim = await startSimulator({
+			apiKey: ssrfKey,
+			durationMs: 1_500,
+			videoBytes: VIDEO_BYTES,
+			hostname: 'localhost',
+		});
 		try {
 			const allowed = { id: 'fastRouterSsrfOk1', name: 'FastRouter (localhost, allowed)' };
 			const blocked = { id: 'fastRouterSsrfNo1', name: 'FastRouter (127.0.0.1, not allowed)' };
@@ -253,14 +319,32 @@ describe('real n8n, one process', () => {
 			]);
 			const type = `${n8n.package.manifest.name}.fastRouterVideo`;
 			/** @param {string} prompt */
-			const createAndWait = (prompt) => ({ operation: 'createAndWait', model: 'google/veo3', prompt, options: { pollInterval: 1 } });
+			const createAndWait = (prompt) => ({
+				operation: 'createAndWait',
+				model: 'google/veo3',
+				prompt,
+				options: { pollInterval: 1 },
+			});
 			const workflow = workflows.manualChain('ssrfProtection01', "Behind n8n's SSRF protection", [
-				{ name: 'Allowed', type, parameters: createAndWait('Allowed by name'), credentials: { fastRouterApi: allowed } },
-				{ name: 'Blocked', type, parameters: createAndWait('Never sent'), credentials: { fastRouterApi: blocked } },
+				{
+					name: 'Allowed',
+					type,
+					parameters: createAndWait('Allowed by name'),
+					credentials: { fastRouterApi: allowed },
+				},
+				{
+					name: 'Blocked',
+					type,
+					parameters: createAndWait('Never sent'),
+					credentials: { fastRouterApi: blocked },
+				},
 			]);
 			await n8n.importWorkflow(workflow);
 
-			const run = await n8n.executeFailing(workflow.id, { N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_HOSTNAMES: 'localhost' });
+			const run = await n8n.executeFailing(workflow.id, {
+				N8N_SSRF_PROTECTION_ENABLED: 'true',
+				N8N_SSRF_ALLOWED_HOSTNAMES: 'localhost',
+			});
 
 			const [[video]] = run.data.resultData.runData.Allowed[0].data.main;
 			assert.equal(video.json.status, 'succeeded');
@@ -272,8 +356,14 @@ describe('real n8n, one process', () => {
 			const stored = [run.data.resultData.error, run.data.resultData.runData.Blocked[0].error];
 			for (const error of stored) {
 				assert.equal(error.message, refusal);
-				assert.match(error.description, /^Nothing was sent to FastRouter, so no task was created or billed/);
-				assert.doesNotMatch(`${error.message} ${error.description}`, /may have been created|double charge/);
+				assert.match(
+					error.description,
+					/^Nothing was sent to FastRouter, so no task was created or billed/,
+				);
+				assert.doesNotMatch(
+					`${error.message} ${error.description}`,
+					/may have been created|double charge/,
+				);
 			}
 			assert.ok(!JSON.stringify(run).includes(ssrfKey), 'the API key is nowhere in the stored run');
 			// The allowed item's create, once; the blocked one never reached the simulator.
@@ -298,12 +388,26 @@ describe('real n8n, one process', () => {
 			await n8n.importWorkflow(workflow);
 			await n8n.importWorkflow(
 				workflows.manualChain(CREDIT_LIMIT_ID, 'Twenty rows within 50 credits', [
-					{ name: 'Rows', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: 'return Array.from({ length: 20 }, (_, i) => ({ json: { prompt: `credit row ${i + 1}` } }));' } },
+					{
+						name: 'Rows',
+						type: 'n8n-nodes-base.code',
+						typeVersion: 2,
+						parameters: {
+							jsCode:
+								'return Array.from({ length: 20 }, (_, i) => ({ json: { prompt: `credit row ${i + 1}` } }));',
+						},
+					},
 					{
 						name: 'Start videos',
 						type: `${n8n.package.manifest.name}.fastRouterVideo`,
 						onError: 'continueRegularOutput',
-						parameters: { operation: 'create', model: 'google/veo3', prompt: '={{ $json.prompt }}', length: 8, options: { maxCredits: 50 } },
+						parameters: {
+							operation: 'create',
+							model: 'google/veo3',
+							prompt: '={{ $json.prompt }}',
+							length: 8,
+							options: { maxCredits: 50 },
+						},
 						credentials: { fastRouterApi: CREDENTIAL },
 					},
 				]),
@@ -319,7 +423,9 @@ describe('real n8n, one process', () => {
 			const response = await fetch(`${n8n.baseUrl}/webhook/fastrouter-video`, {
 				method: 'POST',
 				headers: { 'Content-Type': 'application/json' },
-				body: JSON.stringify({ prompt: `A paper plane over a city [sim:duration=${CALLER_RENDER_MS}]` }),
+				body: JSON.stringify({
+					prompt: `A paper plane over a city [sim:duration=${CALLER_RENDER_MS}]`,
+				}),
 			});
 			const body = Buffer.from(await response.arrayBuffer());
 			assert.equal(response.status, 200, body.toString().slice(0, 500));
@@ -340,9 +446,22 @@ describe('real n8n, one process', () => {
 			assert.equal(sim.counters.creates, 8);
 			const [nodeRun] = execution.data.resultData.runData['Start videos'];
 			const items = nodeRun.data.main[0].map((/** @type {any} */ item) => item.json);
-			assert.deepEqual(items.slice(8).map((/** @type {any} */ item) => item.error), Array.from({ length: 12 }, (_, i) => `Item ${i + 9}: not created: this run's credit limit of 50 would be passed (48 used by 8 videos)`));
-			assert.equal(execution.customData?.FastRouter_cost, '8 videos, 48 credits, 12 not created: credit limit');
-			assert.deepEqual(nodeRun.hints.map((/** @type {any} */ hint) => hint.message), ['8 videos, 48 credits, 12 not created: credit limit']);
+			assert.deepEqual(
+				items.slice(8).map((/** @type {any} */ item) => item.error),
+				Array.from(
+					{ length: 12 },
+					(_, i) =>
+						`Item ${i + 9}: not created: this run's credit limit of 50 would be passed (48 used by 8 videos)`,
+				),
+			);
+			assert.equal(
+				execution.customData?.FastRouter_cost,
+				'8 videos, 48 credits, 12 not created: credit limit',
+			);
+			assert.deepEqual(
+				nodeRun.hints.map((/** @type {any} */ hint) => hint.message),
+				['8 videos, 48 credits, 12 not created: credit limit'],
+			);
 		});
 
 		it('answers a request its model cannot take with 422 naming the field, before any create', async () => {
@@ -380,7 +499,11 @@ describe('real n8n, queue mode: main + worker + Redis', () => {
 		await n8n.importCredentials([
 			{ ...CREDENTIAL, type: 'fastRouterApi', data: { apiKey: SIM_KEY, baseUrl: sim.baseUrl } },
 		]);
-		const workflow = workflows.forCheck(workflows.loadExample('webhook-prompt-to-mp4.json'), 'exampleWebhook01', CREDENTIAL);
+		const workflow = workflows.forCheck(
+			workflows.loadExample('webhook-prompt-to-mp4.json'),
+			'exampleWebhook01',
+			CREDENTIAL,
+		);
 		await n8n.importWorkflow(workflow);
 		await n8n.cli(['publish:workflow', `--id=${workflow.id}`]);
 		await n8n.startWorker({});
@@ -418,7 +541,11 @@ describe('real n8n, queue mode: main + worker + Redis', () => {
 		const enqueued = await n8n.waitForLog('main', /Enqueued execution (\d+)/g, 2);
 		const finished = await n8n.waitForLog('worker', /Worker finished execution (\d+)/g, 2);
 		assert.deepEqual(finished.sort(), enqueued.sort());
-		assert.doesNotMatch(n8n.log('main'), /FastRouter Item \d+ task/, 'the node ran on the worker, not on main');
+		assert.doesNotMatch(
+			n8n.log('main'),
+			/FastRouter Item \d+ task/,
+			'the node ran on the worker, not on main',
+		);
 		assert.match(n8n.log('worker'), /FastRouter Item 1 task \S+: succeeded 100%/);
 
 		assert.equal(sim.counters.creates, 2);

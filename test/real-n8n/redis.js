@@ -13,7 +13,9 @@ function redisServerPath() {
 	try {
 		return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
 	} catch {
-		throw new Error('redis-server is not installed: `apt-get install redis-server` (.ci/run does this)');
+		throw new Error(
+			'redis-server is not installed: `apt-get install redis-server` (.ci/run does this)',
+		);
 	}
 }
 
@@ -34,12 +36,24 @@ async function startRedis() {
 	const port = await freePort();
 	const child = spawn(
 		redisServerPath(),
-		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--daemonize',
+			'no',
+		],
 		{ stdio: 'ignore' },
 	);
 	const deadline = Date.now() + 15_000;
 	while (!(await answersPing(port))) {
-		if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
+		if (child.exitCode !== null || Date.now() > deadline)
+			throw new Error(`redis-server did not start on port ${port}`);
 		await sleep(100);
 	}
 	return {

@@ -33,7 +33,8 @@ function nodeNamed(workflow, name) {
  */
 function standIn(workflow, name, jsCode) {
 	const node = nodeNamed(workflow, name);
-	for (const key of Object.keys(node)) if (!['id', 'name', 'position'].includes(key)) delete node[key];
+	for (const key of Object.keys(node))
+		if (!['id', 'name', 'position'].includes(key)) delete node[key];
 	Object.assign(node, { type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode } });
 }
 
@@ -84,8 +85,20 @@ function forCheck(workflow, id, credential) {
 function manualChain(id, name, steps) {
 	/** @type {{ name: string, type: string } & Record<string, any>} */
 	const start = { name: 'Start', type: 'n8n-nodes-base.manualTrigger', parameters: {} };
-	const nodes = [start, ...steps].map((node, index) => ({ id: `${id}-${index}`, typeVersion: 1, position: [index * 220, 0], ...node }));
-	const connections = Object.fromEntries(nodes.slice(1).map((node, index) => [nodes[index].name, { main: [[{ node: node.name, type: 'main', index: 0 }]] }]));
+	const nodes = [start, ...steps].map((node, index) => ({
+		id: `${id}-${index}`,
+		typeVersion: 1,
+		position: [index * 220, 0],
+		...node,
+	}));
+	const connections = Object.fromEntries(
+		nodes
+			.slice(1)
+			.map((node, index) => [
+				nodes[index].name,
+				{ main: [[{ node: node.name, type: 'main', index: 0 }]] },
+			]),
+	);
 	return { id, name, active: false, settings: { executionOrder: 'v1' }, nodes, connections };
 }
 
@@ -93,4 +106,13 @@ function manualChain(id, name, steps) {
 const emit = (rows) => `return ${JSON.stringify(rows.map((json) => ({ json })))};`;
 const passThrough = 'return $input.all();';
 
-module.exports = { loadExample, nodeNamed, standIn, manualStartInsteadOf, forCheck, manualChain, emit, passThrough };
+module.exports = {
+	loadExample,
+	nodeNamed,
+	standIn,
+	manualStartInsteadOf,
+	forCheck,
+	manualChain,
+	emit,
+	passThrough,
+};

@@ -109,7 +109,10 @@ function createHostile(options = {}) {
 						}),
 				),
 			);
-			hostile.origins = { a: `http://${hosts[0]}:${ports[0]}`, b: `http://${hosts[1]}:${ports[1]}` };
+			hostile.origins = {
+				a: `http://${hosts[0]}:${ports[0]}`,
+				b: `http://${hosts[1]}:${ports[1]}`,
+			};
 		},
 		reset() {
 			// Responses still open (a test's hung socket) stay counted until they close.
@@ -119,11 +122,17 @@ function createHostile(options = {}) {
 		async close() {
 			for (const timer of timers) clearInterval(timer);
 			for (const socket of sockets) socket.destroy();
-			await Promise.all(servers.map((server) => new Promise((resolve) => server.close(() => resolve(undefined)))));
+			await Promise.all(
+				servers.map((server) => new Promise((resolve) => server.close(() => resolve(undefined)))),
+			);
 		},
 		json(res, status, body, headers = {}) {
 			const text = JSON.stringify(body);
-			res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+			res.writeHead(status, {
+				'Content-Type': 'application/json',
+				'Content-Length': Buffer.byteLength(text),
+				...headers,
+			});
 			res.end(text);
 		},
 		raw(res, status, contentType, text) {
@@ -159,7 +168,10 @@ function createHostile(options = {}) {
 				padded.writeUInt32BE(padded.length - FIXTURE.length, FIXTURE.length);
 				padded.write('free', FIXTURE.length + 4, 'latin1');
 			}
-			res.writeHead(200, { 'Content-Type': 'video/mp4', ...(declareLength ? { 'Content-Length': padded.length } : {}) });
+			res.writeHead(200, {
+				'Content-Type': 'video/mp4',
+				...(declareLength ? { 'Content-Length': padded.length } : {}),
+			});
 			if (stallAfter !== undefined) {
 				// Sends the start, then holds the socket (or trickles a byte every `everyMs`).
 				res.write(padded.subarray(0, stallAfter));
@@ -197,7 +209,11 @@ function createHostile(options = {}) {
 			return {
 				code: 'SUCCESS',
 				message: 'success',
-				data: { taskId, status: 'succeed', generations: [{ id: taskId, status: 'succeed', failMsg: '', url, mediaType: 'video' }] },
+				data: {
+					taskId,
+					status: 'succeed',
+					generations: [{ id: taskId, status: 'succeed', failMsg: '', url, mediaType: 'video' }],
+				},
 			};
 		},
 		running(taskId, status = 'processing') {
@@ -235,19 +251,40 @@ function createHostile(options = {}) {
 				if (authorization !== undefined) counters.credentials[origin]++;
 				const everything = `${JSON.stringify(req.headers)} ${req.url} ${text}`;
 				if (everything.includes(apiKey)) counters.keySeen[origin]++;
-				const isCreate = req.method === 'POST' && !!body && typeof body.model === 'string' && body.taskId === undefined;
+				const isCreate =
+					req.method === 'POST' &&
+					!!body &&
+					typeof body.model === 'string' &&
+					body.taskId === undefined;
 				if (isCreate) counters.creates++;
 				if (req.method === 'POST' && body?.taskId !== undefined) counters.polls++;
-				if (req.method === 'GET' && /^\/api\/v1\/videos\/[^/]+$/.test(url.pathname)) counters.polls++;
-				counters.log.push(`${origin} ${req.method} ${url.pathname}${authorization !== undefined ? ' auth' : ''}`);
+				if (req.method === 'GET' && /^\/api\/v1\/videos\/[^/]+$/.test(url.pathname))
+					counters.polls++;
+				counters.log.push(
+					`${origin} ${req.method} ${url.pathname}${authorization !== undefined ? ' auth' : ''}`,
+				);
 				counters.open[origin]++;
 				res.once('close', () => counters.open[origin]--);
 				const route = `${req.method} ${url.pathname}`;
 				const handler = routes.get(`${origin} ${route}`) ?? routes.get(route) ?? defaultHandler;
 				Promise.resolve()
-					.then(() => handler({ origin, method: req.method ?? 'GET', path: url.pathname, body, authorization, req, res }, hostile))
+					.then(() =>
+						handler(
+							{
+								origin,
+								method: req.method ?? 'GET',
+								path: url.pathname,
+								body,
+								authorization,
+								req,
+								res,
+							},
+							hostile,
+						),
+					)
 					.catch((error) => {
-						if (!res.headersSent) hostile.json(res, 500, { error: { message: `hostile server: ${String(error)}` } });
+						if (!res.headersSent)
+							hostile.json(res, 500, { error: { message: `hostile server: ${String(error)}` } });
 					});
 			});
 		});
@@ -261,7 +298,10 @@ function createHostile(options = {}) {
 	/** @param {Request} request */
 	function defaultHandler({ res, path: route, method }) {
 		if (method === 'GET' && route.endsWith('.mp4')) hostile.mp4(res);
-		else hostile.json(res, 404, { error: { message: `no route for ${method} ${route}`, status: 404 } });
+		else
+			hostile.json(res, 404, {
+				error: { message: `no route for ${method} ${route}`, status: 404 },
+			});
 	}
 
 	const servers = [makeServer('a'), makeServer('b')];
@@ -270,7 +310,14 @@ function createHostile(options = {}) {
 
 /** @returns {Counters} */
 function emptyCounters() {
-	return { creates: 0, polls: 0, credentials: { a: 0, b: 0 }, keySeen: { a: 0, b: 0 }, log: [], open: { a: 0, b: 0 } };
+	return {
+		creates: 0,
+		polls: 0,
+		credentials: { a: 0, b: 0 },
+		keySeen: { a: 0, b: 0 },
+		log: [],
+		open: { a: 0, b: 0 },
+	};
 }
 
 module.exports = { startHostile, createHostile };

@@ -20,7 +20,8 @@ function isLoopback(url) {
 
 /** @param {Buffer} bytes @returns {'png' | 'jpeg' | undefined} */
 function imageType(bytes) {
-	if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+	if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+		return 'png';
 	if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
 	return undefined;
 }
@@ -42,15 +43,29 @@ function imageType(bytes) {
 async function fetchImage(url) {
 	if (!isLoopback(url)) return undefined;
 	try {
-		const response = await fetch(url, { signal: AbortSignal.timeout(IMAGE_FETCH_TIMEOUT_MS), redirect: 'follow' });
+		const response = await fetch(url, {
+			signal: AbortSignal.timeout(IMAGE_FETCH_TIMEOUT_MS),
+			redirect: 'follow',
+		});
 		const body = Buffer.from(await response.arrayBuffer());
-		const fetched = { url, status: response.status, bytes: body.length, contentType: response.headers.get('content-type') ?? undefined, body };
-		if (!response.ok) return { ...fetched, problem: `could not fetch image: HTTP ${response.status}` };
+		const fetched = {
+			url,
+			status: response.status,
+			bytes: body.length,
+			contentType: response.headers.get('content-type') ?? undefined,
+			body,
+		};
+		if (!response.ok)
+			return { ...fetched, problem: `could not fetch image: HTTP ${response.status}` };
 		if (!imageType(body)) return { ...fetched, problem: 'image is not a JPG or PNG' };
 		return fetched;
 	} catch (error) {
 		const cause = /** @type {{ cause?: { code?: string }, message?: string }} */ (error);
-		return { url, bytes: 0, problem: `could not fetch image: ${cause.cause?.code ?? cause.message}` };
+		return {
+			url,
+			bytes: 0,
+			problem: `could not fetch image: ${cause.cause?.code ?? cause.message}`,
+		};
 	}
 }
 

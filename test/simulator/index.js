@@ -329,7 +329,8 @@ function parsePromptFaults(prompt) {
 		else if (key === 'failtop') fault.failTop = value || 'openai submit: upstream status 400';
 		else if (key === 'ends') fault.endsAs = value || 'expired';
 		else if (key === 'pollcode') fault.pollCode = value || 'processing';
-		else if (key === 'failonce') Object.assign(fault, { fail: value || 'Generation failed', failTimes: 1 });
+		else if (key === 'failonce')
+			Object.assign(fault, { fail: value || 'Generation failed', failTimes: 1 });
 		else if (key === 'createdrop') fault.createError = 'drop';
 		else if (create) fault.createError = Number(create[1]);
 		else if (n !== undefined && !valid) continue;
@@ -343,7 +344,8 @@ function parsePromptFaults(prompt) {
 		else if (key === 'trickle') fault.trickleMs = n;
 		else if (key === 'pollhangs') fault.pollHangTimes = n;
 	}
-	if (pollErrors) fault.pollErrors = pollErrors.status === 429 ? { ...pollErrors, retryAfter: 1 } : pollErrors;
+	if (pollErrors)
+		fault.pollErrors = pollErrors.status === 429 ? { ...pollErrors, retryAfter: 1 } : pollErrors;
 	return fault;
 }
 
@@ -414,16 +416,21 @@ function cacheLookup(req, body) {
 	const header = req.headers.cache_key;
 	if (header === undefined) return { lifetimeS: 0 };
 	const namespace = String(header);
-	if (!/^[A-Za-z0-9_\-:.]{1,128}$/.test(namespace)) return { lifetimeS: 0, problem: 'Invalid cache_key header' };
+	if (!/^[A-Za-z0-9_\-:.]{1,128}$/.test(namespace))
+		return { lifetimeS: 0, problem: 'Invalid cache_key header' };
 	const { model, cache: settings, ...fields } = body;
-	const lifetime = /** @type {{ expiration_time?: unknown } | undefined} */ (settings)?.expiration_time ?? 57_600;
+	const lifetime =
+		/** @type {{ expiration_time?: unknown } | undefined} */ (settings)?.expiration_time ?? 57_600;
 	if (typeof lifetime !== 'number' || lifetime < 60 || lifetime > 604_800) {
 		return { lifetimeS: 0, problem: 'cache.expiration_time must be between 60 and 604800 seconds' };
 	}
 	const sorted = Object.keys(fields)
 		.sort()
 		.map((name) => [name, fields[name]]);
-	return { key: JSON.stringify([namespace, String(model).toLowerCase(), sorted]), lifetimeS: lifetime };
+	return {
+		key: JSON.stringify([namespace, String(model).toLowerCase(), sorted]),
+		lifetimeS: lifetime,
+	};
 }
 
 /**
@@ -487,7 +494,8 @@ function createSimulator(options = {}) {
 		const elapsed = now() - task.createdAt;
 		const fraction = task.durationMs > 0 ? elapsed / task.durationMs : 1;
 		const { fail, failTop, endsAs } = task.fault;
-		if (fraction >= 1) return { state: fail || failTop || endsAs ? 'failed' : 'done', progress: 100 };
+		if (fraction >= 1)
+			return { state: fail || failTop || endsAs ? 'failed' : 'done', progress: 100 };
 		const progress = Math.max(0, Math.min(99, Math.floor(fraction * 100)));
 		return { state: fraction < 0.2 ? 'queued' : 'processing', progress };
 	}
@@ -499,11 +507,27 @@ function createSimulator(options = {}) {
 	 */
 	function wildEnding(task) {
 		const { failTop, endsAs } = task.fault;
-		if (failTop) return { code: 'failed', data: { taskId: task.taskId, status: 'failed', generations: [] }, error: failTop };
+		if (failTop)
+			return {
+				code: 'failed',
+				data: { taskId: task.taskId, status: 'failed', generations: [] },
+				error: failTop,
+			};
 		if (!endsAs) return undefined;
 		if (task.shape === 'video') return { ...videoObject(task, endsAs, 100, false), error: null };
-		const generation = { id: task.taskId, status: endsAs, url: '', failMsg: '', mediaType: 'video', createdDate: new Date(task.createdAt).toISOString() };
-		return { code: 'SUCCESS', message: 'success', data: { taskId: task.taskId, status: endsAs, generations: [generation] } };
+		const generation = {
+			id: task.taskId,
+			status: endsAs,
+			url: '',
+			failMsg: '',
+			mediaType: 'video',
+			createdDate: new Date(task.createdAt).toISOString(),
+		};
+		return {
+			code: 'SUCCESS',
+			message: 'success',
+			data: { taskId: task.taskId, status: endsAs, generations: [generation] },
+		};
 	}
 
 	/**
@@ -570,7 +594,10 @@ function createSimulator(options = {}) {
 			return;
 		}
 		if (!cut) {
-			const source = Readable.from(videoChunks(total, total), { objectMode: false, highWaterMark: CHUNK });
+			const source = Readable.from(videoChunks(total, total), {
+				objectMode: false,
+				highWaterMark: CHUNK,
+			});
 			pipeline(source, res, (err) => {
 				if (!err) {
 					if (counter === 'downloads') counters.downloadsCompleted++;
@@ -609,7 +636,11 @@ function createSimulator(options = {}) {
 		const image = typeof body.image === 'string' ? body.image : '';
 		if (!prompt.trim() && !image) return sendError(res, 400, 'Either prompt or image is required');
 		if (image && !/^https?:\/\//i.test(image)) {
-			return sendError(res, 400, 'image must be an http(s) URL; base64 and data URLs are not supported');
+			return sendError(
+				res,
+				400,
+				'image must be an http(s) URL; base64 and data URLs are not supported',
+			);
 		}
 		if (image) {
 			const fetched = await fetchImage(image);
@@ -634,10 +665,12 @@ function createSimulator(options = {}) {
 		}
 
 		const fault = faultFor(prompt);
-		const injected = fault.createError ?? (fault.envelopeError !== undefined ? 'envelope' : undefined);
+		const injected =
+			fault.createError ?? (fault.envelopeError !== undefined ? 'envelope' : undefined);
 		let createError;
 		if (injected !== undefined) {
-			const transient = injected === 429 || injected === 500 || injected === 502 || injected === 'drop';
+			const transient =
+				injected === 429 || injected === 500 || injected === 502 || injected === 'drop';
 			const times = fault.createErrorTimes ?? (transient ? 1 : Infinity);
 			const hits = createFaultHits.get(prompt) ?? 0;
 			if (hits < times) {
@@ -665,11 +698,17 @@ function createSimulator(options = {}) {
 		/** @type {'older' | 'newer'} */
 		const generation =
 			fault.generation ??
-			(defaultGeneration === 'alternate' ? (alternation++ % 2 === 0 ? 'older' : 'newer') : defaultGeneration);
+			(defaultGeneration === 'alternate'
+				? alternation++ % 2 === 0
+					? 'older'
+					: 'newer'
+				: defaultGeneration);
 		const newer = generation === 'newer';
 		const shape = !newer && model.toLowerCase().startsWith('openai/') ? 'video' : 'task';
 		const seconds = Number(body.seconds ?? body.length) || (shape === 'video' ? 4 : 5);
-		const credits = fault.cached ? 0 : Math.max(1, Math.round(seconds * (shape === 'video' ? 0.5 : 0.75)));
+		const credits = fault.cached
+			? 0
+			: Math.max(1, Math.round(seconds * (shape === 'video' ? 0.5 : 0.75)));
 		/** @type {Task} */
 		const task = {
 			taskId: newer
@@ -696,7 +735,8 @@ function createSimulator(options = {}) {
 		};
 		tasks.set(task.taskId, task);
 		counters.creates++;
-		if (lookup.key) cache.set(lookup.key, { taskId: task.taskId, expiresAt: now() + lookup.lifetimeS * 1000 });
+		if (lookup.key)
+			cache.set(lookup.key, { taskId: task.taskId, expiresAt: now() + lookup.lifetimeS * 1000 });
 
 		if (createError === 'drop') {
 			req.socket.destroy();
@@ -708,7 +748,9 @@ function createSimulator(options = {}) {
 			return sendJson(res, 200, {
 				chat_id: task.chatId,
 				code: fault.envelopeTaskCode ?? 'success',
-				message: fault.envelopeTaskCode ? `Task failed to start (${fault.envelopeTaskCode})` : 'Video generation started',
+				message: fault.envelopeTaskCode
+					? `Task failed to start (${fault.envelopeTaskCode})`
+					: 'Video generation started',
 				data: { taskId: task.taskId, status: 'processing' },
 				estimate_usage: { credits_used: task.estimateCredits, provider },
 				...(fault.cached ? { cached: true } : {}),
@@ -718,7 +760,9 @@ function createSimulator(options = {}) {
 			chat_id: task.chatId,
 			model,
 			code: fault.envelopeTaskCode ?? 'SUCCESS',
-			message: fault.envelopeTaskCode ? `Task failed to start (${fault.envelopeTaskCode})` : 'success',
+			message: fault.envelopeTaskCode
+				? `Task failed to start (${fault.envelopeTaskCode})`
+				: 'success',
 			data: { taskId: task.taskId, status: 'waiting' },
 			usage: {
 				prompt_tokens: 0,
@@ -737,13 +781,18 @@ function createSimulator(options = {}) {
 	 */
 	function newerPollAnswer(task) {
 		const { state } = phase(task);
-		if (state === 'failed' && wildEnding(task)) return { chat_id: task.chatId, ...wildEnding(task) };
+		if (state === 'failed' && wildEnding(task))
+			return { chat_id: task.chatId, ...wildEnding(task) };
 		if (state === 'queued' || state === 'processing') {
 			return {
 				chat_id: task.chatId,
 				code: runningCode(task),
 				message: 'success',
-				data: { taskId: task.taskId, status: state === 'queued' ? 'waiting' : 'processing', generations: [] },
+				data: {
+					taskId: task.taskId,
+					status: state === 'queued' ? 'waiting' : 'processing',
+					generations: [],
+				},
 			};
 		}
 		const ok = state === 'done';
@@ -795,7 +844,9 @@ function createSimulator(options = {}) {
 	/** @param {Task} task */
 	function hostedUrl(task) {
 		const id = encodeURIComponent(task.taskId);
-		return task.fault.hostedOn === 'elsewhere' ? `${sim.videoBaseUrl}/hosted/${id}.mp4` : `${sim.baseUrl}/videos-content/${id}`;
+		return task.fault.hostedOn === 'elsewhere'
+			? `${sim.videoBaseUrl}/hosted/${id}.mp4`
+			: `${sim.baseUrl}/videos-content/${id}`;
 	}
 
 	/**
@@ -821,7 +872,12 @@ function createSimulator(options = {}) {
 		}
 		if (fault.pollErrors && task.polls <= fault.pollErrors.times) {
 			const { status, retryAfter } = fault.pollErrors;
-			sendError(res, status, undefined, retryAfter !== undefined ? { 'Retry-After': retryAfter } : undefined);
+			sendError(
+				res,
+				status,
+				undefined,
+				retryAfter !== undefined ? { 'Retry-After': retryAfter } : undefined,
+			);
 			return undefined;
 		}
 		return task;
@@ -869,7 +925,10 @@ function createSimulator(options = {}) {
 		if (known?.fault.noGetRoute) {
 			// As a server without this route answers: no FastRouter error body.
 			const status = known.fault.noGetRoute;
-			res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...(status === 405 ? { Allow: 'POST' } : {}) });
+			res.writeHead(status, {
+				'Content-Type': 'text/plain; charset=utf-8',
+				...(status === 405 ? { Allow: 'POST' } : {}),
+			});
 			res.end(status === 405 ? 'Method Not Allowed' : 'Not Found');
 			return;
 		}
@@ -885,11 +944,16 @@ function createSimulator(options = {}) {
 	 * @param {string} taskId
 	 */
 	function handleHosted(req, res, taskId) {
-		if (req.headers.authorization !== undefined) counters.hostedAuthHeaders.push(req.headers.authorization);
+		if (req.headers.authorization !== undefined)
+			counters.hostedAuthHeaders.push(req.headers.authorization);
 		const task = tasks.get(taskId);
-		if (!task || task.generation !== 'newer' || phase(task).state !== 'done') return sendError(res, 404, 'Video not found');
+		if (!task || task.generation !== 'newer' || phase(task).state !== 'done')
+			return sendError(res, 404, 'Video not found');
 		if (task.fault.hostedOn === 'redirect') {
-			res.writeHead(302, { Location: `${sim.videoBaseUrl}/hosted/${encodeURIComponent(taskId)}.mp4`, 'Content-Length': 0 });
+			res.writeHead(302, {
+				Location: `${sim.videoBaseUrl}/hosted/${encodeURIComponent(taskId)}.mp4`,
+				'Content-Length': 0,
+			});
 			res.end();
 			return;
 		}
@@ -901,12 +965,17 @@ function createSimulator(options = {}) {
 	 * @param {http.IncomingMessage} req
 	 * @param {http.ServerResponse} res
 	 */
-	async function handlePoll(req, res, /** @type {'getVideoResponse' | 'getAsyncResponse'} */ route) {
+	async function handlePoll(
+		req,
+		res,
+		/** @type {'getVideoResponse' | 'getAsyncResponse'} */ route,
+	) {
 		if (!authorized(req, res)) return;
 		const text = await readBody(req);
 		const body = parseJsonObject(text);
 		if (!body) return sendError(res, 400, 'Request body must be a JSON object');
-		if (typeof body.taskId !== 'string' || !body.taskId) return sendError(res, 400, 'taskId is required');
+		if (typeof body.taskId !== 'string' || !body.taskId)
+			return sendError(res, 400, 'taskId is required');
 		const known = tasks.get(body.taskId);
 		// The older route knows only older tasks; getAsyncResponse knows both, fr_ ones without a model.
 		if (known?.generation === 'newer' && route === 'getVideoResponse') return sendError(res, 404);
@@ -915,7 +984,11 @@ function createSimulator(options = {}) {
 		const { fault } = task;
 		if (task.generation === 'newer') return sendJson(res, 200, newerPollAnswer(task));
 		if (body.model !== task.model) {
-			return sendError(res, 400, 'model does not match the task (send the full "provider/model" id it was created with)');
+			return sendError(
+				res,
+				400,
+				'model does not match the task (send the full "provider/model" id it was created with)',
+			);
 		}
 
 		const { state, progress } = phase(task);
@@ -928,12 +1001,20 @@ function createSimulator(options = {}) {
 				failed.error = { message: fault.fail, code: 'generation_failed' };
 				return sendJson(res, 200, failed);
 			}
-			return sendJson(res, 200, videoObject(task, state === 'queued' ? 'queued' : 'in_progress', progress, false));
+			return sendJson(
+				res,
+				200,
+				videoObject(task, state === 'queued' ? 'queued' : 'in_progress', progress, false),
+			);
 		}
 
 		if (state === 'queued' || state === 'processing') {
 			const status = state === 'queued' ? 'waiting' : 'processing';
-			return sendJson(res, 200, { code: runningCode(task), message: 'success', data: { taskId: task.taskId, status, generations: [] } });
+			return sendJson(res, 200, {
+				code: runningCode(task),
+				message: 'success',
+				data: { taskId: task.taskId, status, generations: [] },
+			});
 		}
 		const ok = state === 'done';
 		sendJson(res, 200, {
@@ -964,10 +1045,19 @@ function createSimulator(options = {}) {
 	async function handleApi(req, res) {
 		const url = new URL(req.url ?? '/', 'http://sim');
 		const route = `${req.method} ${url.pathname.replace(/\/+$/, '')}`;
-		const routeKey = route.replace(/^(GET \/api\/v1\/videos|\w+ \/videos-content)\/[^/]+$/, '$1/{id}');
+		const routeKey = route.replace(
+			/^(GET \/api\/v1\/videos|\w+ \/videos-content)\/[^/]+$/,
+			'$1/{id}',
+		);
 		counters.apiRequests[routeKey] = (counters.apiRequests[routeKey] ?? 0) + 1;
-		const header = (/** @type {string} */ name) => (typeof req.headers[name] === 'string' ? /** @type {string} */ (req.headers[name]) : undefined);
-		counters.traces.push({ route: routeKey, traceparent: header('traceparent'), spanId: header('x-span-id'), spanName: header('x-span-name') });
+		const header = (/** @type {string} */ name) =>
+			typeof req.headers[name] === 'string' ? /** @type {string} */ (req.headers[name]) : undefined;
+		counters.traces.push({
+			route: routeKey,
+			traceparent: header('traceparent'),
+			spanId: header('x-span-id'),
+			spanName: header('x-span-name'),
+		});
 		if (route === 'POST /api/v1/videos') return handleCreate(req, res);
 		if (route === 'POST /api/v1/getVideoResponse') return handlePoll(req, res, 'getVideoResponse');
 		if (route === 'POST /api/v1/getAsyncResponse') return handlePoll(req, res, 'getAsyncResponse');
@@ -976,7 +1066,12 @@ function createSimulator(options = {}) {
 		const hosted = /^GET \/videos-content\/([^/]+)$/.exec(route);
 		if (hosted) return handleHosted(req, res, decodeURIComponent(hosted[1]));
 		sendJson(res, 404, {
-			error: { message: `No route for ${req.method} ${url.pathname}`, type: 'not_found', code: 'route_not_found', status: 404 },
+			error: {
+				message: `No route for ${req.method} ${url.pathname}`,
+				type: 'not_found',
+				code: 'route_not_found',
+				status: 404,
+			},
 		});
 	}
 
@@ -985,8 +1080,10 @@ function createSimulator(options = {}) {
 	 * @param {http.ServerResponse} res
 	 */
 	function handleVideoHost(req, res) {
-		if (req.headers.authorization !== undefined) counters.videoHostAuthHeaders.push(req.headers.authorization);
-		if (req.headers.traceparent !== undefined || req.headers['x-span-name'] !== undefined) counters.videoHostTraceHeaders++;
+		if (req.headers.authorization !== undefined)
+			counters.videoHostAuthHeaders.push(req.headers.authorization);
+		if (req.headers.traceparent !== undefined || req.headers['x-span-name'] !== undefined)
+			counters.videoHostTraceHeaders++;
 		const url = new URL(req.url ?? '/', 'http://sim');
 		const match = /^\/(videos|hosted)\/([^/]+)\.mp4$/.exec(url.pathname);
 		const task = match ? tasks.get(decodeURIComponent(match[2])) : undefined;
@@ -999,7 +1096,8 @@ function createSimulator(options = {}) {
 			res.end('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
 			return;
 		}
-		if (match?.[1] === 'hosted' && task.generation !== 'newer') return sendError(res, 404, 'Video not found');
+		if (match?.[1] === 'hosted' && task.generation !== 'newer')
+			return sendError(res, 404, 'Video not found');
 		streamVideo(res, task, 'downloads');
 	}
 
@@ -1020,7 +1118,8 @@ function createSimulator(options = {}) {
 			Promise.resolve()
 				.then(() => handler(req, res))
 				.catch((/** @type {unknown} */ err) => {
-					if (!res.headersSent && !res.destroyed) sendError(res, 500, `Simulator error: ${String(err)}`);
+					if (!res.headersSent && !res.destroyed)
+						sendError(res, 500, `Simulator error: ${String(err)}`);
 					else res.destroy();
 				});
 		});
@@ -1083,11 +1182,19 @@ function createSimulator(options = {}) {
 			sim.videoBaseUrl = `http://${hostname}:${videoPort}`;
 		},
 		close() {
-			closing ??= Promise.all([closeServer(apiServer), closeServer(videoServer)]).then(() => undefined);
+			closing ??= Promise.all([closeServer(apiServer), closeServer(videoServer)]).then(
+				() => undefined,
+			);
 			return closing;
 		},
 	};
 	return sim;
 }
 
-module.exports = { startSimulator, createSimulator, parsePromptFaults, servedSize, FIXTURE_BYTES: FIXTURE.length };
+module.exports = {
+	startSimulator,
+	createSimulator,
+	parsePromptFaults,
+	servedSize,
+	FIXTURE_BYTES: FIXTURE.length,
+};

@@ -40,5 +40,10 @@ function used() {
 		}
 	});
 	process.on('disconnect', () => process.exit(0));
-	process.send?.({ type: 'ready', baseUrl: sim.baseUrl, videoBaseUrl: sim.videoBaseUrl, apiKey: sim.apiKey });
+	process.send?.({
+		type: 'ready',
+		baseUrl: sim.baseUrl,
+		videoBaseUrl: sim.videoBaseUrl,
+		apiKey: sim.apiKey,
+	});
 })();

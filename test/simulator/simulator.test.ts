@@ -42,7 +42,10 @@ function post(sim: Sim, route: string, body: unknown, key: string | null = KEY):
 	});
 }
 
-async function create(sim: Sim, body: Record<string, unknown>): Promise<{ res: Response; json: Json }> {
+async function create(
+	sim: Sim,
+	body: Record<string, unknown>,
+): Promise<{ res: Response; json: Json }> {
 	const res = await post(sim, '/api/v1/videos', body);
 	return { res, json: await readJson(res) };
 }
@@ -51,13 +54,20 @@ function taskIdOf(json: Json): string {
 	return json.data?.taskId ?? json.id;
 }
 
-async function pollJson(sim: Sim, taskId: string, model: string): Promise<{ res: Response; json: Json }> {
+async function pollJson(
+	sim: Sim,
+	taskId: string,
+	model: string,
+): Promise<{ res: Response; json: Json }> {
 	const res = await post(sim, '/api/v1/getVideoResponse', { taskId, model });
 	return { res, json: await readJson(res) };
 }
 
 /** Reads a body chunk by chunk, keeping only the count (and optionally the bytes). */
-async function drain(res: Response, keep = false): Promise<{ bytes: number; error?: unknown; data?: Buffer }> {
+async function drain(
+	res: Response,
+	keep = false,
+): Promise<{ bytes: number; error?: unknown; data?: Buffer }> {
 	const reader = res.body!.getReader();
 	const parts: Buffer[] = [];
 	let bytes = 0;
@@ -90,7 +100,11 @@ function boxes(buf: Buffer): { type: string; size: number; offset: number }[] {
 	return out;
 }
 
-async function doneTaskStyle(sim: Sim, prompt: string, model = VEO): Promise<{ taskId: string; url: string }> {
+async function doneTaskStyle(
+	sim: Sim,
+	prompt: string,
+	model = VEO,
+): Promise<{ taskId: string; url: string }> {
 	const { json } = await create(sim, { model, prompt });
 	const taskId = taskIdOf(json);
 	for (;;) {
@@ -123,14 +137,28 @@ describe('create', () => {
 		});
 		expect(json.id).toBeUndefined();
 		const task = sim.tasks.get(json.data.taskId)!;
-		expect(task).toMatchObject({ taskId: json.data.taskId, model: VEO, prompt: 'a robot on Mars', body: { length: 8 } });
-		expect(sim.counters).toMatchObject({ creates: 1, createRequests: 1, createsByPrompt: { 'a robot on Mars': 1 } });
+		expect(task).toMatchObject({
+			taskId: json.data.taskId,
+			model: VEO,
+			prompt: 'a robot on Mars',
+			body: { length: 8 },
+		});
+		expect(sim.counters).toMatchObject({
+			creates: 1,
+			createRequests: 1,
+			createsByPrompt: { 'a robot on Mars': 1 },
+		});
 	});
 
 	test('Sora answers the video object: id at top level, model without provider prefix, seconds as a string', async () => {
 		const sim = await start();
 		const before = Math.floor(Date.now() / 1000);
-		const { res, json } = await create(sim, { model: SORA, prompt: 'street interview', seconds: '8', size: '1024x1792' });
+		const { res, json } = await create(sim, {
+			model: SORA,
+			prompt: 'street interview',
+			seconds: '8',
+			size: '1024x1792',
+		});
 		expect(res.status).toBe(200);
 		expect(json).toEqual({
 			id: expect.stringMatching(/^video_[0-9a-f]+$/),
@@ -143,7 +171,12 @@ describe('create', () => {
 			model: 'sora-2-pro',
 			seconds: '8',
 			size: '1024x1792',
-			usage: { api_key_credits_used: 0, user_key_credits_used: 4, credits_used: 4, provider: 'openai' },
+			usage: {
+				api_key_credits_used: 0,
+				user_key_credits_used: 4,
+				credits_used: 4,
+				provider: 'openai',
+			},
 		});
 		expect(json.created_at).toBeGreaterThanOrEqual(before);
 		expect(json.data).toBeUndefined();
@@ -159,7 +192,10 @@ describe('create', () => {
 
 	test('image-only create is accepted; a model without provider, no prompt and no image, or a data URL are 400', async () => {
 		const sim = await start();
-		const ok = await create(sim, { model: 'runway/runway-gen-4-turbo', image: 'https://example.com/a.jpg' });
+		const ok = await create(sim, {
+			model: 'runway/runway-gen-4-turbo',
+			image: 'https://example.com/a.jpg',
+		});
 		expect(ok.res.status).toBe(200);
 		const cases: Record<string, unknown>[] = [
 			{ prompt: 'no model' },
@@ -172,7 +208,11 @@ describe('create', () => {
 		for (const body of cases) {
 			const { res, json } = await create(sim, body);
 			expect(res.status).toBe(400);
-			expect(json.error).toMatchObject({ type: 'invalid_request_error', status: 400, message: expect.any(String) });
+			expect(json.error).toMatchObject({
+				type: 'invalid_request_error',
+				status: 400,
+				message: expect.any(String),
+			});
 		}
 		const bad = await post(sim, '/api/v1/videos', '{not json');
 		expect(bad.status).toBe(400);
@@ -190,21 +230,38 @@ describe('auth', () => {
 			const text = await res.text();
 			expect(res.status).toBe(401);
 			expect(JSON.parse(text)).toEqual({
-				error: { message: 'Invalid API key', type: 'authentication_error', code: 'invalid_api_key', status: 401 },
+				error: {
+					message: 'Invalid API key',
+					type: 'authentication_error',
+					code: 'invalid_api_key',
+					status: 401,
+				},
 			});
 			expect(text).not.toContain(givenValue);
 		}
-		const pollRes = await post(sim, '/api/v1/getVideoResponse', { taskId: 'taskx', model: VEO }, givenValue);
+		const pollRes = await post(
+			sim,
+			'/api/v1/getVideoResponse',
+			{ taskId: 'taskx', model: VEO },
+			givenValue,
+		);
 		expect(pollRes.status).toBe(401);
 		expect(await pollRes.text()).not.toContain(givenValue);
-		expect(sim.counters).toMatchObject({ apiAuthFailures: 4, createRequests: 3, creates: 0, createsByPrompt: {} });
+		expect(sim.counters).toMatchObject({
+			apiAuthFailures: 4,
+			createRequests: 3,
+			creates: 0,
+			createsByPrompt: {},
+		});
 		expect(sim.tasks.size).toBe(0);
 	});
 
 	test('a custom apiKey is the only one accepted', async () => {
 		const sim = await start({ apiKey: 'other-key' });
 		expect((await post(sim, '/api/v1/videos', { model: VEO, prompt: 'p' })).status).toBe(401);
-		expect((await post(sim, '/api/v1/videos', { model: VEO, prompt: 'p' }, 'other-key')).status).toBe(200);
+		expect(
+			(await post(sim, '/api/v1/videos', { model: VEO, prompt: 'p' }, 'other-key')).status,
+		).toBe(200);
 	});
 });
 
@@ -228,7 +285,11 @@ describe('poll', () => {
 			last = p;
 			if (seen[seen.length - 1] !== p.data.status) seen.push(p.data.status);
 			if (p.data.status === 'succeed') break;
-			expect(p).toEqual({ code: 'SUCCESS', message: 'success', data: { taskId, status: p.data.status, generations: [] } });
+			expect(p).toEqual({
+				code: 'SUCCESS',
+				message: 'success',
+				data: { taskId, status: p.data.status, generations: [] },
+			});
 			clock += 20;
 		}
 		expect(seen).toEqual(['waiting', 'processing', 'succeed']);
@@ -251,7 +312,12 @@ describe('poll', () => {
 		const videoBytes = 3 * MiB + 5;
 		let clock = T0;
 		const sim = await start({ durationMs: 400, videoBytes, now: () => clock });
-		const { json } = await create(sim, { model: SORA, prompt: 'sora timeline', seconds: '4', size: '720x1280' });
+		const { json } = await create(sim, {
+			model: SORA,
+			prompt: 'sora timeline',
+			seconds: '4',
+			size: '720x1280',
+		});
 		const taskId = taskIdOf(json);
 		const statuses: string[] = [];
 		const progress: number[] = [];
@@ -264,7 +330,13 @@ describe('poll', () => {
 				break;
 			}
 			const p = await readJson(res);
-			expect(p).toMatchObject({ id: taskId, object: 'video', model: 'sora-2-pro', seconds: '4', size: '720x1280' });
+			expect(p).toMatchObject({
+				id: taskId,
+				object: 'video',
+				model: 'sora-2-pro',
+				seconds: '4',
+				size: '720x1280',
+			});
 			if (statuses[statuses.length - 1] !== p.status) statuses.push(p.status);
 			progress.push(p.progress);
 			clock += 20;
@@ -327,7 +399,12 @@ describe('poll', () => {
 		const unknown = await pollJson(sim, 'task-nope', VEO);
 		expect(unknown.res.status).toBe(404);
 		expect(unknown.json).toEqual({
-			error: { message: 'Task not found or expired', type: 'not_found', code: 'task_not_found', status: 404 },
+			error: {
+				message: 'Task not found or expired',
+				type: 'not_found',
+				code: 'task_not_found',
+				status: 404,
+			},
 		});
 		for (const model of ['google/veo3-fast', 'veo3', undefined]) {
 			const res = await post(sim, '/api/v1/getVideoResponse', { taskId, model });
@@ -347,7 +424,12 @@ describe('poll', () => {
 		expect(json.code).toBe('SUCCESS');
 		expect(json.data.status).toBe('failed');
 		expect(json.data.generations).toEqual([
-			expect.objectContaining({ id: taskId, status: 'failed', failMsg: 'Content policy violation', url: '' }),
+			expect.objectContaining({
+				id: taskId,
+				status: 'failed',
+				failMsg: 'Content policy violation',
+				url: '',
+			}),
 		]);
 		const video = await fetch(`${sim.videoBaseUrl}/videos/${taskId}.mp4`);
 		expect(video.status).toBe(404);
@@ -372,20 +454,58 @@ describe('poll', () => {
 
 	test('answers seen in the wild: a top-level error string (Sora too), an ending status word, code "processing" while running', async () => {
 		const sim = await start({ durationMs: 0 });
-		const soraId = taskIdOf((await create(sim, { model: SORA, prompt: 'wild [sim:failtop=openai submit: upstream status 400]' })).json);
+		const soraId = taskIdOf(
+			(
+				await create(sim, {
+					model: SORA,
+					prompt: 'wild [sim:failtop=openai submit: upstream status 400]',
+				})
+			).json,
+		);
 		expect((await pollJson(sim, soraId, SORA)).json).toEqual({
 			code: 'failed',
 			data: { taskId: soraId, status: 'failed', generations: [] },
 			error: 'openai submit: upstream status 400',
 		});
-		const newerId = taskIdOf((await create(sim, { model: VEO, prompt: 'gone [sim:ends=expired] [sim:gen=new]' })).json);
-		const expired: Json = await (await fetch(`${sim.baseUrl}/api/v1/videos/${newerId}`, { headers: { Authorization: `Bearer ${KEY}` } })).json();
-		expect(expired.data).toMatchObject({ taskId: newerId, status: 'expired', generations: [expect.objectContaining({ status: 'expired', failMsg: '' })] });
-		const soraGone = taskIdOf((await create(sim, { model: SORA, prompt: 'gone [sim:ends=cancelled]' })).json);
-		expect((await pollJson(sim, soraGone, SORA)).json).toMatchObject({ id: soraGone, object: 'video', status: 'cancelled', error: null });
-		const runningId = taskIdOf((await create(sim, { model: VEO, prompt: 'slow [sim:pollcode=processing] [sim:duration=60000]' })).json);
-		expect((await pollJson(sim, runningId, VEO)).json).toMatchObject({ code: 'processing', data: { taskId: runningId, status: 'waiting' } });
-		expect(parsePromptFaults('[sim:failtop][sim:ends][sim:pollcode]')).toEqual({ failTop: 'openai submit: upstream status 400', endsAs: 'expired', pollCode: 'processing' });
+		const newerId = taskIdOf(
+			(await create(sim, { model: VEO, prompt: 'gone [sim:ends=expired] [sim:gen=new]' })).json,
+		);
+		const expired: Json = await (
+			await fetch(`${sim.baseUrl}/api/v1/videos/${newerId}`, {
+				headers: { Authorization: `Bearer ${KEY}` },
+			})
+		).json();
+		expect(expired.data).toMatchObject({
+			taskId: newerId,
+			status: 'expired',
+			generations: [expect.objectContaining({ status: 'expired', failMsg: '' })],
+		});
+		const soraGone = taskIdOf(
+			(await create(sim, { model: SORA, prompt: 'gone [sim:ends=cancelled]' })).json,
+		);
+		expect((await pollJson(sim, soraGone, SORA)).json).toMatchObject({
+			id: soraGone,
+			object: 'video',
+			status: 'cancelled',
+			error: null,
+		});
+		const runningId = taskIdOf(
+			(
+				await create(sim, {
+					model: VEO,
+					prompt: 'slow [sim:pollcode=processing] [sim:duration=60000]',
+				})
+			).json,
+		);
+		expect((await pollJson(sim, runningId, VEO)).json).toMatchObject({
+			code: 'processing',
+			data: { taskId: runningId, status: 'waiting' },
+		});
+		expect(parsePromptFaults('[sim:failtop][sim:ends][sim:pollcode]')).toEqual({
+			failTop: 'openai submit: upstream status 400',
+			endsAs: 'expired',
+			pollCode: 'processing',
+		});
 	});
 });
 
@@ -442,7 +562,9 @@ describe('video bytes', () => {
 		expect(pad.size).toBe(size - FIXTURE_BYTES);
 		expect(data!.subarray(pad.offset + 8).every((b) => b === 0)).toBe(true);
 		// moov comes before mdat, so a player can start before the whole file is there.
-		expect(list.findIndex((b) => b.type === 'moov')).toBeLessThan(list.findIndex((b) => b.type === 'mdat'));
+		expect(list.findIndex((b) => b.type === 'moov')).toBeLessThan(
+			list.findIndex((b) => b.type === 'mdat'),
+		);
 	});
 
 	test('sizes too small for a padding box serve the bare fixture; the smallest padded size is fixture + 8', async () => {
@@ -456,7 +578,11 @@ describe('video bytes', () => {
 		expect(tiny.bytes).toBe(FIXTURE_BYTES);
 		expect(boxes(tiny.data!).map((b) => b.type)).toEqual(['ftyp', 'moov', 'free', 'mdat']);
 		const eight = await drain(await fetch((await doneTaskStyle(sim, 'eight')).url), true);
-		expect(boxes(eight.data!).slice(-1)[0]).toEqual({ type: 'free', size: 8, offset: FIXTURE_BYTES });
+		expect(boxes(eight.data!).slice(-1)[0]).toEqual({
+			type: 'free',
+			size: 8,
+			offset: FIXTURE_BYTES,
+		});
 	});
 
 	test('streaming 200 MiB does not grow the simulator process memory by more than 30 MB', async () => {
@@ -482,16 +608,23 @@ describe('video bytes', () => {
 		child.on('message', (m) => messages.push(m));
 		try {
 			const ready = await next('ready');
-			const headers = { Authorization: `Bearer ${ready.apiKey}`, 'Content-Type': 'application/json' };
+			const headers = {
+				Authorization: `Bearer ${ready.apiKey}`,
+				'Content-Type': 'application/json',
+			};
 			const created = await readJson(
-				await fetch(`${ready.baseUrl}/api/v1/videos`, { method: 'POST', headers, body: JSON.stringify({ model: VEO, prompt: 'big' }) })
+				await fetch(`${ready.baseUrl}/api/v1/videos`, {
+					method: 'POST',
+					headers,
+					body: JSON.stringify({ model: VEO, prompt: 'big' }),
+				}),
 			);
 			const polled = await readJson(
 				await fetch(`${ready.baseUrl}/api/v1/getVideoResponse`, {
 					method: 'POST',
 					headers,
 					body: JSON.stringify({ taskId: created.data.taskId, model: VEO }),
-				})
+				}),
 			);
 			child.send({ type: 'start' });
 			await sleep(20);
@@ -535,7 +668,11 @@ describe('faults', () => {
 			const { res, json } = await pollJson(sim, taskId, VEO);
 			expect(res.status).toBe(429);
 			expect(res.headers.get('retry-after')).toBe('3');
-			expect(json.error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limited', status: 429 });
+			expect(json.error).toMatchObject({
+				type: 'rate_limit_error',
+				code: 'rate_limited',
+				status: 429,
+			});
 		}
 		const ok = await pollJson(sim, taskId, VEO);
 		expect(ok.res.status).toBe(200);
@@ -543,22 +680,25 @@ describe('faults', () => {
 		expect(sim.counters.polls).toEqual({ [taskId]: 3 });
 	});
 
-	test.each([500, 502])('poll %i for the first N polls, then normal, no Retry-After', async (status) => {
-		const sim = await start({ durationMs: 0 });
-		sim.setFault('flaky', { pollErrors: { status, times: 2 } });
-		const taskId = taskIdOf((await create(sim, { model: SORA, prompt: 'flaky' })).json);
-		for (let i = 0; i < 2; i++) {
-			const { res, json } = await pollJson(sim, taskId, SORA);
-			expect(res.status).toBe(status);
-			expect(res.headers.get('retry-after')).toBeNull();
-			expect(json.error.status).toBe(status);
-		}
-		const ok = await post(sim, '/api/v1/getVideoResponse', { taskId, model: SORA });
-		expect(ok.status).toBe(200);
-		expect(ok.headers.get('content-type')).toBe('video/mp4');
-		await ok.arrayBuffer();
-		expect(sim.counters.polls[taskId]).toBe(3);
-	});
+	test.each([500, 502])(
+		'poll %i for the first N polls, then normal, no Retry-After',
+		async (status) => {
+			const sim = await start({ durationMs: 0 });
+			sim.setFault('flaky', { pollErrors: { status, times: 2 } });
+			const taskId = taskIdOf((await create(sim, { model: SORA, prompt: 'flaky' })).json);
+			for (let i = 0; i < 2; i++) {
+				const { res, json } = await pollJson(sim, taskId, SORA);
+				expect(res.status).toBe(status);
+				expect(res.headers.get('retry-after')).toBeNull();
+				expect(json.error.status).toBe(status);
+			}
+			const ok = await post(sim, '/api/v1/getVideoResponse', { taskId, model: SORA });
+			expect(ok.status).toBe(200);
+			expect(ok.headers.get('content-type')).toBe('video/mp4');
+			await ok.arrayBuffer();
+			expect(sim.counters.polls[taskId]).toBe(3);
+		},
+	);
 
 	test('create 429: Retry-After 1, nothing created; by default only the first request is refused', async () => {
 		const sim = await start();
@@ -571,7 +711,11 @@ describe('faults', () => {
 		expect(sim.tasks.size).toBe(0);
 		const second = await create(sim, { model: VEO, prompt: 'busy' });
 		expect(second.res.status).toBe(200);
-		expect(sim.counters).toMatchObject({ creates: 1, createsByPrompt: { busy: 2 }, createRequests: 2 });
+		expect(sim.counters).toMatchObject({
+			creates: 1,
+			createsByPrompt: { busy: 2 },
+			createRequests: 2,
+		});
 	});
 
 	test('createErrorTimes decides how many creates are refused', async () => {
@@ -612,7 +756,11 @@ describe('faults', () => {
 		for (let i = 0; i < 2; i++) {
 			const { res, json } = await create(sim, { model: VEO, prompt: 'broke' });
 			expect(res.status).toBe(200);
-			expect(json).toEqual({ code: 'INSUFFICIENT_BALANCE', message: 'Insufficient balance, please top up', data: null });
+			expect(json).toEqual({
+				code: 'INSUFFICIENT_BALANCE',
+				message: 'Insufficient balance, please top up',
+				data: null,
+			});
 		}
 		expect(sim.counters).toMatchObject({ creates: 0, createsByPrompt: { broke: 2 } });
 	});
@@ -628,7 +776,9 @@ describe('faults', () => {
 		sim.setFault('err', { createError: status });
 		const { res, json } = await create(sim, { model: VEO, prompt: 'err' });
 		expect(res.status).toBe(status);
-		expect(json).toEqual({ error: { message: expect.any(String), type, code: expect.any(String), status } });
+		expect(json).toEqual({
+			error: { message: expect.any(String), type, code: expect.any(String), status },
+		});
 		expect(sim.counters.creates).toBe(0);
 		expect(sim.tasks.size).toBe(0);
 	});
@@ -649,7 +799,7 @@ describe('faults', () => {
 		expect(sim.counters).toMatchObject({ downloads: 2, downloadsCompleted: 1 });
 	});
 
-	test('cut applies to Sora\'s streamed poll answer too', async () => {
+	test("cut applies to Sora's streamed poll answer too", async () => {
 		const sim = await start({ durationMs: 0, videoBytes: MiB });
 		sim.setFault('cut sora', { cutDownload: 1 });
 		const taskId = taskIdOf((await create(sim, { model: SORA, prompt: 'cut sora' })).json);
@@ -686,7 +836,9 @@ describe('faults', () => {
 		const fresh = await start();
 		sim.setFault('x', { createError: 403 });
 		expect((await create(sim, { model: VEO, prompt: 'x' })).res.status).toBe(403);
-		expect((await post(sim, '/api/v1/videos', { model: VEO, prompt: 'p' }, 'wrong-key')).status).toBe(401);
+		expect(
+			(await post(sim, '/api/v1/videos', { model: VEO, prompt: 'p' }, 'wrong-key')).status,
+		).toBe(401);
 		const { url } = await doneTaskStyle(sim, 'counted');
 		await drain(await fetch(url));
 		const counters = sim.counters;
@@ -702,9 +854,19 @@ describe('prompt tokens', () => {
 	test('parse into the same faults', () => {
 		expect(parsePromptFaults('plain prompt')).toEqual({});
 		expect(
-			parsePromptFaults('a cat [sim:fail=Content policy] [sim:duration=2000] [sim:cut=1] [sim:vanish=3] [sim:bytes=1000000]'),
-		).toEqual({ fail: 'Content policy', durationMs: 2000, cutDownload: 1, vanishAfterPolls: 3, videoBytes: 1000000 });
-		expect(parsePromptFaults('[sim:poll429=2]')).toEqual({ pollErrors: { status: 429, times: 2, retryAfter: 1 } });
+			parsePromptFaults(
+				'a cat [sim:fail=Content policy] [sim:duration=2000] [sim:cut=1] [sim:vanish=3] [sim:bytes=1000000]',
+			),
+		).toEqual({
+			fail: 'Content policy',
+			durationMs: 2000,
+			cutDownload: 1,
+			vanishAfterPolls: 3,
+			videoBytes: 1000000,
+		});
+		expect(parsePromptFaults('[sim:poll429=2]')).toEqual({
+			pollErrors: { status: 429, times: 2, retryAfter: 1 },
+		});
 		expect(parsePromptFaults('[sim:poll500=2]')).toEqual({ pollErrors: { status: 500, times: 2 } });
 		expect(parsePromptFaults('[sim:create500]')).toEqual({ createError: 500 });
 		expect(parsePromptFaults('[SIM:create402]')).toEqual({ createError: 402 });
@@ -726,7 +888,9 @@ describe('prompt tokens', () => {
 		const failing = 'a dog [sim:fail=Content policy] [sim:duration=0]';
 		sim.setFault(failing, { fail: 'Overridden reason' });
 		const failedId = taskIdOf((await create(sim, { model: VEO, prompt: failing })).json);
-		expect((await pollJson(sim, failedId, VEO)).json.data.generations[0].failMsg).toBe('Overridden reason');
+		expect((await pollJson(sim, failedId, VEO)).json.data.generations[0].failMsg).toBe(
+			'Overridden reason',
+		);
 
 		const created500 = await create(sim, { model: VEO, prompt: 'x [sim:create500]' });
 		expect(created500.res.status).toBe(500);
@@ -736,7 +900,9 @@ describe('prompt tokens', () => {
 	test('[sim:pollhang=ms] holds every poll that long, counted in flight; a client that hangs up is let go', async () => {
 		expect(parsePromptFaults('[sim:pollhang=5000]')).toEqual({ pollHangMs: 5000 });
 		const sim = await start({ durationMs: 0 });
-		const taskId = taskIdOf((await create(sim, { model: VEO, prompt: 'slow answers [sim:pollhang=400]' })).json);
+		const taskId = taskIdOf(
+			(await create(sim, { model: VEO, prompt: 'slow answers [sim:pollhang=400]' })).json,
+		);
 		const started = Date.now();
 		const held = pollJson(sim, taskId, VEO);
 		await sleep(100);
@@ -770,17 +936,27 @@ describe('prompt tokens', () => {
 	test('[sim:trickle=ms] spreads the first video transfer over ms, counted while under way; the next transfer is not slowed', async () => {
 		expect(parsePromptFaults('[sim:trickle=40000]')).toEqual({ trickleMs: 40000 });
 		const sim = await start({ durationMs: 0 });
-		const taskId = taskIdOf((await create(sim, { model: VEO, prompt: 'slow bytes [sim:trickle=1500]' })).json);
+		const taskId = taskIdOf(
+			(await create(sim, { model: VEO, prompt: 'slow bytes [sim:trickle=1500]' })).json,
+		);
 		const url = (await pollJson(sim, taskId, VEO)).json.data.generations[0].url;
 		const started = Date.now();
 		const first = fetch(url).then((res) => drain(res, true));
 		await sleep(300);
-		expect(sim.counters).toMatchObject({ tricklesStarted: 1, downloadsTrickling: 1, trickling: { [taskId]: true } });
+		expect(sim.counters).toMatchObject({
+			tricklesStarted: 1,
+			downloadsTrickling: 1,
+			trickling: { [taskId]: true },
+		});
 		const { bytes, data } = await first;
 		expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
 		expect(bytes).toBe(64 * 1024);
 		expect(data?.subarray(4, 8).toString('latin1')).toBe('ftyp');
-		expect(sim.counters).toMatchObject({ downloadsTrickling: 0, trickling: {}, downloadsCompleted: 1 });
+		expect(sim.counters).toMatchObject({
+			downloadsTrickling: 0,
+			trickling: {},
+			downloadsCompleted: 1,
+		});
 
 		const again = Date.now();
 		expect((await drain(await fetch(url))).bytes).toBe(64 * 1024);
@@ -788,7 +964,9 @@ describe('prompt tokens', () => {
 		expect(sim.counters).toMatchObject({ tricklesStarted: 1, downloadsCompleted: 2 });
 
 		// A client that hangs up mid-trickle is let go.
-		const cutId = taskIdOf((await create(sim, { model: VEO, prompt: 'cut off [sim:trickle=5000]' })).json);
+		const cutId = taskIdOf(
+			(await create(sim, { model: VEO, prompt: 'cut off [sim:trickle=5000]' })).json,
+		);
 		const cutUrl = (await pollJson(sim, cutId, VEO)).json.data.generations[0].url;
 		const aborted = new AbortController();
 		const cut = fetch(cutUrl, { signal: aborted.signal }).then((res) => drain(res));
@@ -797,13 +975,27 @@ describe('prompt tokens', () => {
 		aborted.abort();
 		await cut.catch(() => undefined);
 		await sleep(600);
-		expect(sim.counters).toMatchObject({ downloadsTrickling: 0, trickling: {}, downloadsCompleted: 2 });
+		expect(sim.counters).toMatchObject({
+			downloadsTrickling: 0,
+			trickling: {},
+			downloadsCompleted: 2,
+		});
 	});
 
 	test('[sim:pollhangs=N] holds only the first N polls', async () => {
-		expect(parsePromptFaults('[sim:pollhang=5000] [sim:pollhangs=1]')).toEqual({ pollHangMs: 5000, pollHangTimes: 1 });
+		expect(parsePromptFaults('[sim:pollhang=5000] [sim:pollhangs=1]')).toEqual({
+			pollHangMs: 5000,
+			pollHangTimes: 1,
+		});
 		const sim = await start({ durationMs: 0 });
-		const taskId = taskIdOf((await create(sim, { model: VEO, prompt: 'one slow answer [sim:pollhang=400] [sim:pollhangs=1]' })).json);
+		const taskId = taskIdOf(
+			(
+				await create(sim, {
+					model: VEO,
+					prompt: 'one slow answer [sim:pollhang=400] [sim:pollhangs=1]',
+				})
+			).json,
+		);
 		let started = Date.now();
 		await pollJson(sim, taskId, VEO);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(390);
@@ -822,7 +1014,10 @@ describe('unknown routes', () => {
 			['GET', '/api/v1/models'],
 			['POST', '/nope'],
 		]) {
-			const r = await fetch(sim.baseUrl + route, { method, headers: { Authorization: `Bearer ${KEY}` } });
+			const r = await fetch(sim.baseUrl + route, {
+				method,
+				headers: { Authorization: `Bearer ${KEY}` },
+			});
 			expect(r.status).toBe(404);
 			expect((await readJson(r)).error.status).toBe(404);
 		}
@@ -831,10 +1026,19 @@ describe('unknown routes', () => {
 
 describe('scripts/simulator.js', () => {
 	test('prints its base URL and key, answers a create and logs it, stops on SIGINT', async () => {
-		const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'scripts', 'simulator.js')], {
-			env: { ...process.env, SIM_API_KEY: 'script-key', SIM_DURATION_MS: '0', SIM_VIDEO_BYTES: '50000' },
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		const child = spawn(
+			process.execPath,
+			[path.join(__dirname, '..', '..', 'scripts', 'simulator.js')],
+			{
+				env: {
+					...process.env,
+					SIM_API_KEY: 'script-key',
+					SIM_DURATION_MS: '0',
+					SIM_VIDEO_BYTES: '50000',
+				},
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		);
 		let output = '';
 		child.stdout.on('data', (d) => (output += d));
 		child.stderr.on('data', (d) => (output += d));
@@ -854,7 +1058,8 @@ describe('scripts/simulator.js', () => {
 			expect(res.status).toBe(200);
 			await res.arrayBuffer();
 			expect(output).toContain('script-key');
-			for (let i = 0; i < 20 && !/api POST \/api\/v1\/videos 200/.test(output); i++) await sleep(50);
+			for (let i = 0; i < 20 && !/api POST \/api\/v1\/videos 200/.test(output); i++)
+				await sleep(50);
 			expect(output).toMatch(/api POST \/api\/v1\/videos 200/);
 		} finally {
 			child.kill('SIGINT');

@@ -21,11 +21,15 @@ const parsed = parseSources();
 function localImports(file: string): string[] {
 	const source = parsed.get(file) as ts.SourceFile;
 	const specifiers = source.statements.flatMap((statement) =>
-		(ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)
+		(ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) &&
+		statement.moduleSpecifier &&
+		ts.isStringLiteral(statement.moduleSpecifier)
 			? [statement.moduleSpecifier.text]
 			: [],
 	);
-	return specifiers.filter((name) => name.startsWith('.')).map((name) => `${path.resolve(path.dirname(file), name)}.ts`);
+	return specifiers
+		.filter((name) => name.startsWith('.'))
+		.map((name) => `${path.resolve(path.dirname(file), name)}.ts`);
 }
 
 const graph = new Map(SOURCE_FILES.map((file) => [file, localImports(file)]));
@@ -45,7 +49,8 @@ function cycles(edges: Map<string, string[]>): string[][] {
 			if (!index.has(next)) {
 				visit(next);
 				low.set(node, Math.min(low.get(node) as number, low.get(next) as number));
-			} else if (stack.includes(next)) low.set(node, Math.min(low.get(node) as number, index.get(next) as number));
+			} else if (stack.includes(next))
+				low.set(node, Math.min(low.get(node) as number, index.get(next) as number));
 		}
 		if (low.get(node) === index.get(node)) {
 			const component: string[] = [];
@@ -54,7 +59,8 @@ function cycles(edges: Map<string, string[]>): string[][] {
 				member = stack.pop() as string;
 				component.push(member);
 			} while (member !== node);
-			if (component.length > 1 || (edges.get(node) ?? []).includes(node)) found.push(component.sort());
+			if (component.length > 1 || (edges.get(node) ?? []).includes(node))
+				found.push(component.sort());
 		}
 	};
 	for (const node of edges.keys()) if (!index.has(node)) visit(node);
@@ -65,17 +71,23 @@ function cycles(edges: Map<string, string[]>): string[][] {
 function layerOf(file: string): string {
 	const relative = path.relative(NODE_DIR, file);
 	if (relative.startsWith('..')) return path.relative(ROOT, path.dirname(file));
-	return relative.includes(path.sep) ? relative.split(path.sep)[0] : `./${path.basename(file, '.ts')}`;
+	return relative.includes(path.sep)
+		? relative.split(path.sep)[0]
+		: `./${path.basename(file, '.ts')}`;
 }
 
 describe('the node code’s architecture', () => {
 	it('every import names a file that exists', () => {
-		const missing = [...graph].flatMap(([file, imports]) => imports.filter((target) => !graph.has(target)).map((target) => `${file} → ${target}`));
+		const missing = [...graph].flatMap(([file, imports]) =>
+			imports.filter((target) => !graph.has(target)).map((target) => `${file} → ${target}`),
+		);
 		expect(missing).toEqual([]);
 	});
 
 	it('has no import cycle between files', () => {
-		expect(cycles(graph).map((cycle) => cycle.map((file) => path.relative(ROOT, file)))).toEqual([]);
+		expect(cycles(graph).map((cycle) => cycle.map((file) => path.relative(ROOT, file)))).toEqual(
+			[],
+		);
 	});
 
 	it('has no import cycle between folders: the layers run one way', () => {
@@ -98,7 +110,8 @@ describe('the node code’s architecture', () => {
 				if (ts.isFunctionLike(node) && 'body' in node && node.body) {
 					const start = source.getLineAndCharacterOfPosition(node.getStart()).line;
 					const end = source.getLineAndCharacterOfPosition(node.getEnd()).line;
-					if (end - start + 1 > MAX_FUNCTION_LINES) long.push(`${path.relative(ROOT, file)}:${start + 1} (${end - start + 1} lines)`);
+					if (end - start + 1 > MAX_FUNCTION_LINES)
+						long.push(`${path.relative(ROOT, file)}:${start + 1} (${end - start + 1} lines)`);
 				}
 				ts.forEachChild(node, visit);
 			};
@@ -125,7 +138,14 @@ describe('the node code’s architecture', () => {
  * of its own installed; n8n resolves these from its own node_modules, on the 1.x line (checked on
  * 1.123.81) as on 2.x. p-limit is not among them: n8n 1.x does not provide it.
  */
-const PROVIDED_BY_N8N = new Set(['n8n-workflow', 'zod', 'lodash', 'luxon', 'crypto', 'node:crypto']);
+const PROVIDED_BY_N8N = new Set([
+	'n8n-workflow',
+	'zod',
+	'lodash',
+	'luxon',
+	'crypto',
+	'node:crypto',
+]);
 
 /** The modules a file requires once compiled as the build compiles it (type-only imports vanish). */
 function runtimeRequires(file: string): string[] {
@@ -139,7 +159,9 @@ describe('run-time imports', () => {
 	it('the node and credential code require only relative files and what n8n provides to community nodes', () => {
 		const required = SOURCE_FILES.map((file) => ({ file, names: runtimeRequires(file) }));
 		const outside = required.flatMap(({ file, names }) =>
-			names.filter((name) => !name.startsWith('.') && !PROVIDED_BY_N8N.has(name)).map((name) => `${path.relative(ROOT, file)}: ${name}`),
+			names
+				.filter((name) => !name.startsWith('.') && !PROVIDED_BY_N8N.has(name))
+				.map((name) => `${path.relative(ROOT, file)}: ${name}`),
 		);
 		expect(outside).toEqual([]);
 		// The check sees real imports: the node itself requires n8n-workflow and zod.

@@ -1,7 +1,12 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code runs under jest on Node, never inside n8n: this rule guards the shipped node code */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { INodeProperties, INodePropertyCollection, INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	INodeProperties,
+	INodePropertyCollection,
+	INodePropertyOptions,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import * as ts from 'typescript';
 
 import { FastRouterVideo } from '../../nodes/FastRouterVideo/FastRouterVideo.node';
@@ -26,7 +31,11 @@ function walk(node: ts.Node, visit: (node: ts.Node) => void): void {
 
 function property(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
 	for (const entry of object.properties) {
-		if (ts.isPropertyAssignment(entry) && (ts.isIdentifier(entry.name) || ts.isStringLiteral(entry.name)) && entry.name.text === name) {
+		if (
+			ts.isPropertyAssignment(entry) &&
+			(ts.isIdentifier(entry.name) || ts.isStringLiteral(entry.name)) &&
+			entry.name.text === name
+		) {
 			return entry.initializer;
 		}
 	}
@@ -34,7 +43,10 @@ function property(object: ts.ObjectLiteralExpression, name: string): ts.Expressi
 }
 
 function stringValue(expression: ts.Expression | undefined): string | undefined {
-	return expression && (ts.isStringLiteral(expression) || ts.isNoSubstitutionTemplateLiteral(expression)) ? expression.text : undefined;
+	return expression &&
+		(ts.isStringLiteral(expression) || ts.isNoSubstitutionTemplateLiteral(expression))
+		? expression.text
+		: undefined;
 }
 
 function where(node: ts.Node): string {
@@ -43,7 +55,9 @@ function where(node: ts.Node): string {
 }
 
 describe('the codex (FastRouterVideo.node.json)', () => {
-	const codex = JSON.parse(fs.readFileSync(path.join(NODE_DIR, 'FastRouterVideo.node.json'), 'utf8')) as {
+	const codex = JSON.parse(
+		fs.readFileSync(path.join(NODE_DIR, 'FastRouterVideo.node.json'), 'utf8'),
+	) as {
 		categories?: string[];
 		subcategories?: unknown;
 		alias?: string[];
@@ -79,13 +93,16 @@ describe('the codex (FastRouterVideo.node.json)', () => {
 		// "AI" category whose AI subcategories lack "Root Nodes"; any other node stays.
 		const categories = codex.categories ?? [];
 		const subcategories = (codex.subcategories ?? {}) as Record<string, string[]>;
-		const keptInSearch = !categories.includes('AI') || (subcategories.AI ?? []).includes('Root Nodes');
+		const keptInSearch =
+			!categories.includes('AI') || (subcategories.AI ?? []).includes('Root Nodes');
 		expect(keptInSearch).toBe(true);
 		// What test/real-n8n/editor.test.js searches for, besides the node's name.
 		expect(codex.alias).toEqual(expect.arrayContaining(['sora', 'seedance', 'text to video']));
 		// n8n-core reads the codex with `resources: { primaryDocumentation, credentialDocumentation }`
 		// destructured: without `resources` it drops the whole codex, aliases included.
-		expect(codex.resources).toEqual(expect.objectContaining({ primaryDocumentation: expect.any(Array) }));
+		expect(codex.resources).toEqual(
+			expect.objectContaining({ primaryDocumentation: expect.any(Array) }),
+		);
 	});
 });
 
@@ -98,23 +115,40 @@ describe('option lists (options-sorted-alphabetically)', () => {
 	const literalLists = parsed.flatMap((source) => {
 		const found: Array<{ node: ts.Node; displayName: string; names: string[] }> = [];
 		walk(source, (node) => {
-			if (!ts.isObjectLiteralExpression(node) || stringValue(property(node, 'type')) !== 'options') return;
+			if (!ts.isObjectLiteralExpression(node) || stringValue(property(node, 'type')) !== 'options')
+				return;
 			const options = property(node, 'options');
 			if (!options || !ts.isArrayLiteralExpression(options)) return;
-			const names = options.elements.map((element) => (ts.isObjectLiteralExpression(element) ? stringValue(property(element, 'name')) : undefined));
+			const names = options.elements.map((element) =>
+				ts.isObjectLiteralExpression(element) ? stringValue(property(element, 'name')) : undefined,
+			);
 			if (names.some((name) => name === undefined)) return;
-			found.push({ node, displayName: stringValue(property(node, 'displayName')) ?? '?', names: names as string[] });
+			found.push({
+				node,
+				displayName: stringValue(property(node, 'displayName')) ?? '?',
+				names: names as string[],
+			});
 		});
 		return found;
 	});
 
 	it('finds the lists written out in descriptions/', () => {
-		expect(literalLists.map((list) => list.displayName)).toEqual(expect.arrayContaining(['Operation', 'Image Source']));
+		expect(literalLists.map((list) => list.displayName)).toEqual(
+			expect.arrayContaining(['Operation', 'Image Source']),
+		);
 	});
 
 	it('lists each of them alphabetically, as the rule compares (case-insensitive, locale-aware)', () => {
 		const unsorted = literalLists
-			.filter(({ names }) => names.some((name, index) => name !== [...names].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base' }))[index]))
+			.filter(({ names }) =>
+				names.some(
+					(name, index) =>
+						name !==
+						[...names].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base' }))[
+							index
+						],
+				),
+			)
 			.map(({ node, displayName, names }) => `${where(node)} ${displayName}: ${names.join(', ')}`);
 		expect(unsorted).toEqual([]);
 	});
@@ -129,13 +163,30 @@ describe('node errors (node-operation-error-itemindex)', () => {
 		for (const source of parsed) {
 			walk(source, (node) => {
 				if (!ts.isNewExpression(node) || !ts.isIdentifier(node.expression)) return;
-				if (node.expression.text !== 'NodeOperationError' && node.expression.text !== 'NodeApiError') return;
+				if (
+					node.expression.text !== 'NodeOperationError' &&
+					node.expression.text !== 'NodeApiError'
+				)
+					return;
 				const options = node.arguments?.[2];
-				if (options && ts.isObjectLiteralExpression(options) && property(options, 'itemIndex') !== undefined) return;
-				if (options && ts.isObjectLiteralExpression(options) && options.properties.some((entry) => ts.isShorthandPropertyAssignment(entry) && entry.name.text === 'itemIndex')) return;
+				if (
+					options &&
+					ts.isObjectLiteralExpression(options) &&
+					property(options, 'itemIndex') !== undefined
+				)
+					return;
+				if (
+					options &&
+					ts.isObjectLiteralExpression(options) &&
+					options.properties.some(
+						(entry) => ts.isShorthandPropertyAssignment(entry) && entry.name.text === 'itemIndex',
+					)
+				)
+					return;
 				let fn: ts.Node | undefined = node.parent;
 				while (fn && !ts.isFunctionDeclaration(fn)) fn = fn.parent;
-				const site = `${path.relative(ROOT, source.fileName)} ${fn && ts.isFunctionDeclaration(fn) ? fn.name?.text : ''}`.trim();
+				const site =
+					`${path.relative(ROOT, source.fileName)} ${fn && ts.isFunctionDeclaration(fn) ? fn.name?.text : ''}`.trim();
 				if (!RUN_LEVEL.has(site)) missing.push(`${where(node)} (${site})`);
 			});
 		}
@@ -147,19 +198,31 @@ describe('the description n8n receives (hint-max-length, require-param-default, 
 	/** Every parameter, the ones nested in a collection included. */
 	function everyParameter(properties: INodeProperties[]): INodeProperties[] {
 		return properties.flatMap((parameter) => {
-			const nested = parameter.type === 'collection' ? (parameter.options as INodeProperties[]) : [];
-			const fixed = parameter.type === 'fixedCollection' ? (parameter.options as INodePropertyCollection[]).flatMap((group) => group.values) : [];
+			const nested =
+				parameter.type === 'collection' ? (parameter.options as INodeProperties[]) : [];
+			const fixed =
+				parameter.type === 'fixedCollection'
+					? (parameter.options as INodePropertyCollection[]).flatMap((group) => group.values)
+					: [];
 			return [parameter, ...everyParameter([...nested, ...fixed])];
 		});
 	}
 	const parameters = everyParameter(description.properties);
 
 	it('keeps every hint to 120 characters', () => {
-		expect(parameters.filter((parameter) => (parameter.hint ?? '').length > 120).map((parameter) => parameter.name)).toEqual([]);
+		expect(
+			parameters
+				.filter((parameter) => (parameter.hint ?? '').length > 120)
+				.map((parameter) => parameter.name),
+		).toEqual([]);
 	});
 
 	it('gives every parameter a default', () => {
-		expect(parameters.filter((parameter) => parameter.default === undefined).map((parameter) => parameter.name)).toEqual([]);
+		expect(
+			parameters
+				.filter((parameter) => parameter.default === undefined)
+				.map((parameter) => parameter.name),
+		).toEqual([]);
 	});
 
 	it('gives each option of a list its own name and value, without an asterisk', () => {

@@ -21,7 +21,12 @@ function answered(creditsUsed: number | null, cached = false): Cost {
 }
 
 /** Asks for item `itemIndex` and, when it may be sent, settles it with `cost`: what the limit decided. */
-async function create(limit: CreditLimit, itemIndex: number, asked: CreateRequest, cost: Cost): Promise<string> {
+async function create(
+	limit: CreditLimit,
+	itemIndex: number,
+	asked: CreateRequest,
+	cost: Cost,
+): Promise<string> {
 	const allowance = await limit.allow(itemIndex, asked);
 	if (allowance.kind === 'refused') return allowance.failure.message;
 	allowance.settle(cost);
@@ -34,20 +39,32 @@ describe('Max Credits per Run (CreditLimit)', () => {
 		expect(await create(credits, 0, request(8), answered(20))).toBe('sent');
 		expect(await create(credits, 1, request(8, 'an owl'), answered(20, true))).toBe('sent');
 		expect(await create(credits, 2, request(4), answered(null))).toBe('sent');
-		expect(credits.state).toMatchObject({ limit: null, spent: 20, videos: 3, cached: 1, refused: 0 });
+		expect(credits.state).toMatchObject({
+			limit: null,
+			spent: 20,
+			videos: 3,
+			cached: 1,
+			refused: 0,
+		});
 	});
 
 	it('learns a kind’s price from its first create and sends a later one of that kind only if its price fits', async () => {
 		const credits = new CreditLimit(freshCredits(50));
 		expect(await create(credits, 0, request(8), answered(20))).toBe('sent');
 		expect(await create(credits, 1, request(8, 'an owl'), answered(20))).toBe('sent');
-		const refusal = "not created: this run's credit limit of 50 would be passed (40 used by 2 videos)";
+		const refusal =
+			"not created: this run's credit limit of 50 would be passed (40 used by 2 videos)";
 		expect(await create(credits, 2, request(8, 'a bee'), answered(20))).toBe(refusal);
 		// Another kind is not priced yet: its first create goes while anything is left.
 		expect(await create(credits, 3, request(4), answered(15))).toBe('sent');
 		// A kind: the model, whether an image goes along, and every field that is not content.
 		const eightSeconds = JSON.stringify(['google/veo-3', false, [['duration', 8]]]);
-		expect(credits.state).toMatchObject({ spent: 55, videos: 3, refused: 1, prices: { [eightSeconds]: 20 } });
+		expect(credits.state).toMatchObject({
+			spent: 55,
+			videos: 3,
+			refused: 1,
+			prices: { [eightSeconds]: 20 },
+		});
 	});
 
 	it('refuses every create once nothing is left, and a kind whose create reported no price', async () => {
@@ -57,7 +74,8 @@ describe('Max Credits per Run (CreditLimit)', () => {
 		const unpriced = /^not created: FastRouter reported no price for a create like this one/;
 		expect(await create(credits, 1, request(4, 'an owl'), answered(5))).toMatch(unpriced);
 		expect(await create(credits, 2, request(8), answered(10))).toBe('sent');
-		const passed = /^not created: this run's credit limit of 10 would be passed \(10 used by 2 videos\)/;
+		const passed =
+			/^not created: this run's credit limit of 10 would be passed \(10 used by 2 videos\)/;
 		expect(await create(credits, 3, request(6), answered(1))).toMatch(passed);
 		expect(credits.state).toMatchObject({ spent: 10, videos: 2, refused: 2 });
 	});

@@ -20,7 +20,9 @@ const node: INode = {
 };
 
 function displayed(values: INodeParameters): INodeProperties[] {
-	const resolved = NodeHelpers.getNodeParameters(description.properties, values, true, false, node, description) ?? {};
+	const resolved =
+		NodeHelpers.getNodeParameters(description.properties, values, true, false, node, description) ??
+		{};
 	return description.properties.filter((property) =>
 		NodeHelpers.displayParameterPath(resolved, property, '', node, description),
 	);
@@ -33,7 +35,9 @@ function shownFields(values: INodeParameters): Record<string, Array<string | num
 		expect(shown[property.name]).toBeUndefined(); // never the same field twice
 		shown[property.name] =
 			property.type === 'options'
-				? (property.options ?? []).map((option) => (option as { value: string | number }).value).filter((v) => v !== '')
+				? (property.options ?? [])
+						.map((option) => (option as { value: string | number }).value)
+						.filter((v) => v !== '')
 				: 'any';
 	}
 	return shown;
@@ -119,9 +123,12 @@ describe('fields the editor shows', () => {
 	});
 
 	for (const operation of ['create', 'createAndWait']) {
-		it.each(Object.entries(EXPECTED))(`${operation}: %s shows exactly its fields and values`, (model, fields) => {
-			expect(shownFields({ operation, model })).toEqual(fields);
-		});
+		it.each(Object.entries(EXPECTED))(
+			`${operation}: %s shows exactly its fields and values`,
+			(model, fields) => {
+				expect(shownFields({ operation, model })).toEqual(fields);
+			},
+		);
 	}
 
 	it('marks a field required where the model requires it in every mode', () => {
@@ -129,7 +136,9 @@ describe('fields the editor shows', () => {
 			(p) => p.name === 'resolution',
 		);
 		expect(resolution?.required).toBe(true);
-		const veoResolution = displayed({ operation: 'create', model: 'google/veo3' }).find((p) => p.name === 'resolution');
+		const veoResolution = displayed({ operation: 'create', model: 'google/veo3' }).find(
+			(p) => p.name === 'resolution',
+		);
 		expect(veoResolution?.required).toBeFalsy();
 		expect(veoResolution?.default).toBe('');
 		// Required only in its documented mode (image-to-video); the other mode is not documented.
@@ -147,37 +156,63 @@ describe('fields the editor shows', () => {
 	it('with "Other (Enter ID)", shows the ID field and every video field once', () => {
 		const names = displayed({ operation: 'create', model: 'custom' }).map((p) => p.name);
 		expect(names).toContain('customModel');
-		expect(Object.keys(shownFields({ operation: 'create', model: 'custom' })).sort()).toEqual([...VIDEO_FIELDS].sort());
+		expect(Object.keys(shownFields({ operation: 'create', model: 'custom' })).sort()).toEqual(
+			[...VIDEO_FIELDS].sort(),
+		);
 	});
 
 	it('Get Status shows the task and model, and no generation fields', () => {
 		const names = displayed({ operation: 'getStatus', model: 'google/veo3' }).map((p) => p.name);
-		expect(names).toEqual(expect.arrayContaining(['taskId', 'model', 'download', 'binaryPropertyName']));
+		expect(names).toEqual(
+			expect.arrayContaining(['taskId', 'model', 'download', 'binaryPropertyName']),
+		);
 		expect(names.filter((name) => (VIDEO_FIELDS as readonly string[]).includes(name))).toEqual([]);
 	});
 
 	it('keeps each operation’s fields to it when the values they depend on are expressions', () => {
-		const expressions = { model: '={{ $json.model }}', imageSource: '={{ $json.source }}', download: '={{ true }}' };
+		const expressions = {
+			model: '={{ $json.model }}',
+			imageSource: '={{ $json.source }}',
+			download: '={{ true }}',
+		};
 		const getStatus = displayed({ operation: 'getStatus', ...expressions }).map((p) => p.name);
-		expect(getStatus.filter((name) => [...VIDEO_FIELDS, 'imageSource', 'imageBinaryPropertyName'].includes(name))).toEqual([]);
+		expect(
+			getStatus.filter((name) =>
+				[...VIDEO_FIELDS, 'imageSource', 'imageBinaryPropertyName'].includes(name),
+			),
+		).toEqual([]);
 		const create = displayed({ operation: 'create', ...expressions }).map((p) => p.name);
 		expect(create).toContain('imageBinaryPropertyName');
 		expect(create).not.toContain('binaryPropertyName');
 	});
 
-	it.each(Object.entries(EXPECTED))('%s: Image Source, and its binary field, only when the model takes an image', (model, fields) => {
-		const takesImage = 'imageUrl' in fields;
-		for (const operation of ['create', 'createAndWait']) {
-			const names = displayed({ operation, model, imageSource: 'binary' }).map((p) => p.name);
-			expect({ operation, imageSource: names.includes('imageSource') }).toEqual({ operation, imageSource: takesImage });
-			expect({ operation, binaryField: names.includes('imageBinaryPropertyName') }).toEqual({ operation, binaryField: takesImage });
-		}
-	});
+	it.each(Object.entries(EXPECTED))(
+		'%s: Image Source, and its binary field, only when the model takes an image',
+		(model, fields) => {
+			const takesImage = 'imageUrl' in fields;
+			for (const operation of ['create', 'createAndWait']) {
+				const names = displayed({ operation, model, imageSource: 'binary' }).map((p) => p.name);
+				expect({ operation, imageSource: names.includes('imageSource') }).toEqual({
+					operation,
+					imageSource: takesImage,
+				});
+				expect({ operation, binaryField: names.includes('imageBinaryPropertyName') }).toEqual({
+					operation,
+					binaryField: takesImage,
+				});
+			}
+		},
+	);
 
 	it('Create and Wait has the waiting options with their documented defaults', () => {
-		const options = displayed({ operation: 'createAndWait', model: 'google/veo3' }).find((p) => p.name === 'options');
+		const options = displayed({ operation: 'createAndWait', model: 'google/veo3' }).find(
+			(p) => p.name === 'options',
+		);
 		const byName = Object.fromEntries(
-			(options?.options ?? []).map((option) => [(option as INodeProperties).name, (option as INodeProperties).default]),
+			(options?.options ?? []).map((option) => [
+				(option as INodeProperties).name,
+				(option as INodeProperties).default,
+			]),
 		);
 		expect(byName).toMatchObject({ pollInterval: 5, maxWait: 900, onTimeout: 'error' });
 		expect(byName.maxConcurrent).toBeGreaterThanOrEqual(100);
@@ -193,20 +228,37 @@ describe('cost notices', () => {
 
 	it('a dearer length, duration or resolution shows what it costs against the cheapest choice', () => {
 		const base = { operation: 'createAndWait' };
-		expect(notices({ ...base, model: 'bytedance/seedance', resolution: '480p', length: 5 })).toEqual([]);
-		expect(notices({ ...base, model: 'bytedance/seedance', resolution: '480p', length: 10 })).toEqual([
-			'10 seconds costs more credits than 5 seconds',
-		]);
-		expect(notices({ ...base, model: 'bytedance/seedance', resolution: '1080p', length: 10 })).toEqual([
+		expect(
+			notices({ ...base, model: 'bytedance/seedance', resolution: '480p', length: 5 }),
+		).toEqual([]);
+		expect(
+			notices({ ...base, model: 'bytedance/seedance', resolution: '480p', length: 10 }),
+		).toEqual(['10 seconds costs more credits than 5 seconds']);
+		expect(
+			notices({ ...base, model: 'bytedance/seedance', resolution: '1080p', length: 10 }),
+		).toEqual([
 			'10 seconds costs more credits than 5 seconds',
 			'1080p costs more credits than 480p',
 		]);
-		expect(notices({ ...base, model: 'google/veo3', resolution: '1080p' })).toEqual(['1080p costs more credits than 720p']);
-		expect(notices({ ...base, model: 'openai/sora-2-pro', seconds: 12 })).toEqual(['12 seconds costs more credits than 4 seconds']);
+		expect(notices({ ...base, model: 'google/veo3', resolution: '1080p' })).toEqual([
+			'1080p costs more credits than 720p',
+		]);
+		expect(notices({ ...base, model: 'openai/sora-2-pro', seconds: 12 })).toEqual([
+			'12 seconds costs more credits than 4 seconds',
+		]);
 	});
 
 	it('stays away when the model or the value is an expression, and from Get Status', () => {
-		expect(notices({ operation: 'createAndWait', model: '={{ $json.model }}', resolution: '1080p', length: 10 })).toEqual([]);
-		expect(notices({ operation: 'getStatus', model: 'google/veo3', resolution: '1080p' })).toEqual([]);
+		expect(
+			notices({
+				operation: 'createAndWait',
+				model: '={{ $json.model }}',
+				resolution: '1080p',
+				length: 10,
+			}),
+		).toEqual([]);
+		expect(notices({ operation: 'getStatus', model: 'google/veo3', resolution: '1080p' })).toEqual(
+			[],
+		);
 	});
 });

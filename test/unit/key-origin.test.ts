@@ -17,7 +17,10 @@ function fakeContext(): { ctx: IExecuteFunctions; sent: Array<{ url: string; wit
 	const ctx = {
 		getExecutionCancelSignal: () => undefined,
 		helpers: {
-			httpRequestWithAuthentication: async (_credentialType: string, options: IHttpRequestOptions) => {
+			httpRequestWithAuthentication: async (
+				_credentialType: string,
+				options: IHttpRequestOptions,
+			) => {
 				sent.push({ url: options.url, withKey: true });
 				return answer;
 			},
@@ -38,11 +41,15 @@ async function send(url: string, keyOrigin: string | undefined) {
 
 describe('the API key goes to the Base URL’s origin only', () => {
 	it('to the Base URL’s origin', async () => {
-		expect(await send(`${BASE}/api/v1/videos/fr_1`, originOf(BASE))).toEqual([{ url: `${BASE}/api/v1/videos/fr_1`, withKey: true }]);
+		expect(await send(`${BASE}/api/v1/videos/fr_1`, originOf(BASE))).toEqual([
+			{ url: `${BASE}/api/v1/videos/fr_1`, withKey: true },
+		]);
 	});
 
 	it('not to another origin', async () => {
-		expect(await send('https://cdn.example.com/v.mp4', originOf(BASE))).toEqual([{ url: 'https://cdn.example.com/v.mp4', withKey: false }]);
+		expect(await send('https://cdn.example.com/v.mp4', originOf(BASE))).toEqual([
+			{ url: 'https://cdn.example.com/v.mp4', withKey: false },
+		]);
 	});
 
 	it('not with a request that must go without it, even to an address that is not a URL', async () => {
@@ -54,13 +61,22 @@ describe('the API key goes to the Base URL’s origin only', () => {
 
 describe('the run’s credential, read once', () => {
 	it('goes to n8n’s credentialed helper with every request that carries the key, and nowhere else', async () => {
-		const credential = { id: 'c1', name: 'FastRouter', type: 'fastRouterApi', data: { apiKey: 'k', baseUrl: BASE } };
+		const credential = {
+			id: 'c1',
+			name: 'FastRouter',
+			type: 'fastRouterApi',
+			data: { apiKey: 'k', baseUrl: BASE },
+		};
 		const handed: unknown[] = [];
 		const answer = { statusCode: 200, headers: {}, body: undefined };
 		const ctx = {
 			getExecutionCancelSignal: () => undefined,
 			helpers: {
-				httpRequestWithAuthentication: async (_type: string, _options: IHttpRequestOptions, extra?: unknown) => {
+				httpRequestWithAuthentication: async (
+					_type: string,
+					_options: IHttpRequestOptions,
+					extra?: unknown,
+				) => {
 					handed.push(extra);
 					return answer;
 				},
@@ -70,8 +86,20 @@ describe('the run’s credential, read once', () => {
 				},
 			},
 		} as unknown as IExecuteFunctions;
-		await sendFollowing(ctx, { method: 'GET', url: `${BASE}/api/v1/videos/fr_1`, credential }, originOf(BASE), Date.now() + 5000, 5000);
-		await sendFollowing(ctx, { method: 'GET', url: 'https://cdn.example.com/v.mp4', credential }, originOf(BASE), Date.now() + 5000, 5000);
+		await sendFollowing(
+			ctx,
+			{ method: 'GET', url: `${BASE}/api/v1/videos/fr_1`, credential },
+			originOf(BASE),
+			Date.now() + 5000,
+			5000,
+		);
+		await sendFollowing(
+			ctx,
+			{ method: 'GET', url: 'https://cdn.example.com/v.mp4', credential },
+			originOf(BASE),
+			Date.now() + 5000,
+			5000,
+		);
 		// n8n applies it without reading the credential again; the other origin gets a plain request.
 		expect(handed).toEqual([{ credentialsDecrypted: credential }, 'plain']);
 	});

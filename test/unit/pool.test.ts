@@ -109,7 +109,11 @@ describe('the create limit (one limiter shared by every item of a run)', () => {
 		const g = gate();
 		const limit = limiter(3);
 		// Like Create and Wait: 10 items at once, each one create through the limit, then more work.
-		const run = mapInPool(Array.from({ length: 10 }, (_, i) => `item${i}`), 10, async (name) => await limit(g.work(name)));
+		const run = mapInPool(
+			Array.from({ length: 10 }, (_, i) => `item${i}`),
+			10,
+			async (name) => await limit(g.work(name)),
+		);
 		await g.tick();
 		expect(g.started).toEqual(['item0', 'item1', 'item2']);
 		for (let i = 0; i < 10; i++) {
@@ -153,7 +157,13 @@ describe('the poll turns (in-process polls give way to the run’s creates)', ()
 		await g.tick();
 		expect(g.started).toContain('poll3');
 		for (const name of ['create2', 'poll2', 'poll3']) g.release.get(name)?.();
-		await expect(Promise.all([...made, ...polls])).resolves.toEqual(['CREATE1', 'CREATE2', 'POLL1', 'POLL2', 'POLL3']);
+		await expect(Promise.all([...made, ...polls])).resolves.toEqual([
+			'CREATE1',
+			'CREATE2',
+			'POLL1',
+			'POLL2',
+			'POLL3',
+		]);
 	});
 
 	it('lets a held poll go by its notAfter even while creates still wait', async () => {

@@ -17,7 +17,9 @@ describe('ready to publish', () => {
 	});
 
 	it('points at one public GitHub repository from repository, homepage and bugs, and names its author', () => {
-		const repo = manifest.repository.url.match(/^git\+https:\/\/github\.com\/([\w.-]+\/[\w.-]+)\.git$/)?.[1];
+		const repo = manifest.repository.url.match(
+			/^git\+https:\/\/github\.com\/([\w.-]+\/[\w.-]+)\.git$/,
+		)?.[1];
 		expect(repo).toBeTruthy();
 		expect(manifest.homepage.startsWith(`https://github.com/${repo}`)).toBe(true);
 		expect(manifest.bugs.url).toBe(`https://github.com/${repo}/issues`);
@@ -40,11 +42,18 @@ describe('ready to publish', () => {
 
 /** The README's model table is written from the catalog; this keeps the two from drifting. */
 function cell(rules: ModeRules | undefined, model: ModelSpec): string {
-	const passed = model.knownInPart ? (rules ? '; other fields passed through' : 'not documented: fields passed through') : '';
+	const passed = model.knownInPart
+		? rules
+			? '; other fields passed through'
+			: 'not documented: fields passed through'
+		: '';
 	if (!rules) return passed || '—';
 	return (
 		Object.entries(rules)
-			.map(([field, rule]) => `${field}${rule?.values ? ` (${rule.values.join(', ')})` : ''}${rule?.required ? ' *' : ''}`)
+			.map(
+				([field, rule]) =>
+					`${field}${rule?.values ? ` (${rule.values.join(', ')})` : ''}${rule?.required ? ' *' : ''}`,
+			)
 			.join(', ') + passed
 	);
 }
@@ -55,7 +64,10 @@ describe('README', () => {
 
 	it('lists exactly the catalog models, each with its fields as the catalog has them', () => {
 		expect(tableRows).toEqual(
-			MODELS.map((model) => `| ${model.displayName} | \`${model.id}\` | ${cell(model.textToVideo, model)} | ${cell(model.imageToVideo, model)} |`),
+			MODELS.map(
+				(model) =>
+					`| ${model.displayName} | \`${model.id}\` | ${cell(model.textToVideo, model)} | ${cell(model.imageToVideo, model)} |`,
+			),
 		);
 	});
 });

@@ -1,21 +1,43 @@
-import { createRetry, downloadPause, DOWNLOAD_ATTEMPTS, isRetryable, retryAfterMs } from '../../nodes/FastRouterVideo/transport/retryPolicy';
+import {
+	createRetry,
+	downloadPause,
+	DOWNLOAD_ATTEMPTS,
+	isRetryable,
+	retryAfterMs,
+} from '../../nodes/FastRouterVideo/transport/retryPolicy';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 
 describe('what is worth another try', () => {
 	it('a poll: no answer, a 429 or a 5xx; never a 2xx, a 3xx or another 4xx', () => {
-		expect([undefined, 429, 500, 502, 503, 599].map((status) => isRetryable('poll', status))).toEqual([true, true, true, true, true, true]);
-		expect([200, 302, 400, 401, 402, 403, 404, 405].map((status) => isRetryable('poll', status))).toEqual([false, false, false, false, false, false, false, false]);
+		expect(
+			[undefined, 429, 500, 502, 503, 599].map((status) => isRetryable('poll', status)),
+		).toEqual([true, true, true, true, true, true]);
+		expect(
+			[200, 302, 400, 401, 402, 403, 404, 405].map((status) => isRetryable('poll', status)),
+		).toEqual([false, false, false, false, false, false, false, false]);
 	});
 
 	it('a create: only a 429, which created nothing; no answer or a 5xx may have created a task', () => {
 		expect(isRetryable('create', 429)).toBe(true);
-		expect([undefined, 500, 502, 200, 301, 400, 404].map((status) => isRetryable('create', status))).toEqual([false, false, false, false, false, false, false]);
+		expect(
+			[undefined, 500, 502, 200, 301, 400, 404].map((status) => isRetryable('create', status)),
+		).toEqual([false, false, false, false, false, false, false]);
 	});
 
 	it('a download: no answer or a 5xx; a video host’s 4xx (429 included) and a redirect not followed are final', () => {
-		expect([undefined, 500, 503].map((status) => isRetryable('download', status))).toEqual([true, true, true]);
-		expect([302, 403, 404, 410, 429].map((status) => isRetryable('download', status))).toEqual([false, false, false, false, false]);
+		expect([undefined, 500, 503].map((status) => isRetryable('download', status))).toEqual([
+			true,
+			true,
+			true,
+		]);
+		expect([302, 403, 404, 410, 429].map((status) => isRetryable('download', status))).toEqual([
+			false,
+			false,
+			false,
+			false,
+			false,
+		]);
 	});
 });
 
@@ -49,23 +71,32 @@ describe('a create answered 429', () => {
 
 	it('is sent again after Retry-After, else after 2 s doubling, at most 3 times', () => {
 		expect(createRetry(429, 0, 1000, NOW, deadline)).toEqual({ kind: 'retry', waitMs: 1000 });
-		expect([0, 1, 2].map((attempt) => createRetry(429, attempt, undefined, NOW, deadline))).toEqual([
-			{ kind: 'retry', waitMs: 2000 },
-			{ kind: 'retry', waitMs: 4000 },
-			{ kind: 'retry', waitMs: 8000 },
-		]);
+		expect([0, 1, 2].map((attempt) => createRetry(429, attempt, undefined, NOW, deadline))).toEqual(
+			[
+				{ kind: 'retry', waitMs: 2000 },
+				{ kind: 'retry', waitMs: 4000 },
+				{ kind: 'retry', waitMs: 8000 },
+			],
+		);
 		expect(createRetry(429, 3, 1000, NOW, deadline)).toEqual({ kind: 'report' });
 	});
 
 	it('reports a wait longer than 120 s, or longer than what is left, instead of sleeping through it', () => {
-		expect(createRetry(429, 0, 121_000, NOW, NOW + 3_600_000)).toEqual({ kind: 'tooLong', waitMs: 121_000 });
-		expect(createRetry(429, 0, 120_000, NOW, NOW + 3_600_000)).toEqual({ kind: 'retry', waitMs: 120_000 });
+		expect(createRetry(429, 0, 121_000, NOW, NOW + 3_600_000)).toEqual({
+			kind: 'tooLong',
+			waitMs: 121_000,
+		});
+		expect(createRetry(429, 0, 120_000, NOW, NOW + 3_600_000)).toEqual({
+			kind: 'retry',
+			waitMs: 120_000,
+		});
 		expect(createRetry(429, 0, 5000, NOW, NOW + 4000)).toEqual({ kind: 'tooLong', waitMs: 5000 });
 		expect(createRetry(429, 0, 4000, NOW, NOW + 4000)).toEqual({ kind: 'retry', waitMs: 4000 });
 	});
 
 	it('any other answer is reported: the create is never sent twice', () => {
-		for (const status of [200, 400, 500, 502, 503]) expect(createRetry(status, 0, 1000, NOW, deadline)).toEqual({ kind: 'report' });
+		for (const status of [200, 400, 500, 502, 503])
+			expect(createRetry(status, 0, 1000, NOW, deadline)).toEqual({ kind: 'report' });
 	});
 });
 

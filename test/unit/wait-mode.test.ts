@@ -37,11 +37,23 @@ interface Run {
 }
 
 type Parameters = Record<string, unknown>;
-const webhook = (parameters: Parameters = {}): Trigger => ({ type: 'n8n-nodes-base.webhook', parameters });
-const formTrigger = (parameters: Parameters = {}): Trigger => ({ type: 'n8n-nodes-base.formTrigger', parameters });
-const chatTrigger = (parameters: Parameters = {}): Trigger => ({ type: '@n8n/n8n-nodes-langchain.chatTrigger', parameters });
+const webhook = (parameters: Parameters = {}): Trigger => ({
+	type: 'n8n-nodes-base.webhook',
+	parameters,
+});
+const formTrigger = (parameters: Parameters = {}): Trigger => ({
+	type: 'n8n-nodes-base.formTrigger',
+	parameters,
+});
+const chatTrigger = (parameters: Parameters = {}): Trigger => ({
+	type: '@n8n/n8n-nodes-langchain.chatTrigger',
+	parameters,
+});
 const schedule: Trigger = { type: 'n8n-nodes-base.scheduleTrigger' };
-const appWebhook: Trigger = { type: 'n8n-nodes-base.githubTrigger', parameters: { events: ['push'] } };
+const appWebhook: Trigger = {
+	type: 'n8n-nodes-base.githubTrigger',
+	parameters: { events: ['push'] },
+};
 const subWorkflow = (shouldResume: boolean, source: string, trigger: Trigger): Run => ({
 	mode: 'integrated',
 	caller: { shouldResume, source },
@@ -54,7 +66,9 @@ const RUNS: Record<string, Run[]> = {
 		{ mode: 'trigger', trigger: schedule },
 		{ mode: 'trigger', trigger: { type: 'n8n-nodes-base.googleSheetsTrigger' } },
 	],
-	'an app trigger built on a webhook (GitHub, Stripe, Typeform…)': [{ mode: 'webhook', trigger: appWebhook }],
+	'an app trigger built on a webhook (GitHub, Stripe, Typeform…)': [
+		{ mode: 'webhook', trigger: appWebhook },
+	],
 	'a Webhook or Form Trigger answering *Immediately* (`onReceived`, their default)': [
 		{ mode: 'webhook', trigger: webhook({ responseMode: 'onReceived' }) },
 		{ mode: 'webhook', trigger: webhook() },
@@ -74,35 +88,55 @@ const RUNS: Record<string, Run[]> = {
 		{ mode: 'webhook', trigger: chatTrigger({ options: { responseMode: 'responseNodes' } }) },
 	],
 	'a Form Trigger followed by a Form page': [
-		{ mode: 'webhook', trigger: formTrigger(), children: [{ name: 'Page 2', type: 'n8n-nodes-base.form' }] },
+		{
+			mode: 'webhook',
+			trigger: formTrigger(),
+			children: [{ name: 'Page 2', type: 'n8n-nodes-base.form' }],
+		},
 	],
 	'a Chat Trigger (hosted chat, *When Last Node Finishes*, its default)': [
 		{ mode: 'webhook', trigger: chatTrigger() },
-		{ mode: 'webhook', trigger: chatTrigger({ public: true, options: { responseMode: 'lastNode' } }) },
+		{
+			mode: 'webhook',
+			trigger: chatTrigger({ public: true, options: { responseMode: 'lastNode' } }),
+		},
 	],
-	'an MCP Server Trigger': [{ mode: 'webhook', trigger: { type: '@n8n/n8n-nodes-langchain.mcpTrigger', parameters: {} } }],
-	'a manual run from the editor': [{ mode: 'manual', trigger: { type: 'n8n-nodes-base.manualTrigger', parameters: {} } }],
-	'`n8n execute` (the CLI)': [{ mode: 'cli', trigger: { type: 'n8n-nodes-base.manualTrigger', parameters: {} } }],
+	'an MCP Server Trigger': [
+		{ mode: 'webhook', trigger: { type: '@n8n/n8n-nodes-langchain.mcpTrigger', parameters: {} } },
+	],
+	'a manual run from the editor': [
+		{ mode: 'manual', trigger: { type: 'n8n-nodes-base.manualTrigger', parameters: {} } },
+	],
+	'`n8n execute` (the CLI)': [
+		{ mode: 'cli', trigger: { type: 'n8n-nodes-base.manualTrigger', parameters: {} } },
+	],
 	'*Retry* from the executions list': [{ mode: 'retry', trigger: schedule }],
-	'an Error Trigger workflow': [{ mode: 'error', trigger: { type: 'n8n-nodes-base.errorTrigger' } }],
-	'a sub-workflow whose caller does not wait for it (Execute Workflow, *Wait For Sub-Workflow Completion* off)': [
-		subWorkflow(false, 'webhook', webhook({ responseMode: 'lastNode' })),
+	'an Error Trigger workflow': [
+		{ mode: 'error', trigger: { type: 'n8n-nodes-base.errorTrigger' } },
 	],
-	'a sub-workflow whose caller waits for it, the whole run started by a schedule, an app trigger, an error workflow or a retry': [
-		subWorkflow(true, 'trigger', schedule),
-		subWorkflow(true, 'webhook', appWebhook),
-		subWorkflow(true, 'error', { type: 'n8n-nodes-base.errorTrigger' }),
-		subWorkflow(true, 'retry', schedule),
+	'a sub-workflow whose caller does not wait for it (Execute Workflow, *Wait For Sub-Workflow Completion* off)':
+		[subWorkflow(false, 'webhook', webhook({ responseMode: 'lastNode' }))],
+	'a sub-workflow whose caller waits for it, the whole run started by a schedule, an app trigger, an error workflow or a retry':
+		[
+			subWorkflow(true, 'trigger', schedule),
+			subWorkflow(true, 'webhook', appWebhook),
+			subWorkflow(true, 'error', { type: 'n8n-nodes-base.errorTrigger' }),
+			subWorkflow(true, 'retry', schedule),
+		],
+	'a sub-workflow whose caller waits for it, the run started by a Webhook, Form or Chat Trigger, the editor or the CLI':
+		[
+			subWorkflow(true, 'webhook', webhook()),
+			subWorkflow(true, 'webhook', formTrigger()),
+			subWorkflow(true, 'webhook', chatTrigger()),
+			subWorkflow(true, 'manual', { type: 'n8n-nodes-base.manualTrigger' }),
+			subWorkflow(true, 'cli', { type: 'n8n-nodes-base.manualTrigger' }),
+		],
+	"an AI agent's tool (`FastRouter Video Tool`)": [
+		{ mode: 'trigger', trigger: schedule, nodeType: 'CUSTOM.fastRouterVideoTool' },
 	],
-	'a sub-workflow whose caller waits for it, the run started by a Webhook, Form or Chat Trigger, the editor or the CLI': [
-		subWorkflow(true, 'webhook', webhook()),
-		subWorkflow(true, 'webhook', formTrigger()),
-		subWorkflow(true, 'webhook', chatTrigger()),
-		subWorkflow(true, 'manual', { type: 'n8n-nodes-base.manualTrigger' }),
-		subWorkflow(true, 'cli', { type: 'n8n-nodes-base.manualTrigger' }),
+	'an evaluation run': [
+		{ mode: 'evaluation', trigger: { type: 'n8n-nodes-base.evaluationTrigger' } },
 	],
-	"an AI agent's tool (`FastRouter Video Tool`)": [{ mode: 'trigger', trigger: schedule, nodeType: 'CUSTOM.fastRouterVideoTool' }],
-	'an evaluation run': [{ mode: 'evaluation', trigger: { type: 'n8n-nodes-base.evaluationTrigger' } }],
 	'the Chat hub (`chat` mode)': [{ mode: 'chat' }],
 	'n8n before 2.41': [{ mode: 'trigger', trigger: schedule, olderN8n: true }],
 };
@@ -110,12 +144,21 @@ const RUNS: Record<string, Run[]> = {
 /** The table as docs/durable-waits.md writes it: each row's run, and how Automatic and Durable go. */
 function docsTable(): Array<{ run: string; automatic: string; durable: string }> {
 	const lines = fs.readFileSync(path.join(ROOT, 'docs/durable-waits.md'), 'utf8').split('\n');
-	const start = lines.findIndex((line) => line.startsWith('| the run | Automatic waits | Durable chosen |'));
+	const start = lines.findIndex((line) =>
+		line.startsWith('| the run | Automatic waits | Durable chosen |'),
+	);
 	const rows = [];
 	for (const line of lines.slice(start + 2)) {
 		if (!line.startsWith('|')) break;
-		const [run, automatic, durable] = line.split('|').slice(1, 4).map((cell) => cell.trim());
-		rows.push({ run, automatic: automatic.replace(/\*/g, ''), durable: durable.replace(/\*/g, '') });
+		const [run, automatic, durable] = line
+			.split('|')
+			.slice(1, 4)
+			.map((cell) => cell.trim());
+		rows.push({
+			run,
+			automatic: automatic.replace(/\*/g, ''),
+			durable: durable.replace(/\*/g, ''),
+		});
 	}
 	return rows;
 }
@@ -125,13 +168,25 @@ const CURRENT_EXECUTION = 'sub-1';
 /** What the node reads of its run, through IExecuteFunctions, for one run. */
 function contextFor(run: Run): IExecuteFunctions {
 	const node = { name: 'FastRouter Video', type: run.nodeType ?? 'CUSTOM.fastRouterVideo' };
-	const trigger = run.trigger && { name: run.trigger.name ?? 'Trigger', type: run.trigger.type, parameters: run.trigger.parameters };
+	const trigger = run.trigger && {
+		name: run.trigger.name ?? 'Trigger',
+		type: run.trigger.type,
+		parameters: run.trigger.parameters,
+	};
 	// This sub-execution's caller is itself a sub-execution; the run at the top started as `source`.
 	const stored: Record<string, unknown> = {};
 	if (run.caller) {
 		const { shouldResume, source } = run.caller;
-		stored[CURRENT_EXECUTION] = { parentExecution: { executionId: 'caller-1', shouldResume, executionContext: { source: 'integrated' } } };
-		stored['caller-1'] = { parentExecution: { executionId: 'top-1', shouldResume: true, executionContext: { source } } };
+		stored[CURRENT_EXECUTION] = {
+			parentExecution: {
+				executionId: 'caller-1',
+				shouldResume,
+				executionContext: { source: 'integrated' },
+			},
+		};
+		stored['caller-1'] = {
+			parentExecution: { executionId: 'top-1', shouldResume: true, executionContext: { source } },
+		};
 	}
 	const context = {
 		getNode: () => node,
@@ -141,7 +196,8 @@ function contextFor(run: Run): IExecuteFunctions {
 		executeWorkflow: async () => ({}),
 		putExecutionToWait: async () => undefined,
 		getExecutionId: () => CURRENT_EXECUTION,
-		getExecutionContext: () => (trigger ? { triggerNode: { name: trigger.name, type: trigger.type } } : {}),
+		getExecutionContext: () =>
+			trigger ? { triggerNode: { name: trigger.name, type: trigger.type } } : {},
 		getParentNodes: () => (trigger ? [{ ...trigger, typeVersion: 1, disabled: false }] : []),
 		getChildNodes: () => run.children ?? [],
 		getExecutionDataById: async (executionId: string) => stored[executionId],
@@ -159,7 +215,9 @@ function planWaitFor(run: Run): typeof planWait {
 			delete older.WAIT_FOR_SUB_EXECUTION;
 			return older;
 		});
-		older = (jest.requireActual('../../nodes/FastRouterVideo/durable/waitMode') as typeof WaitModeModule).planWait;
+		older = (
+			jest.requireActual('../../nodes/FastRouterVideo/durable/waitMode') as typeof WaitModeModule
+		).planWait;
 	});
 	return older;
 }
@@ -180,9 +238,14 @@ describe('Wait Mode: the table in docs/durable-waits.md, row by row', () => {
 			expect(auto.ok && auto.value.mode).toBe(automatic === 'durable' ? 'durable' : 'inProcess');
 			const chosen = await plan(contextFor(run), 'durable');
 			expect(chosen.ok ? 'works' : 'refused').toBe(durable);
-			if (!chosen.ok) expect(chosen.problems.join('; ')).toMatch(/^Wait Mode "Durable" (cannot|needs)/);
+			if (!chosen.ok)
+				expect(chosen.problems.join('; ')).toMatch(/^Wait Mode "Durable" (cannot|needs)/);
 			const inProcess = await plan(contextFor(run), 'inProcess');
-			expect(inProcess.ok && inProcess.value).toEqual({ mode: 'inProcess', asked: 'inProcess', why: 'chosen' });
+			expect(inProcess.ok && inProcess.value).toEqual({
+				mode: 'inProcess',
+				asked: 'inProcess',
+				why: 'chosen',
+			});
 		});
 	});
 });

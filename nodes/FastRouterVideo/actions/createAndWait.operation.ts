@@ -5,7 +5,15 @@ import { checkAllItems, type CheckedItem } from '../batch/checks';
 import { createGate, type CreateGate, createOne, forgetFailedGeneration } from '../batch/createOne';
 import { forEachItem } from '../batch/forEachItem';
 import { videoRequestProperties } from '../descriptions/modelFields';
-import { downloadOptionProperties, downloadProperties, includeRawResponseOption, maxCreditsOption, optionsCollection, requestOptionProperties, waitOptionProperties } from '../descriptions/optionFields';
+import {
+	downloadOptionProperties,
+	downloadProperties,
+	includeRawResponseOption,
+	maxCreditsOption,
+	optionsCollection,
+	requestOptionProperties,
+	waitOptionProperties,
+} from '../descriptions/optionFields';
 import { forOperation } from '../descriptions/scope';
 import { startDurableWait } from '../durable/start';
 import { howItWaits, planWait } from '../durable/waitMode';
@@ -29,7 +37,13 @@ const IMAGE_LINK_MARGIN_S = 600;
 const properties: INodeProperties[] = [
 	...videoRequestProperties,
 	...downloadProperties,
-	optionsCollection([...requestOptionProperties, maxCreditsOption, includeRawResponseOption, ...downloadOptionProperties, ...waitOptionProperties]),
+	optionsCollection([
+		...requestOptionProperties,
+		maxCreditsOption,
+		includeRawResponseOption,
+		...downloadOptionProperties,
+		...waitOptionProperties,
+	]),
 ];
 
 export const description = forOperation('createAndWait', properties);
@@ -40,25 +54,50 @@ export const description = forOperation('createAndWait', properties);
  * about as long as one. Each item is created exactly once. Max Wait bounds each item's whole wait,
  * from its create on. Where the batch waits — in process or durably — is decided before any create.
  */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], connection: Connection, policy: FailurePolicy): Promise<ItemOutcome[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	connection: Connection,
+	policy: FailurePolicy,
+): Promise<ItemOutcome[]> {
 	const batch = readBatchOptions(this);
 	if (!batch.ok) throw toNodeError(this, { itemIndex: 0, message: batch.problems.join('; ') });
-	const checked = await checkAllItems(this, items, 'createAndWait', (options) => ({
-		baseUrl: connection.baseUrl,
-		// The link outlives the whole wait: FastRouter may fetch the image late, or again.
-		// An item whose options are refused is not sent: its link is only checked.
-		imageLinkLifetimeS: (itemIndex) => {
-			const checkedOptions = options[itemIndex];
-			return (checkedOptions.ok ? checkedOptions.value.maxWaitS : DEFAULT_MAX_WAIT_S) + IMAGE_LINK_MARGIN_S;
-		},
-	}), policy);
+	const checked = await checkAllItems(
+		this,
+		items,
+		'createAndWait',
+		(options) => ({
+			baseUrl: connection.baseUrl,
+			// The link outlives the whole wait: FastRouter may fetch the image late, or again.
+			// An item whose options are refused is not sent: its link is only checked.
+			imageLinkLifetimeS: (itemIndex) => {
+				const checkedOptions = options[itemIndex];
+				return (
+					(checkedOptions.ok ? checkedOptions.value.maxWaitS : DEFAULT_MAX_WAIT_S) +
+					IMAGE_LINK_MARGIN_S
+				);
+			},
+		}),
+		policy,
+	);
 	const plan = await planWait(this, batch.value.waitMode);
 	// About the whole run, not its first item: no "Item 1".
-	if (!plan.ok) throw new NodeOperationError(this.getNode(), plan.problems.join('; '), { itemIndex: 0 });
+	if (!plan.ok)
+		throw new NodeOperationError(this.getNode(), plan.problems.join('; '), { itemIndex: 0 });
 	const gate = createGate(this, batch.value.maxCredits);
-	if (plan.value.mode === 'durable') return await startDurableWait(this, connection, policy, checked, plan.value, gate);
-	const outcomes = await forEachItem(this, checked, batch.value.maxConcurrent, async (entry, itemIndex) => await createAndWaitItem(this, connection, gate, entry, itemIndex));
-	showSummary(this, summarize(outcomes, gate.credits.state, howItWaits(plan.value)), connection.apiKey);
+	if (plan.value.mode === 'durable')
+		return await startDurableWait(this, connection, policy, checked, plan.value, gate);
+	const outcomes = await forEachItem(
+		this,
+		checked,
+		batch.value.maxConcurrent,
+		async (entry, itemIndex) => await createAndWaitItem(this, connection, gate, entry, itemIndex),
+	);
+	showSummary(
+		this,
+		summarize(outcomes, gate.credits.state, howItWaits(plan.value)),
+		connection.apiKey,
+	);
 	return outcomes;
 }
 
@@ -73,7 +112,14 @@ async function createAndWaitItem(
 	if (entry.kind === 'failed') return entry;
 	const connection = forItem(runConnection, itemIndex);
 	const { includeRaw, delivery, intervalMs, maxWaitS, onTimeout } = entry.options;
-	const creation = await createOne(ctx, connection, gate, entry.request, itemIndex, maxWaitS * 1000);
+	const creation = await createOne(
+		ctx,
+		connection,
+		gate,
+		entry.request,
+		itemIndex,
+		maxWaitS * 1000,
+	);
 	if (creation.kind === 'failed') return creation;
 	const end = await waitForTask(ctx, connection, creation.task, {
 		intervalMs,
@@ -83,7 +129,12 @@ async function createAndWaitItem(
 		turn: gate.polls,
 	});
 	const extra = includeRaw ? { raw: { create: creation.raw } } : {};
-	const verdict = await judgeWait(ctx, connection, itemIndex, creation.task, end, { maxWaitS, onTimeout, delivery, extra });
+	const verdict = await judgeWait(ctx, connection, itemIndex, creation.task, end, {
+		maxWaitS,
+		onTimeout,
+		delivery,
+		extra,
+	});
 	// The node's error lists this task with the latest status the wait saw.
 	const created = { ...creation.created, status: verdict.task.status };
 	if (verdict.kind === 'output') return output(verdict.item, created);
@@ -93,12 +144,23 @@ async function createAndWaitItem(
 }
 
 /** A line per state change in n8n's log (and the demo's console): which item, which task, how far. */
-function report(ctx: IExecuteFunctions, itemIndex: number, task: NormalizedTask, connection: Connection): void {
+function report(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	task: NormalizedTask,
+	connection: Connection,
+): void {
 	const progress = task.progress !== null ? ` ${task.progress}%` : '';
-	ctx.logger.info(redactText(`FastRouter ${itemLabel(itemIndex)} task ${task.taskId}: ${task.status}${progress}`, connection.apiKey), {
-		itemIndex,
-		taskId: redactText(task.taskId ?? '', connection.apiKey),
-		status: task.status,
-		progress: task.progress,
-	});
+	ctx.logger.info(
+		redactText(
+			`FastRouter ${itemLabel(itemIndex)} task ${task.taskId}: ${task.status}${progress}`,
+			connection.apiKey,
+		),
+		{
+			itemIndex,
+			taskId: redactText(task.taskId ?? '', connection.apiKey),
+			status: task.status,
+			progress: task.progress,
+		},
+	);
 }

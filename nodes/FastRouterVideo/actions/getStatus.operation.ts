@@ -2,7 +2,12 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { forEachItem } from '../batch/forEachItem';
 import { canonicalModelId } from '../catalog';
-import { downloadOptionProperties, downloadProperties, includeRawResponseOption, optionsCollection } from '../descriptions/optionFields';
+import {
+	downloadOptionProperties,
+	downloadProperties,
+	includeRawResponseOption,
+	optionsCollection,
+} from '../descriptions/optionFields';
 import { forOperation } from '../descriptions/scope';
 import type { FailurePolicy } from '../errors/failure';
 import { failFast, fromApiFailure } from '../errors/nodeErrors';
@@ -32,7 +37,12 @@ const properties: INodeProperties[] = [
 
 export const description = forOperation('getStatus', properties);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], connection: Connection, policy: FailurePolicy): Promise<ItemOutcome[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	connection: Connection,
+	policy: FailurePolicy,
+): Promise<ItemOutcome[]> {
 	// The task ID and the options of every item are checked before anything is sent, as for the creates.
 	const checked = items.map((_item, itemIndex) => {
 		const options = readItemOptions(this, itemIndex, 'getStatus');
@@ -44,20 +54,39 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return { kind: 'ready' as const, options: options.value, taskId: taskId.value };
 	});
 	failFast(this, checked, policy);
-	return await forEachItem(this, checked, REQUESTS_AT_ONCE, async (entry, itemIndex): Promise<ItemOutcome> => {
-		if (entry.kind === 'failed') return entry;
-		const { taskId, options: { delivery, includeRaw } } = entry;
-		// The older poll route needs the model exactly as the task was created with it.
-		const model = canonicalModelId(modelFor(this, itemIndex));
-		const itemConnection = forItem(connection, itemIndex);
-		const polled = await checkTaskOnce(this, itemConnection, taskId, model);
-		if (polled.kind === 'failure') return failed(fromApiFailure(itemIndex, polled.failure, taskId));
-		// One look answers what it sees: a status the node does not know is reported at once.
-		if (polled.unknownStatus !== undefined) {
-			if (polled.video) discard(polled.video.stream);
-			return failed(fromApiFailure(itemIndex, unknownStatusFailure(polled.unknownStatus), taskId));
-		}
-		const extra = includeRaw ? { raw: { poll: polled.raw ?? null } } : {};
-		return await taskItem(this, itemConnection, itemIndex, polled.task, polled.video, delivery, extra);
-	});
+	return await forEachItem(
+		this,
+		checked,
+		REQUESTS_AT_ONCE,
+		async (entry, itemIndex): Promise<ItemOutcome> => {
+			if (entry.kind === 'failed') return entry;
+			const {
+				taskId,
+				options: { delivery, includeRaw },
+			} = entry;
+			// The older poll route needs the model exactly as the task was created with it.
+			const model = canonicalModelId(modelFor(this, itemIndex));
+			const itemConnection = forItem(connection, itemIndex);
+			const polled = await checkTaskOnce(this, itemConnection, taskId, model);
+			if (polled.kind === 'failure')
+				return failed(fromApiFailure(itemIndex, polled.failure, taskId));
+			// One look answers what it sees: a status the node does not know is reported at once.
+			if (polled.unknownStatus !== undefined) {
+				if (polled.video) discard(polled.video.stream);
+				return failed(
+					fromApiFailure(itemIndex, unknownStatusFailure(polled.unknownStatus), taskId),
+				);
+			}
+			const extra = includeRaw ? { raw: { poll: polled.raw ?? null } } : {};
+			return await taskItem(
+				this,
+				itemConnection,
+				itemIndex,
+				polled.task,
+				polled.video,
+				delivery,
+				extra,
+			);
+		},
+	);
 }

@@ -14,12 +14,17 @@ const OPERATIONS = { create, getStatus, createAndWait } as const;
  * Every operation works on the whole batch at once — that is how all items run in parallel — and
  * reports one outcome per item; the batch's finish turns them into output or the node's error.
  */
-export async function route(this: IExecuteFunctions, policy: FailurePolicy): Promise<INodeExecutionData[][]> {
+export async function route(
+	this: IExecuteFunctions,
+	policy: FailurePolicy,
+): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	// One operation runs for the whole batch, read from the first item: an unknown one is item 0's.
 	const operation = String(this.getNodeParameter('operation', 0));
 	if (!isOperation(operation)) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`, { itemIndex: 0 });
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`, {
+			itemIndex: 0,
+		});
 	}
 	const handler = OPERATIONS[operation];
 	const connection = await getConnection(this);

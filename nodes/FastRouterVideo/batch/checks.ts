@@ -13,7 +13,9 @@ import { readItemOptions } from '../validation/options';
 type CreateScope = 'create' | 'createAndWait';
 
 /** An item checked before any create: its request and its operation's options, or why it cannot be sent. */
-export type CheckedItem<S extends CreateScope> = { kind: 'ready'; request: CreateRequest; options: OptionsOf[S] } | Failed;
+export type CheckedItem<S extends CreateScope> =
+	| { kind: 'ready'; request: CreateRequest; options: OptionsOf[S] }
+	| Failed;
 
 /**
  * Checks every item before the first create is sent — its fields against its model and its
@@ -32,9 +34,24 @@ export async function checkAllItems<S extends CreateScope>(
 	const checked: Array<CheckedItem<S>> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const itemOptions = options[itemIndex];
-		const request = await createRequestFor(ctx, itemIndex, requestContext, itemOptions.ok ? itemOptions.value.request : undefined);
-		if (request.ok && itemOptions.ok) checked.push({ kind: 'ready', request: request.value, options: itemOptions.value });
-		else checked.push(failed({ itemIndex, message: [...(request.ok ? [] : request.problems), ...(itemOptions.ok ? [] : itemOptions.problems)].join('; ') }));
+		const request = await createRequestFor(
+			ctx,
+			itemIndex,
+			requestContext,
+			itemOptions.ok ? itemOptions.value.request : undefined,
+		);
+		if (request.ok && itemOptions.ok)
+			checked.push({ kind: 'ready', request: request.value, options: itemOptions.value });
+		else
+			checked.push(
+				failed({
+					itemIndex,
+					message: [
+						...(request.ok ? [] : request.problems),
+						...(itemOptions.ok ? [] : itemOptions.problems),
+					].join('; '),
+				}),
+			);
 	}
 	failFast(ctx, checked, policy);
 	return checked;

@@ -33,7 +33,14 @@ export function createGate(ctx: IExecuteFunctions, maxCredits?: number): CreateG
  * failure — with the task if one was created anyway, and `uncertain` when a task may exist.
  */
 export type Creation =
-	| { kind: 'created'; created: CreatedTask; task: NormalizedTask; raw: IDataObject; sentAt: number; again?: true }
+	| {
+			kind: 'created';
+			created: CreatedTask;
+			task: NormalizedTask;
+			raw: IDataObject;
+			sentAt: number;
+			again?: true;
+	  }
 	| (Failed & { uncertain?: true });
 
 /**
@@ -53,8 +60,15 @@ export async function createOne(
 	const tries = earlierTries(ctx);
 	const earlier = tries.get(itemIndex);
 	if (earlier) return fromEarlierTry(earlier, itemIndex, request);
-	const creation = await createWithin(gate.credits, itemIndex, request, async () => await gate.slots(async () => await sendCreate(ctx, connection, request, itemIndex, maxMs)));
-	if (creation.kind === 'created') tries.set(itemIndex, { kind: 'created', task: creation.task, raw: creation.raw });
+	const creation = await createWithin(
+		gate.credits,
+		itemIndex,
+		request,
+		async () =>
+			await gate.slots(async () => await sendCreate(ctx, connection, request, itemIndex, maxMs)),
+	);
+	if (creation.kind === 'created')
+		tries.set(itemIndex, { kind: 'created', task: creation.task, raw: creation.raw });
 	else if (creation.uncertain) tries.set(itemIndex, { kind: 'uncertain', failed: creation });
 	return creation;
 }
@@ -63,7 +77,12 @@ export async function createOne(
  * A create through the run's credits: refused when it would not fit the limit, else sent, and what
  * FastRouter reported it cost counted (settled even when the send fails or is cancelled).
  */
-export async function createWithin(credits: CreditLimit | undefined, itemIndex: number, request: CreateRequest, send: () => Promise<Creation>): Promise<Creation> {
+export async function createWithin(
+	credits: CreditLimit | undefined,
+	itemIndex: number,
+	request: CreateRequest,
+	send: () => Promise<Creation>,
+): Promise<Creation> {
 	if (!credits) return await send();
 	const allowance = await credits.allow(itemIndex, request);
 	if (allowance.kind === 'refused') return { kind: 'failed', failure: allowance.failure };
@@ -72,8 +91,14 @@ export async function createWithin(credits: CreditLimit | undefined, itemIndex: 
 		creation = await send();
 		return creation;
 	} finally {
-		const made = creation?.kind === 'created' || creation?.created !== undefined || (creation?.kind === 'failed' && creation.uncertain === true);
-		allowance.settle({ made: creation === undefined ? false : made, ...(creation?.kind === 'created' ? { task: creation.task } : {}) });
+		const made =
+			creation?.kind === 'created' ||
+			creation?.created !== undefined ||
+			(creation?.kind === 'failed' && creation.uncertain === true);
+		allowance.settle({
+			made: creation === undefined ? false : made,
+			...(creation?.kind === 'created' ? { task: creation.task } : {}),
+		});
 	}
 }
 
@@ -87,38 +112,84 @@ function fromEarlierTry(earlier: EarlierTry, itemIndex: number, request: CreateR
 	if (earlier.kind === 'created') {
 		const { task, raw } = earlier;
 		// Max Wait counts again from this try: a retry after a timeout waits anew for the same task.
-		return { kind: 'created', created: { itemIndex, taskId: task.taskId as string, status: task.status }, task, raw, sentAt: Date.now(), again: true };
+		return {
+			kind: 'created',
+			created: { itemIndex, taskId: task.taskId as string, status: task.status },
+			task,
+			raw,
+			sentAt: Date.now(),
+			again: true,
+		};
 	}
 	const { failure, created } = earlier.failed;
-	const prompt = typeof request.body.prompt === 'string' ? `, prompt ${excerpt(request.body.prompt)}` : '';
-	const description = `${failure.description ?? ''} Retry On Fail did not send it again: the earlier try's create (model ${request.model}${prompt}) may have made a task.`.trim();
-	return { kind: 'failed', failure: { ...failure, description }, ...(created ? { created } : {}), uncertain: true };
+	const prompt =
+		typeof request.body.prompt === 'string' ? `, prompt ${excerpt(request.body.prompt)}` : '';
+	const description =
+		`${failure.description ?? ''} Retry On Fail did not send it again: the earlier try's create (model ${request.model}${prompt}) may have made a task.`.trim();
+	return {
+		kind: 'failed',
+		failure: { ...failure, description },
+		...(created ? { created } : {}),
+		uncertain: true,
+	};
 }
 
 /**
  * The create itself, once its turn came, without the memory of earlier tries: a durable wait's
  * Retry On Fail sends a failed generation's create again through here.
  */
-export async function sendCreate(ctx: IExecuteFunctions, connection: Connection, request: CreateRequest, itemIndex: number, maxMs?: number): Promise<Creation> {
+export async function sendCreate(
+	ctx: IExecuteFunctions,
+	connection: Connection,
+	request: CreateRequest,
+	itemIndex: number,
+	maxMs?: number,
+): Promise<Creation> {
 	// A create still waiting for its turn is not sent once the run is cancelled.
 	if (ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx);
 	const sentAt = Date.now();
-	const answer = await createTask(ctx, connection, request, maxMs === undefined ? undefined : sentAt + maxMs);
+	const answer = await createTask(
+		ctx,
+		connection,
+		request,
+		maxMs === undefined ? undefined : sentAt + maxMs,
+	);
 	if (!answer.ok) {
 		// An answer that names a task, whatever its envelope says, means the task exists (and may be billed).
-		const taskId = answer.failure.body ? normalizeAnswer(answer.failure.body, request.model).taskId : null;
+		const taskId = answer.failure.body
+			? normalizeAnswer(answer.failure.body, request.model).taskId
+			: null;
 		if (taskId) {
 			const created = { itemIndex, taskId, status: 'unknown' };
-			return { kind: 'failed', failure: createdButRefused(itemIndex, answer.failure, taskId), created, uncertain: true };
+			return {
+				kind: 'failed',
+				failure: createdButRefused(itemIndex, answer.failure, taskId),
+				created,
+				uncertain: true,
+			};
 		}
 		const failure = fromApiFailure(itemIndex, answer.failure);
-		return { kind: 'failed', failure, ...(answer.failure.mayHaveCreated ? { uncertain: true as const } : {}) };
+		return {
+			kind: 'failed',
+			failure,
+			...(answer.failure.mayHaveCreated ? { uncertain: true as const } : {}),
+		};
 	}
 	const task = normalizeAnswer(answer.value, request.model);
 	if (!task.taskId) {
 		const error = errorWithoutTask(answer.value, request.model);
 		if (error) return { kind: 'failed', failure: createRefused(itemIndex, error) };
-		return { kind: 'failed', failure: noTaskId(itemIndex, excerpt(JSON.stringify(answer.value))), uncertain: true };
+		return {
+			kind: 'failed',
+			failure: noTaskId(itemIndex, excerpt(JSON.stringify(answer.value))),
+			uncertain: true,
+		};
 	}
-	return { kind: 'created', created: { itemIndex, taskId: task.taskId, status: task.status }, task, raw: answer.value, sentAt };
+	return {
+		kind: 'created',
+		created: { itemIndex, taskId: task.taskId, status: task.status },
+		task,
+		raw: answer.value,
+		sentAt,
+	};
 }

@@ -53,10 +53,16 @@ interface CreateCost {
 }
 
 /** A create allowed through: report its cost when it is answered (always, once). */
-type Allowance = { kind: 'send'; settle: (cost: CreateCost) => void } | { kind: 'refused'; failure: ItemFailure };
+type Allowance =
+	| { kind: 'send'; settle: (cost: CreateCost) => void }
+	| { kind: 'refused'; failure: ItemFailure };
 
 /** Fields that say what the video shows, not how much of it there is: they do not change a price. */
-const CONTENT_FIELDS = new Set(VIDEO_FIELDS.filter((field) => FIELD_WIRE[field].content).map((field) => FIELD_WIRE[field].apiName));
+const CONTENT_FIELDS = new Set(
+	VIDEO_FIELDS.filter((field) => FIELD_WIRE[field].content).map(
+		(field) => FIELD_WIRE[field].apiName,
+	),
+);
 
 /** The kind of a create, for its price: the model and every field that is not content. */
 function kindOf(request: CreateRequest): string {
@@ -112,15 +118,25 @@ export class CreditLimit {
 		};
 	}
 
-	private refusal(itemIndex: number, kind: string, price: number | undefined): ItemFailure | undefined {
+	private refusal(
+		itemIndex: number,
+		kind: string,
+		price: number | undefined,
+	): ItemFailure | undefined {
 		const { spent } = this.state;
 		const limit = this.state.limit ?? Infinity;
 		const used = `${round(spent)} used by ${this.state.videos} video${this.state.videos === 1 ? '' : 's'}`;
 		if (price === undefined && this.state.unpriced.includes(kind)) {
-			return { itemIndex, message: `not created: FastRouter reported no price for a create like this one, so this run's credit limit of ${limit} cannot be kept (${used})` };
+			return {
+				itemIndex,
+				message: `not created: FastRouter reported no price for a create like this one, so this run's credit limit of ${limit} cannot be kept (${used})`,
+			};
 		}
 		if (price === undefined ? spent < limit : spent + price <= limit) return undefined;
-		return { itemIndex, message: `not created: this run's credit limit of ${limit} would be passed (${used})` };
+		return {
+			itemIndex,
+			message: `not created: this run's credit limit of ${limit} would be passed (${used})`,
+		};
 	}
 
 	/** A create's answer: what it cost replaces what was reserved for it, and teaches its kind's price. */
@@ -142,7 +158,8 @@ export class CreditLimit {
 		} else {
 			// A lost answer costs what its kind costs; a kind never priced cannot be counted.
 			this.state.spent += this.state.prices[kind] ?? reserved;
-			if (task && this.state.prices[kind] === undefined && !this.state.unpriced.includes(kind)) this.state.unpriced.push(kind);
+			if (task && this.state.prices[kind] === undefined && !this.state.unpriced.includes(kind))
+				this.state.unpriced.push(kind);
 		}
 	}
 }

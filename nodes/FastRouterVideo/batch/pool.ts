@@ -75,7 +75,10 @@ export function limiter(concurrency: number): QueueLimiter {
 	};
 	return Object.assign(limit, {
 		waiting: () => waiting.length,
-		noneWaiting: async () => (waiting.length === 0 ? undefined : await new Promise<void>((resolve) => drained.push(resolve))),
+		noneWaiting: async () =>
+			waiting.length === 0
+				? undefined
+				: await new Promise<void>((resolve) => drained.push(resolve)),
 	});
 }
 

@@ -17,7 +17,9 @@ import { CreditLimit, freshCredits } from './creditLimit';
  * - a generation FastRouter reported as failed, or a create refused before anything was made,
  *   leaves nothing behind: the retry creates anew — that is what the retry is for.
  */
-export type EarlierTry = { kind: 'created'; task: NormalizedTask; raw: IDataObject } | { kind: 'uncertain'; failed: Failed };
+export type EarlierTry =
+	| { kind: 'created'; task: NormalizedTask; raw: IDataObject }
+	| { kind: 'uncertain'; failed: Failed };
 
 /** What a node run remembers across its tries: each item's create, and the credits its creates used. */
 interface RunMemory {
@@ -29,7 +31,10 @@ const runs = new WeakMap<object, RunMemory>();
 
 /** This node run's memory (empty on the first try, and a fresh one where n8n keeps no record). */
 function runMemory(ctx: IExecuteFunctions): RunMemory {
-	const run = typeof ctx.getExecuteData === 'function' ? (ctx.getExecuteData() as object | undefined) : undefined;
+	const run =
+		typeof ctx.getExecuteData === 'function'
+			? (ctx.getExecuteData() as object | undefined)
+			: undefined;
 	if (!run) return { tries: new Map() };
 	let memory = runs.get(run);
 	if (!memory) {

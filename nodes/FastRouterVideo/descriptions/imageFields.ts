@@ -10,7 +10,9 @@ import { IMAGE_SOURCE_BINARY, IMAGE_SOURCE_URL } from '../settings/parameterValu
 
 // Models the catalog knows take no image (text-to-video only): no image source for them. Models
 // known only in part may take one, and are offered it as they are offered Image URL.
-const TEXT_ONLY_MODEL_IDS = MODELS.filter((model) => !offeredField(model, INPUT_IMAGE_FIELD)).map((model) => model.id);
+const TEXT_ONLY_MODEL_IDS = MODELS.filter((model) => !offeredField(model, INPUT_IMAGE_FIELD)).map(
+	(model) => model.id,
+);
 
 /** Image Source and its binary field, unscoped: the operations that create include them. */
 export const imageSourceProperties: INodeProperties[] = [

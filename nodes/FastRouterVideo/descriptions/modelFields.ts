@@ -14,7 +14,6 @@ import {
 import { CUSTOM_MODEL, IMAGE_SOURCE_BINARY } from '../settings/parameterValues';
 import { imageSourceProperties } from './imageFields';
 
-
 /** How the editor shows each field (how it is sent is the catalog's FIELD_WIRE). */
 interface FieldText {
 	displayName: string;
@@ -111,7 +110,11 @@ function fieldProperties(field: VideoField): INodeProperties[] {
 		...baseProperty(field, rule),
 		displayOptions: {
 			hide: {
-				model: [...ALL_MODEL_IDS.filter((id) => !modelIds.includes(id)), CUSTOM_MODEL, IS_EXPRESSION],
+				model: [
+					...ALL_MODEL_IDS.filter((id) => !modelIds.includes(id)),
+					CUSTOM_MODEL,
+					IS_EXPRESSION,
+				],
 				...hiddenByImageSource(field),
 			},
 		},
@@ -135,13 +138,19 @@ function acceptedByModel(field: VideoField): string {
 	const accepted = MODELS.flatMap((model) => {
 		const rule = fieldAcrossModes(model, field);
 		if (!rule) return [];
-		return [`${model.id}: ${rule.values ? rule.values.join(', ') : 'any'}${rule.required ? ' (required)' : ''}`];
+		return [
+			`${model.id}: ${rule.values ? rule.values.join(', ') : 'any'}${rule.required ? ' (required)' : ''}`,
+		];
 	});
 	return accepted.length ? `Accepted — ${accepted.join('; ')}. ` : '';
 }
 
 /** Fields FastRouter bills by; their values are listed cheapest first in the catalog. */
-const COST_FIELDS: Partial<Record<VideoField, true>> = { length: true, seconds: true, resolution: true };
+const COST_FIELDS: Partial<Record<VideoField, true>> = {
+	length: true,
+	seconds: true,
+	resolution: true,
+};
 
 /**
  * A notice under a field whenever its value costs more than the model's cheapest choice, e.g.
@@ -168,7 +177,11 @@ function costNotices(field: VideoField): INodeProperties[] {
 		// `hide` only, as for the fields: a `show` rule on an expression would always pass.
 		displayOptions: {
 			hide: {
-				model: [...ALL_MODEL_IDS.filter((id) => !modelIds.includes(id)), CUSTOM_MODEL, IS_EXPRESSION],
+				model: [
+					...ALL_MODEL_IDS.filter((id) => !modelIds.includes(id)),
+					CUSTOM_MODEL,
+					IS_EXPRESSION,
+				],
 				// Every other value, listed: the editor's own check does not apply `_cnd: { not }` here.
 				[field]: [...otherValues(field, value), '', IS_EXPRESSION],
 			},

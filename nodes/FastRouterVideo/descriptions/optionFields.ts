@@ -23,7 +23,14 @@ const MIN_POLL_INTERVAL_S = MIN_POLL_INTERVAL_MS / 1000;
 
 /** An operation's Options collection. */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {
-	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options };
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options,
+	};
 }
 
 /** Every operation's Options collection offers FastRouter's own answer next to the normalized one. */
@@ -63,7 +70,8 @@ export const requestOptionProperties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: CACHE_TTL_RANGE_S.min, maxValue: CACHE_TTL_RANGE_S.max },
 		default: DEFAULT_CACHE_TTL_S,
-		description: 'How long FastRouter keeps a cached answer (60 s to 7 days; FastRouter’s default is 16 hours). Needs a Cache Key.',
+		description:
+			'How long FastRouter keeps a cached answer (60 s to 7 days; FastRouter’s default is 16 hours). Needs a Cache Key.',
 	},
 ];
 
@@ -106,7 +114,8 @@ export const downloadOptionProperties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: DEFAULT_MAX_VIDEO_MB,
-		description: 'A video larger than this is not downloaded: the item fails saying so, with its task ID',
+		description:
+			'A video larger than this is not downloaded: the item fails saying so, with its task ID',
 	},
 	{
 		displayName: 'Download Timeout (Seconds)',
@@ -114,7 +123,8 @@ export const downloadOptionProperties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: DEFAULT_DOWNLOAD_TIMEOUT_S,
-		description: 'How long one video’s download may take in all; one that stalls for a minute fails sooner',
+		description:
+			'How long one video’s download may take in all; one that stalls for a minute fails sooner',
 	},
 ];
 
@@ -126,7 +136,8 @@ export const waitOptionProperties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: DEFAULT_MAX_CONCURRENT,
-		description: 'How many tasks run on FastRouter at once. Items beyond it start as earlier ones finish.',
+		description:
+			'How many tasks run on FastRouter at once. Items beyond it start as earlier ones finish.',
 	},
 	{
 		displayName: 'Max Wait (Seconds)',
@@ -150,7 +161,8 @@ export const waitOptionProperties: INodeProperties[] = [
 			{
 				name: 'Output Task',
 				value: 'output',
-				description: 'The item comes out with its task ID and latest status, for a later Get Status',
+				description:
+					'The item comes out with its task ID and latest status, for a later Get Status',
 			},
 		],
 		default: DEFAULT_ON_TIMEOUT,
@@ -175,11 +187,13 @@ export const waitOptionProperties: INodeProperties[] = [
 			{
 				name: 'In Process',
 				value: 'inProcess',
-				description: 'The execution stays in memory, polling every Poll Interval, until every video is done; a restart of n8n loses the wait',
+				description:
+					'The execution stays in memory, polling every Poll Interval, until every video is done; a restart of n8n loses the wait',
 			},
 		],
 		default: DEFAULT_WAIT_MODE,
-		description: 'How the node waits for the videos (read from the first item, for the whole batch). The executions list says which way each run waited.',
+		description:
+			'How the node waits for the videos (read from the first item, for the whole batch). The executions list says which way each run waited.',
 	},
 	{
 		displayName: 'Poll Interval (Seconds)',

@@ -11,6 +11,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 export function forOperation(operation: string, properties: INodeProperties[]): INodeProperties[] {
 	return updateDisplayOptions({ show: { operation: [operation] } }, properties).map((property) => {
 		const { operation: scope, ...show } = property.displayOptions?.show ?? {};
-		return { ...property, displayOptions: { ...property.displayOptions, show: { operation: scope, ...show } } };
+		return {
+			...property,
+			displayOptions: { ...property.displayOptions, show: { operation: scope, ...show } },
+		};
 	});
 }

@@ -10,7 +10,9 @@ import { CUSTOM_MODEL } from '../settings/parameterValues';
  * expression) is shown as it is.
  */
 export function subtitleExpression(operations: INodePropertyOptions[]): string {
-	const operationNames = Object.fromEntries(operations.map((option) => [option.value, option.name]));
+	const operationNames = Object.fromEntries(
+		operations.map((option) => [option.value, option.name]),
+	);
 	const modelNames = Object.fromEntries(MODELS.map((model) => [model.id, model.displayName]));
 	const operation = `(${JSON.stringify(operationNames)}[$parameter["operation"]] || $parameter["operation"])`;
 	const model = `($parameter["model"] === ${JSON.stringify(CUSTOM_MODEL)} ? $parameter["customModel"] : (${JSON.stringify(modelNames)}[$parameter["model"]] || $parameter["model"]))`;

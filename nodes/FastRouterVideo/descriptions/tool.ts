@@ -1,6 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { INPUT_MODE_LABEL, type InputMode, MODELS, type ModeRules, type ModelSpec, VIDEO_FIELDS } from '../catalog';
+import {
+	INPUT_MODE_LABEL,
+	type InputMode,
+	MODELS,
+	type ModeRules,
+	type ModelSpec,
+	VIDEO_FIELDS,
+} from '../catalog';
 import { forOperation } from './scope';
 
 /** The one line the editor's node panel and the AI Agent's tool list show under the node's name. */
@@ -13,7 +20,8 @@ type ToolOperation = 'create' | 'createAndWait' | 'getStatus';
 /** How long a render takes, in the words every text uses. */
 const RENDER_TIME = '2 to 15 minutes, depending on the model, the length and FastRouter’s load';
 
-const CHECKED_FIRST = 'A value a model does not accept is refused before anything is charged, with the values it does accept.';
+const CHECKED_FIRST =
+	'A value a model does not accept is refused before anything is charged, with the values it does accept.';
 
 /**
  * What an AI agent reads about the tool, by operation. Create and Create and Wait end with every
@@ -62,28 +70,30 @@ function catalog(): string[] {
  * a render takes minutes. These exist only in the tool variant (`@tool`), one shown per operation,
  * so each operation's default is its own text; a description left at its default follows the catalog.
  */
-export const toolDescriptionProperties: INodeProperties[] = (['create', 'createAndWait', 'getStatus'] as const).flatMap(
-	(operation) =>
-		forOperation(operation, [
-			{
-				displayName: 'Description',
-				name: 'toolDescription',
-				type: 'string',
-				default: agentToolDescription(operation),
-				required: true,
-				typeOptions: { rows: 6 },
-				description:
-					'What the AI agent reads about this tool. By default: what it returns, how long a render takes, which tool to use when and, to start a video, every model with the values it accepts.',
-				displayOptions: { show: { '@tool': [true] } },
-			},
-		]),
+export const toolDescriptionProperties: INodeProperties[] = (
+	['create', 'createAndWait', 'getStatus'] as const
+).flatMap((operation) =>
+	forOperation(operation, [
+		{
+			displayName: 'Description',
+			name: 'toolDescription',
+			type: 'string',
+			default: agentToolDescription(operation),
+			required: true,
+			typeOptions: { rows: 6 },
+			description:
+				'What the AI agent reads about this tool. By default: what it returns, how long a render takes, which tool to use when and, to start a video, every model with the values it accepts.',
+			displayOptions: { show: { '@tool': [true] } },
+		},
+	]),
 );
 
 function describeModel(model: ModelSpec): string {
 	const modes = (Object.keys(INPUT_MODE_LABEL) as InputMode[])
 		.filter((mode) => model[mode] !== undefined)
 		.map((mode) => `${INPUT_MODE_LABEL[mode]}: ${describeRules(model[mode] as ModeRules)}`);
-	if (model.knownInPart) modes.push('other fields are passed through as given (documented only in part)');
+	if (model.knownInPart)
+		modes.push('other fields are passed through as given (documented only in part)');
 	return `- ${model.id} (${model.displayName}) — ${modes.join('; ')}`;
 }
 

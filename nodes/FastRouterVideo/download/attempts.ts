@@ -8,7 +8,13 @@ import type { DownloadSettings } from '../settings/itemSettings';
 import { DOWNLOAD_ATTEMPTS, downloadPause } from '../transport/retryPolicy';
 import type { Connection, VideoStream } from '../transport/types';
 import { type Opened, openUrl, videoSources } from './sources';
-import { brokeOff, DownloadStopped, type DownloadLimits, NotAVideo, storeCheckedVideo } from './videoStream';
+import {
+	brokeOff,
+	DownloadStopped,
+	type DownloadLimits,
+	NotAVideo,
+	storeCheckedVideo,
+} from './videoStream';
 
 /**
  * Videos go from the socket into n8n's binary data store as a stream: in n8n's filesystem (and
@@ -37,7 +43,11 @@ async function storeWithRetries(
 	nextSource: () => boolean = () => false,
 ): Promise<IBinaryData> {
 	const deadline = Date.now() + settings.timeoutMs;
-	const limits: DownloadLimits = { maxBytes: settings.maxBytes, idleMs: Math.min(DOWNLOAD_IDLE_MS, settings.timeoutMs), deadline };
+	const limits: DownloadLimits = {
+		maxBytes: settings.maxBytes,
+		idleMs: Math.min(DOWNLOAD_IDLE_MS, settings.timeoutMs),
+		deadline,
+	};
 	let lastProblem = '';
 	for (let attempt = 1; attempt <= DOWNLOAD_ATTEMPTS; attempt++) {
 		if (attempt > 1) {
@@ -48,10 +58,12 @@ async function storeWithRetries(
 		try {
 			const opened = await open(attempt, deadline);
 			if (opened.kind === 'none') {
-				lastProblem = 'FastRouter reported the task finished but gave no video (no URL, no video stream)';
+				lastProblem =
+					'FastRouter reported the task finished but gave no video (no URL, no video stream)';
 				break;
 			}
-			if (opened.kind === 'stream') return await storeVideoStream(ctx, opened.video, taskId, limits);
+			if (opened.kind === 'stream')
+				return await storeVideoStream(ctx, opened.video, taskId, limits);
 			lastProblem = opened.problem;
 			if (opened.kind === 'stop') break;
 		} catch (error) {
@@ -136,12 +148,23 @@ export async function attachFinishedVideo(
 			nextSource,
 		);
 	}
-	return await storeWithRetries(ctx, taskId, settings, async (attempt, deadline): Promise<Opened> => {
-		if (attempt === 1) return { kind: 'stream', video };
-		const polled = await pollTask(ctx, connection, taskId, task.model, deadline);
-		// A poll failure the poll policy would not retry (a 404, a 401) will not pass on a re-fetch either.
-		if (polled.kind === 'failure') return { kind: polled.failure.retryable ? 'retry' : 'stop', problem: polled.failure.message };
-		if (polled.video) return { kind: 'stream', video: polled.video };
-		return polled.task.videoUrl ? await openUrl(ctx, connection, polled.task.videoUrl, deadline) : { kind: 'none' };
-	});
+	return await storeWithRetries(
+		ctx,
+		taskId,
+		settings,
+		async (attempt, deadline): Promise<Opened> => {
+			if (attempt === 1) return { kind: 'stream', video };
+			const polled = await pollTask(ctx, connection, taskId, task.model, deadline);
+			// A poll failure the poll policy would not retry (a 404, a 401) will not pass on a re-fetch either.
+			if (polled.kind === 'failure')
+				return {
+					kind: polled.failure.retryable ? 'retry' : 'stop',
+					problem: polled.failure.message,
+				};
+			if (polled.video) return { kind: 'stream', video: polled.video };
+			return polled.task.videoUrl
+				? await openUrl(ctx, connection, polled.task.videoUrl, deadline)
+				: { kind: 'none' };
+		},
+	);
 }

@@ -33,7 +33,8 @@ export function videoSources(task: NormalizedTask, connection: Connection): Vide
 	const sources: VideoSource[] = [];
 	if (task.videoUrl) sources.push({ url: task.videoUrl, withKey: false });
 	const hosted = task.hostedVideoUrl;
-	if (hosted && hosted !== task.videoUrl) sources.push({ url: hosted, withKey: sameOrigin(hosted, connection.baseUrl) });
+	if (hosted && hosted !== task.videoUrl)
+		sources.push({ url: hosted, withKey: sameOrigin(hosted, connection.baseUrl) });
 	return sources;
 }
 
@@ -47,13 +48,28 @@ function sameOrigin(url: string, baseUrl: string): boolean {
  * (FastRouter's hosted copy on the Base URL's origin); even then the key goes only to that
  * origin, never to where it redirects (signed storage, a CDN).
  */
-export async function openUrl(ctx: IExecuteFunctions, connection: Connection, url: string, deadline: number, withKey = false): Promise<Opened> {
+export async function openUrl(
+	ctx: IExecuteFunctions,
+	connection: Connection,
+	url: string,
+	deadline: number,
+	withKey = false,
+): Promise<Opened> {
 	const keyOrigin = withKey ? originOf(connection.baseUrl) : undefined;
-	const target = { method: 'GET' as const, url, accept: 'video/*, */*', keyOriginHeaders: traceHeaders(connection.span) };
+	const target = {
+		method: 'GET' as const,
+		url,
+		accept: 'video/*, */*',
+		keyOriginHeaders: traceHeaders(connection.span),
+	};
 	const sent = await sendFollowing(ctx, target, keyOrigin, deadline, deadline - Date.now());
 	// n8n's SSRF protection refused the address: asking again gets the same refusal.
 	if (!sent.ok && sent.blocked) return { kind: 'stop', problem: ssrfBlockedText(sent.blocked) };
-	if (!sent.ok) return { kind: isRetryable('download', sent.statusCode) ? 'retry' : 'stop', problem: `the video host gave no video: ${sent.problem}` };
+	if (!sent.ok)
+		return {
+			kind: isRetryable('download', sent.statusCode) ? 'retry' : 'stop',
+			problem: `the video host gave no video: ${sent.problem}`,
+		};
 	const { response } = sent.exchange;
 	if (response.statusCode >= 400) {
 		discard(response.body);

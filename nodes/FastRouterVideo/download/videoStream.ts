@@ -77,9 +77,18 @@ export async function storeCheckedVideo(
 	if (!hasMediaSignature(head)) {
 		stream.destroy();
 		const declared = video.contentLength;
-		const size = ended ? `${head.length} bytes` : declared !== undefined ? `${declared} bytes` : `at least ${head.length} bytes`;
-		if (ended && head.length === 0) throw new NotAVideo(`the video host sent an empty file (${video.mimeType ?? 'no content type'})`);
-		throw new NotAVideo(`the video host sent something that is not an MP4 (${whatArrived(video.mimeType, size, head)})`);
+		const size = ended
+			? `${head.length} bytes`
+			: declared !== undefined
+				? `${declared} bytes`
+				: `at least ${head.length} bytes`;
+		if (ended && head.length === 0)
+			throw new NotAVideo(
+				`the video host sent an empty file (${video.mimeType ?? 'no content type'})`,
+			);
+		throw new NotAVideo(
+			`the video host sent something that is not an MP4 (${whatArrived(video.mimeType, size, head)})`,
+		);
 	}
 	// The whole file was in the first bytes: nothing left to stream.
 	if (ended) return await ctx.helpers.prepareBinaryData(head, fileName, VIDEO_MIME_TYPE);
@@ -88,22 +97,41 @@ export async function storeCheckedVideo(
 }
 
 /** What the headers alone say is not a video (a text type, a size over the cap) is refused before reading it. */
-async function refuseDeclaredNonVideo(video: VideoStream, stream: Streaming, limits: DownloadLimits): Promise<void> {
+async function refuseDeclaredNonVideo(
+	video: VideoStream,
+	stream: Streaming,
+	limits: DownloadLimits,
+): Promise<void> {
 	const declared = video.contentLength;
 	if (video.mimeType && isTextual(video.mimeType)) {
-		const read = await readBody(video.stream, { maxBytes: ERROR_PAGE_BYTES, deadline: Math.min(limits.deadline, Date.now() + ERROR_PAGE_MS) });
+		const read = await readBody(video.stream, {
+			maxBytes: ERROR_PAGE_BYTES,
+			deadline: Math.min(limits.deadline, Date.now() + ERROR_PAGE_MS),
+		});
 		const head = read.ok ? read.bytes : Buffer.alloc(0);
-		const size = read.ok ? `${head.length} bytes` : declared !== undefined ? `${declared} bytes` : 'size unknown';
-		throw new NotAVideo(`the video host sent ${whatArrived(video.mimeType, size, head)} instead of a video`);
+		const size = read.ok
+			? `${head.length} bytes`
+			: declared !== undefined
+				? `${declared} bytes`
+				: 'size unknown';
+		throw new NotAVideo(
+			`the video host sent ${whatArrived(video.mimeType, size, head)} instead of a video`,
+		);
 	}
 	if (declared !== undefined && declared > limits.maxBytes) {
 		discard(video.stream);
-		throw new NotAVideo(`the video is ${kb(declared)}, more than Max Video Size (${kb(limits.maxBytes)})`);
+		throw new NotAVideo(
+			`the video is ${kb(declared)}, more than Max Video Size (${kb(limits.maxBytes)})`,
+		);
 	}
 }
 
 /** The first bytes of a stream, put back afterwards by the caller; `ended` when the stream had no more. */
-async function peek(stream: Streaming, limits: DownloadLimits, signal?: AbortSignal): Promise<{ head: Buffer; ended: boolean }> {
+async function peek(
+	stream: Streaming,
+	limits: DownloadLimits,
+	signal?: AbortSignal,
+): Promise<{ head: Buffer; ended: boolean }> {
 	return await new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		let size = 0;
@@ -114,11 +142,14 @@ async function peek(stream: Streaming, limits: DownloadLimits, signal?: AbortSig
 			stream.off('end', onEnd);
 			stream.off('error', onError);
 		};
-		const watcher = watch({ deadline: limits.deadline, idleMs: limits.idleMs, signal }, (reason) => {
-			stop();
-			stream.destroy();
-			reject(limitReached(reason, limits, 'before'));
-		});
+		const watcher = watch(
+			{ deadline: limits.deadline, idleMs: limits.idleMs, signal },
+			(reason) => {
+				stop();
+				stream.destroy();
+				reject(limitReached(reason, limits, 'before'));
+			},
+		);
 		const onData = (chunk: Buffer) => {
 			chunks.push(Buffer.from(chunk));
 			size += chunk.length;
@@ -173,7 +204,12 @@ async function streamIntoStore(
 		received += chunk.length;
 		watcher.touch();
 		if (received > limits.maxBytes && !stopped) {
-			stop(new DownloadStopped(`the video is larger than Max Video Size (${kb(limits.maxBytes)}); download stopped`, true));
+			stop(
+				new DownloadStopped(
+					`the video is larger than Max Video Size (${kb(limits.maxBytes)}); download stopped`,
+					true,
+				),
+			);
 		}
 	};
 	// Listening from here on, so an error before n8n's reader attaches is never unhandled, and a
@@ -183,7 +219,11 @@ async function streamIntoStore(
 	// Paused for the peek; back to "not yet flowing", so n8n's reader (pipe or 'data') starts it.
 	stream.readableFlowing = null;
 	try {
-		const storing = ctx.helpers.prepareBinaryData(video.stream as Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], fileName, VIDEO_MIME_TYPE);
+		const storing = ctx.helpers.prepareBinaryData(
+			video.stream as Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
+			fileName,
+			VIDEO_MIME_TYPE,
+		);
 		// Likewise n8n's store when the stream fails first: the race has already taken that error.
 		storing.catch(() => undefined);
 		const binary = await Promise.race([storing, failed]);
@@ -198,13 +238,25 @@ async function streamIntoStore(
 }
 
 /** A limit of the watcher, in words: `before` the first bytes arrived, or `after` some. */
-function limitReached(reason: StopReason, limits: DownloadLimits, when: 'before' | 'after', received = 0): DownloadStopped {
+function limitReached(
+	reason: StopReason,
+	limits: DownloadLimits,
+	when: 'before' | 'after',
+	received = 0,
+): DownloadStopped {
 	if (reason === 'cancelled') return new DownloadStopped('the execution was cancelled', true);
 	if (reason === 'deadline') {
-		return new DownloadStopped(when === 'before' ? 'the download did not start in time' : `the download did not finish in time (${kb(received)} received)`, true);
+		return new DownloadStopped(
+			when === 'before'
+				? 'the download did not start in time'
+				: `the download did not finish in time (${kb(received)} received)`,
+			true,
+		);
 	}
 	return new DownloadStopped(
-		when === 'before' ? `no video data arrived for ${seconds(limits.idleMs)}` : `the download stalled: no data for ${seconds(limits.idleMs)} after ${kb(received)}`,
+		when === 'before'
+			? `no video data arrived for ${seconds(limits.idleMs)}`
+			: `the download stalled: no data for ${seconds(limits.idleMs)} after ${kb(received)}`,
 		false,
 	);
 }
@@ -213,7 +265,10 @@ function limitReached(reason: StopReason, limits: DownloadLimits, when: 'before'
 export function brokeOff(error: unknown): DownloadStopped {
 	if (error instanceof DownloadStopped) return error;
 	const { code, message } = (error ?? {}) as { code?: string; message?: string };
-	return new DownloadStopped(`the download broke off (${codeInWords(code ?? message ?? 'unknown error')})`, false);
+	return new DownloadStopped(
+		`the download broke off (${codeInWords(code ?? message ?? 'unknown error')})`,
+		false,
+	);
 }
 
 function isTextual(mimeType: string): boolean {
@@ -223,7 +278,9 @@ function isTextual(mimeType: string): boolean {
 function looksLikeText(bytes: Buffer): boolean {
 	if (bytes.length === 0) return false;
 	let printable = 0;
-	for (const byte of bytes) if (byte === 9 || byte === 10 || byte === 13 || (byte >= 32 && byte < 127) || byte >= 0xc0) printable++;
+	for (const byte of bytes)
+		if (byte === 9 || byte === 10 || byte === 13 || (byte >= 32 && byte < 127) || byte >= 0xc0)
+			printable++;
 	return printable / bytes.length > 0.9;
 }
 

@@ -1,4 +1,10 @@
-import type { IConnections, IExecuteFunctions, INode, IWorkflowBase, IWorkflowSettings } from 'n8n-workflow';
+import type {
+	IConnections,
+	IExecuteFunctions,
+	INode,
+	IWorkflowBase,
+	IWorkflowSettings,
+} from 'n8n-workflow';
 
 /**
  * The two sub-executions a durable wait runs in, as inline workflows n8n stores with each park and
@@ -46,7 +52,12 @@ export interface StepOwner {
 /** The FastRouter Video node that starts a durable wait, as its steps are named after it. */
 export function ownerOf(ctx: IExecuteFunctions): StepOwner {
 	const node = ctx.getNode();
-	return { name: node.name, id: node.id, typePrefix: node.type.slice(0, node.type.lastIndexOf('.') + 1), credentials: node.credentials };
+	return {
+		name: node.name,
+		id: node.id,
+		typePrefix: node.type.slice(0, node.type.lastIndexOf('.') + 1),
+		credentials: node.credentials,
+	};
 }
 
 /**
@@ -72,12 +83,33 @@ function childSettings(ctx: IExecuteFunctions, progress: boolean): IWorkflowSett
 type Link = [from: string, to: string[]];
 
 /** An inline workflow of `steps` in a row, as `executeWorkflow({ code })` takes it. */
-function inlineWorkflow(ctx: IExecuteFunctions, owner: StepOwner, title: string, steps: Array<[Step, string]>, links: Link[], progress: boolean): IWorkflowBase {
+function inlineWorkflow(
+	ctx: IExecuteFunctions,
+	owner: StepOwner,
+	title: string,
+	steps: Array<[Step, string]>,
+	links: Link[],
+	progress: boolean,
+): IWorkflowBase {
 	const start = `${owner.name} · start`;
 	const nodes: INode[] = [
-		{ id: `${owner.id}-start`, name: start, type: 'n8n-nodes-base.executeWorkflowTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: `${owner.id}-start`,
+			name: start,
+			type: 'n8n-nodes-base.executeWorkflowTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		...steps.map(([step, name], index): INode => {
-			const node: INode = { id: `${owner.id}-${step}`, name, type: `${owner.typePrefix}${STEP_TYPE_NAME}`, typeVersion: 1, position: [220 * (index + 1), 0], parameters: { step } };
+			const node: INode = {
+				id: `${owner.id}-${step}`,
+				name,
+				type: `${owner.typePrefix}${STEP_TYPE_NAME}`,
+				typeVersion: 1,
+				position: [220 * (index + 1), 0],
+				parameters: { step },
+			};
 			// In queue mode n8n ends a watcher whose worker died with an error, and raises it at the
 			// round step when it resumes the keeper: as an item, the check step takes it for a cut-off.
 			if (step === 'round') node.onError = 'continueRegularOutput';
@@ -88,24 +120,64 @@ function inlineWorkflow(ctx: IExecuteFunctions, owner: StepOwner, title: string,
 	];
 	const connections: IConnections = {};
 	for (const [from, outputs] of [[start, [steps[0][1]]] as Link, ...links]) {
-		connections[from] = { main: outputs.map((to) => [{ node: to, type: 'main' as const, index: 0 }]) };
+		connections[from] = {
+			main: outputs.map((to) => [{ node: to, type: 'main' as const, index: 0 }]),
+		};
 	}
 	const workflowName = ctx.getWorkflow().name ?? 'Workflow';
-	return { name: `${workflowName} – ${owner.name}: ${title}`, nodes, connections, settings: childSettings(ctx, progress), pinData: {} } as unknown as IWorkflowBase;
+	return {
+		name: `${workflowName} – ${owner.name}: ${title}`,
+		nodes,
+		connections,
+		settings: childSettings(ctx, progress),
+		pinData: {},
+	} as unknown as IWorkflowBase;
 }
 
 const videosLabel = (videos: number) => `${videos} video${videos === 1 ? '' : 's'}`;
 
 /** The keeper: FastRouter Video's sub-execution. Its last step is named as the node, whose errors name it. */
-export function keeperWorkflow(ctx: IExecuteFunctions, owner: StepOwner, videos: number): IWorkflowBase {
+export function keeperWorkflow(
+	ctx: IExecuteFunctions,
+	owner: StepOwner,
+	videos: number,
+): IWorkflowBase {
 	const round = `${owner.name} · round`;
 	const check = `${owner.name} · check`;
-	return inlineWorkflow(ctx, owner, `durable wait for ${videosLabel(videos)}`, [['round', round], ['check', check], ['finish', owner.name]], [[round, [check]], [check, [round, owner.name]]], false);
+	return inlineWorkflow(
+		ctx,
+		owner,
+		`durable wait for ${videosLabel(videos)}`,
+		[
+			['round', round],
+			['check', check],
+			['finish', owner.name],
+		],
+		[
+			[round, [check]],
+			[check, [round, owner.name]],
+		],
+		false,
+	);
 }
 
 /** A watcher: the keeper's sub-execution, where every poll, download and re-create happens. */
-export function watcherWorkflow(ctx: IExecuteFunctions, owner: StepOwner, videos: number): IWorkflowBase {
+export function watcherWorkflow(
+	ctx: IExecuteFunctions,
+	owner: StepOwner,
+	videos: number,
+): IWorkflowBase {
 	const watch = `${owner.name} · watch`;
 	const handBack = `${owner.name} · hand back`;
-	return inlineWorkflow(ctx, owner, `watching ${videosLabel(videos)}`, [['watch', watch], ['handBack', handBack]], [[watch, [watch, handBack]]], true);
+	return inlineWorkflow(
+		ctx,
+		owner,
+		`watching ${videosLabel(videos)}`,
+		[
+			['watch', watch],
+			['handBack', handBack],
+		],
+		[[watch, [watch, handBack]]],
+		true,
+	);
 }

@@ -1,5 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { ManualExecutionCancelledError, TimeoutExecutionCancelledError, WAIT_FOR_SUB_EXECUTION } from 'n8n-workflow';
+import {
+	ManualExecutionCancelledError,
+	TimeoutExecutionCancelledError,
+	WAIT_FOR_SUB_EXECUTION,
+} from 'n8n-workflow';
 
 import { finishBatch } from '../batch/finish';
 import type { ItemFailure } from '../errors/failure';
@@ -7,7 +11,18 @@ import { failed, type ItemOutcome, output } from '../output/outcome';
 import { publishSummary, showSummary } from '../output/runSummary';
 import { getConnection } from '../transport/connection';
 import { ownerOf, watcherWorkflow } from './childWorkflow';
-import { currentWatcher, handedWait, keepHanded, loadWait, passedItem, readHandedBack, recordWatcher, savedWait, seenCutOffBefore, startItem } from './store';
+import {
+	currentWatcher,
+	handedWait,
+	keepHanded,
+	loadWait,
+	passedItem,
+	readHandedBack,
+	recordWatcher,
+	savedWait,
+	seenCutOffBefore,
+	startItem,
+} from './store';
 import { type DurableWait, isOpen, type ItemWait, summaryOf } from './waitState';
 import { failedFor, stopAll } from './watchStep';
 
@@ -26,7 +41,10 @@ export async function roundStep(ctx: IExecuteFunctions): Promise<INodeExecutionD
 	const current = currentWatcher(ctx);
 	if (readHandedBack(input).kind === 'replaced' && current) {
 		// What n8n's own executeWorkflow records when a sub-execution parks: its sweep reads it.
-		ctx.setMetadata({ waitingChildExecutionIds: [current], subExecution: { executionId: current, workflowId } });
+		ctx.setMetadata({
+			waitingChildExecutionIds: [current],
+			subExecution: { executionId: current, workflowId },
+		});
 		await ctx.putExecutionToWait(WAIT_FOR_SUB_EXECUTION);
 		return [input];
 	}
@@ -35,13 +53,25 @@ export async function roundStep(ctx: IExecuteFunctions): Promise<INodeExecutionD
 	keepHanded(ctx, wait);
 	const owner = { ...ownerOf(ctx), name: wait.node ?? ctx.getNode().name };
 	const watching = { ...wait, keeper: ctx.getExecutionId() };
-	const result = await ctx.executeWorkflow({ code: watcherWorkflow(ctx, owner, wait.items.filter(isOpen).length) }, [startItem(watching)], undefined, {
-		parentExecution: { executionId: ctx.getExecutionId(), workflowId, shouldResume: true },
-	});
+	const result = await ctx.executeWorkflow(
+		{ code: watcherWorkflow(ctx, owner, wait.items.filter(isOpen).length) },
+		[startItem(watching)],
+		undefined,
+		{
+			parentExecution: { executionId: ctx.getExecutionId(), workflowId, shouldResume: true },
+		},
+	);
 	recordWatcher(ctx, result.executionId);
 	ctx.setMetadata({ subExecution: { executionId: result.executionId, workflowId } });
 	const { apiKey } = await getConnection(ctx);
-	publishSummary(ctx, { ...summaryOf(wait), wait: `${wait.how}, for execution ${wait.parentExecutionId}, watched by sub-execution ${result.executionId}` }, apiKey);
+	publishSummary(
+		ctx,
+		{
+			...summaryOf(wait),
+			wait: `${wait.how}, for execution ${wait.parentExecutionId}, watched by sub-execution ${result.executionId}`,
+		},
+		apiKey,
+	);
 	// A watcher parks before it does anything; one that ended at once handed back already.
 	if (!result.waitTill) return [result.data[0] ?? []];
 	// Stored with the park: should n8n hand this on (a stop in the keeper's own milliseconds of
@@ -67,15 +97,27 @@ export async function checkStep(ctx: IExecuteFunctions): Promise<INodeExecutionD
 	}
 	if (handed.kind === 'handOver') return [[startItem(markRecreates(handed.wait))], []];
 	if (handed.kind === 'replaced' && handed.watcher !== current) return [[input[0]], []];
-	const saved = current ? savedWait(await ctx.getExecutionDataById(current).catch(() => undefined)) : undefined;
+	const saved = current
+		? savedWait(await ctx.getExecutionDataById(current).catch(() => undefined))
+		: undefined;
 	// Not readable (queue mode wipes a lost worker's, or cut off before its first park was stored): the wait as last handed on.
 	const last = saved ?? loadWait(ctx, input);
 	// Stopped by a person (or its workflow's timeout), not by n8n: the wait ends there.
-	if (wasStopped(input[0])) return [[], [startItem(stopAll(last, `This wait's watcher (sub-execution ${current ?? '?'}) was stopped`))]];
+	if (wasStopped(input[0]))
+		return [
+			[],
+			[
+				startItem(
+					stopAll(last, `This wait's watcher (sub-execution ${current ?? '?'}) was stopped`),
+				),
+			],
+		];
 	// The same watcher cut off twice: the round could not start a new one (its error came as the
 	// item); the wait ends now, naming its tasks, rather than loop.
 	if (seenCutOffBefore(ctx, current)) return [[], [startItem(last)]];
-	ctx.logger.warn(`FastRouter Video's durable wait: watcher ${current ?? '?'} was cut off; a new one goes on from ${saved ? 'its last saved state' : 'the state the keeper kept'}`);
+	ctx.logger.warn(
+		`FastRouter Video's durable wait: watcher ${current ?? '?'} was cut off; a new one goes on from ${saved ? 'its last saved state' : 'the state the keeper kept'}`,
+	);
 	return [[startItem(cutOff(last))], []];
 }
 
@@ -87,7 +129,9 @@ function wasStopped(item: INodeExecutionData | undefined): boolean {
 	const error = item?.json.error;
 	if (typeof error !== 'string') return false;
 	// n8n 2.x's own words for a stop by hand and by timeout; 1.x never gets here (no durable wait).
-	const stops = [ManualExecutionCancelledError, TimeoutExecutionCancelledError].flatMap((type) => (typeof type === 'function' ? [new type('').message] : []));
+	const stops = [ManualExecutionCancelledError, TimeoutExecutionCancelledError].flatMap((type) =>
+		typeof type === 'function' ? [new type('').message] : [],
+	);
 	return [...stops, 'The execution was cancelled'].includes(error);
 }
 
@@ -97,7 +141,12 @@ function wasStopped(item: INodeExecutionData | undefined): boolean {
  * state lost, the keeper still knows which creates may have reached FastRouter.
  */
 function markRecreates(wait: DurableWait): DurableWait {
-	return { ...wait, items: wait.items.map((entry): ItemWait => (entry.phase === 'recreate' ? { ...entry, sending: true } : entry)) };
+	return {
+		...wait,
+		items: wait.items.map(
+			(entry): ItemWait => (entry.phase === 'recreate' ? { ...entry, sending: true } : entry),
+		),
+	};
 }
 
 /**
@@ -106,7 +155,12 @@ function markRecreates(wait: DurableWait): DurableWait {
  * reached FastRouter, and is never sent twice: that item fails, saying so.
  */
 function cutOff(wait: DurableWait): DurableWait {
-	const items = wait.items.map((entry): ItemWait => (entry.phase === 'recreate' && entry.sending ? failedFor(entry, mayHaveBeenCreated(entry)) : entry));
+	const items = wait.items.map(
+		(entry): ItemWait =>
+			entry.phase === 'recreate' && entry.sending
+				? failedFor(entry, mayHaveBeenCreated(entry))
+				: entry,
+	);
 	return { ...wait, items };
 }
 
@@ -114,7 +168,8 @@ function mayHaveBeenCreated(entry: Extract<ItemWait, { phase: 'recreate' }>): It
 	return {
 		itemIndex: entry.item,
 		taskId: entry.created?.taskId,
-		message: 'Not created again: n8n stopped while this item’s new create (Retry On Fail) was being sent, so FastRouter may have made it; a create is never sent twice',
+		message:
+			'Not created again: n8n stopped while this item’s new create (Retry On Fail) was being sent, so FastRouter may have made it; a create is never sent twice',
 		description: `Its earlier try: ${entry.failure.message}. Look for the new task in FastRouter's request log (this execution's trace), or run the row again.`,
 	};
 }
@@ -136,9 +191,23 @@ export async function finishStep(ctx: IExecuteFunctions): Promise<INodeExecution
 
 function outcomeOf(entry: ItemWait): ItemOutcome {
 	if (entry.phase === 'done') {
-		return output({ json: entry.json, ...(entry.binary ? { binary: entry.binary } : {}), pairedItem: { item: entry.item } }, entry.created);
+		return output(
+			{
+				json: entry.json,
+				...(entry.binary ? { binary: entry.binary } : {}),
+				pairedItem: { item: entry.item },
+			},
+			entry.created,
+		);
 	}
 	if (entry.phase === 'failed') return failed(entry.failure, entry.created);
 	// Only a wait cut short ends with an item still open.
-	return failed({ itemIndex: entry.item, taskId: entry.created?.taskId, message: 'The durable wait ended before this task did' }, entry.created);
+	return failed(
+		{
+			itemIndex: entry.item,
+			taskId: entry.created?.taskId,
+			message: 'The durable wait ended before this task did',
+		},
+		entry.created,
+	);
 }

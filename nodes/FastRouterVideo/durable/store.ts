@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, IRunExecutionData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IRunExecutionData,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { redactDeep } from '../text/safeText';
@@ -35,12 +40,19 @@ export function loadWait(ctx: IExecuteFunctions, items: INodeExecutionData[]): D
 	}
 	const handed = handedWait(items);
 	if (handed) return handed;
-	const found = (items[0]?.json.details as IDataObject | undefined)?.[KEY] as { v?: unknown } | undefined;
+	const found = (items[0]?.json.details as IDataObject | undefined)?.[KEY] as
+		| { v?: unknown }
+		| undefined;
 	if (found) throw unreadable(ctx, found.v, items);
-	throw new NodeOperationError(ctx.getNode(), 'This is an internal step of FastRouter Video’s durable wait: it runs only inside the sub-execution that node starts', {
-		itemIndex: 0,
-		description: 'Use FastRouter Video with Create and Wait and Wait Mode "Durable" (or "Automatic") instead.',
-	});
+	throw new NodeOperationError(
+		ctx.getNode(),
+		'This is an internal step of FastRouter Video’s durable wait: it runs only inside the sub-execution that node starts',
+		{
+			itemIndex: 0,
+			description:
+				'Use FastRouter Video with Create and Wait and Wait Mode "Durable" (or "Automatic") instead.',
+		},
+	);
 }
 
 /**
@@ -48,18 +60,29 @@ export function loadWait(ctx: IExecuteFunctions, items: INodeExecutionData[]): D
  * rolled back, or the state was damaged): the wait ends, naming every task the item it was passed
  * lists, so that each can be looked up with Get Status.
  */
-function unreadable(ctx: IExecuteFunctions, version: unknown, items: INodeExecutionData[]): NodeOperationError {
+function unreadable(
+	ctx: IExecuteFunctions,
+	version: unknown,
+	items: INodeExecutionData[],
+): NodeOperationError {
 	const tasks = (items[0]?.json.details as IDataObject | undefined)?.tasks;
-	const listed = Array.isArray(tasks) && tasks.length ? tasks.map(String).join('\n') : 'none listed';
-	return new NodeOperationError(ctx.getNode(), `This durable wait was stored in a form this version of n8n-nodes-fastrouter cannot read (state version ${JSON.stringify(version ?? null)}): the wait ends here`, {
-		itemIndex: 0,
-		description: `Its tasks may still finish on FastRouter: run Get Status with each task ID.\n${listed}`,
-	});
+	const listed =
+		Array.isArray(tasks) && tasks.length ? tasks.map(String).join('\n') : 'none listed';
+	return new NodeOperationError(
+		ctx.getNode(),
+		`This durable wait was stored in a form this version of n8n-nodes-fastrouter cannot read (state version ${JSON.stringify(version ?? null)}): the wait ends here`,
+		{
+			itemIndex: 0,
+			description: `Its tasks may still finish on FastRouter: run Get Status with each task ID.\n${listed}`,
+		},
+	);
 }
 
 /** The wait an item hands on (FastRouter Video's to its keeper, a keeper's to its watcher, a watcher's back). */
 export function handedWait(items: INodeExecutionData[]): DurableWait | undefined {
-	const handed = (items[0]?.json.details as IDataObject | undefined)?.[KEY] as DurableWait | undefined;
+	const handed = (items[0]?.json.details as IDataObject | undefined)?.[KEY] as
+		| DurableWait
+		| undefined;
 	return handed?.v === WAIT_VERSION ? handed : undefined;
 }
 
@@ -83,7 +106,13 @@ export function saveWait(ctx: IExecuteFunctions, wait: DurableWait, secret: stri
 /** What FastRouter Video hands its sub-execution: the item below, with the whole wait in it. */
 export function startItem(wait: DurableWait): INodeExecutionData {
 	const item = passedItem(wait);
-	return { ...item, json: { ...item.json, details: { ...(item.json.details as IDataObject), [KEY]: wait as unknown as IDataObject } } };
+	return {
+		...item,
+		json: {
+			...item.json,
+			details: { ...(item.json.details as IDataObject), [KEY]: wait as unknown as IDataObject },
+		},
+	};
 }
 
 /**
@@ -91,12 +120,18 @@ export function startItem(wait: DurableWait): INodeExecutionData {
  * step received: when nothing in it changed, its json is passed on as the very same object.
  */
 export function passedItem(wait: DurableWait, previous?: INodeExecutionData): INodeExecutionData {
-	const tasks = wait.items.map((entry) => `${itemLabel(entry.item)}: ${describeTask(taskIdOf(entry))}`);
+	const tasks = wait.items.map(
+		(entry) => `${itemLabel(entry.item)}: ${describeTask(taskIdOf(entry))}`,
+	);
 	// One item for the whole batch, paired with the first: a list of every input item would be
 	// written again at every park.
 	const pairedItem = { item: 0 };
 	const before = (previous?.json.details as IDataObject | undefined)?.tasks;
-	if (Array.isArray(before) && before.length === tasks.length && before.every((line, index) => line === tasks[index])) {
+	if (
+		Array.isArray(before) &&
+		before.length === tasks.length &&
+		before.every((line, index) => line === tasks[index])
+	) {
 		return { json: previous?.json as IDataObject, pairedItem };
 	}
 	const count = `${tasks.length} video${tasks.length === 1 ? '' : 's'}`;
@@ -110,7 +145,9 @@ function describeTask(taskId: string | undefined): string {
 
 /** The wait a sub-execution last saved (at its last park, or after its last step run), read from its stored data. */
 export function savedWait(data: IRunExecutionData | undefined): DurableWait | undefined {
-	const stored = (data?.executionData?.contextData?.flow as IDataObject | undefined)?.[KEY] as DurableWait | undefined;
+	const stored = (data?.executionData?.contextData?.flow as IDataObject | undefined)?.[KEY] as
+		| DurableWait
+		| undefined;
 	return stored?.v === WAIT_VERSION ? stored : undefined;
 }
 
@@ -133,7 +170,9 @@ export function seenCutOffBefore(ctx: IExecuteFunctions, watcher: string | undef
 
 /** The watcher a keeper waits on, read from the keeper's stored data: a watcher that is not it has been replaced. */
 export function watcherOf(keeper: IRunExecutionData | undefined): string | undefined {
-	return (keeper?.executionData?.contextData?.flow as IDataObject | undefined)?.[WATCHER_KEY] as string | undefined;
+	return (keeper?.executionData?.contextData?.flow as IDataObject | undefined)?.[WATCHER_KEY] as
+		| string
+		| undefined;
 }
 
 /**
@@ -141,12 +180,25 @@ export function watcherOf(keeper: IRunExecutionData | undefined): string | undef
  * word that it was replaced by another and did nothing. Anything else the keeper receives is what
  * n8n stored of a watcher that was cut off.
  */
-export type HandedBack = { kind: 'settled' | 'handOver'; watcher: string; wait: DurableWait } | { kind: 'replaced'; watcher: string } | { kind: 'cutOff' };
+export type HandedBack =
+	| { kind: 'settled' | 'handOver'; watcher: string; wait: DurableWait }
+	| { kind: 'replaced'; watcher: string }
+	| { kind: 'cutOff' };
 
 /** `handOver`: not settled, but re-creates to mark (or just sent): the keeper keeps it, and starts a new watcher on it. */
-export function handBackItem(wait: DurableWait, watcher: string, kind: 'settled' | 'handOver'): INodeExecutionData {
+export function handBackItem(
+	wait: DurableWait,
+	watcher: string,
+	kind: 'settled' | 'handOver',
+): INodeExecutionData {
 	const item = startItem(wait);
-	return { ...item, json: { ...item.json, details: { ...(item.json.details as IDataObject), handedBackBy: watcher, handedBack: kind } } };
+	return {
+		...item,
+		json: {
+			...item.json,
+			details: { ...(item.json.details as IDataObject), handedBackBy: watcher, handedBack: kind },
+		},
+	};
 }
 
 export function replacedItem(watcher: string): INodeExecutionData {
@@ -157,8 +209,13 @@ export function readHandedBack(items: INodeExecutionData[]): HandedBack {
 	const details = items[0]?.json.details as IDataObject | undefined;
 	const wait = details?.[KEY] as DurableWait | undefined;
 	if (typeof details?.handedBackBy === 'string' && wait?.v === WAIT_VERSION) {
-		return { kind: details.handedBack === 'handOver' ? 'handOver' : 'settled', watcher: details.handedBackBy, wait };
+		return {
+			kind: details.handedBack === 'handOver' ? 'handOver' : 'settled',
+			watcher: details.handedBackBy,
+			wait,
+		};
 	}
-	if (typeof details?.replacedWatcher === 'string') return { kind: 'replaced', watcher: details.replacedWatcher };
+	if (typeof details?.replacedWatcher === 'string')
+		return { kind: 'replaced', watcher: details.replacedWatcher };
 	return { kind: 'cutOff' };
 }

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeParameters, IRunExecutionData, NodeTypeAndVersion } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeParameters,
+	IRunExecutionData,
+	NodeTypeAndVersion,
+} from 'n8n-workflow';
 import * as n8nWorkflow from 'n8n-workflow';
 
 import type { WaitMode } from '../settings/parameterValues';
@@ -42,13 +47,22 @@ export function howItWaits(plan: WaitPlan): string {
 }
 
 /** `Wait Mode` as checked, turned into the way this run waits — or why "Durable" cannot be obeyed. */
-export async function planWait(ctx: IExecuteFunctions, asked: WaitMode): Promise<Checked<WaitPlan>> {
+export async function planWait(
+	ctx: IExecuteFunctions,
+	asked: WaitMode,
+): Promise<Checked<WaitPlan>> {
 	if (asked === 'inProcess') return accepted({ mode: 'inProcess', asked, why: 'chosen' });
 	const caller = await callerOf(ctx);
 	if (asked === 'durable') {
-		return caller.kind === 'cannotPark' ? refused(caller.refusal) : accepted({ mode: 'durable', asked, why: 'chosen' });
+		return caller.kind === 'cannotPark'
+			? refused(caller.refusal)
+			: accepted({ mode: 'durable', asked, why: 'chosen' });
 	}
-	return accepted({ mode: caller.kind === 'nobody' ? 'durable' : 'inProcess', asked, why: caller.why });
+	return accepted({
+		mode: caller.kind === 'nobody' ? 'durable' : 'inProcess',
+		asked,
+		why: caller.why,
+	});
 }
 
 function nobodyWaits(why: string): Caller {
@@ -66,7 +80,8 @@ function cannotPark(why: string, refusal: string): Caller {
 
 const CHOOSE = 'Choose Wait Mode "Automatic" or "In Process"';
 const STREAM_ENDS = 'and n8n ends the stream when the run parks';
-const ANSWERED_AT_PARK = 'n8n would answer at the park, without the videos, while they are still made and paid for';
+const ANSWERED_AT_PARK =
+	'n8n would answer at the park, without the videos, while they are still made and paid for';
 
 /** Durable refused because of the caller: `reason` says why parking would lose its answer. */
 function losesTheAnswer(why: string, reason: string): Caller {
@@ -80,19 +95,32 @@ async function callerOf(ctx: IExecuteFunctions): Promise<Caller> {
 	// node its own input back; 2.0–2.40 cannot end a parent whose sub-execution died.
 	if (!('WAIT_FOR_SUB_EXECUTION' in n8nWorkflow)) {
 		const why = 'this n8n cannot hand a stored wait’s result back to the node';
-		return cannotPark('n8n before 2.41', `Wait Mode "Durable" needs n8n 2.41 or later: ${why}. ${CHOOSE}, or update n8n`);
+		return cannotPark(
+			'n8n before 2.41',
+			`Wait Mode "Durable" needs n8n 2.41 or later: ${why}. ${CHOOSE}, or update n8n`,
+		);
 	}
 	// n8n names an AI agent's copy of a node `<type>Tool` (its isToolExecution() says false there).
 	if (ctx.getNode().type.endsWith('Tool') || ctx.isToolExecution?.() === true) {
-		const why = 'Wait Mode "Durable" cannot release an AI agent’s tool call: the agent waits for the answer';
-		return cannotPark('an AI agent’s tool call', `${why}. ${CHOOSE}, or give the agent Create and Get Status instead`);
+		const why =
+			'Wait Mode "Durable" cannot release an AI agent’s tool call: the agent waits for the answer';
+		return cannotPark(
+			'an AI agent’s tool call',
+			`${why}. ${CHOOSE}, or give the agent Create and Get Status instead`,
+		);
 	}
-	if (typeof ctx.executeWorkflow !== 'function' || typeof ctx.putExecutionToWait !== 'function' || !ctx.getExecutionId()) {
-		const why = 'Wait Mode "Durable" needs a stored execution that can start a sub-execution, and this run has none';
+	if (
+		typeof ctx.executeWorkflow !== 'function' ||
+		typeof ctx.putExecutionToWait !== 'function' ||
+		!ctx.getExecutionId()
+	) {
+		const why =
+			'Wait Mode "Durable" needs a stored execution that can start a sub-execution, and this run has none';
 		return cannotPark('no stored execution', `${why}. ${CHOOSE}`);
 	}
 	// n8n closes a stream when its run parks.
-	if (ctx.isStreaming?.() === true) return losesTheAnswer('its answer is streamed', `this run streams its answer, ${STREAM_ENDS}`);
+	if (ctx.isStreaming?.() === true)
+		return losesTheAnswer('its answer is streamed', `this run streams its answer, ${STREAM_ENDS}`);
 	return await callerByMode(ctx);
 }
 
@@ -109,7 +137,9 @@ async function callerByMode(ctx: IExecuteFunctions): Promise<Caller> {
 		// delay that, unless the run answers a test webhook, which would get no video.
 		case 'manual': {
 			const trigger = triggerCaller(ctx);
-			return trigger?.kind === 'cannotPark' ? { ...trigger, why: 'a manual run' } : callerWaits('a manual run');
+			return trigger?.kind === 'cannotPark'
+				? { ...trigger, why: 'a manual run' }
+				: callerWaits('a manual run');
 		}
 		// n8n's Chat hub follows a parked run and answers when it resumes.
 		case 'chat':
@@ -118,12 +148,18 @@ async function callerByMode(ctx: IExecuteFunctions): Promise<Caller> {
 		case 'cli':
 			return callerWaits('n8n execute');
 		case 'webhook':
-			return triggerCaller(ctx) ?? nobodyWaits(`"${triggerOf(ctx)?.name ?? 'its trigger'}" answered at once`);
+			return (
+				triggerCaller(ctx) ??
+				nobodyWaits(`"${triggerOf(ctx)?.name ?? 'its trigger'}" answered at once`)
+			);
 		case 'integrated':
 			return await subWorkflowCaller(ctx);
 		// An evaluation takes the run as it stands when it parks; other modes wait for their result too.
 		default:
-			return losesTheAnswer(`a run of mode ${mode}`, `n8n takes a run of mode "${mode}" as it stands when it parks`);
+			return losesTheAnswer(
+				`a run of mode ${mode}`,
+				`n8n takes a run of mode "${mode}" as it stands when it parks`,
+			);
 	}
 }
 
@@ -151,9 +187,13 @@ const ANSWERING_TRIGGERS = /\.(webhook|formTrigger|chatTrigger|mcpTrigger)$/;
 const BY_RESPONSE_MODE: Record<string, (name: string) => Caller> = {
 	lastNode: (name) => {
 		const why = `${name} answers when the last node finishes`;
-		return losesTheAnswer(why, `${name} answers its caller when the last node finishes: ${ANSWERED_AT_PARK}`);
+		return losesTheAnswer(
+			why,
+			`${name} answers its caller when the last node finishes: ${ANSWERED_AT_PARK}`,
+		);
 	},
-	streaming: (name) => losesTheAnswer(`${name} streams its answer`, `${name} streams its answer, ${STREAM_ENDS}`),
+	streaming: (name) =>
+		losesTheAnswer(`${name} streams its answer`, `${name} streams its answer, ${STREAM_ENDS}`),
 	responseNode: (name) => callerWaits(`${name} answers from a node after this one`),
 	responseNodes: (name) => callerWaits(`${name} answers from a node after this one`),
 };
@@ -167,24 +207,34 @@ const BY_RESPONSE_MODE: Record<string, (name: string) => Caller> = {
 function triggerCaller(ctx: IExecuteFunctions): Caller | undefined {
 	const trigger = triggerOf(ctx);
 	if (!trigger) {
-		const why = 'n8n does not say what started this run, so its caller may be waiting for the answer';
+		const why =
+			'n8n does not say what started this run, so its caller may be waiting for the answer';
 		return losesTheAnswer('a webhook run whose trigger n8n does not name', why);
 	}
 	const name = `"${trigger.name}"`;
 	if (MCP_TRIGGER.test(trigger.type)) {
-		return losesTheAnswer(`an MCP client (${name})`, `${name} waits for the answer, which n8n does not send after a park`);
+		return losesTheAnswer(
+			`an MCP client (${name})`,
+			`${name} waits for the answer, which n8n does not send after a park`,
+		);
 	}
 	// A trigger this node does not descend from shows no parameters: how it answers is unknown.
 	if (!trigger.parameters && ANSWERING_TRIGGERS.test(trigger.type)) {
-		return losesTheAnswer(`${name} may answer with the result`, `how ${name} answers its caller cannot be read from this node`);
+		return losesTheAnswer(
+			`${name} may answer with the result`,
+			`how ${name} answers its caller cannot be read from this node`,
+		);
 	}
 	const mode = responseModeOf(trigger);
 	if (typeof mode !== 'string' || mode.startsWith('=')) {
 		const why = `${name} answers as an expression decides`;
 		return losesTheAnswer(why, `${why}, maybe when the last node finishes`);
 	}
-	if (Object.prototype.hasOwnProperty.call(BY_RESPONSE_MODE, mode)) return BY_RESPONSE_MODE[mode](name);
-	const formPage = ctx.getChildNodes(ctx.getNode().name).find((node) => node.type === 'n8n-nodes-base.form');
+	if (Object.prototype.hasOwnProperty.call(BY_RESPONSE_MODE, mode))
+		return BY_RESPONSE_MODE[mode](name);
+	const formPage = ctx
+		.getChildNodes(ctx.getNode().name)
+		.find((node) => node.type === 'n8n-nodes-base.form');
 	if (formPage) return callerWaits(`the form page "${formPage.name}" follows`);
 	return undefined;
 }
@@ -194,7 +244,11 @@ function responseModeOf(trigger: NodeTypeAndVersion): unknown {
 	const parameters: INodeParameters = trigger.parameters ?? {};
 	const { options } = parameters;
 	const inOptions = typeof options === 'object' && options !== null && 'responseMode' in options;
-	return parameters.responseMode ?? (inOptions ? options.responseMode : undefined) ?? (CHAT_TRIGGER.test(trigger.type) ? 'lastNode' : 'onReceived');
+	return (
+		parameters.responseMode ??
+		(inOptions ? options.responseMode : undefined) ??
+		(CHAT_TRIGGER.test(trigger.type) ? 'lastNode' : 'onReceived')
+	);
 }
 
 /**
@@ -206,14 +260,20 @@ function responseModeOf(trigger: NodeTypeAndVersion): unknown {
  */
 async function subWorkflowCaller(ctx: IExecuteFunctions): Promise<Caller> {
 	let parent = (await storedExecution(ctx, ctx.getExecutionId()))?.parentExecution;
-	if (parent?.shouldResume === false) return nobodyWaits('a sub-workflow its caller does not wait for');
-	for (let depth = 0; parent && parent.executionContext?.source === 'integrated' && depth < 10; depth++) {
+	if (parent?.shouldResume === false)
+		return nobodyWaits('a sub-workflow its caller does not wait for');
+	for (
+		let depth = 0;
+		parent && parent.executionContext?.source === 'integrated' && depth < 10;
+		depth++
+	) {
 		parent = (await storedExecution(ctx, parent.executionId))?.parentExecution;
 	}
 	const top = parent?.executionContext?.source;
 	const trigger = ctx.getExecutionContext?.()?.triggerNode;
 	const startedBy = trigger ? ` started by "${trigger.name}"` : '';
-	if (top === 'trigger' || top === 'error' || top === 'retry') return nobodyWaits(`a sub-workflow of a ${top} run${startedBy}`);
+	if (top === 'trigger' || top === 'error' || top === 'retry')
+		return nobodyWaits(`a sub-workflow of a ${top} run${startedBy}`);
 	// An app trigger built on a webhook answered its service at once.
 	const appTrigger = top === 'webhook' && trigger && !ANSWERING_TRIGGERS.test(trigger.type);
 	if (appTrigger) return nobodyWaits(`a sub-workflow of a run${startedBy}`);
@@ -221,7 +281,10 @@ async function subWorkflowCaller(ctx: IExecuteFunctions): Promise<Caller> {
 }
 
 /** An execution's data as n8n stored it; undefined when n8n has not stored it (yet) or cannot say. */
-async function storedExecution(ctx: IExecuteFunctions, executionId: string): Promise<IRunExecutionData | undefined> {
+async function storedExecution(
+	ctx: IExecuteFunctions,
+	executionId: string,
+): Promise<IRunExecutionData | undefined> {
 	try {
 		return await ctx.getExecutionDataById(executionId);
 	} catch {

@@ -42,13 +42,25 @@ interface ItemBase {
 /** One item of the wait, in exactly one of its phases. */
 export type ItemWait =
 	/** Its task is running: polled when `poll.nextPollAt` comes (the create's answer in `raw` with Include Raw Response). */
-	| (ItemBase & { phase: 'waiting'; task: NormalizedTask; poll: StoredPoll; raw?: IDataObject; retry?: StoredRetry })
+	| (ItemBase & {
+			phase: 'waiting';
+			task: NormalizedTask;
+			poll: StoredPoll;
+			raw?: IDataObject;
+			retry?: StoredRetry;
+	  })
 	/**
 	 * To be created again (Retry On Fail): its create is sent at `at`, by the first step run after
 	 * a saved state marked it `sending` — so that a run cut off while sending it is seen as such
 	 * (keeperSteps.ts) and the create is never sent twice.
 	 */
-	| (ItemBase & { phase: 'recreate'; at: number; failure: ItemFailure; retry: StoredRetry; sending?: true })
+	| (ItemBase & {
+			phase: 'recreate';
+			at: number;
+			failure: ItemFailure;
+			retry: StoredRetry;
+			sending?: true;
+	  })
 	/** Done: the output item's json, and its video (a reference into n8n's binary data). */
 	| (ItemBase & { phase: 'done'; json: IDataObject; binary?: Record<string, IBinaryData> })
 	/** Failed for good: the failure, as the node's On Error then gives it. */
@@ -76,22 +88,32 @@ export interface DurableWait {
 	credits?: CreditState;
 }
 
-export function isOpen(item: ItemWait): item is Extract<ItemWait, { phase: 'waiting' | 'recreate' }> {
+export function isOpen(
+	item: ItemWait,
+): item is Extract<ItemWait, { phase: 'waiting' | 'recreate' }> {
 	return item.phase === 'waiting' || item.phase === 'recreate';
 }
 
 /** The task id an item's failure or output is about, for what users read. */
 export function taskIdOf(item: ItemWait): string | undefined {
 	if (item.phase === 'waiting') return item.task.taskId ?? undefined;
-	return item.created?.taskId ?? (item.phase === 'failed' ? (item.failure.taskId ?? undefined) : undefined);
+	return (
+		item.created?.taskId ??
+		(item.phase === 'failed' ? (item.failure.taskId ?? undefined) : undefined)
+	);
 }
 
 /** The wait as the executions list shows it (output/runSummary.ts). */
 export function summaryOf(wait: DurableWait): RunSummary {
-	const progress = (entry: ItemWait) => (entry.phase === 'done' ? 'done' : entry.phase === 'failed' ? 'failed' : 'open');
+	const progress = (entry: ItemWait) =>
+		entry.phase === 'done' ? 'done' : entry.phase === 'failed' ? 'failed' : 'open';
 	return {
 		wait: `${wait.how}, for execution ${wait.parentExecutionId}`,
-		videos: wait.items.map((entry) => ({ state: videoState(progress(entry), entry.created !== undefined), taskId: taskIdOf(entry), costUsd: entry.phase === 'done' ? costOf(entry.json) : undefined })),
+		videos: wait.items.map((entry) => ({
+			state: videoState(progress(entry), entry.created !== undefined),
+			taskId: taskIdOf(entry),
+			costUsd: entry.phase === 'done' ? costOf(entry.json) : undefined,
+		})),
 		credits: wait.credits ?? { spent: 0, videos: 0, cached: 0, refused: 0 },
 	};
 }

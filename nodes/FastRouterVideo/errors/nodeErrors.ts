@@ -10,9 +10,19 @@ import type { ApiFailure, CreatedTask, Failed, FailurePolicy, ItemFailure } from
  * its text safe to store, its task listed.
  */
 
-export function fromApiFailure(itemIndex: number, failure: ApiFailure, taskId?: string | null): ItemFailure {
+export function fromApiFailure(
+	itemIndex: number,
+	failure: ApiFailure,
+	taskId?: string | null,
+): ItemFailure {
 	const task = taskId ? ` (task ${taskId})` : '';
-	return { itemIndex, message: `${failure.message}${task}`, description: failure.description, taskId, api: failure };
+	return {
+		itemIndex,
+		message: `${failure.message}${task}`,
+		description: failure.description,
+		taskId,
+		api: failure,
+	};
 }
 
 /**
@@ -21,7 +31,11 @@ export function fromApiFailure(itemIndex: number, failure: ApiFailure, taskId?: 
  * output only when its json holds nothing but `error`, `message` and `details`, and a created
  * task's id must reach that output too.
  */
-export function failureItem(failure: ItemFailure, toErrorOutput: boolean, secret = ''): INodeExecutionData {
+export function failureItem(
+	failure: ItemFailure,
+	toErrorOutput: boolean,
+	secret = '',
+): INodeExecutionData {
 	const error = safeText(`${itemLabel(failure.itemIndex)}: ${failure.message}`, secret);
 	const task = failure.taskId ? { taskId: redactText(failure.taskId, secret) } : undefined;
 	return {
@@ -48,12 +62,17 @@ export function toNodeError(
 	const others = createdElsewhere.filter((task) => task.itemIndex !== failure.itemIndex);
 	const created = others.length
 		? ` Tasks created by this run for other items (use Get Status to fetch them): ${others
-				.map((task) => `${itemLabel(task.itemIndex)}: ${task.taskId}${task.status ? ` (${task.status})` : ''}`)
+				.map(
+					(task) =>
+						`${itemLabel(task.itemIndex)}: ${task.taskId}${task.status ? ` (${task.status})` : ''}`,
+				)
 				.join(', ')}.`
 		: '';
-	const task = failure.taskId && !failure.message.includes(failure.taskId) ? ` (task ${failure.taskId})` : '';
+	const task =
+		failure.taskId && !failure.message.includes(failure.taskId) ? ` (task ${failure.taskId})` : '';
 	const message = safeText(`${itemLabel(failure.itemIndex)}: ${failure.message}${task}`, secret);
-	const description = safeText(`${failure.description ?? ''}${created}`.trim(), secret) || undefined;
+	const description =
+		safeText(`${failure.description ?? ''}${created}`.trim(), secret) || undefined;
 	if (failure.api?.statusCode !== undefined) {
 		const answer = redactDeep(failure.api.body ?? {}, secret) as JsonObject;
 		// The answer's own `code` must not steer n8n's wording, nor its text reach the message.
@@ -64,7 +83,10 @@ export function toNodeError(
 			itemIndex: failure.itemIndex,
 		});
 	}
-	return new NodeOperationError(ctx.getNode(), message, { description, itemIndex: failure.itemIndex });
+	return new NodeOperationError(ctx.getNode(), message, {
+		description,
+		itemIndex: failure.itemIndex,
+	});
 }
 
 /**
@@ -72,7 +94,12 @@ export function toNodeError(
  * failed entry becomes the node's error, naming every task the run created for the others; with
  * it, nothing is thrown and each failure becomes that item's error item later.
  */
-export function failFast(ctx: IExecuteFunctions, entries: ReadonlyArray<{ kind: string; created?: CreatedTask }>, policy: FailurePolicy, secret = ''): void {
+export function failFast(
+	ctx: IExecuteFunctions,
+	entries: ReadonlyArray<{ kind: string; created?: CreatedTask }>,
+	policy: FailurePolicy,
+	secret = '',
+): void {
 	if (policy.continueOnFail) return;
 	const first = entries.find((entry): entry is Failed => entry.kind === 'failed');
 	if (!first) return;

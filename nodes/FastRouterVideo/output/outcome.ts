@@ -11,7 +11,9 @@ import type { CreatedTask, Failed, ItemFailure } from '../errors/failure';
  * An item's output item, or its failure. Either carries the task this run created for the item,
  * if any, with its latest status: the node's error lists those.
  */
-export type ItemOutcome = { kind: 'output'; item: INodeExecutionData; created?: CreatedTask } | Failed;
+export type ItemOutcome =
+	| { kind: 'output'; item: INodeExecutionData; created?: CreatedTask }
+	| Failed;
 
 export function failed(failure: ItemFailure, created?: CreatedTask): Failed {
 	return { kind: 'failed', failure, ...(created ? { created } : {}) };

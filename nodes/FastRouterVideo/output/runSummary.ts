@@ -13,7 +13,12 @@ import type { ItemOutcome } from './outcome';
  * only at 512).
  */
 
-const SUMMARY_KEYS = { videos: 'FastRouter_videos', wait: 'FastRouter_wait', tasks: 'FastRouter_tasks', cost: 'FastRouter_cost' } as const;
+const SUMMARY_KEYS = {
+	videos: 'FastRouter_videos',
+	wait: 'FastRouter_wait',
+	tasks: 'FastRouter_tasks',
+	cost: 'FastRouter_cost',
+} as const;
 
 const MAX_VALUE_CHARS = 255;
 
@@ -64,7 +69,11 @@ export function summarize(outcomes: ItemOutcome[], credits: RunCredits, wait?: s
 		const done = outcome.kind === 'output' && wait !== undefined;
 		const progress = outcome.kind === 'failed' ? 'failed' : done ? 'done' : 'open';
 		const costUsd = done ? costOf(outcome.item.json) : undefined;
-		return { state: videoState(progress, outcome.created !== undefined), taskId: outcome.created?.taskId, costUsd };
+		return {
+			state: videoState(progress, outcome.created !== undefined),
+			taskId: outcome.created?.taskId,
+			costUsd,
+		};
 	});
 	return { ...(wait !== undefined ? { wait } : {}), videos, credits };
 }
@@ -72,8 +81,13 @@ export function summarize(outcomes: ItemOutcome[], credits: RunCredits, wait?: s
 /** `8 videos, 48 credits ($0.96), 1 from FastRouter's cache, 12 not created: credit limit`. */
 function costLine(summary: RunSummary): string {
 	const { videos, spent, cached, refused } = summary.credits;
-	const usd = summary.videos.reduce((sum, video) => sum + (typeof video.costUsd === 'number' ? video.costUsd : 0), 0);
-	const parts = [`${videos} video${videos === 1 ? '' : 's'}, ${Math.round(spent * 100) / 100} credits${usd > 0 ? ` ($${usd.toFixed(2)})` : ''}`];
+	const usd = summary.videos.reduce(
+		(sum, video) => sum + (typeof video.costUsd === 'number' ? video.costUsd : 0),
+		0,
+	);
+	const parts = [
+		`${videos} video${videos === 1 ? '' : 's'}, ${Math.round(spent * 100) / 100} credits${usd > 0 ? ` ($${usd.toFixed(2)})` : ''}`,
+	];
 	if (cached) parts.push(`${cached} from FastRouter's cache`);
 	if (refused) parts.push(`${refused} not created: credit limit`);
 	return parts.join(', ');
@@ -83,7 +97,8 @@ function costLine(summary: RunSummary): string {
 function videosLine(videos: RunSummary['videos']): string {
 	const count = (state: VideoState) => videos.filter((video) => video.state === state).length;
 	const parts = [`${count('done')}/${videos.length} done`];
-	for (const state of ['failed', 'waiting', 'not created'] as const) if (count(state)) parts.push(`${count(state)} ${state}`);
+	for (const state of ['failed', 'waiting', 'not created'] as const)
+		if (count(state)) parts.push(`${count(state)} ${state}`);
 	return parts.join(', ');
 }
 
@@ -94,7 +109,8 @@ function tasksLine(videos: RunSummary['videos']): string {
 	for (let index = 0; index < ids.length; index++) {
 		const more = ids.length - index - 1;
 		const next = `${line}${line ? ' ' : ''}${ids[index]}`;
-		if (next.length + (more ? ` +${more} more`.length : 0) > MAX_VALUE_CHARS) return `${line} +${ids.length - index} more`;
+		if (next.length + (more ? ` +${more} more`.length : 0) > MAX_VALUE_CHARS)
+			return `${line} +${ids.length - index} more`;
 		line = next;
 	}
 	return line;
@@ -109,12 +125,16 @@ export function publishSummary(ctx: IExecuteFunctions, summary: RunSummary, secr
 		// n8n stores custom data with the execution: a task id FastRouter echoed the key into is cut too.
 		ctx.customData.setAll({
 			[SUMMARY_KEYS.videos]: videosLine(summary.videos).slice(0, MAX_VALUE_CHARS),
-			...(summary.wait ? { [SUMMARY_KEYS.wait]: redactText(summary.wait, secret).slice(0, MAX_VALUE_CHARS) } : {}),
+			...(summary.wait
+				? { [SUMMARY_KEYS.wait]: redactText(summary.wait, secret).slice(0, MAX_VALUE_CHARS) }
+				: {}),
 			[SUMMARY_KEYS.tasks]: redactText(tasksLine(summary.videos), secret),
 			[SUMMARY_KEYS.cost]: costLine(summary).slice(0, MAX_VALUE_CHARS),
 		});
 	} catch (error) {
-		ctx.logger.debug(`FastRouter Video could not write the execution’s custom data: ${messageOf(error)}`);
+		ctx.logger.debug(
+			`FastRouter Video could not write the execution’s custom data: ${messageOf(error)}`,
+		);
 	}
 }
 
@@ -123,7 +143,11 @@ export function publishSummary(ctx: IExecuteFunctions, summary: RunSummary, secr
  * node waits (above its waiting text, descriptions/waiting.ts, which cannot read the run): the
  * videos, how many were done when it parked, where the live progress is, and the cost so far.
  */
-export function hintParked(ctx: IExecuteFunctions, summary: RunSummary, subExecutionId: string): void {
+export function hintParked(
+	ctx: IExecuteFunctions,
+	summary: RunSummary,
+	subExecutionId: string,
+): void {
 	const count = summary.videos.length;
 	const prefix = `Waiting durably for ${count} video${count === 1 ? '' : 's'}; when it parked: ${videosLine(summary.videos)}. Live progress: sub-execution ${subExecutionId} (“View sub-execution”). Created: `;
 	hintCost(ctx, summary, prefix);
@@ -136,7 +160,12 @@ export function hintCost(ctx: IExecuteFunctions, summary: RunSummary, prefix = '
 }
 
 /** The summary where users look: the execution's custom data, and the cost as a hint after `hintPrefix`. */
-export function showSummary(ctx: IExecuteFunctions, summary: RunSummary, secret: string, hintPrefix = ''): void {
+export function showSummary(
+	ctx: IExecuteFunctions,
+	summary: RunSummary,
+	secret: string,
+	hintPrefix = '',
+): void {
 	publishSummary(ctx, summary, secret);
 	hintCost(ctx, summary, hintPrefix);
 }

@@ -8,14 +8,24 @@ import { isEnding, type NormalizedTask } from '../polling/normalize';
  */
 
 /** The wait itself failed (a poll error it could not get past): the task may well go on. */
-export function waitFailed(itemIndex: number, failure: ApiFailure, taskId: string | null): ItemFailure {
+export function waitFailed(
+	itemIndex: number,
+	failure: ApiFailure,
+	taskId: string | null,
+): ItemFailure {
 	const item = fromApiFailure(itemIndex, failure, taskId);
-	item.description = `${item.description ?? ''} The task was created and may still be running on FastRouter: Get Status with its task ID.`.trim();
+	item.description =
+		`${item.description ?? ''} The task was created and may still be running on FastRouter: Get Status with its task ID.`.trim();
 	return item;
 }
 
 /** Max Wait passed with the task still running. */
-export function timedOut(itemIndex: number, task: NormalizedTask, maxWaitS: number, lastError: string | undefined): ItemFailure {
+export function timedOut(
+	itemIndex: number,
+	task: NormalizedTask,
+	maxWaitS: number,
+	lastError: string | undefined,
+): ItemFailure {
 	const progress = task.progress !== null ? `, ${task.progress}%` : '';
 	return {
 		itemIndex,
@@ -32,18 +42,28 @@ export function timedOut(itemIndex: number, task: NormalizedTask, maxWaitS: numb
  */
 export function generationFailed(itemIndex: number, task: NormalizedTask): ItemFailure {
 	if (task.error && isEnding(task.error.code)) {
-		return { itemIndex, taskId: task.taskId, message: task.error.message, description: 'FastRouter ended the task without a video; run the item again for a new task.' };
+		return {
+			itemIndex,
+			taskId: task.taskId,
+			message: task.error.message,
+			description: 'FastRouter ended the task without a video; run the item again for a new task.',
+		};
 	}
 	return {
 		itemIndex,
 		taskId: task.taskId,
 		message: `The generation of task ${task.taskId} failed: ${task.error?.message ?? 'no reason given'}`,
-		description: 'FastRouter reported the task as failed; change the prompt or image and run again.',
+		description:
+			'FastRouter reported the task as failed; change the prompt or image and run again.',
 	};
 }
 
 /** The task finished but its video could not be kept. */
-export function downloadFailed(itemIndex: number, task: NormalizedTask, problem: string): ItemFailure {
+export function downloadFailed(
+	itemIndex: number,
+	task: NormalizedTask,
+	problem: string,
+): ItemFailure {
 	return {
 		itemIndex,
 		taskId: task.taskId,
@@ -56,7 +76,11 @@ export function downloadFailed(itemIndex: number, task: NormalizedTask, problem:
  * A create answered with an error, but the answer names a task: it exists (and may be billed), so
  * the item fails with that id, and the node's error lists it.
  */
-export function createdButRefused(itemIndex: number, failure: ApiFailure, taskId: string): ItemFailure {
+export function createdButRefused(
+	itemIndex: number,
+	failure: ApiFailure,
+	taskId: string,
+): ItemFailure {
 	return {
 		...fromApiFailure(itemIndex, failure),
 		taskId,
@@ -66,11 +90,15 @@ export function createdButRefused(itemIndex: number, failure: ApiFailure, taskId
 }
 
 /** A create answered 2xx with FastRouter's error and no task: nothing was created. */
-export function createRefused(itemIndex: number, error: { message: string; code: string | null }): ItemFailure {
+export function createRefused(
+	itemIndex: number,
+	error: { message: string; code: string | null },
+): ItemFailure {
 	return {
 		itemIndex,
 		message: `FastRouter refused the create: ${error.message}${error.code ? ` (${error.code})` : ''}`,
-		description: 'FastRouter answered with an error and named no task, so nothing was created or billed. Fix what it names and run again.',
+		description:
+			'FastRouter answered with an error and named no task, so nothing was created or billed. Fix what it names and run again.',
 	};
 }
 
@@ -79,6 +107,7 @@ export function noTaskId(itemIndex: number, answer: string): ItemFailure {
 	return {
 		itemIndex,
 		message: `FastRouter accepted the request but returned no task ID; it answered ${answer}. The task may have been created; not retried to avoid a double charge`,
-		description: 'The create answer had neither data.taskId nor id. Check the FastRouter dashboard before running this item again.',
+		description:
+			'The create answer had neither data.taskId nor id. Check the FastRouter dashboard before running this item again.',
 	};
 }

@@ -26,7 +26,11 @@ export async function taskItem(
 	}
 	try {
 		const binary = await attachFinishedVideo(ctx, connection, task, video, delivery.limits);
-		return output({ json: { ...task, ...extra }, binary: { [delivery.binaryPropertyName]: binary }, pairedItem: { item: itemIndex } });
+		return output({
+			json: { ...task, ...extra },
+			binary: { [delivery.binaryPropertyName]: binary },
+			pairedItem: { item: itemIndex },
+		});
 	} catch (error) {
 		if (ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx);
 		return failed(downloadFailed(itemIndex, task, messageOf(error)));

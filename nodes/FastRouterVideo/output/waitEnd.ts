@@ -21,7 +21,12 @@ type WaitVerdict =
 	 * retry is for. `waitAgain`: the task may still finish (a timeout, a wait or download that
 	 * failed), so a retry waits for the same task instead of paying for another.
 	 */
-	| { kind: 'failed'; failure: ItemFailure; task: NormalizedTask; retry: 'createAnew' | 'waitAgain' };
+	| {
+			kind: 'failed';
+			failure: ItemFailure;
+			task: NormalizedTask;
+			retry: 'createAnew' | 'waitAgain';
+	  };
 
 /**
  * How one item's wait ends, as its terms say; `extra` is added to the output item's json (the
@@ -39,13 +44,44 @@ export async function judgeWait(
 ): Promise<WaitVerdict> {
 	// The create's figures (its cost, the cache) with the latest poll's state.
 	const latest = mergeTask(task, end.task);
-	if (end.kind === 'failed') return { kind: 'failed', failure: waitFailed(itemIndex, end.failure, task.taskId), task: latest, retry: 'waitAgain' };
+	if (end.kind === 'failed')
+		return {
+			kind: 'failed',
+			failure: waitFailed(itemIndex, end.failure, task.taskId),
+			task: latest,
+			retry: 'waitAgain',
+		};
 	if (end.kind === 'timeout') {
-		if (terms.onTimeout === 'output') return { kind: 'output', item: { json: { ...latest, ...terms.extra }, pairedItem: { item: itemIndex } }, task: latest };
-		return { kind: 'failed', failure: timedOut(itemIndex, latest, terms.maxWaitS, lastErrorOf(end)), task: latest, retry: 'waitAgain' };
+		if (terms.onTimeout === 'output')
+			return {
+				kind: 'output',
+				item: { json: { ...latest, ...terms.extra }, pairedItem: { item: itemIndex } },
+				task: latest,
+			};
+		return {
+			kind: 'failed',
+			failure: timedOut(itemIndex, latest, terms.maxWaitS, lastErrorOf(end)),
+			task: latest,
+			retry: 'waitAgain',
+		};
 	}
-	if (latest.status === 'failed') return { kind: 'failed', failure: generationFailed(itemIndex, latest), task: latest, retry: 'createAnew' };
-	const outcome = await taskItem(ctx, connection, itemIndex, latest, end.video, terms.delivery, terms.extra);
-	if (outcome.kind === 'failed') return { kind: 'failed', failure: outcome.failure, task: latest, retry: 'waitAgain' };
+	if (latest.status === 'failed')
+		return {
+			kind: 'failed',
+			failure: generationFailed(itemIndex, latest),
+			task: latest,
+			retry: 'createAnew',
+		};
+	const outcome = await taskItem(
+		ctx,
+		connection,
+		itemIndex,
+		latest,
+		end.video,
+		terms.delivery,
+		terms.extra,
+	);
+	if (outcome.kind === 'failed')
+		return { kind: 'failed', failure: outcome.failure, task: latest, retry: 'waitAgain' };
 	return { kind: 'output', item: outcome.item, task: latest };
 }

@@ -53,10 +53,18 @@ export interface PollPolicy {
 
 /** Create and Wait: every `intervalMs` (at least MIN_POLL_INTERVAL_MS) until done, bounded by Max Wait only. */
 export function waitPolicy(intervalMs: number): PollPolicy {
-	return { until: 'done', intervalMs: Math.max(intervalMs, MIN_POLL_INTERVAL_MS), maxPolls: Infinity };
+	return {
+		until: 'done',
+		intervalMs: Math.max(intervalMs, MIN_POLL_INTERVAL_MS),
+		maxPolls: Infinity,
+	};
 }
 
-export const STATUS_POLICY: PollPolicy = { until: 'answered', intervalMs: STATUS_RETRY_BASE_MS, maxPolls: STATUS_ATTEMPTS };
+export const STATUS_POLICY: PollPolicy = {
+	until: 'answered',
+	intervalMs: STATUS_RETRY_BASE_MS,
+	maxPolls: STATUS_ATTEMPTS,
+};
 
 /** Where a run of polls stands. */
 export interface PollState<T> {
@@ -81,28 +89,46 @@ export type PollDecision<T> =
 	/** The task is done (`until: 'done'`) or answered (`until: 'answered'`). */
 	| { kind: 'answered'; task: T }
 	| { kind: 'failed'; failure: ApiFailure; task: T }
-	| { kind: 'timeout'; task: T; lastFailure?: ApiFailure; refusedWait?: { askedMs: number; leftMs: number } };
+	| {
+			kind: 'timeout';
+			task: T;
+			lastFailure?: ApiFailure;
+			refusedWait?: { askedMs: number; leftMs: number };
+	  };
 
 type TimedOut<T> = Extract<PollDecision<T>, { kind: 'timeout' }>;
 
 /** A status word the node does not know, as a failure that names it. */
 export function unknownStatusFailure(word: string): ApiFailure {
 	return {
-		message: word === '(none)' ? 'FastRouter’s answer gave no status' : `FastRouter reported the status "${word}", which this node does not know`,
-		description: 'The node stopped waiting instead of treating it as "queued". Check the task on the FastRouter dashboard or with Get Status.',
+		message:
+			word === '(none)'
+				? 'FastRouter’s answer gave no status'
+				: `FastRouter reported the status "${word}", which this node does not know`,
+		description:
+			'The node stopped waiting instead of treating it as "queued". Check the task on the FastRouter dashboard or with Get Status.',
 		retryable: false,
 	};
 }
 
 /** Before the first poll. */
-export function firstPoll<T>(policy: PollPolicy, state: PollState<T>, now: number): PollDecision<T> {
+export function firstPoll<T>(
+	policy: PollPolicy,
+	state: PollState<T>,
+	now: number,
+): PollDecision<T> {
 	if (policy.until === 'answered') return { kind: 'sleep', ms: 0, state };
 	// The task was just created: nothing to see before one interval.
 	return pause(policy, state, policy.intervalMs, undefined, now);
 }
 
 /** After a poll gave `poll` at `now`: poll again after a pause, or end and how. */
-export function nextPoll<T extends { status: string }>(policy: PollPolicy, state: PollState<T>, poll: Poll<T>, now: number): PollDecision<T> {
+export function nextPoll<T extends { status: string }>(
+	policy: PollPolicy,
+	state: PollState<T>,
+	poll: Poll<T>,
+	now: number,
+): PollDecision<T> {
 	const polls = state.polls + 1;
 	if (poll.kind === 'failure') {
 		const { failure } = poll;
@@ -110,21 +136,43 @@ export function nextPoll<T extends { status: string }>(policy: PollPolicy, state
 		if (!failure.retryable || unusableInRow >= UNUSABLE_LIMIT || polls >= policy.maxPolls) {
 			return { kind: 'failed', failure, task: state.latest };
 		}
-		const next = { ...state, polls, failuresInRow: state.failuresInRow + 1, unusableInRow, lastFailure: failure };
+		const next = {
+			...state,
+			polls,
+			failuresInRow: state.failuresInRow + 1,
+			unusableInRow,
+			lastFailure: failure,
+		};
 		const backoff = doubling(policy.intervalMs, state.failuresInRow, MAX_BACKOFF_MS);
 		return pause(policy, next, failure.retryAfterMs ?? backoff, failure.retryAfterMs, now);
 	}
 	if (policy.until === 'answered') return { kind: 'answered', task: poll.task };
-	const unknown = poll.unknownStatus !== undefined ? unknownStatusFailure(poll.unknownStatus) : undefined;
+	const unknown =
+		poll.unknownStatus !== undefined ? unknownStatusFailure(poll.unknownStatus) : undefined;
 	const unusableInRow = unknown ? state.unusableInRow + 1 : 0;
-	if (unknown && unusableInRow >= UNUSABLE_LIMIT) return { kind: 'failed', failure: unknown, task: state.latest };
-	if (poll.task.status === 'succeeded' || poll.task.status === 'failed') return { kind: 'answered', task: poll.task };
-	const next = { ...state, polls, latest: poll.task, failuresInRow: 0, unusableInRow, lastFailure: unknown ?? state.lastFailure };
+	if (unknown && unusableInRow >= UNUSABLE_LIMIT)
+		return { kind: 'failed', failure: unknown, task: state.latest };
+	if (poll.task.status === 'succeeded' || poll.task.status === 'failed')
+		return { kind: 'answered', task: poll.task };
+	const next = {
+		...state,
+		polls,
+		latest: poll.task,
+		failuresInRow: 0,
+		unusableInRow,
+		lastFailure: unknown ?? state.lastFailure,
+	};
 	return pause(policy, next, policy.intervalMs, undefined, now);
 }
 
 /** A pause of `ms` (of which `askedMs` is a Retry-After), or the end if it does not fit. */
-function pause<T>(policy: PollPolicy, state: PollState<T>, ms: number, askedMs: number | undefined, now: number): PollDecision<T> {
+function pause<T>(
+	policy: PollPolicy,
+	state: PollState<T>,
+	ms: number,
+	askedMs: number | undefined,
+	now: number,
+): PollDecision<T> {
 	const leftMs = state.deadline - now;
 	const timeout = (refusedWait?: { askedMs: number; leftMs: number }): PollDecision<T> => ({
 		kind: 'timeout',
@@ -133,7 +181,9 @@ function pause<T>(policy: PollPolicy, state: PollState<T>, ms: number, askedMs: 
 		...(refusedWait ? { refusedWait } : {}),
 	});
 	if (policy.until === 'answered') {
-		return ms > leftMs ? timeout(askedMs !== undefined ? { askedMs, leftMs } : undefined) : { kind: 'sleep', ms, state };
+		return ms > leftMs
+			? timeout(askedMs !== undefined ? { askedMs, leftMs } : undefined)
+			: { kind: 'sleep', ms, state };
 	}
 	if (leftMs <= 0) return timeout();
 	// A Retry-After longer than what is left: reported now, not slept through.

@@ -5,8 +5,26 @@ import { cancelled } from '../errors/nodeErrors';
 import { discard } from '../transport/answer';
 import { isRetryable } from '../transport/retryPolicy';
 import type { Connection, VideoStream } from '../transport/types';
-import { firstPoll, type PollDecision, nextPoll, type Poll, POLL_GRACE_MS, type PollPolicy, pollState, STATUS_MAX_WAIT_MS, STATUS_POLICY, waitPolicy } from './cadence';
-import { errorWithoutTask, finishedByVideo, normalizeAnswer, type NormalizedTask, notYetSeen, unknownStatusWord } from './normalize';
+import {
+	firstPoll,
+	type PollDecision,
+	nextPoll,
+	type Poll,
+	POLL_GRACE_MS,
+	type PollPolicy,
+	pollState,
+	STATUS_MAX_WAIT_MS,
+	STATUS_POLICY,
+	waitPolicy,
+} from './cadence';
+import {
+	errorWithoutTask,
+	finishedByVideo,
+	normalizeAnswer,
+	type NormalizedTask,
+	notYetSeen,
+	unknownStatusWord,
+} from './normalize';
 import { fetchStatus } from './routes';
 
 /**
@@ -46,7 +64,8 @@ export async function pollTask(
 	const fetched = await fetchStatus(ctx, connection, taskId, model, deadline);
 	if (!fetched.ok) return { kind: 'failure', failure: fetched.failure };
 	const answer = fetched.value;
-	if (answer.kind === 'video') return { kind: 'status', task: finishedByVideo(taskId, model), video: answer.video };
+	if (answer.kind === 'video')
+		return { kind: 'status', task: finishedByVideo(taskId, model), video: answer.video };
 	const error = errorWithoutTask(answer.json, model);
 	if (error) {
 		const failure = {
@@ -79,7 +98,14 @@ export async function waitForTask(
 	task: NormalizedTask,
 	settings: WaitLoop,
 ): Promise<WaitEnd> {
-	const { end, last } = await runPolls(ctx, connection, task, waitPolicy(settings.intervalMs), settings.deadline, settings);
+	const { end, last } = await runPolls(
+		ctx,
+		connection,
+		task,
+		waitPolicy(settings.intervalMs),
+		settings.deadline,
+		settings,
+	);
 	const video = last?.kind === 'status' ? last.video : undefined;
 	if (end.kind !== 'answered') {
 		if (video) discard(video.stream);
@@ -93,8 +119,19 @@ export async function waitForTask(
  * Get Status's one look at a task: its status, or the last failure. A 429/5xx/network blip is
  * tried again (STATUS_POLICY), all within STATUS_MAX_WAIT_MS.
  */
-export async function checkTaskOnce(ctx: IExecuteFunctions, connection: Connection, taskId: string, model: string): Promise<Poll> {
-	const { last } = await runPolls(ctx, connection, notYetSeen(taskId, model), STATUS_POLICY, Date.now() + STATUS_MAX_WAIT_MS);
+export async function checkTaskOnce(
+	ctx: IExecuteFunctions,
+	connection: Connection,
+	taskId: string,
+	model: string,
+): Promise<Poll> {
+	const { last } = await runPolls(
+		ctx,
+		connection,
+		notYetSeen(taskId, model),
+		STATUS_POLICY,
+		Date.now() + STATUS_MAX_WAIT_MS,
+	);
 	// A look polls at once, and ends at its first status or right after a failed poll whose
 	// failure is the one it ends with: either way its last poll is its result.
 	return last as Poll;
@@ -129,7 +166,8 @@ async function runPolls(
 		decision = nextPoll(policy, state, last, Date.now());
 		if (last.kind === 'status' && decision.kind !== 'failed') {
 			const seen = state.latest;
-			if (last.task.status !== seen.status || last.task.progress !== seen.progress) onUpdate?.(last.task);
+			if (last.task.status !== seen.status || last.task.progress !== seen.progress)
+				onUpdate?.(last.task);
 		}
 	}
 	return { end: decision, last };

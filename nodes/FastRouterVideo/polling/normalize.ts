@@ -99,7 +99,10 @@ export function isEnding(code: string | undefined): boolean {
  * a `data` object. `error` stays a request error, and a success code says nothing about the task.
  */
 export function codeIsTaskState(json: JsonObject): boolean {
-	const status = typeof json.code === 'string' && json.code.toLowerCase() !== 'error' ? toStatus(json.code) : undefined;
+	const status =
+		typeof json.code === 'string' && json.code.toLowerCase() !== 'error'
+			? toStatus(json.code)
+			: undefined;
 	return status !== undefined && status !== 'succeeded' && objectAt(json.data) !== undefined;
 }
 
@@ -111,7 +114,13 @@ export function unknownStatusWord(json: JsonObject): string | undefined {
 	const data = json.data as JsonObject | undefined;
 	const words =
 		data && typeof data === 'object'
-			? [(Array.isArray(data.generations) ? (data.generations[0] as JsonObject | undefined) : undefined)?.status, data.status]
+			? [
+					(Array.isArray(data.generations)
+						? (data.generations[0] as JsonObject | undefined)
+						: undefined
+					)?.status,
+					data.status,
+				]
 			: [json.status];
 	const given = words.filter((word) => word !== undefined && word !== null && word !== '');
 	if (given.length === 0) return codeIsTaskState(json) ? undefined : '(none)';
@@ -128,10 +137,19 @@ function toStatus(word: unknown): TaskStatus | undefined {
  * with a `message`) in the task or the answer, then — for a failure the envelope's `code` reports —
  * its `message`. An ending word (`expired`, …) says what it is and names the task.
  */
-function failureOf(word: unknown, taskId: string | null, reasons: unknown[], failCode: unknown): NormalizedTask['error'] {
+function failureOf(
+	word: unknown,
+	taskId: string | null,
+	reasons: unknown[],
+	failCode: unknown,
+): NormalizedTask['error'] {
 	const reason = reasons.map(errorText).find((found) => found !== null) ?? null;
 	const ending = typeof word === 'string' ? ENDINGS[word.toLowerCase()] : undefined;
-	if (!ending) return { message: reason ?? 'The generation failed', code: text(failCode) ?? 'generation_failed' };
+	if (!ending)
+		return {
+			message: reason ?? 'The generation failed',
+			code: text(failCode) ?? 'generation_failed',
+		};
 	const said = `${taskId ? `Task ${taskId}` : 'The task'} ${ending.says} (FastRouter’s status "${String(word)}")`;
 	return { message: reason ? `${said}: ${reason}` : said, code: ending.code };
 }
@@ -144,7 +162,9 @@ function errorText(value: unknown): string | null {
 /** `model` is the full provider/model id the task was created with: Sora echoes it without prefix. */
 export function normalizeAnswer(json: JsonObject, model: string): NormalizedTask {
 	const data = json.data as JsonObject | undefined;
-	return data && typeof data === 'object' ? fromTaskEnvelope(json, data, model) : fromVideoObject(json, model);
+	return data && typeof data === 'object'
+		? fromTaskEnvelope(json, data, model)
+		: fromVideoObject(json, model);
 }
 
 function fromTaskEnvelope(json: JsonObject, data: JsonObject, model: string): NormalizedTask {
@@ -152,11 +172,20 @@ function fromTaskEnvelope(json: JsonObject, data: JsonObject, model: string): No
 	const generation = generations[0];
 	// The first word the node knows decides; an envelope whose `code` is the task's state speaks last.
 	const code = codeIsTaskState(json) ? json.code : undefined;
-	const word = [generation?.status, data.status, code].find((candidate) => toStatus(candidate) !== undefined);
+	const word = [generation?.status, data.status, code].find(
+		(candidate) => toStatus(candidate) !== undefined,
+	);
 	const status = toStatus(word) ?? 'queued';
 	const finished = status === 'succeeded' || status === 'failed';
 	const taskId = text(data.taskId) ?? text(generation?.id);
-	const reasons = [generation?.failMsg, data.failMsg, generation?.error, data.error, json.error, code ? json.message : undefined];
+	const reasons = [
+		generation?.failMsg,
+		data.failMsg,
+		generation?.error,
+		data.error,
+		json.error,
+		code ? json.message : undefined,
+	];
 	return {
 		taskId,
 		model,
@@ -180,7 +209,10 @@ function fromVideoObject(json: JsonObject, model: string): NormalizedTask {
 		status,
 		progress: status === 'succeeded' ? 100 : percent(json.progress),
 		videoUrl: text(json.url) ?? text(json.video_url),
-		error: status === 'failed' ? failureOf(json.status, taskId, [json.error, json.failMsg], objectAt(json.error)?.code) : null,
+		error:
+			status === 'failed'
+				? failureOf(json.status, taskId, [json.error, json.failMsg], objectAt(json.error)?.code)
+				: null,
 		...costs(json, undefined),
 		createdAt: isoDate(json.created_at),
 		completedAt: isoDate(json.completed_at),
@@ -192,15 +224,26 @@ function fromVideoObject(json: JsonObject, model: string): NormalizedTask {
  * FastRouter's own error in a 2xx answer: an `error` object, and no task named. FastRouter's SDK
  * reads such an answer as an error; without a task id nothing was created.
  */
-export function errorWithoutTask(json: JsonObject, model: string): { message: string; code: string | null } | undefined {
+export function errorWithoutTask(
+	json: JsonObject,
+	model: string,
+): { message: string; code: string | null } | undefined {
 	const error = objectAt(json.error);
 	if (!error || normalizeAnswer(json, model).taskId) return undefined;
-	return { message: text(error.message) ?? 'no reason given', code: text(error.code) ?? text(error.type) };
+	return {
+		message: text(error.message) ?? 'no reason given',
+		code: text(error.code) ?? text(error.type),
+	};
 }
 
 /** Sora's finished poll is the MP4 itself: all we know is that it is done, now. */
 export function finishedByVideo(taskId: string, model: string): NormalizedTask {
-	return { ...notYetSeen(taskId, model), status: 'succeeded', progress: 100, completedAt: new Date().toISOString() };
+	return {
+		...notYetSeen(taskId, model),
+		status: 'succeeded',
+		progress: 100,
+		completedAt: new Date().toISOString(),
+	};
 }
 
 /** A task known by its id only, before any answer about it (Get Status's look starts here). */
@@ -257,7 +300,8 @@ function costs(json: JsonObject, data: JsonObject | undefined): CostFigures {
 	const block = final ?? objectAt(json.estimate_usage);
 	const credits = [block?.user_key_credits_used, block?.credits_used, data?.credit].find(isNumber);
 	// A cached answer is not billed: an estimate on it is not what the user pays.
-	if (!final && isCached(json, data)) return { creditsUsed: 0, costUsd: 0, provider: text(block?.provider) };
+	if (!final && isCached(json, data))
+		return { creditsUsed: 0, costUsd: 0, provider: text(block?.provider) };
 	const costUsd = [data?.costUsd, block?.costUsd, block?.cost_usd].find(isNumber);
 	return {
 		creditsUsed: credits ?? null,
@@ -284,7 +328,9 @@ function isCached(json: JsonObject, data: JsonObject | undefined): boolean {
 }
 
 function objectAt(value: unknown): JsonObject | undefined {
-	return value && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : undefined;
+	return value && typeof value === 'object' && !Array.isArray(value)
+		? (value as JsonObject)
+		: undefined;
 }
 
 function isNumber(value: unknown): value is number {

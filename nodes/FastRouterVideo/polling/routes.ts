@@ -2,7 +2,13 @@ import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 
 import type { ApiFailure } from '../errors/failure';
 import { API_PATHS } from '../settings/fastRouter';
-import { ANSWER_IDLE_MS, header, jsonObjectFrom, readBody, videoStreamFrom } from '../transport/answer';
+import {
+	ANSWER_IDLE_MS,
+	header,
+	jsonObjectFrom,
+	readBody,
+	videoStreamFrom,
+} from '../transport/answer';
 import { traceHeaders } from '../transport/connection';
 import { originOf, sendFollowing } from '../transport/exchange';
 import { answerFailure, networkFailure, statusFailure } from '../transport/failures';
@@ -58,7 +64,8 @@ export async function fetchStatus(
 	model: string,
 	deadline?: number,
 ): Promise<Result<PollAnswer>> {
-	if (!isNewerTaskId(taskId)) return await requestStatus(ctx, connection, olderRoute(taskId, model), deadline);
+	if (!isNewerTaskId(taskId))
+		return await requestStatus(ctx, connection, olderRoute(taskId, model), deadline);
 	if (!connection.routes.getMissing) {
 		const polled = await requestStatus(ctx, connection, getRoute(taskId), deadline);
 		if (polled.ok || !routeMissing(polled.failure)) return polled;
@@ -96,27 +103,74 @@ async function requestStatus(
 	route: PollRoute,
 	deadline = Date.now() + POLL_TIMEOUT_MS,
 ): Promise<Result<PollAnswer>> {
-	const target = { method: route.method, url: `${connection.baseUrl}${route.path}`, body: route.body, keyOriginHeaders: traceHeaders(connection.span), credential: connection.credential };
-	const sent = await sendFollowing(ctx, target, originOf(connection.baseUrl), deadline, POLL_TIMEOUT_MS);
+	const target = {
+		method: route.method,
+		url: `${connection.baseUrl}${route.path}`,
+		body: route.body,
+		keyOriginHeaders: traceHeaders(connection.span),
+		credential: connection.credential,
+	};
+	const sent = await sendFollowing(
+		ctx,
+		target,
+		originOf(connection.baseUrl),
+		deadline,
+		POLL_TIMEOUT_MS,
+	);
 	return await readPollAnswer(connection, sent, deadline);
 }
 
 /** A poll's answer: a JSON status, or the finished video's bytes (kept open for the caller). */
-async function readPollAnswer(connection: Connection, sent: Sent, deadline: number): Promise<Result<PollAnswer>> {
-	if (!sent.ok) return { ok: false, failure: { ...networkFailure(sent, connection, 'poll'), mayHaveCreated: false } };
+async function readPollAnswer(
+	connection: Connection,
+	sent: Sent,
+	deadline: number,
+): Promise<Result<PollAnswer>> {
+	if (!sent.ok)
+		return {
+			ok: false,
+			failure: { ...networkFailure(sent, connection, 'poll'), mayHaveCreated: false },
+		};
 	const { response } = sent.exchange;
 	const contentType = header(response.headers, 'content-type') ?? '';
 	const isJson = contentType === '' || /json|text\/|html|xml/i.test(contentType);
 	if (response.statusCode < 300 && !isJson) {
 		const video = videoStreamFrom(response);
-		return { ok: true, value: { kind: 'video', video: { ...video, mimeType: video.mimeType || 'video/mp4' } } };
+		return {
+			ok: true,
+			value: { kind: 'video', video: { ...video, mimeType: video.mimeType || 'video/mp4' } },
+		};
 	}
 	const read = await readBody(response.body, { deadline, idleMs: ANSWER_IDLE_MS });
-	if (!read.ok) return { ok: false, failure: answerFailure(response.statusCode, read.problem, response.headers, connection, 'poll') };
+	if (!read.ok)
+		return {
+			ok: false,
+			failure: answerFailure(
+				response.statusCode,
+				read.problem,
+				response.headers,
+				connection,
+				'poll',
+			),
+		};
 	const parsed = jsonObjectFrom(read.bytes, contentType);
-	if (!parsed.ok) return { ok: false, failure: answerFailure(response.statusCode, parsed.what, response.headers, connection, 'poll') };
+	if (!parsed.ok)
+		return {
+			ok: false,
+			failure: answerFailure(
+				response.statusCode,
+				parsed.what,
+				response.headers,
+				connection,
+				'poll',
+			),
+		};
 	// A task's state in the envelope's `code` ("processing", "failed") is the normalizer's to read, not an error envelope.
 	const taskState = response.statusCode < 300 && codeIsTaskState(parsed.json);
-	const failure = taskState ? undefined : statusFailure(response.statusCode, parsed.json, response.headers, connection, 'poll');
-	return failure ? { ok: false, failure } : { ok: true, value: { kind: 'json', json: parsed.json } };
+	const failure = taskState
+		? undefined
+		: statusFailure(response.statusCode, parsed.json, response.headers, connection, 'poll');
+	return failure
+		? { ok: false, failure }
+		: { ok: true, value: { kind: 'json', json: parsed.json } };
 }

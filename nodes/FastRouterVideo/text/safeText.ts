@@ -68,7 +68,9 @@ export function redactDeep<T>(value: T, secret: string): T {
 		if (typeof node === 'string') return redactText(node, secret);
 		if (Array.isArray(node)) return node.map(walk);
 		if (node && typeof node === 'object' && !Buffer.isBuffer(node)) {
-			return Object.fromEntries(Object.entries(node).map(([key, inner]) => [redactText(key, secret), walk(inner)]));
+			return Object.fromEntries(
+				Object.entries(node).map(([key, inner]) => [redactText(key, secret), walk(inner)]),
+			);
 		}
 		return node;
 	};
@@ -80,7 +82,9 @@ function mentions(value: unknown, forms: string[]): boolean {
 	if (typeof value === 'string') return forms.some((form) => value.includes(form));
 	if (Array.isArray(value)) return value.some((inner) => mentions(inner, forms));
 	if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
-		return Object.entries(value).some(([key, inner]) => mentions(key, forms) || mentions(inner, forms));
+		return Object.entries(value).some(
+			([key, inner]) => mentions(key, forms) || mentions(inner, forms),
+		);
 	}
 	return false;
 }

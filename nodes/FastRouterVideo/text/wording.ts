@@ -15,7 +15,9 @@ export function seconds(ms: number): string {
 }
 
 export function kb(bytes: number): string {
-	return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MB` : `${+(bytes / 1024).toFixed(1)} KB`;
+	return bytes >= 1024 * 1024
+		? `${+(bytes / 1024 / 1024).toFixed(1)} MB`
+		: `${+(bytes / 1024).toFixed(1)} KB`;
 }
 
 /** The start of a text (an HTML page's title, if it has one), on one line, quoted. */
@@ -37,8 +39,10 @@ export function itemLabel(itemIndex: number): string {
  */
 export function show(value: unknown): string {
 	let text: string;
-	if (typeof value === 'string') text = value === '' || value.trim() !== value ? JSON.stringify(value) : value;
-	else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') text = String(value);
+	if (typeof value === 'string')
+		text = value === '' || value.trim() !== value ? JSON.stringify(value) : value;
+	else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+		text = String(value);
 	else {
 		try {
 			text = JSON.stringify(value) ?? String(value);
@@ -52,6 +56,7 @@ export function show(value: unknown): string {
 
 /** What a thrown value says: its message (an Error's, or any object's that has one), else the value. */
 export function messageOf(error: unknown): string {
-	if (typeof error === 'object' && error !== null && 'message' in error) return String(error.message);
+	if (typeof error === 'object' && error !== null && 'message' in error)
+		return String(error.message);
 	return String(error);
 }

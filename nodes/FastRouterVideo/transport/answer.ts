@@ -40,7 +40,10 @@ function isStream(body: unknown): body is StreamLike {
  * Reads an answer that is not a video whole, within its limits: an endless, trickling or hung
  * body ends as a sentence instead of a stuck item. The socket is closed on any limit.
  */
-export async function readBody(body: IN8nHttpFullResponse['body'], limits: ReadLimits): Promise<BodyRead> {
+export async function readBody(
+	body: IN8nHttpFullResponse['body'],
+	limits: ReadLimits,
+): Promise<BodyRead> {
 	if (!isStream(body)) {
 		if (Buffer.isBuffer(body)) return { ok: true, bytes: body };
 		if (typeof body === 'string') return { ok: true, bytes: Buffer.from(body) };
@@ -60,21 +63,39 @@ export async function readBody(body: IN8nHttpFullResponse['body'], limits: ReadL
 			body.destroy?.();
 			resolve(
 				reason === 'idle'
-					? { ok: false, problem: `the answer stalled for ${seconds(limits.idleMs ?? 0)} after ${size} bytes` }
-					: { ok: false, problem: `the answer was still arriving when the time ran out (${size} bytes so far)` },
+					? {
+							ok: false,
+							problem: `the answer stalled for ${seconds(limits.idleMs ?? 0)} after ${size} bytes`,
+						}
+					: {
+							ok: false,
+							problem: `the answer was still arriving when the time ran out (${size} bytes so far)`,
+						},
 			);
 		});
 		body.on('data', (chunk: Buffer) => {
 			watcher.touch();
 			size += chunk.length;
-			if (size > maxBytes) finish({ ok: false, problem: `an answer larger than ${kb(maxBytes)} (not read further)` }, true);
+			if (size > maxBytes)
+				finish(
+					{ ok: false, problem: `an answer larger than ${kb(maxBytes)} (not read further)` },
+					true,
+				);
 			else chunks.push(Buffer.from(chunk));
 		});
 		body.on('end', () => finish({ ok: true, bytes: Buffer.concat(chunks) }, false));
 		body.on('error', (error: Error & { code?: string }) =>
-			finish({ ok: false, problem: `the answer broke off after ${size} bytes (${codeInWords(error.code ?? error.message)})` }, false),
+			finish(
+				{
+					ok: false,
+					problem: `the answer broke off after ${size} bytes (${codeInWords(error.code ?? error.message)})`,
+				},
+				false,
+			),
 		);
-		body.on('close', () => finish({ ok: false, problem: `the answer broke off after ${size} bytes` }, false));
+		body.on('close', () =>
+			finish({ ok: false, problem: `the answer broke off after ${size} bytes` }, false),
+		);
 	});
 }
 
@@ -84,16 +105,22 @@ type JsonRead = { ok: true; json: JsonObject } | { ok: false; what: string };
 export function jsonObjectFrom(bytes: Buffer, contentType: string): JsonRead {
 	const text = bytes.toString('utf8');
 	if (text.trim() === '') return { ok: false, what: 'an empty answer' };
-	if (/html/i.test(contentType) || /^\s*</.test(text)) return { ok: false, what: `an HTML page (${excerpt(text)})` };
+	if (/html/i.test(contentType) || /^\s*</.test(text))
+		return { ok: false, what: `an HTML page (${excerpt(text)})` };
 	let value: unknown;
 	try {
 		value = JSON.parse(text);
 	} catch {
-		return { ok: false, what: `text that is not JSON${contentType ? ` (${contentType})` : ''}: ${excerpt(text)}` };
+		return {
+			ok: false,
+			what: `text that is not JSON${contentType ? ` (${contentType})` : ''}: ${excerpt(text)}`,
+		};
 	}
 	if (value === null) return { ok: false, what: 'JSON null' };
-	if (Array.isArray(value)) return { ok: false, what: `a JSON array (${value.length} entries) instead of an object` };
-	if (typeof value !== 'object') return { ok: false, what: `a JSON ${typeof value} instead of an object: ${excerpt(text)}` };
+	if (Array.isArray(value))
+		return { ok: false, what: `a JSON array (${value.length} entries) instead of an object` };
+	if (typeof value !== 'object')
+		return { ok: false, what: `a JSON ${typeof value} instead of an object: ${excerpt(text)}` };
 	return { ok: true, json: value as JsonObject };
 }
 
@@ -123,7 +150,14 @@ const DISCARD_GRACE_MS = 1_000;
  * or after a grace period when none comes.
  */
 export function discard(body: IN8nHttpFullResponse['body']): void {
-	const stream = body as { destroy?: () => void; destroyed?: boolean; resume?: () => void; once?: (event: string, listener: () => void) => void } | undefined;
+	const stream = body as
+		| {
+				destroy?: () => void;
+				destroyed?: boolean;
+				resume?: () => void;
+				once?: (event: string, listener: () => void) => void;
+		  }
+		| undefined;
 	if (!stream?.destroy || stream.destroyed) return;
 	if (!stream.resume || !stream.once) {
 		stream.destroy();

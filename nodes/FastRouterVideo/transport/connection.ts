@@ -22,8 +22,13 @@ import type { Connection, Span } from './types';
  * Where this run's FastRouter is, from the node's FastRouter API credential, its key, and the
  * run's trace: of this execution, or of the one a durable wait works for (`executionId`).
  */
-export async function getConnection(ctx: IExecuteFunctions, trace?: { executionId: string; nodeName: string }): Promise<Connection> {
-	const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(CREDENTIAL_TYPE);
+export async function getConnection(
+	ctx: IExecuteFunctions,
+	trace?: { executionId: string; nodeName: string },
+): Promise<Connection> {
+	const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(
+		CREDENTIAL_TYPE,
+	);
 	const executionId = trace?.executionId ?? ctx.getExecutionId();
 	const nodeName = trace?.nodeName ?? ctx.getNode().name;
 	const named = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
@@ -34,9 +39,16 @@ export async function getConnection(ctx: IExecuteFunctions, trace?: { executionI
 		// (sendOnce): without it n8n reads the credential anew for each request — in n8n itself a
 		// database read, a decryption and the credential's expressions resolved — thousands of times
 		// for a 1,000-row batch. n8n's helper still applies it (the credential type's `authenticate`).
-		credential: { id: named?.id ?? '', name: named?.name ?? '', type: CREDENTIAL_TYPE, data: credentials as ICredentialDataDecryptedObject },
+		credential: {
+			id: named?.id ?? '',
+			name: named?.name ?? '',
+			type: CREDENTIAL_TYPE,
+			data: credentials as ICredentialDataDecryptedObject,
+		},
 		routes: {},
-		...(executionId ? { runTrace: { traceId: traceIdOf(ctx.getInstanceId?.() ?? '', executionId), nodeName } } : {}),
+		...(executionId
+			? { runTrace: { traceId: traceIdOf(ctx.getInstanceId?.() ?? '', executionId), nodeName } }
+			: {}),
 	};
 }
 
@@ -56,12 +68,20 @@ export function traceIdOf(instanceId: string, executionId: string): string {
 export function forItem(connection: Connection, itemIndex: number): Connection {
 	if (!connection.runTrace) return connection;
 	const { traceId, nodeName } = connection.runTrace;
-	const span: Span = { traceId, spanId: hex(`${traceId}:${nodeName}:${itemIndex}`, 16), spanName: `${nodeName} · item ${itemIndex + 1}` };
+	const span: Span = {
+		traceId,
+		spanId: hex(`${traceId}:${nodeName}:${itemIndex}`, 16),
+		spanName: `${nodeName} · item ${itemIndex + 1}`,
+	};
 	return { ...connection, span };
 }
 
 /** The headers a request to FastRouter carries for its item's span. */
 export function traceHeaders(span: Span | undefined): Record<string, string> {
 	if (!span) return {};
-	return { traceparent: `00-${span.traceId}-${span.spanId}-01`, 'x-span-id': span.spanId, 'x-span-name': span.spanName };
+	return {
+		traceparent: `00-${span.traceId}-${span.spanId}-01`,
+		'x-span-id': span.spanId,
+		'x-span-name': span.spanName,
+	};
 }

@@ -25,7 +25,14 @@ export async function createTask(
 	request: { body: Record<string, unknown>; headers?: Record<string, string> },
 	deadline = Date.now() + CREATE_TIMEOUT_MS,
 ): Promise<Result<JsonObject>> {
-	const target: Target = { method: 'POST', url: `${connection.baseUrl}${API_PATHS.create}`, body: request.body, headers: request.headers, keyOriginHeaders: traceHeaders(connection.span), credential: connection.credential };
+	const target: Target = {
+		method: 'POST',
+		url: `${connection.baseUrl}${API_PATHS.create}`,
+		body: request.body,
+		headers: request.headers,
+		keyOriginHeaders: traceHeaders(connection.span),
+		credential: connection.credential,
+	};
 	for (let attempt = 0; ; attempt++) {
 		const sent = await sendOnce(ctx, target, true, deadline, CREATE_TIMEOUT_MS);
 		if (!sent.ok) return createFailure(networkFailure(sent, connection, 'create'));
@@ -35,17 +42,32 @@ export async function createTask(
 			return createFailure(redirectedCreate(response));
 		}
 		const read = await readBody(response.body, { deadline, idleMs: ANSWER_IDLE_MS });
-		if (!read.ok) return createFailure(answerFailure(response.statusCode, read.problem, response.headers, connection, 'create'));
+		if (!read.ok)
+			return createFailure(
+				answerFailure(response.statusCode, read.problem, response.headers, connection, 'create'),
+			);
 		const parsed = jsonObjectFrom(read.bytes, header(response.headers, 'content-type') ?? '');
 		const retryAfter = retryAfterMs(header(response.headers, 'retry-after'), Date.now());
 		const retry = createRetry(response.statusCode, attempt, retryAfter, Date.now(), deadline);
-		if (retry.kind === 'tooLong') return createFailure(tooLongToWait(retry.waitMs, deadline, 'Rate limited by FastRouter (429)'));
+		if (retry.kind === 'tooLong')
+			return createFailure(
+				tooLongToWait(retry.waitMs, deadline, 'Rate limited by FastRouter (429)'),
+			);
 		if (retry.kind === 'retry') {
 			await sleep(retry.waitMs, ctx.getExecutionCancelSignal());
 			continue;
 		}
-		if (!parsed.ok) return createFailure(answerFailure(response.statusCode, parsed.what, response.headers, connection, 'create'));
-		const failure = statusFailure(response.statusCode, parsed.json, response.headers, connection, 'create');
+		if (!parsed.ok)
+			return createFailure(
+				answerFailure(response.statusCode, parsed.what, response.headers, connection, 'create'),
+			);
+		const failure = statusFailure(
+			response.statusCode,
+			parsed.json,
+			response.headers,
+			connection,
+			'create',
+		);
 		return failure ? createFailure(failure) : { ok: true, value: parsed.json };
 	}
 }

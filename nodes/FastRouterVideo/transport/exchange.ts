@@ -22,7 +22,13 @@ import { beforeDeadline } from './watch';
 const MAX_HOPS = 5;
 
 // The connection was never made: the request cannot have reached the server.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
 
 /** A URL's origin; undefined when it is not a URL (no origin, so never the key's: see sendFollowing). */
 export function originOf(url: string): string | undefined {
@@ -46,12 +52,17 @@ export async function sendOnce(
 	maxTimeoutMs: number,
 ): Promise<Sent> {
 	const remaining = deadline - Date.now();
-	if (remaining <= 0) return { ok: false, problem: 'no time was left to send the request', neverSent: true };
+	if (remaining <= 0)
+		return { ok: false, problem: 'no time was left to send the request', neverSent: true };
 	const options: IHttpRequestOptions = {
 		method: target.method,
 		url: target.url,
 		...(target.body ? { body: target.body, json: true } : {}),
-		headers: { ...target.headers, ...(withKey ? target.keyOriginHeaders : {}), Accept: target.accept ?? 'application/json' },
+		headers: {
+			...target.headers,
+			...(withKey ? target.keyOriginHeaders : {}),
+			Accept: target.accept ?? 'application/json',
+		},
 		encoding: 'stream',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
@@ -62,7 +73,12 @@ export async function sendOnce(
 		...(withKey ? {} : { abortSignal: ctx.getExecutionCancelSignal() }),
 	};
 	const request = withKey
-		? ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options, target.credential ? { credentialsDecrypted: target.credential } : undefined)
+		? ctx.helpers.httpRequestWithAuthentication.call(
+				ctx,
+				CREDENTIAL_TYPE,
+				options,
+				target.credential ? { credentialsDecrypted: target.credential } : undefined,
+			)
 		: ctx.helpers.httpRequest(options);
 	try {
 		const signal = ctx.getExecutionCancelSignal();
@@ -74,7 +90,10 @@ export async function sendOnce(
 		);
 		if (signal?.aborted) throw cancelled(ctx);
 		if (!timed.ok) {
-			return { ok: false, problem: `no answer arrived within ${seconds(Math.min(remaining, maxTimeoutMs))}` };
+			return {
+				ok: false,
+				problem: `no answer arrived within ${seconds(Math.min(remaining, maxTimeoutMs))}`,
+			};
 		}
 		return { ok: true, exchange: { response: timed.value, url: target.url, withKey } };
 	} catch (error) {
@@ -86,13 +105,16 @@ export async function sendOnce(
 /** Why a request got no answer, in words; nothing is taken from the error but its code and message. */
 function unanswered(error: unknown, url: string, timeoutMs: number): Extract<Sent, { ok: false }> {
 	const blocked = ssrfBlockOf(error, url);
-	if (blocked) return { ok: false, problem: "refused by n8n's SSRF protection", neverSent: true, blocked };
+	if (blocked)
+		return { ok: false, problem: "refused by n8n's SSRF protection", neverSent: true, blocked };
 	const cause = error as { code?: string; cause?: { code?: string }; message?: string };
 	const code = cause.cause?.code ?? cause.code;
 	// ECONNABORTED is the HTTP client's own timeout, set to the same instant as the deadline
 	// above: whichever fires first, the user reads the same words.
-	if (code === 'ECONNABORTED') return { ok: false, code, problem: `no answer arrived within ${seconds(timeoutMs)}` };
-	if (code === 'ETIMEDOUT') return { ok: false, code, problem: `no answer arrived in time (${codeInWords(code)})` };
+	if (code === 'ECONNABORTED')
+		return { ok: false, code, problem: `no answer arrived within ${seconds(timeoutMs)}` };
+	if (code === 'ETIMEDOUT')
+		return { ok: false, code, problem: `no answer arrived in time (${codeInWords(code)})` };
 	return {
 		ok: false,
 		code,
@@ -125,22 +147,44 @@ export async function sendFollowing(
 		const location = header(response.headers, 'location');
 		const { statusCode } = response;
 		if (!location) {
-			return { ok: false, redirect: true, statusCode, problem: `a ${statusCode} redirect without a Location` };
+			return {
+				ok: false,
+				redirect: true,
+				statusCode,
+				problem: `a ${statusCode} redirect without a Location`,
+			};
 		}
 		if (hop + 1 > MAX_HOPS) {
-			return { ok: false, redirect: true, statusCode, problem: `more than ${MAX_HOPS} redirects (the last to ${location})` };
+			return {
+				ok: false,
+				redirect: true,
+				statusCode,
+				problem: `more than ${MAX_HOPS} redirects (the last to ${location})`,
+			};
 		}
 		let next: string;
 		try {
 			next = new URL(location, target.url).toString();
 		} catch {
-			return { ok: false, redirect: true, statusCode, problem: `a redirect to an unusable address (${location})` };
+			return {
+				ok: false,
+				redirect: true,
+				statusCode,
+				problem: `a redirect to an unusable address (${location})`,
+			};
 		}
 		if (!/^https?:$/.test(new URL(next).protocol)) {
-			return { ok: false, redirect: true, statusCode, problem: `a redirect to a non-HTTP address (${location})` };
+			return {
+				ok: false,
+				redirect: true,
+				statusCode,
+				problem: `a redirect to a non-HTTP address (${location})`,
+			};
 		}
 		if (originOf(next) !== keyOrigin) keyAllowed = false;
 		const keepsMethod = response.statusCode === 307 || response.statusCode === 308;
-		target = keepsMethod ? { ...target, url: next } : { method: 'GET', url: next, credential: target.credential };
+		target = keepsMethod
+			? { ...target, url: next }
+			: { method: 'GET', url: next, credential: target.credential };
 	}
 }

@@ -16,7 +16,10 @@ import type { Connection, Sent, SsrfBlock } from './types';
 
 /** One table from an error's HTTP status to what the user reads (a 2xx envelope's own `code` is worded in statusFailure). */
 const STATUS_TEXT: Record<number, { title: string; hint: string }> = {
-	400: { title: 'FastRouter refused the request (400)', hint: 'A parameter, the model or the task ID is not valid.' },
+	400: {
+		title: 'FastRouter refused the request (400)',
+		hint: 'A parameter, the model or the task ID is not valid.',
+	},
 	401: {
 		title: 'FastRouter rejected the API key (401)',
 		hint: 'Check the API key in the FastRouter API credentials: complete, enabled and not expired.',
@@ -33,9 +36,15 @@ const STATUS_TEXT: Record<number, { title: string; hint: string }> = {
 		title: 'Task not found or expired (404)',
 		hint: 'The task ID is unknown to FastRouter, or its result has expired.',
 	},
-	429: { title: 'Rate limited by FastRouter (429)', hint: 'Too many requests; lower Max Concurrent or wait.' },
+	429: {
+		title: 'Rate limited by FastRouter (429)',
+		hint: 'Too many requests; lower Max Concurrent or wait.',
+	},
 	500: { title: 'FastRouter server error (500)', hint: 'A failure on FastRouter’s side.' },
-	502: { title: 'The model’s provider is unavailable (502)', hint: 'The provider behind this model is down.' },
+	502: {
+		title: 'The model’s provider is unavailable (502)',
+		hint: 'The provider behind this model is down.',
+	},
 };
 
 /** What an answer's status (and body) says went wrong, or nothing for a usable answer. */
@@ -46,7 +55,9 @@ export function statusFailure(
 	connection: Connection,
 	kind: RequestKind,
 ): ApiFailure | undefined {
-	const body = (json && typeof json === 'object' ? json : { message: String(json ?? '') }) as JsonObject;
+	const body = (
+		json && typeof json === 'object' ? json : { message: String(json ?? '') }
+	) as JsonObject;
 	const apiError = body.error as JsonObject | undefined;
 	const reason = redactText(String(apiError?.message ?? body.message ?? ''), connection.apiKey);
 	if (statusCode >= 200 && statusCode < 300) {
@@ -98,7 +109,8 @@ function unreadable(statusCode: number, what: string, kind: RequestKind): ApiFai
 		message: isCreate
 			? `FastRouter accepted the create (HTTP ${statusCode}) but answered with ${what} instead of a task`
 			: `FastRouter answered the status check (HTTP ${statusCode}) with ${what} instead of a task status`,
-		description: 'Something between n8n and FastRouter (a proxy, a captive portal, a CDN) may have answered in its place.',
+		description:
+			'Something between n8n and FastRouter (a proxy, a captive portal, a CDN) may have answered in its place.',
 		statusCode,
 		retryable: isRetryable(kind),
 		persistent: true,
@@ -111,20 +123,26 @@ export function tooLongToWait(waitMs: number, deadline: number, title: string): 
 	const left = Math.max(0, deadline - Date.now());
 	return {
 		message: `${title}: FastRouter asked to wait ${seconds(waitMs)} (Retry-After), more than the ${seconds(left)} left`,
-		description: 'Nothing was waited out. Lower Max Concurrent, raise Max Wait, or run again later.',
+		description:
+			'Nothing was waited out. Lower Max Concurrent, raise Max Wait, or run again later.',
 		statusCode: 429,
 		retryable: false,
 	};
 }
 
 /** No usable answer at all: never connected, no answer in time, or a redirect not followed. */
-export function networkFailure(sent: Extract<Sent, { ok: false }>, connection: Connection, kind: RequestKind): ApiFailure {
+export function networkFailure(
+	sent: Extract<Sent, { ok: false }>,
+	connection: Connection,
+	kind: RequestKind,
+): ApiFailure {
 	// A Base URL that is not a URL is named by its role; the problem beside it says what failed.
 	const host = urlOf(connection.baseUrl)?.host ?? 'the configured base URL';
 	if (sent.redirect) {
 		return {
 			message: `FastRouter (${host}) answered with ${sent.problem}; not followed further`,
-			description: 'Check the Base URL in the FastRouter API credentials, and any proxy in front of FastRouter.',
+			description:
+				'Check the Base URL in the FastRouter API credentials, and any proxy in front of FastRouter.',
 			retryable: isRetryable(kind, sent.statusCode),
 			persistent: true,
 			mayHaveCreated: true,
@@ -155,7 +173,8 @@ function urlOf(url: string): URL | undefined {
 
 /** What a refusal by n8n's SSRF protection means for each kind of request: nothing left n8n. */
 const NOTHING_SENT: Record<RequestKind, string> = {
-	create: 'Nothing was sent to FastRouter, so no task was created or billed: run the item again once the address is allowed.',
+	create:
+		'Nothing was sent to FastRouter, so no task was created or billed: run the item again once the address is allowed.',
 	poll: 'Nothing was sent to FastRouter.',
 	download: 'Nothing was fetched.',
 };
@@ -187,7 +206,9 @@ export function ssrfBlockedText(block: SsrfBlock): string {
 		why = 'a restricted IP address';
 		allow = 'N8N_SSRF_ALLOWED_IP_RANGES';
 	} else {
-		why = address ? `it resolves to the restricted IP address ${address}` : 'a restricted IP address';
+		why = address
+			? `it resolves to the restricted IP address ${address}`
+			: 'a restricted IP address';
 		allow = 'N8N_SSRF_ALLOWED_HOSTNAMES (the hostname) or N8N_SSRF_ALLOWED_IP_RANGES (the address)';
 	}
 	return `n8n's SSRF protection blocked the request to ${host} (${why}) before sending it; allow it in ${allow}`;
@@ -216,7 +237,12 @@ export function ssrfBlockOf(error: unknown, url: string): SsrfBlock | undefined 
 	let found: SsrfBlock | undefined;
 	let level = error;
 	for (let depth = 0; depth < MAX_CAUSES && typeof level === 'object' && level !== null; depth++) {
-		const { name, ip, hostname, cause } = level as { name?: unknown; ip?: unknown; hostname?: unknown; cause?: unknown };
+		const { name, ip, hostname, cause } = level as {
+			name?: unknown;
+			ip?: unknown;
+			hostname?: unknown;
+			cause?: unknown;
+		};
 		const refused = typeof name === 'string' ? SSRF_REFUSALS.get(name) : undefined;
 		if (refused) {
 			const named = refused === 'ip' ? ip : hostname;

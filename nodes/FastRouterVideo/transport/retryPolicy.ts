@@ -44,14 +44,24 @@ const RATE_LIMIT_FALLBACK_MS = 2_000;
 /** Honour Retry-After up to this; longer asks are reported, not silently waited out. */
 const MAX_RETRY_AFTER_MS = 120_000;
 
-type CreateRetry = { kind: 'retry'; waitMs: number } | { kind: 'report' } | { kind: 'tooLong'; waitMs: number };
+type CreateRetry =
+	| { kind: 'retry'; waitMs: number }
+	| { kind: 'report' }
+	| { kind: 'tooLong'; waitMs: number };
 
 /**
  * After a create's `attempt`-th answer (0: the first) came back `statusCode`: send it again after
  * `waitMs`, report the answer, or report that the wait asked for does not fit before `deadline`.
  */
-export function createRetry(statusCode: number, attempt: number, retryAfter: number | undefined, now: number, deadline: number): CreateRetry {
-	if (!isRetryable('create', statusCode) || attempt >= CREATE_RATE_LIMIT_RETRIES) return { kind: 'report' };
+export function createRetry(
+	statusCode: number,
+	attempt: number,
+	retryAfter: number | undefined,
+	now: number,
+	deadline: number,
+): CreateRetry {
+	if (!isRetryable('create', statusCode) || attempt >= CREATE_RATE_LIMIT_RETRIES)
+		return { kind: 'report' };
 	const waitMs = retryAfter ?? doubling(RATE_LIMIT_FALLBACK_MS, attempt);
 	if (waitMs > MAX_RETRY_AFTER_MS || now + waitMs > deadline) return { kind: 'tooLong', waitMs };
 	return { kind: 'retry', waitMs };

@@ -92,4 +92,12 @@ export interface SsrfBlock {
  */
 export type Sent =
 	| { ok: true; exchange: Exchange }
-	| { ok: false; problem: string; code?: string; neverSent?: boolean; redirect?: boolean; statusCode?: number; blocked?: SsrfBlock };
+	| {
+			ok: false;
+			problem: string;
+			code?: string;
+			neverSent?: boolean;
+			redirect?: boolean;
+			statusCode?: number;
+			blocked?: SsrfBlock;
+	  };

@@ -16,10 +16,16 @@ export function refused(...problems: string[]): { ok: false; problems: string[] 
  * Several checks of one object's fields, as that object: every field's value, or every problem
  * found, in the order of the fields.
  */
-export function checkedFields<T extends object>(checks: { [K in keyof T]: Checked<T[K]> }): Checked<T> {
+export function checkedFields<T extends object>(checks: {
+	[K in keyof T]: Checked<T[K]>;
+}): Checked<T> {
 	const entries = Object.entries(checks) as Array<[string, Checked<unknown>]>;
 	const problems = entries.flatMap(([, check]) => (check.ok ? [] : check.problems));
 	if (problems.length) return refused(...problems);
 	// Every check passed: each field holds the value its check gave.
-	return accepted(Object.fromEntries(entries.map(([name, check]) => [name, check.ok ? check.value : undefined])) as T);
+	return accepted(
+		Object.fromEntries(
+			entries.map(([name, check]) => [name, check.ok ? check.value : undefined]),
+		) as T,
+	);
 }

@@ -23,7 +23,10 @@ const OTHER_SIGNATURES: Array<{ name: string; bytes: number[]; at?: number }> = 
 ];
 
 function startsWith(bytes: Uint8Array, signature: number[], at = 0): boolean {
-	return bytes.length >= at + signature.length && signature.every((byte, index) => bytes[at + index] === byte);
+	return (
+		bytes.length >= at + signature.length &&
+		signature.every((byte, index) => bytes[at + index] === byte)
+	);
 }
 
 function uint16(bytes: Uint8Array, at: number): number {
@@ -37,9 +40,14 @@ function uint32(bytes: Uint8Array, at: number): number {
 export function readImageHeader(bytes: Uint8Array): ImageHeader {
 	if (startsWith(bytes, PNG_SIGNATURE)) return pngSize(bytes);
 	if (startsWith(bytes, [0xff, 0xd8, 0xff])) return jpegSize(bytes);
-	const other = OTHER_SIGNATURES.find((signature) => startsWith(bytes, signature.bytes, signature.at));
+	const other = OTHER_SIGNATURES.find((signature) =>
+		startsWith(bytes, signature.bytes, signature.at),
+	);
 	if (bytes.length === 0) return { ok: false, problem: 'is empty' };
-	return { ok: false, problem: other ? `is a ${other.name} file, not a JPG or PNG` : 'is not a JPG or PNG image' };
+	return {
+		ok: false,
+		problem: other ? `is a ${other.name} file, not a JPG or PNG` : 'is not a JPG or PNG image',
+	};
 }
 
 function pngSize(bytes: Uint8Array): ImageHeader {
@@ -84,7 +92,8 @@ function jpegSize(bytes: Uint8Array): ImageHeader {
 }
 
 function sized(format: ImageFormat, width: number, height: number): ImageHeader {
-	if (width === 0 || height === 0) return { ok: false, problem: `is a ${format} of ${width}×${height} pixels` };
+	if (width === 0 || height === 0)
+		return { ok: false, problem: `is a ${format} of ${width}×${height} pixels` };
 	return { ok: true, format, width, height };
 }
 

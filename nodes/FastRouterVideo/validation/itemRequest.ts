@@ -26,15 +26,19 @@ export function taskIdFor(ctx: IExecuteFunctions, itemIndex: number): Checked<st
 	const allowed = 'allowed: the taskId Create returned, as text or a whole number';
 	if (value === null) return refused(`${field} is null (${allowed})`);
 	if (typeof value === 'number' && Number.isSafeInteger(value)) return accepted(String(value));
-	if (value !== undefined && typeof value !== 'string') return refused(`${field} ${show(value)} is ${kindOf(value)}, not a task ID (${allowed})`);
+	if (value !== undefined && typeof value !== 'string')
+		return refused(`${field} ${show(value)} is ${kindOf(value)}, not a task ID (${allowed})`);
 	const taskId = (value ?? '').trim();
-	return taskId ? accepted(taskId) : refused(`${field} is empty: give the task ID that Create returned`);
+	return taskId
+		? accepted(taskId)
+		: refused(`${field} is empty: give the task ID that Create returned`);
 }
 
 /** What a value is, in words: "an object", "a list", "the number 1.5", "true". */
 function kindOf(value: unknown): string {
 	if (Array.isArray(value)) return 'a list';
-	if (typeof value === 'number') return Number.isFinite(value) ? 'a fraction' : 'not a finite number';
+	if (typeof value === 'number')
+		return Number.isFinite(value) ? 'a fraction' : 'not a finite number';
 	if (typeof value === 'boolean') return 'a true/false value';
 	return typeof value === 'object' ? 'an object' : `of type ${typeof value}`;
 }
@@ -64,14 +68,26 @@ export async function createRequestFor(
 		// null, not undefined: n8n treats an undefined fallback as "no fallback" and throws.
 		raw[field] = ctx.getNodeParameter(field, itemIndex, null);
 	}
-	const imageSource = String(ctx.getNodeParameter('imageSource', itemIndex, IMAGE_SOURCE_URL) ?? IMAGE_SOURCE_URL);
+	const imageSource = String(
+		ctx.getNodeParameter('imageSource', itemIndex, IMAGE_SOURCE_URL) ?? IMAGE_SOURCE_URL,
+	);
 	if (imageSource === IMAGE_SOURCE_BINARY) {
-		const image = await signedImageUrl(ctx, itemIndex, model, context.imageLinkLifetimeS(itemIndex), context.baseUrl);
+		const image = await signedImageUrl(
+			ctx,
+			itemIndex,
+			model,
+			context.imageLinkLifetimeS(itemIndex),
+			context.baseUrl,
+		);
 		if (!image.ok) return image;
 		raw[INPUT_IMAGE_FIELD] = image.value;
 	}
 	const request = checkCreateRequest(model, raw);
 	if (!request.ok) return request;
 	const { headers, body } = additions;
-	return accepted({ ...request.value, body: { ...request.value.body, ...body }, ...(Object.keys(headers).length ? { headers } : {}) });
+	return accepted({
+		...request.value,
+		body: { ...request.value.body, ...body },
+		...(Object.keys(headers).length ? { headers } : {}),
+	});
 }

@@ -39,7 +39,9 @@ export function checkCreateRequest(givenModelId: string, raw: RawFields): Checke
 	// A catalog model is sent as the catalog spells it; any other id as given, trimmed.
 	const modelId = model?.id ?? givenModelId.trim();
 	if (!MODEL_ID_PATTERN.test(modelId)) {
-		return refused(`"model" ${show(givenModelId)} is not a FastRouter model ID (expected provider/model, e.g. google/veo3)`);
+		return refused(
+			`"model" ${show(givenModelId)} is not a FastRouter model ID (expected provider/model, e.g. google/veo3)`,
+		);
 	}
 	const values = present(raw, model);
 	const mode: InputMode = values[INPUT_IMAGE_FIELD] !== undefined ? 'imageToVideo' : 'textToVideo';
@@ -50,7 +52,13 @@ export function checkCreateRequest(givenModelId: string, raw: RawFields): Checke
 		problems = issuesToProblems(genericSchema.safeParse(values), values, modelId, undefined);
 	} else {
 		problems = rules
-			? issuesToProblems(modeSchema(model, mode, rules).safeParse(values), values, modelId, rules, mode)
+			? issuesToProblems(
+					modeSchema(model, mode, rules).safeParse(values),
+					values,
+					modelId,
+					rules,
+					mode,
+				)
 			: [missingMode(model, mode)];
 	}
 	if (problems.length > 0) return refused(...problems);
@@ -70,7 +78,10 @@ export function checkCreateRequest(givenModelId: string, raw: RawFields): Checke
  * 0 in a number field (n8n cannot leave a number empty), and `false` for a boolean the model
  * does not have. Numeric strings from a spreadsheet become numbers.
  */
-function present(raw: RawFields, model: ModelSpec | undefined): Partial<Record<VideoField, unknown>> {
+function present(
+	raw: RawFields,
+	model: ModelSpec | undefined,
+): Partial<Record<VideoField, unknown>> {
 	const values: Partial<Record<VideoField, unknown>> = {};
 	for (const field of VIDEO_FIELDS) {
 		let value = raw[field];
@@ -102,7 +113,12 @@ function custom(problem: CustomProblem): { params: { problem: CustomProblem } } 
 	return { params: { problem } };
 }
 
-const httpUrl = z.string().refine((value) => /^https?:\/\/[^\s/]+/i.test(value) && URL.canParse(value), custom('notHttpUrl'));
+const httpUrl = z
+	.string()
+	.refine(
+		(value) => /^https?:\/\/[^\s/]+/i.test(value) && URL.canParse(value),
+		custom('notHttpUrl'),
+	);
 
 const BASE_TYPES: Record<FieldWire['type'], z.ZodTypeAny> = {
 	string: z.string(),
@@ -174,14 +190,17 @@ function issuesToProblems(
 		const field = issue.path[0] as VideoField | undefined;
 		const rule = field ? rules?.[field] : undefined;
 		const given = field ? values[field] : undefined;
-		const custom = issue.code === 'custom' ? (issue.params?.problem as CustomProblem | undefined) : undefined;
+		const custom =
+			issue.code === 'custom' ? (issue.params?.problem as CustomProblem | undefined) : undefined;
 		if (issue.code === 'unrecognized_keys') {
 			const taken = Object.keys(rules ?? {}).join(', ');
 			for (const key of issue.keys) {
 				problems.push(`"${key}" is not taken by ${where} (it takes: ${taken})`);
 			}
 		} else if (custom === 'nothingToGenerateFrom') {
-			problems.push(`"prompt" or "${INPUT_IMAGE_FIELD}" must be set: there is nothing to generate a video from`);
+			problems.push(
+				`"prompt" or "${INPUT_IMAGE_FIELD}" must be set: there is nothing to generate a video from`,
+			);
 		} else if (custom === 'notHttpUrl') {
 			problems.push(
 				`"${field}" ${show(given)} is not an http(s) URL (FastRouter takes a link to a JPG or PNG; base64 and data: URLs are refused)`,
@@ -189,7 +208,8 @@ function issuesToProblems(
 		} else if (field && given === undefined) {
 			problems.push(`"${field}" is required for ${where}${allowed(rule)}`);
 		} else if (field && rule?.values) {
-			const only = rule.values.length === 1 ? ` (${rule.values[0]} is the only value)` : allowed(rule);
+			const only =
+				rule.values.length === 1 ? ` (${rule.values[0]} is the only value)` : allowed(rule);
 			problems.push(`"${field}" ${show(given)} is not available for ${where}${only}`);
 		} else if (field) {
 			problems.push(`"${field}" ${show(given)} is not valid: expected ${expected(field)}`);

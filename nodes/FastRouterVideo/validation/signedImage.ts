@@ -28,9 +28,13 @@ export async function signedImageUrl(
 ): Promise<Checked<string>> {
 	const model = findModel(modelId);
 	if (model && !offeredField(model, INPUT_IMAGE_FIELD)) {
-		return refused(`"imageSource" binary is not taken by ${modelId}: it is text-to-video only (allowed: url, with Image URL left empty)`);
+		return refused(
+			`"imageSource" binary is not taken by ${modelId}: it is text-to-video only (allowed: url, with Image URL left empty)`,
+		);
 	}
-	const property = String(ctx.getNodeParameter('imageBinaryPropertyName', itemIndex, 'data') ?? '').trim() || 'data';
+	const property =
+		String(ctx.getNodeParameter('imageBinaryPropertyName', itemIndex, 'data') ?? '').trim() ||
+		'data';
 	const field = `"imageBinaryPropertyName" ${property}`;
 	const binaries = ctx.getInputData()[itemIndex]?.binary ?? {};
 	const binary: IBinaryData | undefined = binaries[property];
