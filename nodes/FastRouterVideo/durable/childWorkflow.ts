@@ -119,12 +119,16 @@ function inlineWorkflow(
 		}),
 	];
 	const connections: IConnections = {};
-	for (const [from, outputs] of [[start, [steps[0][1]]] as Link, ...links]) {
+	const all: Link[] = [[start, [steps[0][1]]], ...links];
+	for (const [from, outputs] of all) {
 		connections[from] = {
 			main: outputs.map((to) => [{ node: to, type: 'main' as const, index: 0 }]),
 		};
 	}
 	const workflowName = ctx.getWorkflow().name ?? 'Workflow';
+	// Not a whole IWorkflowBase on purpose: n8n stamps the id (the caller's workflow: the
+	// sub-executions are listed and owned with it), the dates and the flags; given here, they
+	// would override n8n's.
 	return {
 		name: `${workflowName} – ${owner.name}: ${title}`,
 		nodes,
