@@ -88,6 +88,11 @@ class SubExecutions {
 		this.killed = [];
 		/** @type {Array<{ executionId: string, parentExecutionId?: string, run: any }>} ended sub-executions whose parent is not one */
 		this.finished = [];
+		/**
+		 * Called after each step n8n saved as progress (a test may stop n8n right there).
+		 * @type {((executionId: string, nodeName: string, task: any) => void) | undefined}
+		 */
+		this.afterStep = undefined;
 	}
 
 	/** What `getExecutionDataById` answers: the execution's data as stored. @param {string} executionId */
@@ -246,11 +251,12 @@ class SubExecutions {
 		if (workflow.settings?.saveExecutionProgress) {
 			hooks.addHandler(
 				'nodeExecuteAfter',
-				(/** @type {string} */ nodeName, /** @type {any} */ _task, /** @type {any} */ data) => {
+				(/** @type {string} */ nodeName, /** @type {any} */ task, /** @type {any} */ data) => {
 					const entry = this.stored.get(executionId);
 					if (killed || !entry) return;
 					data.resultData.lastNodeExecuted = nodeName;
 					this.stored.set(executionId, { ...entry, data: stringify(data), status: 'running' });
+					this.afterStep?.(executionId, nodeName, task);
 				},
 			);
 		}

@@ -110,9 +110,15 @@ function inlineWorkflow(
 				position: [220 * (index + 1), 0],
 				parameters: { step },
 			};
-			// In queue mode n8n ends a watcher whose worker died with an error, and raises it at the
-			// round step when it resumes the keeper: as an item, the check step takes it for a cut-off.
-			if (step === 'round') node.onError = 'continueRegularOutput';
+			if (step === 'round') {
+				// Whatever n8n resumes the keeper with reaches the check step, which takes anything but
+				// a hand-back for a cut-off: in queue mode the error n8n raises at the round for a
+				// watcher whose worker died (as an item); and the empty first output n8n hands on from
+				// a watcher stopped right after its last run, its hand-back on the second (as an empty
+				// item) — the wait would otherwise end there with no item at all.
+				node.onError = 'continueRegularOutput';
+				node.alwaysOutputData = true;
+			}
 			// The node's own FastRouter credentials: the steps poll and download with them.
 			if (owner.credentials) node.credentials = owner.credentials;
 			return node;
