@@ -387,7 +387,11 @@ describe('a durable wait, start to end, in n8n’s engine', () => {
 
 /** The harness's sub-executions, as the test sees them to stop n8n while one runs. */
 interface Harness {
-	afterStep?: (executionId: string, nodeName: string, task: { data?: { main: unknown[][] } }) => void;
+	afterStep?: (
+		executionId: string,
+		nodeName: string,
+		task: { data?: { main: unknown[][] } },
+	) => void;
 	kill: () => void;
 	killWorker: () => void;
 	markCrashedWhileRunning: () => Promise<void>;
@@ -547,23 +551,27 @@ describe('n8n stopped while the wait polls, downloads or creates again: every vi
 	it('right after the run that settled the wait, before the watcher handed it back: the keeper still finishes it; both MP4s, 2 creates', async () => {
 		const tasks = renders();
 		let stopped = false;
-		const result = await runDurably({ ...WAIT, prompt: '={{ $json.prompt }}' }, ['a fox', 'a boat'], {
-			credentials: { fastRouterApi: { apiKey: hostile.apiKey, baseUrl: hostile.origins.a } },
-			durable: {
-				nodeTypes: { fastRouterVideoWait: new FastRouterVideoWait() },
-				clock,
-				tickPhase: 17_000,
-				onResume: (_id: string, subs: Harness) => {
-					harness = subs;
-					// n8n saved the watch run whose second output holds the settled wait: n8n dies there.
-					subs.afterStep = (_executionId, nodeName, task) => {
-						if (stopped || !nodeName.endsWith(' · watch') || !task.data?.main[1]?.length) return;
-						stopped = true;
-						subs.kill();
-					};
+		const result = await runDurably(
+			{ ...WAIT, prompt: '={{ $json.prompt }}' },
+			['a fox', 'a boat'],
+			{
+				credentials: { fastRouterApi: { apiKey: hostile.apiKey, baseUrl: hostile.origins.a } },
+				durable: {
+					nodeTypes: { fastRouterVideoWait: new FastRouterVideoWait() },
+					clock,
+					tickPhase: 17_000,
+					onResume: (_id: string, subs: Harness) => {
+						harness = subs;
+						// n8n saved the watch run whose second output holds the settled wait: n8n dies there.
+						subs.afterStep = (_executionId, nodeName, task) => {
+							if (stopped || !nodeName.endsWith(' · watch') || !task.data?.main[1]?.length) return;
+							stopped = true;
+							subs.kill();
+						};
+					},
 				},
 			},
-		});
+		);
 		expect(harness?.killed).toEqual(['sub-2']);
 		expect(result.items.map((item) => [item.json.status, videoBytes(item).length > 0])).toEqual([
 			['succeeded', true],
