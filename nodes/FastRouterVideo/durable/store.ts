@@ -40,9 +40,7 @@ export function loadWait(ctx: IExecuteFunctions, items: INodeExecutionData[]): D
 	}
 	const handed = handedWait(items);
 	if (handed) return handed;
-	const found = (items[0]?.json.details as IDataObject | undefined)?.[KEY] as
-		| { v?: unknown }
-		| undefined;
+	const found = detailsOf(items)?.[KEY] as { v?: unknown } | undefined;
 	if (found) throw unreadable(ctx, found.v, items);
 	throw new NodeOperationError(
 		ctx.getNode(),
@@ -65,7 +63,7 @@ function unreadable(
 	version: unknown,
 	items: INodeExecutionData[],
 ): NodeOperationError {
-	const tasks = (items[0]?.json.details as IDataObject | undefined)?.tasks;
+	const tasks = detailsOf(items)?.tasks;
 	const listed =
 		Array.isArray(tasks) && tasks.length ? tasks.map(String).join('\n') : 'none listed';
 	return new NodeOperationError(
@@ -80,10 +78,18 @@ function unreadable(
 
 /** The wait an item hands on (FastRouter Video's to its keeper, a keeper's to its watcher, a watcher's back). */
 export function handedWait(items: INodeExecutionData[]): DurableWait | undefined {
-	const handed = (items[0]?.json.details as IDataObject | undefined)?.[KEY] as
-		| DurableWait
-		| undefined;
+	const handed = detailsOf(items)?.[KEY] as DurableWait | undefined;
 	return handed?.v === WAIT_VERSION ? handed : undefined;
+}
+
+/** The `details` of the one item the steps pass along, where the hand-overs travel. */
+function detailsOf(items: INodeExecutionData[]): IDataObject | undefined {
+	return items[0]?.json.details as IDataObject | undefined;
+}
+
+/** A sub-execution's flow context as n8n stored it, where the wait (and a keeper's watcher) is kept. */
+function storedFlowOf(data: IRunExecutionData | undefined): IDataObject | undefined {
+	return data?.executionData?.contextData?.flow as IDataObject | undefined;
 }
 
 /** The keeper keeps the wait it last handed on, as it was (the same object: n8n stores it once). */
@@ -145,9 +151,7 @@ function describeTask(taskId: string | undefined): string {
 
 /** The wait a sub-execution last saved (at its last park, or after its last step run), read from its stored data. */
 export function savedWait(data: IRunExecutionData | undefined): DurableWait | undefined {
-	const stored = (data?.executionData?.contextData?.flow as IDataObject | undefined)?.[KEY] as
-		| DurableWait
-		| undefined;
+	const stored = storedFlowOf(data)?.[KEY] as DurableWait | undefined;
 	return stored?.v === WAIT_VERSION ? stored : undefined;
 }
 
@@ -170,9 +174,7 @@ export function seenCutOffBefore(ctx: IExecuteFunctions, watcher: string | undef
 
 /** The watcher a keeper waits on, read from the keeper's stored data: a watcher that is not it has been replaced. */
 export function watcherOf(keeper: IRunExecutionData | undefined): string | undefined {
-	return (keeper?.executionData?.contextData?.flow as IDataObject | undefined)?.[WATCHER_KEY] as
-		| string
-		| undefined;
+	return storedFlowOf(keeper)?.[WATCHER_KEY] as string | undefined;
 }
 
 /**
@@ -206,9 +208,9 @@ export function replacedItem(watcher: string): INodeExecutionData {
 }
 
 export function readHandedBack(items: INodeExecutionData[]): HandedBack {
-	const details = items[0]?.json.details as IDataObject | undefined;
-	const wait = details?.[KEY] as DurableWait | undefined;
-	if (typeof details?.handedBackBy === 'string' && wait?.v === WAIT_VERSION) {
+	const details = detailsOf(items);
+	const wait = handedWait(items);
+	if (typeof details?.handedBackBy === 'string' && wait) {
 		return {
 			kind: details.handedBack === 'handOver' ? 'handOver' : 'settled',
 			watcher: details.handedBackBy,
